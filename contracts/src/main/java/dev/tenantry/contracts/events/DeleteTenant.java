@@ -1,0 +1,25 @@
+package dev.tenantry.contracts.events;
+
+import dev.tenantry.contracts.Validation;
+
+/**
+ * Command: delete a tenant (its schema is archived, not dropped at once).
+ *
+ * @param commandId caller-chosen command id, required
+ * @param tenantId  the tenant id (UUID text), required
+ */
+public record DeleteTenant(String commandId, String tenantId) implements TenantCommand {
+
+    private static final Validation CHECK = Validation.of("DeleteTenant");
+
+    /** Validates every component. */
+    public DeleteTenant {
+        CHECK.text("commandId", commandId);
+        CHECK.text("tenantId", tenantId);
+    }
+
+    @Override
+    public String subject() {
+        return tenantId;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tenantry.contracts.events;
+
+import dev.tenantry.contracts.Validation;
+
+/**
+ * Request: archive (rename aside) the schema of a tenant being deleted.
+ *
+ * @param tenantId the tenant id (UUID text), required
+ * @param slug     the tenant slug, required
+ * @param schema   the schema to archive, required
+ */
+public record TenantDeletionRequested(String tenantId, String slug, String schema) implements MigrationRequest {
+
+    private static final Validation CHECK = Validation.of("TenantDeletionRequested");
+
+    /** Validates every component. */
+    public TenantDeletionRequested {
+        CHECK.text("tenantId", tenantId);
+        CHECK.slug("slug", slug);
+        CHECK.schema("schema", schema);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tenantry.contracts.events;
+
+import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.MigrationKind;
+
+/**
+ * Result: migrating a tenant schema failed for a non-transient reason. For a new tenant this
+ * starts compensation; an upgrade is left at its previous version.
+ *
+ * @param tenantId       the tenant id (UUID text), required
+ * @param schema         the schema, required
+ * @param kind           new tenant or upgrade, required
+ * @param failedVersion  version of the migration that failed, optional
+ * @param errorCode      machine-readable error code, required
+ * @param message        human-readable error message, required
+ * @param currentVersion version the schema is at after the failure, optional
+ */
+public record TenantMigrationFailed(String tenantId, String schema, MigrationKind kind, String failedVersion,
+                                    String errorCode, String message, String currentVersion)
+        implements MigrationResult {
+
+    private static final Validation CHECK = Validation.of("TenantMigrationFailed");
+
+    /** Validates every component. */
+    public TenantMigrationFailed {
+        CHECK.text("tenantId", tenantId);
+        CHECK.schema("schema", schema);
+        CHECK.notNull("kind", kind);
+        CHECK.optionalVersion("failedVersion", failedVersion);
+        CHECK.text("errorCode", errorCode);
+        CHECK.text("message", message);
+        CHECK.optionalVersion("currentVersion", currentVersion);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tenantry.contracts.events;
+
+import dev.tenantry.contracts.Validation;
+
+/**
+ * Lifecycle: provisioning a new tenant failed; its half-made schema is being rolled back.
+ *
+ * @param tenantId      the tenant id (UUID text), required
+ * @param slug          the tenant slug, required
+ * @param schema        the tenant schema, required
+ * @param failedVersion version of the migration that failed, optional
+ * @param reason        why it failed, required
+ */
+public record TenantProvisioningFailed(String tenantId, String slug, String schema, String failedVersion,
+                                       String reason) implements LifecycleEvent {
+
+    private static final Validation CHECK = Validation.of("TenantProvisioningFailed");
+
+    /** Validates every component. */
+    public TenantProvisioningFailed {
+        CHECK.text("tenantId", tenantId);
+        CHECK.slug("slug", slug);
+        CHECK.schema("schema", schema);
+        CHECK.optionalVersion("failedVersion", failedVersion);
+        CHECK.text("reason", reason);
+    }
+
+    @Override
+    public String subject() {
+        return tenantId;
+    }
+}

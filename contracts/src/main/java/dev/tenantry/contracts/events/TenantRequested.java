@@ -1,0 +1,25 @@
+package dev.tenantry.contracts.events;
+
+import dev.tenantry.contracts.Validation;
+
+/**
+ * Request: create and migrate the schema of a new tenant.
+ *
+ * @param tenantId      the tenant id (UUID text), required
+ * @param slug          the tenant slug, required
+ * @param schema        the schema to create, required
+ * @param targetVersion version to migrate to, optional (null: the latest)
+ */
+public record TenantRequested(String tenantId, String slug, String schema, String targetVersion)
+        implements MigrationRequest {
+
+    private static final Validation CHECK = Validation.of("TenantRequested");
+
+    /** Validates every component. */
+    public TenantRequested {
+        CHECK.text("tenantId", tenantId);
+        CHECK.slug("slug", slug);
+        CHECK.schema("schema", schema);
+        CHECK.optionalVersion("targetVersion", targetVersion);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.tenantry.contracts.events;
+
+import dev.tenantry.contracts.Validation;
+
+/**
+ * Request: migrate an existing tenant schema to a later version.
+ *
+ * @param tenantId      the tenant id (UUID text), required
+ * @param slug          the tenant slug, required
+ * @param schema        the schema to migrate, required
+ * @param targetVersion version to migrate to, optional (null: the latest)
+ */
+public record TenantUpgradeRequested(String tenantId, String slug, String schema, String targetVersion)
+        implements MigrationRequest {
+
+    private static final Validation CHECK = Validation.of("TenantUpgradeRequested");
+
+    /** Validates every component. */
+    public TenantUpgradeRequested {
+        CHECK.text("tenantId", tenantId);
+        CHECK.slug("slug", slug);
+        CHECK.schema("schema", schema);
+        CHECK.optionalVersion("targetVersion", targetVersion);
+    }
+}
