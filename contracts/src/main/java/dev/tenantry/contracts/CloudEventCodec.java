@@ -375,6 +375,9 @@ public final class CloudEventCodec {
             }
         }
         String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        if (detail != null && detail.startsWith("Cannot map `null` into type")) {
+            detail = "is required but was missing or null";
+        }
         if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
             String path = jme.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
