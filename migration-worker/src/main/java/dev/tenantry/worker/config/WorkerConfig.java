@@ -1,0 +1,83 @@
+package dev.tenantry.worker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything an operator can tune about the migration worker ({@code tenantry.worker.*}). */
+@ConfigMapping(prefix = "tenantry.worker")
+public interface WorkerConfig {
+
+    /** Kafka consumer group for tenant-migration-requests; workers with the same group share partitions. */
+    @WithDefault("migration-worker")
+    String consumerGroup();
+
+    /** Consumer threads per instance: how many tenants this instance migrates at once. */
+    @WithDefault("2")
+    int concurrency();
+
+    /** Identifies this worker as the source of the events it publishes. */
+    @WithDefault("urn:tenantry:migration-worker")
+    String eventSource();
+
+    TenantMigrations tenantMigrations();
+
+    Retry retry();
+
+    Drift drift();
+
+    Deletion deletion();
+
+    interface TenantMigrations {
+        /**
+         * Flyway locations of the tenant migrations: the demo schema on the classpath by default,
+         * {@code filesystem:/path} for your own migrations without rebuilding the worker.
+         */
+        @WithDefault("classpath:db/tenant")
+        List<String> locations();
+
+        /** Flyway history table inside each tenant schema. */
+        @WithDefault("flyway_schema_history")
+        String historyTable();
+    }
+
+    interface Retry {
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("10s")
+        Duration maxBackoff();
+    }
+
+    interface Drift {
+        /** Verify all tenants at start-up. */
+        @WithDefault("true")
+        boolean verifyAtStart();
+
+        /** How often to verify the fleet; 0 disables the periodic check. */
+        @WithDefault("5m")
+        Duration interval();
+
+        /** Upgrade tenants found behind the latest migration. */
+        @WithDefault("true")
+        boolean autoHeal();
+
+        /** Tenants upgraded at once by a fleet upgrade. */
+        @WithDefault("2")
+        int fleetParallelism();
+    }
+
+    interface Deletion {
+        /** How long a deleted tenant's schema is kept (renamed aside) before it is dropped. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How often renamed schemas past retention are looked for; 0 disables the sweep. */
+        @WithDefault("1h")
+        Duration sweepInterval();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tenantry.worker.rest;
+
+import dev.tenantry.support.rest.ProblemException;
+import dev.tenantry.support.security.Roles;
+import dev.tenantry.worker.model.DriftReport;
+import dev.tenantry.worker.model.FleetProgress;
+import dev.tenantry.worker.model.MigrationRun;
+import dev.tenantry.worker.repository.MigrationRunRepository;
+import dev.tenantry.worker.service.DriftService;
+import dev.tenantry.worker.service.FleetUpgradeService;
+import io.agroal.api.AgroalDataSource;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Operator routes of the worker: drift verification, repair and the migration run log. */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.OPERATOR)
+public class AdminResource {
+
+    private final DriftService drift;
+    private final FleetUpgradeService fleet;
+    private final MigrationRunRepository runs;
+    private final AgroalDataSource dataSource;
+
+    public AdminResource(DriftService drift, FleetUpgradeService fleet, MigrationRunRepository runs,
+                         AgroalDataSource dataSource) {
+        this.drift = drift;
+        this.fleet = fleet;
+        this.runs = runs;
+        this.dataSource = dataSource;
+    }
+
+    @GET
+    @Path("/drift")
+    @Operation(summary = "Where every tenant schema stands against the latest migration",
+            description = "deep=true also compares each schema's catalog with a freshly migrated reference schema")
+    public DriftReport verify(@QueryParam("deep") @DefaultValue("false") boolean deep) throws SQLException {
+        return drift.verify(deep);
+    }
+
+    @POST
+    @Path("/drift/fix")
+    @Operation(summary = "Upgrade every tenant that is behind (a fleet upgrade); returns its progress")
+    public Response fix() throws SQLException {
+        FleetProgress progress = fleet.start(drift.verify(false));
+        return Response.accepted(progress).build();
+    }
+
+    @GET
+    @Path("/fleet-upgrade")
+    @Operation(summary = "Progress of the current or last fleet upgrade")
+    public FleetProgress fleetProgress() {
+        return fleet.progress().orElseThrow(() -> ProblemException.notFound("No fleet upgrade has run yet"));
+    }
+
+    @GET
+    @Path("/tenants/{tenantId}/runs")
+    @Operation(summary = "The migration run log of one tenant, newest first")
+    public List<MigrationRun> runs(@PathParam("tenantId") String tenantId,
+                                   @QueryParam("limit") @DefaultValue("50") int limit) throws SQLException {
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.invalidField("limit", "must be between 1 and 500");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return runs.findByTenant(connection, tenantId, limit);
+        }
+    }
+}

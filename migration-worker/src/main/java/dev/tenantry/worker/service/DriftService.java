@@ -1,0 +1,153 @@
+package dev.tenantry.worker.service;
+
+import dev.tenantry.contracts.tenant.TenantSchema;
+import dev.tenantry.worker.model.DriftReport;
+import dev.tenantry.worker.model.DriftReport.Behind;
+import dev.tenantry.worker.model.DriftReport.CatalogDrift;
+import dev.tenantry.worker.model.DriftReport.Failed;
+import dev.tenantry.worker.model.DriftReport.Missing;
+import dev.tenantry.worker.repository.SchemaCatalogRepository;
+import dev.tenantry.worker.repository.TenantSchemaRepository;
+import dev.tenantry.worker.repository.TenantVersionRepository;
+import dev.tenantry.worker.repository.TenantVersionRepository.LastRun;
+import dev.tenantry.worker.repository.TenantVersionRepository.SchemaEntry;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+
+/**
+ * Drift detection: which tenant schemas are behind the latest migration, which failed, which are
+ * gone, and (deep) which differ from a freshly migrated reference schema even though their
+ * version numbers say otherwise.
+ */
+@ApplicationScoped
+public class DriftService {
+
+    /** Built from scratch for each deep verify; no tenant can be called this (slugs start with a letter). */
+    static final TenantSchema REFERENCE = new TenantSchema("tenantry_reference");
+
+    private final AgroalDataSource dataSource;
+    private final TenantMigrator migrator;
+    private final TenantVersionRepository versions;
+    private final TenantSchemaRepository schemas;
+    private final AtomicInteger tenantsBehind = new AtomicInteger();
+
+    public DriftService(AgroalDataSource dataSource, TenantMigrator migrator, TenantVersionRepository versions,
+                        TenantSchemaRepository schemas, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.migrator = migrator;
+        this.versions = versions;
+        this.schemas = schemas;
+        Gauge.builder("tenantry.tenants.behind", tenantsBehind, AtomicInteger::get)
+                .description("Tenant schemas below the latest migration at the last verify").register(registry);
+    }
+
+    public DriftReport verify(boolean deep) throws SQLException {
+        long start = System.nanoTime();
+        MigrationInfo[] resolved = migrator.resolvedMigrations();
+        List<String> allVersions = Arrays.stream(resolved).map(MigrationInfo::getVersion).filter(Objects::nonNull)
+                .sorted().map(MigrationVersion::getVersion).toList();
+        String latest = allVersions.isEmpty() ? null : allVersions.get(allVersions.size() - 1);
+        String history = migrator.historyTable();
+
+        List<Behind> behind = new ArrayList<>();
+        List<Failed> failed = new ArrayList<>();
+        List<Missing> missing = new ArrayList<>();
+        int upToDate = 0;
+        List<SchemaEntry> entries;
+        Map<String, LastRun> lastRuns = new HashMap<>();
+        try (Connection connection = dataSource.getConnection()) {
+            entries = versions.tenantSchemas(connection, history);
+            versions.lastRuns(connection).forEach(run -> lastRuns.put(run.schema(), run));
+            List<String> withHistory = entries.stream().filter(SchemaEntry::hasHistory).map(SchemaEntry::schema).toList();
+            Map<String, String> current = versions.currentVersions(connection, withHistory, history);
+            for (SchemaEntry entry : entries) {
+                String version = current.get(entry.schema());
+                String tenant = tenantOf(entry.schema(), lastRuns);
+                if (Objects.equals(version, latest)) {
+                    upToDate++;
+                } else {
+                    behind.add(new Behind(tenant, entry.schema(), version, latest, pendingAfter(version, allVersions)));
+                }
+                LastRun last = lastRuns.get(entry.schema());
+                if (last != null && !last.succeeded() && isMigration(last)) {
+                    failed.add(new Failed(last.tenantId(), entry.schema(), last.failedVersion(), last.errorCode(),
+                            last.errorMessage()));
+                }
+            }
+        }
+        Set<String> present = new HashSet<>();
+        entries.forEach(e -> present.add(e.schema()));
+        for (LastRun run : lastRuns.values()) {
+            if (isMigration(run) && run.succeeded() && !present.contains(run.schema())) {
+                missing.add(new Missing(run.tenantId(), run.schema()));
+            }
+        }
+        List<CatalogDrift> catalogDrift = deep ? compareWithReference(present) : null;
+        tenantsBehind.set(behind.size());
+        return new DriftReport(Instant.now(), latest, entries.size() + missing.size(), upToDate, behind, failed,
+                missing, catalogDrift, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private List<CatalogDrift> compareWithReference(Set<String> tenantSchemas) throws SQLException {
+        try (SchemaLock lock = SchemaLock.acquire(dataSource, REFERENCE)) {
+            try (Connection connection = dataSource.getConnection()) {
+                schemas.drop(connection, REFERENCE);
+                schemas.create(connection, REFERENCE);
+            }
+            migrator.migrate(REFERENCE);
+            List<String> names = new ArrayList<>(tenantSchemas);
+            names.add(REFERENCE.name());
+            Map<String, Set<String>> described;
+            try (Connection connection = dataSource.getConnection()) {
+                described = SchemaCatalogRepository.describe(connection, names, migrator.historyTable());
+                schemas.drop(connection, REFERENCE);
+            }
+            Set<String> reference = described.remove(REFERENCE.name());
+            List<CatalogDrift> drift = new ArrayList<>();
+            described.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                Set<String> missing = new TreeSet<>(reference);
+                missing.removeAll(e.getValue());
+                Set<String> unexpected = new TreeSet<>(e.getValue());
+                unexpected.removeAll(reference);
+                if (!missing.isEmpty() || !unexpected.isEmpty()) {
+                    drift.add(new CatalogDrift(e.getKey(), List.copyOf(missing), List.copyOf(unexpected)));
+                }
+            });
+            return drift;
+        }
+    }
+
+    private static List<String> pendingAfter(String current, List<String> allVersions) {
+        if (current == null) {
+            return allVersions;
+        }
+        MigrationVersion at = MigrationVersion.fromVersion(current);
+        return allVersions.stream().filter(v -> MigrationVersion.fromVersion(v).isNewerThan(at)).toList();
+    }
+
+    private static boolean isMigration(LastRun run) {
+        return "new".equals(run.kind()) || "upgrade".equals(run.kind());
+    }
+
+    private static String tenantOf(String schema, Map<String, LastRun> lastRuns) {
+        LastRun run = lastRuns.get(schema);
+        return run != null ? run.tenantId() : schema.substring("tenant_".length());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tenantry.worker.service;
+
+import dev.tenantry.worker.config.WorkerConfig;
+import dev.tenantry.worker.model.DriftReport;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Verifies the fleet at start-up and then periodically, and (auto-heal) starts a fleet upgrade
+ * for the tenants found behind: a release reaches every tenant even if nobody asks for it.
+ */
+@ApplicationScoped
+public class DriftWatch {
+
+    private static final Logger LOG = Logger.getLogger(DriftWatch.class);
+
+    private final DriftService drift;
+    private final FleetUpgradeService fleet;
+    private final WorkerConfig.Drift config;
+    private ScheduledExecutorService scheduler;
+
+    public DriftWatch(DriftService drift, FleetUpgradeService fleet, WorkerConfig config) {
+        this.drift = drift;
+        this.fleet = fleet;
+        this.config = config.drift();
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "drift-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (config.verifyAtStart()) {
+            scheduler.execute(this::check);
+        }
+        Duration interval = config.interval();
+        if (!interval.isZero()) {
+            scheduler.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    void check() {
+        try {
+            DriftReport report = drift.verify(false);
+            if (report.behind().isEmpty()) {
+                LOG.debugf("Drift check: all %d tenant(s) at version %s", report.totalTenants(), report.latest());
+                return;
+            }
+            LOG.warnf("Drift check: %d of %d tenant(s) behind version %s%s", report.behind().size(),
+                    report.totalTenants(), report.latest(), config.autoHeal() ? "; upgrading them" : "");
+            if (config.autoHeal()) {
+                fleet.start(report);
+            }
+        } catch (Exception e) {
+            LOG.warnf("Drift check failed, will try again at the next interval: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tenantry.worker.service;
+
+import dev.tenantry.worker.model.MigrationRun;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The worker's meters: migrations by kind and outcome, their duration, and how many run now. */
+@ApplicationScoped
+public class MigrationMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public MigrationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("tenantry.migrations.in.flight", inFlight, AtomicInteger::get)
+                .description("Tenant schema migrations running now").register(registry);
+    }
+
+    void migrationStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void migrationEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    public void migrationFinished(MigrationRun run) {
+        String kind = run.kind().dbValue();
+        String outcome = run.succeeded() ? "succeeded" : "failed";
+        Counter.builder("tenantry.migrations").description("Tenant schema migrations by kind and outcome")
+                .tag("kind", kind).tag("outcome", outcome).register(registry).increment();
+        Timer.builder("tenantry.migration.duration").description("Time to migrate one tenant schema")
+                .tag("kind", kind).publishPercentileHistogram()
+                .register(registry).record(Duration.ofMillis(run.durationMs()));
+    }
+}

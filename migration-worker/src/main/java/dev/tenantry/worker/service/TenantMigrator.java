@@ -1,0 +1,125 @@
+package dev.tenantry.worker.service;
+
+import dev.tenantry.contracts.tenant.TenantSchema;
+import dev.tenantry.support.persistence.TransientFailures;
+import dev.tenantry.worker.config.WorkerConfig;
+import dev.tenantry.worker.model.MigrationOutcome;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+
+/**
+ * Runs the tenant migrations for exactly one tenant schema with Flyway: search path and history
+ * table inside that schema, one transaction per migration (so a failing migration leaves the
+ * schema at its previous version), validation on migrate (checksum mismatches are refused).
+ */
+@ApplicationScoped
+public class TenantMigrator {
+
+    /** A schema name no tenant can have: used to ask Flyway which migrations exist. */
+    private static final String PROBE_SCHEMA = "tenantry_migration_probe";
+
+    private final AgroalDataSource dataSource;
+    private final WorkerConfig config;
+
+    public TenantMigrator(AgroalDataSource dataSource, WorkerConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    /**
+     * Migrates the (already created) schema to the latest version. Transient failures (database
+     * unreachable, lock timeouts) are thrown for the caller to retry; permanent ones come back as
+     * a failed outcome.
+     */
+    public MigrationOutcome migrate(TenantSchema schema) {
+        Flyway flyway = flyway(schema.name());
+        String before = currentVersion(flyway);
+        try {
+            MigrateResult result = flyway.migrate();
+            String after = result.targetSchemaVersion != null ? result.targetSchemaVersion : before;
+            return MigrationOutcome.succeeded(before, after, result.migrationsExecuted);
+        } catch (FlywayMigrateException e) {
+            rethrowIfTransient(e);
+            String failed = Optional.ofNullable(e.getMigration()).map(MigrationInfo::getVersion)
+                    .map(MigrationVersion::getVersion).orElse(null);
+            return MigrationOutcome.failed(currentVersion(flyway), failed, "MIGRATION_SQL_ERROR",
+                    describe(e, e.getSqlState()));
+        } catch (FlywayValidateException e) {
+            rethrowIfTransient(e);
+            return MigrationOutcome.failed(currentVersion(flyway), null, "VALIDATION_FAILED", firstLines(e.getMessage()));
+        } catch (FlywayException e) {
+            rethrowIfTransient(e);
+            return MigrationOutcome.failed(currentVersion(flyway), null, "MIGRATION_ERROR", firstLines(e.getMessage()));
+        }
+    }
+
+    /** The highest version among the configured tenant migrations, null if there are none. */
+    public String latestVersion() {
+        return Arrays.stream(flyway(PROBE_SCHEMA).info().all())
+                .map(MigrationInfo::getVersion)
+                .filter(v -> v != null)
+                .max(Comparator.naturalOrder())
+                .map(MigrationVersion::getVersion)
+                .orElse(null);
+    }
+
+    /** All configured tenant migrations, in order, as Flyway resolves them. */
+    public MigrationInfo[] resolvedMigrations() {
+        return flyway(PROBE_SCHEMA).info().all();
+    }
+
+    public String historyTable() {
+        return config.tenantMigrations().historyTable();
+    }
+
+    private Flyway flyway(String schema) {
+        return Flyway.configure(Thread.currentThread().getContextClassLoader())
+                .dataSource(dataSource)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(false)
+                .table(config.tenantMigrations().historyTable())
+                .locations(config.tenantMigrations().locations().toArray(String[]::new))
+                .failOnMissingLocations(false)
+                .validateMigrationNaming(true)
+                .cleanDisabled(true)
+                .group(false)
+                .mixed(false)
+                .load();
+    }
+
+    private static String currentVersion(Flyway flyway) {
+        MigrationInfo current = flyway.info().current();
+        return current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
+    }
+
+    private static void rethrowIfTransient(FlywayException e) {
+        if (TransientFailures.isTransient(e)) {
+            throw e;
+        }
+    }
+
+    private static String describe(FlywayMigrateException e, String sqlState) {
+        String base = firstLines(e.getMessage());
+        return sqlState == null ? base : "SQL state " + sqlState + ": " + base;
+    }
+
+    // Flyway's messages carry the whole script location and stack-like detail; keep them readable.
+    private static String firstLines(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String trimmed = message.strip();
+        return trimmed.length() > 1000 ? trimmed.substring(0, 1000) + "..." : trimmed;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.tenantry.support.messaging;
+
+/**
+ * Headers a dead-letter record carries besides the original record's own headers. Operators
+ * read them to see why a record failed; replay reads them to send it back where it came from.
+ */
+public final class DeadLetterHeaders {
+
+    public static final String ERROR_CLASS = "dlq-error-class";
+    public static final String ERROR_MESSAGE = "dlq-error-message";
+    public static final String REASON = "dlq-reason";
+    public static final String ORIGINAL_TOPIC = "dlq-original-topic";
+    public static final String ORIGINAL_PARTITION = "dlq-original-partition";
+    public static final String ORIGINAL_OFFSET = "dlq-original-offset";
+    public static final String CONSUMER_GROUP = "dlq-consumer-group";
+    public static final String FIRST_FAILURE_TIME = "dlq-first-failure-time";
+    public static final String ATTEMPTS = "dlq-attempts";
+    /** How many times a record has been replayed from a dead-letter topic. */
+    public static final String REPLAY_COUNT = "tenantry-replay-count";
+    /** The consumer group a replayed record is meant for; other groups skip it. */
+    public static final String REPLAY_TARGET_GROUP = "tenantry-replay-group";
+
+    private DeadLetterHeaders() {
+    }
+}

@@ -1,0 +1,230 @@
+package dev.tenantry.support.messaging;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventDecodingException;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.support.persistence.TransientFailures;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The consumer loop every Tenantry service uses for its topics. Guarantees, per record:
+ * <ul>
+ *   <li>a record that does not decode (malformed JSON, unknown type, missing headers) goes to the
+ *       dead-letter topic with the reason, and the loop carries on with the next record;</li>
+ *   <li>a transient failure is retried with bounded exponential backoff, then dead-lettered;</li>
+ *   <li>any other failure is dead-lettered at once;</li>
+ *   <li>offsets are committed only after a record was handled or dead-lettered (at-least-once;
+ *       handlers are idempotent on the event id).</li>
+ * </ul>
+ * Concurrency is one thread and one KafkaConsumer per slot, so records of one partition (one
+ * tenant) stay in order while different partitions are handled in parallel.
+ */
+public final class EventConsumer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+
+    /** What to consume and how hard to try. */
+    public record Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
+                           RetryPolicy retry, Map<String, Object> kafkaOverrides) {
+        public Settings {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1");
+            }
+            kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+        }
+    }
+
+    private final Settings settings;
+    private final EventHandler handler;
+    private final DeadLetterPublisher deadLetters;
+    private final CloudEventCodec codec = new CloudEventCodec();
+    private final List<Worker> workers = new ArrayList<>();
+    private final AtomicInteger assignedWorkers = new AtomicInteger();
+    private final Counter deadLettered;
+    private volatile boolean stopping;
+
+    public EventConsumer(Settings settings, EventHandler handler, DeadLetterPublisher deadLetters,
+                         MeterRegistry registry) {
+        this.settings = settings;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.deadLettered = Counter.builder("tenantry.dlq.records")
+                .description("Records sent to a dead-letter topic")
+                .tag("topic", settings.topic()).tag("group", settings.consumerGroup())
+                .register(registry);
+    }
+
+    public synchronized void start() {
+        for (int i = 0; i < settings.concurrency(); i++) {
+            Worker worker = new Worker(settings.consumerGroup() + "-" + i);
+            workers.add(worker);
+            worker.thread.start();
+        }
+        LOG.infof("Consuming %s as group %s with %d thread(s)", settings.topic(), settings.consumerGroup(),
+                settings.concurrency());
+    }
+
+    /** True while every consumer thread is alive (readiness). */
+    public boolean isRunning() {
+        return !workers.isEmpty() && workers.stream().allMatch(w -> w.thread.isAlive());
+    }
+
+    public String topic() {
+        return settings.topic();
+    }
+
+    public String consumerGroup() {
+        return settings.consumerGroup();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        workers.forEach(w -> w.consumer.wakeup());
+        for (Worker worker : workers) {
+            try {
+                worker.stopped.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private final class Worker implements Runnable {
+        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+        final Thread thread;
+        final CountDownLatch stopped = new CountDownLatch(1);
+
+        Worker(String name) {
+            this.thread = new Thread(this, name);
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                consumer.subscribe(List.of(settings.topic()));
+                while (!stopping) {
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(250));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        if (stopping) {
+                            break;
+                        }
+                        process(record);
+                        done.put(new TopicPartition(record.topic(), record.partition()),
+                                new OffsetAndMetadata(record.offset() + 1));
+                    }
+                    consumer.commitSync(done);
+                }
+            } catch (WakeupException e) {
+                if (!stopping) {
+                    LOG.error("Consumer woken up unexpectedly", e);
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Consumer %s of %s stopped", thread.getName(), settings.topic());
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+                stopped.countDown();
+            }
+        }
+    }
+
+    /** Handles one record to an end state: handled, skipped or dead-lettered. */
+    void process(ConsumerRecord<String, byte[]> record) {
+        if (isReplayForAnotherGroup(record)) {
+            return;
+        }
+        Instant firstFailure = null;
+        EventEnvelope<TenantryEvent> event;
+        try {
+            event = codec.decode(record.headers(), record.value());
+        } catch (EventDecodingException e) {
+            deadLetter(record, "undecodable record (" + e.reason() + "): " + e.getMessage(), e, 1, Instant.now());
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handler.handle(event, record);
+                return;
+            } catch (Exception e) {
+                firstFailure = firstFailure == null ? Instant.now() : firstFailure;
+                boolean transientFailure = TransientFailures.isTransient(e);
+                if (!transientFailure) {
+                    deadLetter(record, "permanent failure: " + e.getMessage(), e, attempt, firstFailure);
+                    return;
+                }
+                if (!settings.retry().canRetryAfter(attempt) || stopping) {
+                    deadLetter(record, "transient failure, retries exhausted: " + e.getMessage(), e, attempt,
+                            firstFailure);
+                    return;
+                }
+                Duration backoff = settings.retry().backoffAfter(attempt);
+                LOG.warnf("Transient failure handling %s (attempt %d), retrying in %d ms: %s", event.id(), attempt,
+                        backoff.toMillis(), e.getMessage());
+                sleep(backoff);
+            }
+        }
+    }
+
+    private boolean isReplayForAnotherGroup(ConsumerRecord<String, byte[]> record) {
+        Header target = record.headers().lastHeader(DeadLetterHeaders.REPLAY_TARGET_GROUP);
+        return target != null
+                && !settings.consumerGroup().equals(new String(target.value(), StandardCharsets.UTF_8));
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable error, int attempts,
+                            Instant firstFailure) {
+        deadLetters.deadLetter(record, settings.consumerGroup(), reason, error, attempts, firstFailure);
+        deadLettered.increment();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Properties consumerProperties() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.putAll(settings.kafkaOverrides());
+        return props;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tenantry.support.messaging;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The one way a Tenantry service writes events to Kafka directly (the provisioning service's
+ * outbox relay aside): CloudEvents binary mode through {@link CloudEventCodec}, key = subject,
+ * idempotent producer with {@code acks=all} so an acknowledged event is never lost.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private final CloudEventCodec codec = new CloudEventCodec();
+    private volatile KafkaProducer<String, byte[]> producer;
+
+    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Sends the event and returns when the broker has acknowledged it. */
+    public RecordMetadata publish(String topic, EventEnvelope<?> event) {
+        return await(publishAsync(topic, event));
+    }
+
+    public CompletableFuture<RecordMetadata> publishAsync(String topic, EventEnvelope<?> event) {
+        return sendAsync(codec.toRecord(topic, event));
+    }
+
+    /** Sends an already encoded record (dead letters, replays) unchanged. */
+    public RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        return await(sendAsync(record));
+    }
+
+    private CompletableFuture<RecordMetadata> sendAsync(ProducerRecord<String, byte[]> record) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        producer().send(record, (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(metadata);
+            }
+        });
+        return result;
+    }
+
+    private static RecordMetadata await(CompletableFuture<RecordMetadata> future) {
+        try {
+            return future.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("interrupted while publishing", e);
+        } catch (ExecutionException e) {
+            throw new PublishFailedException("Kafka refused the record: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishFailedException("no acknowledgement from Kafka within " + SEND_TIMEOUT, e);
+        }
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = createProducer();
+                }
+                current = producer;
+            }
+        }
+        return current;
+    }
+
+    private KafkaProducer<String, byte[]> createProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(props);
+    }
+
+    @PreDestroy
+    void close() {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current != null) {
+            current.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Kafka did not acknowledge an event; the caller must not consider it published. */
+    public static class PublishFailedException extends RuntimeException {
+        public PublishFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tenantry.support.persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+/**
+ * The message log that makes a consumer effectively-once: an event id is recorded in the same
+ * transaction as the effect it caused, so a redelivered event finds its id and is skipped. Each
+ * service owns its own table (primary key consumer + event id) in the shared schema.
+ */
+public final class ProcessedEvents {
+
+    private static final Pattern TABLE_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
+
+    private final String insertSql;
+    private final String selectSql;
+
+    public ProcessedEvents(String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("Not a valid table name for the processed-event log: " + table);
+        }
+        this.insertSql = "INSERT INTO " + table
+                + " (consumer, event_id, processed_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING";
+        this.selectSql = "SELECT 1 FROM " + table + " WHERE consumer = ? AND event_id = ?";
+    }
+
+    /**
+     * Records the event as processed by this consumer, inside the caller's transaction.
+     *
+     * @return true the first time, false when the event was already processed (skip it)
+     */
+    public boolean markProcessed(Connection connection, String consumer, String eventId) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+            insert.setString(1, consumer);
+            insert.setString(2, eventId);
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    public boolean isProcessed(Connection connection, String consumer, String eventId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(selectSql)) {
+            select.setString(1, consumer);
+            select.setString(2, eventId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tenantry.support.persistence;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+
+/**
+ * Decides whether a failure is worth retrying. Transient: the database or network went away or
+ * was busy (connection errors, serialization failures, deadlocks, lock and statement timeouts,
+ * server shutdown). Everything else (SQL errors in a migration, constraint violations, bad input)
+ * is permanent: retrying would fail the same way.
+ */
+public final class TransientFailures {
+
+    /** SQLSTATE values that mean "try again", beyond the whole class 08 (connection exception). */
+    private static final Set<String> TRANSIENT_STATES = Set.of(
+            "40001", // serialization_failure
+            "40P01", // deadlock_detected
+            "55P03", // lock_not_available
+            "57014", // query_canceled (statement_timeout)
+            "57P01", // admin_shutdown
+            "57P02", // crash_shutdown
+            "57P03", // cannot_connect_now
+            "53300", // too_many_connections
+            "08000", "08003", "08006", "08001", "08004");
+
+    private TransientFailures() {
+    }
+
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException || t instanceof SocketException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && isTransientState(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() == null && mentionsPoolTimeout(sql)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransientState(String state) {
+        return state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state));
+    }
+
+    // Agroal reports an exhausted or unreachable pool with a plain SQLException and no SQLSTATE.
+    private static boolean mentionsPoolTimeout(SQLException e) {
+        String message = e.getMessage();
+        return message != null && message.toLowerCase().contains("acquisition timeout");
+    }
+}
