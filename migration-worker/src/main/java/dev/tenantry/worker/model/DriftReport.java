@@ -9,12 +9,13 @@ import java.util.List;
  * @param totalTenants  tenant schemas found plus tenants whose schema is missing
  * @param upToDate      schemas at the latest version
  * @param behind        schemas below the latest version (including schemas with no history at all)
+ * @param ahead         schemas at a version this worker does not know (applied by a newer release)
  * @param failed        tenants whose last migration attempt failed
  * @param missingSchema tenants the worker created whose schema is gone
  * @param deep          catalog differences against a reference schema, only for a deep verify
  */
 public record DriftReport(Instant checkedAt, String latest, int totalTenants, int upToDate, List<Behind> behind,
-                          List<Failed> failed, List<Missing> missingSchema, List<CatalogDrift> deep,
+                          List<Behind> ahead, List<Failed> failed, List<Missing> missingSchema, List<CatalogDrift> deep,
                           long durationMs) {
 
     public record Behind(String tenant, String schema, String current, String latest, List<String> pending) {
@@ -31,7 +32,7 @@ public record DriftReport(Instant checkedAt, String latest, int totalTenants, in
     }
 
     public boolean hasDrift() {
-        return !behind.isEmpty() || !failed.isEmpty() || !missingSchema.isEmpty()
+        return !behind.isEmpty() || !ahead.isEmpty() || !failed.isEmpty() || !missingSchema.isEmpty()
                 || (deep != null && !deep.isEmpty());
     }
 }

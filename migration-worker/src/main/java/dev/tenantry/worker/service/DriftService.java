@@ -67,6 +67,7 @@ public class DriftService {
         String history = migrator.historyTable();
 
         List<Behind> behind = new ArrayList<>();
+        List<Behind> ahead = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         int upToDate = 0;
@@ -82,6 +83,8 @@ public class DriftService {
                 String tenant = tenantOf(entry.schema(), lastRuns);
                 if (Objects.equals(version, latest)) {
                     upToDate++;
+                } else if (isNewer(version, latest)) {
+                    ahead.add(new Behind(tenant, entry.schema(), version, latest, List.of()));
                 } else {
                     behind.add(new Behind(tenant, entry.schema(), version, latest, pendingAfter(version, allVersions)));
                 }
@@ -101,7 +104,7 @@ public class DriftService {
         }
         List<CatalogDrift> catalogDrift = deep ? compareWithReference(present) : null;
         tenantsBehind.set(behind.size());
-        return new DriftReport(Instant.now(), latest, entries.size() + missing.size(), upToDate, behind, failed,
+        return new DriftReport(Instant.now(), latest, entries.size() + missing.size(), upToDate, behind, ahead, failed,
                 missing, catalogDrift, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -111,7 +114,7 @@ public class DriftService {
                 schemas.drop(connection, REFERENCE);
                 schemas.create(connection, REFERENCE);
             }
-            migrator.migrate(REFERENCE);
+            migrator.migrate(REFERENCE, null);
             List<String> names = new ArrayList<>(tenantSchemas);
             names.add(REFERENCE.name());
             Map<String, Set<String>> described;
@@ -140,6 +143,11 @@ public class DriftService {
         }
         MigrationVersion at = MigrationVersion.fromVersion(current);
         return allVersions.stream().filter(v -> MigrationVersion.fromVersion(v).isNewerThan(at)).toList();
+    }
+
+    private static boolean isNewer(String version, String latest) {
+        return version != null && (latest == null
+                || MigrationVersion.fromVersion(version).isNewerThan(MigrationVersion.fromVersion(latest)));
     }
 
     private static boolean isMigration(LastRun run) {

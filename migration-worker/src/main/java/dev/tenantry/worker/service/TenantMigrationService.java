@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -64,9 +65,9 @@ public class TenantMigrationService {
         TenantryEvent data = request.data();
         MigrationRun run;
         if (data instanceof TenantRequested r) {
-            run = migrate(request.id(), r.tenantId(), r.slug(), r.schema(), MigrationKind.NEW);
+            run = migrate(request.id(), r.tenantId(), r.slug(), r.schema(), r.targetVersion(), MigrationKind.NEW);
         } else if (data instanceof TenantUpgradeRequested r) {
-            run = migrate(request.id(), r.tenantId(), r.slug(), r.schema(), MigrationKind.UPGRADE);
+            run = migrate(request.id(), r.tenantId(), r.slug(), r.schema(), r.targetVersion(), MigrationKind.UPGRADE);
         } else if (data instanceof TenantRollbackRequested r) {
             run = rollBack(request, r);
         } else if (data instanceof TenantDeletionRequested r) {
@@ -89,7 +90,7 @@ public class TenantMigrationService {
     public MigrationRun upgradeInFleet(String fleetRunId, String tenantId, String schemaName) throws SQLException {
         String requestId = fleetRunId + ":" + schemaName;
         String slug = schemaName.substring("tenant_".length());
-        MigrationRun run = migrate(requestId, tenantId, slug, schemaName, MigrationKind.UPGRADE);
+        MigrationRun run = migrate(requestId, tenantId, slug, schemaName, null, MigrationKind.UPGRADE);
         if (record(requestId, run)) {
             results.publish(run.toResult(), fleetRunId);
         }
@@ -97,12 +98,12 @@ public class TenantMigrationService {
     }
 
     private MigrationRun migrate(String requestId, String tenantId, String slug, String schemaName,
-                                 MigrationKind kind) throws SQLException {
-        Instant started = Instant.now();
+                                 String targetVersion, MigrationKind kind) throws SQLException {
+        Instant started = now();
         Optional<String> invalid = checkSchemaMatchesSlug(slug, schemaName);
         if (invalid.isPresent()) {
             return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
-                    MigrationOutcome.failed(null, null, "INVALID_REQUEST", invalid.get()), started, Instant.now());
+                    MigrationOutcome.failed(null, null, "INVALID_REQUEST", invalid.get()), started, now());
         }
         TenantSchema schema = new TenantSchema(schemaName);
         metrics.migrationStarted();
@@ -114,10 +115,10 @@ public class TenantMigrationService {
                         "Schema " + schemaName + " does not exist; an upgrade never recreates a tenant");
             } else {
                 createSchema(schema);
-                outcome = migrator.migrate(schema);
+                outcome = migrator.migrate(schema, targetVersion);
             }
             MigrationRun run = MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind), outcome,
-                    started, Instant.now());
+                    started, now());
             metrics.migrationFinished(run);
             return run;
         } finally {
@@ -126,7 +127,7 @@ public class TenantMigrationService {
     }
 
     private MigrationRun rollBack(EventEnvelope<?> request, TenantRollbackRequested r) throws SQLException {
-        Instant started = Instant.now();
+        Instant started = now();
         TenantSchema schema = requireTenantSchema(r.slug(), r.schema());
         boolean existed;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
@@ -136,11 +137,11 @@ public class TenantMigrationService {
         LOG.infof("Rolled back tenant %s: schema %s %s", r.tenantId(), schema.name(),
                 existed ? "dropped" : "was already gone");
         return new MigrationRun(r.tenantId(), schema.name(), request.id(), RunKind.ROLLBACK, true, null, null, null,
-                0, started, Instant.now(), null, null, Boolean.toString(existed));
+                0, started, now(), null, null, Boolean.toString(existed));
     }
 
     private MigrationRun delete(EventEnvelope<?> request, TenantDeletionRequested r) throws SQLException {
-        Instant started = Instant.now();
+        Instant started = now();
         TenantSchema schema = requireTenantSchema(r.slug(), r.schema());
         TenantSchema archive;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
@@ -156,7 +157,7 @@ public class TenantMigrationService {
         LOG.infof("Deleted tenant %s: schema %s archived as %s", r.tenantId(), schema.name(),
                 archive == null ? "(nothing to archive)" : archive.name());
         return new MigrationRun(r.tenantId(), schema.name(), request.id(), RunKind.DELETION, true, null, null, null,
-                0, started, Instant.now(), null, null, archive == null ? null : archive.name());
+                0, started, now(), null, null, archive == null ? null : archive.name());
     }
 
     /**
@@ -197,6 +198,11 @@ public class TenantMigrationService {
             results.publish(request, previous.get().toResult());
         }
         return true;
+    }
+
+    // Millisecond precision, as stored: a result published again from the run log is then identical.
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private void createSchema(TenantSchema schema) throws SQLException {

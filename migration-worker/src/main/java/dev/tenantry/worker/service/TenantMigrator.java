@@ -40,9 +40,14 @@ public class TenantMigrator {
      * Migrates the (already created) schema to the latest version. Transient failures (database
      * unreachable, lock timeouts) are thrown for the caller to retry; permanent ones come back as
      * a failed outcome.
+     *
+     * @param targetVersion stop at this version; null for the latest
      */
-    public MigrationOutcome migrate(TenantSchema schema) {
-        Flyway flyway = flyway(schema.name());
+    public MigrationOutcome migrate(TenantSchema schema, String targetVersion) {
+        Flyway flyway = targetVersion == null ? flyway(schema.name())
+                : Flyway.configure(Thread.currentThread().getContextClassLoader())
+                        .configuration(flyway(schema.name()).getConfiguration())
+                        .target(MigrationVersion.fromVersion(targetVersion)).load();
         String before = currentVersion(flyway);
         try {
             MigrateResult result = flyway.migrate();

@@ -1,0 +1,87 @@
+package dev.tenantry.worker;
+
+import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
+import static dev.tenantry.worker.WorkerTestSupport.execute;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantMigrated;
+import dev.tenantry.contracts.events.TenantRequested;
+import dev.tenantry.support.security.Roles;
+import dev.tenantry.testinfra.TenantryTestResource;
+import dev.tenantry.testinfra.TestNames;
+import dev.tenantry.testinfra.TestTokens;
+import dev.tenantry.worker.WorkerTestSupport.TestTenant;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(TenantryTestResource.class)
+class DriftIT {
+
+    @Test
+    void verifyOverTwoHundredTenantsReturnsExactlyTheTwentyThatAreBehind() {
+        String prefix = TestNames.unique("drift");
+        List<String> behindSchemas = new ArrayList<>();
+        List<String> currentSchemas = new ArrayList<>();
+        List<EventEnvelope<TenantRequested>> requests = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            TestTenant tenant = TestTenant.fresh(prefix + "_" + i);
+            boolean behind = i % 10 == 0;
+            (behind ? behindSchemas : currentSchemas).add(tenant.schema());
+            requests.add(behind ? tenant.requested("2") : tenant.requested());
+        }
+        requests.forEach(WorkerTestSupport::send);
+        requests.forEach(r -> assertThat(awaitResult(r).data()).isInstanceOf(TenantMigrated.class));
+
+        JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
+                .get("/admin/drift").then().statusCode(200).extract().jsonPath();
+
+        List<Map<String, Object>> behind = report.getList("behind");
+        List<Map<String, Object>> ours = behind.stream()
+                .filter(b -> ((String) b.get("schema")).startsWith("tenant_" + prefix)).toList();
+        assertThat(ours).extracting(b -> b.get("schema")).containsExactlyInAnyOrderElementsOf(behindSchemas);
+        assertThat(ours).allSatisfy(b -> {
+            assertThat(b.get("current")).isEqualTo("2");
+            assertThat(b.get("latest")).isEqualTo("3");
+            assertThat(b.get("pending")).isEqualTo(List.of("3"));
+        });
+        assertThat(report.getInt("totalTenants")).isGreaterThanOrEqualTo(200);
+        assertThat(report.getInt("upToDate")).isGreaterThanOrEqualTo(180);
+    }
+
+    @Test
+    void deepVerifyFindsATableDroppedByHandThatVersionNumbersCannotSee() throws Exception {
+        TestTenant tenant = TestTenant.fresh("handmade");
+        EventEnvelope<TenantRequested> request = tenant.requested();
+        WorkerTestSupport.send(request);
+        awaitResult(request);
+        execute("DROP TABLE " + tenant.schema() + ".invoices");
+        execute("ALTER TABLE " + tenant.schema() + ".customers ADD COLUMN nickname text");
+
+        JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
+                .queryParam("deep", true).get("/admin/drift").then().statusCode(200).extract().jsonPath();
+
+        List<String> behindSchemas = report.getList("behind.schema", String.class);
+        assertThat(behindSchemas).doesNotContain(tenant.schema());
+        Map<String, Object> drift = report.<Map<String, Object>>getList("deep").stream()
+                .filter(d -> tenant.schema().equals(d.get("schema"))).findFirst().orElseThrow();
+        assertThat((List<String>) drift.get("missing")).contains("table invoices");
+        assertThat((List<String>) drift.get("unexpected")).contains("column customers.nickname text");
+    }
+
+    @Test
+    void adminRoutesRefuseMissingTokensAndWrongRolesWithProblemJson() {
+        given().get("/admin/drift").then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer(Roles.VIEWER)).get("/admin/drift")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().header("Authorization", "Bearer not-a-jwt").get("/admin/drift")
+                .then().statusCode(401).contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tenantry.worker;
+
+import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
+import static dev.tenantry.worker.WorkerTestSupport.awaitResults;
+import static dev.tenantry.worker.WorkerTestSupport.execute;
+import static dev.tenantry.worker.WorkerTestSupport.queryInt;
+import static dev.tenantry.worker.WorkerTestSupport.schemaExists;
+import static dev.tenantry.worker.WorkerTestSupport.send;
+import static dev.tenantry.worker.WorkerTestSupport.tables;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantDeleted;
+import dev.tenantry.contracts.events.TenantMigrated;
+import dev.tenantry.contracts.events.TenantRequested;
+import dev.tenantry.contracts.events.TenantRolledBack;
+import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.contracts.tenant.MigrationKind;
+import dev.tenantry.testinfra.TenantryTestResource;
+import dev.tenantry.worker.WorkerTestSupport.TestTenant;
+import dev.tenantry.worker.service.TenantMigrationService;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(TenantryTestResource.class)
+class TenantMigrationIT {
+
+    private static final List<String> DEMO_TABLES =
+            List.of("carriers", "contacts", "customers", "flyway_schema_history", "invoices", "plants", "suppliers");
+
+    @Inject
+    TenantMigrationService service;
+
+    @Test
+    void newTenantGetsItsSchemaAndAllTablesAndTenantMigratedCarriesTheVersions() throws Exception {
+        TestTenant tenant = TestTenant.fresh("new");
+        EventEnvelope<TenantRequested> request = tenant.requested();
+
+        send(request);
+        EventEnvelope<TenantryEvent> result = awaitResult(request);
+
+        assertThat(result.data()).isInstanceOf(TenantMigrated.class);
+        TenantMigrated migrated = (TenantMigrated) result.data();
+        assertThat(migrated.tenantId()).isEqualTo(tenant.tenantId());
+        assertThat(migrated.schema()).isEqualTo(tenant.schema());
+        assertThat(migrated.kind()).isEqualTo(MigrationKind.NEW);
+        assertThat(migrated.fromVersion()).isNull();
+        assertThat(migrated.toVersion()).isEqualTo("3");
+        assertThat(migrated.appliedCount()).isEqualTo(3);
+        assertThat(result.subject()).isEqualTo(tenant.tenantId());
+        assertThat(result.correlationId()).isEqualTo(request.id());
+        assertThat(tables(tenant.schema())).containsExactlyElementsOf(DEMO_TABLES);
+        assertThat(tables("public")).doesNotContain("customers", "invoices");
+        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ? AND status = 'succeeded'",
+                request.id())).isEqualTo(1);
+    }
+
+    @Test
+    void theSameRequestDeliveredTwiceMigratesOnceAndAnswersTwiceAlike() throws Exception {
+        TestTenant tenant = TestTenant.fresh("twice");
+        EventEnvelope<TenantRequested> request = tenant.requested();
+
+        send(request);
+        send(request);
+        List<EventEnvelope<TenantryEvent>> results = awaitResults(request, 2);
+
+        assertThat(results).hasSize(2);
+        assertThat(results).allSatisfy(r -> assertThat(r.data()).isInstanceOf(TenantMigrated.class));
+        assertThat(results.get(0).data()).isEqualTo(results.get(1).data());
+        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id())).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history")).isEqualTo(3);
+    }
+
+    @Test
+    void twoWorkersRacingForOneTenantMigrateItOnceWithoutError() throws Exception {
+        TestTenant tenant = TestTenant.fresh("race");
+        EventEnvelope<TenantryEvent> first = cast(tenant.requested());
+        EventEnvelope<TenantryEvent> second = cast(tenant.requested());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Object>> both = pool.invokeAll(List.<Callable<Object>>of(
+                    () -> { service.handle(first); return null; },
+                    () -> { service.handle(second); return null; }));
+            for (Future<Object> f : both) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        TenantMigrated a = (TenantMigrated) awaitResult(first).data();
+        TenantMigrated b = (TenantMigrated) awaitResult(second).data();
+        assertThat(a.appliedCount() + b.appliedCount()).isEqualTo(3);
+        assertThat(a.toVersion()).isEqualTo("3");
+        assertThat(b.toVersion()).isEqualTo("3");
+        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history")).isEqualTo(3);
+    }
+
+    @Test
+    void rollbackDropsTheHalfMadeSchemaAndCanBeRepeated() throws Exception {
+        TestTenant tenant = TestTenant.fresh("rollback");
+        EventEnvelope<TenantRequested> created = tenant.requested("1");
+        send(created);
+        assertThat(awaitResult(created).data()).isInstanceOf(TenantMigrated.class);
+        assertThat(schemaExists(tenant.schema())).isTrue();
+
+        var firstRollback = tenant.rollbackRequested();
+        send(firstRollback);
+        TenantRolledBack first = (TenantRolledBack) awaitResult(firstRollback).data();
+        var secondRollback = tenant.rollbackRequested();
+        send(secondRollback);
+        TenantRolledBack second = (TenantRolledBack) awaitResult(secondRollback).data();
+
+        assertThat(first.schemaExisted()).isTrue();
+        assertThat(second.schemaExisted()).isFalse();
+        assertThat(schemaExists(tenant.schema())).isFalse();
+    }
+
+    @Test
+    void deletionRenamesTheSchemaAsideKeepingItsData() throws Exception {
+        TestTenant tenant = TestTenant.fresh("delete");
+        EventEnvelope<TenantRequested> created = tenant.requested();
+        send(created);
+        awaitResult(created);
+        execute("INSERT INTO " + tenant.schema() + ".customers (code, name) VALUES ('C1', 'Kept Ltd')");
+
+        var deletion = tenant.deletionRequested();
+        send(deletion);
+        TenantDeleted deleted = (TenantDeleted) awaitResult(deletion).data();
+
+        assertThat(schemaExists(tenant.schema())).isFalse();
+        assertThat(deleted.archivedSchema()).startsWith("deleted_" + tenant.slug() + "_");
+        assertThat(schemaExists(deleted.archivedSchema())).isTrue();
+        assertThat(queryInt("SELECT count(*) FROM " + deleted.archivedSchema() + ".customers")).isEqualTo(1);
+
+        var again = tenant.deletionRequested();
+        send(again);
+        assertThat(((TenantDeleted) awaitResult(again).data()).archivedSchema()).isEqualTo(deleted.archivedSchema());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static EventEnvelope<TenantryEvent> cast(EventEnvelope<? extends TenantryEvent> envelope) {
+        return (EventEnvelope<TenantryEvent>) envelope;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.tenantry.worker;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.Topics;
+import dev.tenantry.contracts.events.TenantDeletionRequested;
+import dev.tenantry.contracts.events.TenantRequested;
+import dev.tenantry.contracts.events.TenantRollbackRequested;
+import dev.tenantry.contracts.events.TenantUpgradeRequested;
+import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.TenantryInfrastructure;
+import dev.tenantry.testinfra.TestKafka;
+import dev.tenantry.testinfra.TestNames;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/** What the worker's integration tests share: sending requests, awaiting results, reading the database. */
+public final class WorkerTestSupport {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final URI SOURCE = URI.create("urn:tenantry:worker-tests");
+    static final CloudEventCodec CODEC = new CloudEventCodec();
+
+    private WorkerTestSupport() {
+    }
+
+    public static Infrastructure infra() {
+        return TenantryInfrastructure.get();
+    }
+
+    public static TestKafka kafka() {
+        return new TestKafka(infra().kafkaBootstrapServers());
+    }
+
+    /** A fresh tenant identity: slug unique per test run. */
+    public record TestTenant(String tenantId, String slug, String schema) {
+        public static TestTenant fresh(String prefix) {
+            String slug = TestNames.unique(prefix);
+            return new TestTenant(UUID.randomUUID().toString(), slug, "tenant_" + slug);
+        }
+
+        public EventEnvelope<TenantRequested> requested() {
+            return requested(null);
+        }
+
+        public EventEnvelope<TenantRequested> requested(String targetVersion) {
+            return EventEnvelope.create(SOURCE, new TenantRequested(tenantId, slug, schema, targetVersion));
+        }
+
+        public EventEnvelope<TenantUpgradeRequested> upgradeRequested() {
+            return EventEnvelope.create(SOURCE, new TenantUpgradeRequested(tenantId, slug, schema, null));
+        }
+
+        public EventEnvelope<TenantRollbackRequested> rollbackRequested() {
+            return EventEnvelope.create(SOURCE, new TenantRollbackRequested(tenantId, slug, schema, "test compensation"));
+        }
+
+        public EventEnvelope<TenantDeletionRequested> deletionRequested() {
+            return EventEnvelope.create(SOURCE, new TenantDeletionRequested(tenantId, slug, schema));
+        }
+    }
+
+    public static void send(EventEnvelope<?> request) {
+        try (TestKafka kafka = kafka()) {
+            kafka.producer().send(CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, request)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send " + request.type(), e);
+        }
+    }
+
+    /** The result the worker published for this request (matched on the causation id). */
+    public static EventEnvelope<TenantryEvent> awaitResult(EventEnvelope<?> request) {
+        try (TestKafka kafka = kafka()) {
+            ConsumerRecord<String, byte[]> record = kafka.awaitRecord(Topics.TENANT_MIGRATION_RESULTS,
+                    r -> request.id().equals(header(r, "ce_causationid")), TIMEOUT);
+            return CODEC.decode(record.headers(), record.value());
+        }
+    }
+
+    /** Every result published for this request so far (after waiting for at least {@code count}). */
+    public static List<EventEnvelope<TenantryEvent>> awaitResults(EventEnvelope<?> request, int count) {
+        try (TestKafka kafka = kafka()) {
+            List<EventEnvelope<TenantryEvent>> results = new ArrayList<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (results.size() < count && System.nanoTime() < deadline) {
+                results.clear();
+                for (ConsumerRecord<String, byte[]> r : kafka.consume(Topics.TENANT_MIGRATION_RESULTS, Integer.MAX_VALUE,
+                        Duration.ofSeconds(2))) {
+                    if (request.id().equals(header(r, "ce_causationid"))) {
+                        results.add(CODEC.decode(r.headers(), r.value()));
+                    }
+                }
+            }
+            return results;
+        }
+    }
+
+    public static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static boolean schemaExists(String schema) throws SQLException {
+        return queryInt("SELECT count(*) FROM pg_namespace WHERE nspname = ?", schema) == 1;
+    }
+
+    public static List<String> tables(String schema) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = infra().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1")) {
+            s.setString(1, schema);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    public static int queryInt(String sql, Object... params) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    public static void execute(String sql) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection(); var s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
