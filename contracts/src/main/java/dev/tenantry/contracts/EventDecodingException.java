@@ -8,6 +8,7 @@ package dev.tenantry.contracts;
  */
 public class EventDecodingException extends RuntimeException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /** What kind of problem prevented decoding. */
@@ -26,6 +27,7 @@ public class EventDecodingException extends RuntimeException {
         EMPTY_VALUE
     }
 
+    /** The classification of the problem. */
     private final Reason reason;
 
     /**

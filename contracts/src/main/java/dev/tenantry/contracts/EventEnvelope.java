@@ -17,6 +17,9 @@ import java.util.UUID;
  * event that caused this one, and {@code correlationid}, the id shared by every event of one
  * workflow (normally the id of the first event).
  *
+ * <p>Every component is validated on construction; an invalid one raises
+ * {@link InvalidEventException} naming it.
+ *
  * @param id            unique event id, required; consumers deduplicate on it
  * @param type          CloudEvents type, required; must be the type of {@code data}
  * @param source        producing service, required (e.g. {@code urn:tenantry:provisioning-service})
@@ -26,6 +29,7 @@ import java.util.UUID;
  * @param correlationId id of the workflow, optional
  * @param data          the event, required
  * @param <T>           event record type
+
  */
 public record EventEnvelope<T extends TenantryEvent>(String id, String type, URI source, OffsetDateTime time,
                                                      String subject, String causationId, String correlationId,
@@ -34,9 +38,17 @@ public record EventEnvelope<T extends TenantryEvent>(String id, String type, URI
     private static final Validation CHECK = Validation.of("EventEnvelope");
 
     /**
-     * Validates every component.
+     * Creates the record, validating every component.
      *
-     * @throws InvalidEventException naming the offending component
+     * @param id unique event id, required; consumers deduplicate on it
+     * @param type CloudEvents type, required; must be the type of {@code data}
+     * @param source producing service, required (e.g. {@code urn:tenantry:provisioning-service})
+     * @param time when the event occurred, required
+     * @param subject Kafka key and CloudEvents subject, required; normally {@code data.subject()}
+     * @param causationId id of the causing event, optional
+     * @param correlationId id of the workflow, optional
+     * @param data the event, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
      */
     public EventEnvelope {
         CHECK.text("id", id);

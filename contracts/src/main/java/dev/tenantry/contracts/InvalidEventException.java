@@ -9,8 +9,10 @@ package dev.tenantry.contracts;
  */
 public class InvalidEventException extends IllegalArgumentException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The offending field, or null. */
     private final String field;
 
     /**

@@ -102,7 +102,7 @@ class AsyncApiDocumentTests {
     void everyChannelIsSentAndReceivedByNamedServices() {
         Map<String, Set<String>> actions = new TreeMap<>();
         Set<String> services = new HashSet<>();
-        doc.path("operations").fields().forEachRemaining(op -> {
+        doc.path("operations").properties().forEach(op -> {
             JsonNode operation = op.getValue();
             String channel = operation.path("channel").path("$ref").asText();
             actions.computeIfAbsent(channel, c -> new HashSet<>()).add(operation.path("action").asText());
@@ -130,7 +130,7 @@ class AsyncApiDocumentTests {
 
     private static void collectRefs(JsonNode node, List<String> out) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (e.getKey().equals("$ref")) {
                     out.add(e.getValue().asText());
                 } else {

@@ -19,7 +19,16 @@ public record CreateTenant(String commandId, String slug, String displayName, St
 
     private static final Validation CHECK = Validation.of("CreateTenant");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param commandId caller-chosen command id, required
+     * @param slug the new tenant's slug, required, see {@link dev.tenantry.contracts.tenant.TenantSlug}
+     * @param displayName human-readable name, required
+     * @param plan commercial plan, optional
+     * @param metadata free-form string attributes, optional (null is read as empty; never null on an instance)
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public CreateTenant {
         CHECK.text("commandId", commandId);
         CHECK.slug("slug", slug);

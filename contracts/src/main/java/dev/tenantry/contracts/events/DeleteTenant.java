@@ -12,7 +12,13 @@ public record DeleteTenant(String commandId, String tenantId) implements TenantC
 
     private static final Validation CHECK = Validation.of("DeleteTenant");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param commandId caller-chosen command id, required
+     * @param tenantId the tenant id (UUID text), required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public DeleteTenant {
         CHECK.text("commandId", commandId);
         CHECK.text("tenantId", tenantId);

@@ -14,7 +14,15 @@ public record TenantActivated(String tenantId, String slug, String schema, Strin
 
     private static final Validation CHECK = Validation.of("TenantActivated");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the tenant schema, required
+     * @param version the schema's version, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantActivated {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

@@ -16,7 +16,14 @@ public record TenantDeleted(String tenantId, String schema, String archivedSchem
 
     private static final Validation CHECK = Validation.of("TenantDeleted");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param schema the schema the tenant used, required
+     * @param archivedSchema the name the schema was renamed to, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantDeleted {
         CHECK.text("tenantId", tenantId);
         CHECK.schema("schema", schema);

@@ -13,7 +13,14 @@ public record TenantDeletionRequested(String tenantId, String slug, String schem
 
     private static final Validation CHECK = Validation.of("TenantDeletionRequested");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the schema to archive, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantDeletionRequested {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

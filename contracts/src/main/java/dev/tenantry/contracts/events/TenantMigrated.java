@@ -19,7 +19,18 @@ public record TenantMigrated(String tenantId, String schema, MigrationKind kind,
 
     private static final Validation CHECK = Validation.of("TenantMigrated");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param schema the migrated schema, required
+     * @param kind new tenant or upgrade, required
+     * @param fromVersion version before the run, optional (null for a new schema)
+     * @param toVersion version after the run, required
+     * @param appliedCount number of migrations applied, not negative
+     * @param durationMs duration of the run in milliseconds, not negative
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantMigrated {
         CHECK.text("tenantId", tenantId);
         CHECK.schema("schema", schema);

@@ -21,7 +21,18 @@ public record TenantMigrationFailed(String tenantId, String schema, MigrationKin
 
     private static final Validation CHECK = Validation.of("TenantMigrationFailed");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param schema the schema, required
+     * @param kind new tenant or upgrade, required
+     * @param failedVersion version of the migration that failed, optional
+     * @param errorCode machine-readable error code, required
+     * @param message human-readable error message, required
+     * @param currentVersion version the schema is at after the failure, optional
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantMigrationFailed {
         CHECK.text("tenantId", tenantId);
         CHECK.schema("schema", schema);

@@ -16,7 +16,16 @@ public record TenantProvisioningFailed(String tenantId, String slug, String sche
 
     private static final Validation CHECK = Validation.of("TenantProvisioningFailed");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the tenant schema, required
+     * @param failedVersion version of the migration that failed, optional
+     * @param reason why it failed, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantProvisioningFailed {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

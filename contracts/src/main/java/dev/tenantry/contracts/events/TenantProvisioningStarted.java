@@ -15,7 +15,15 @@ public record TenantProvisioningStarted(String tenantId, String slug, String sch
 
     private static final Validation CHECK = Validation.of("TenantProvisioningStarted");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the tenant schema, required
+     * @param targetVersion version being provisioned, optional (null: the latest)
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantProvisioningStarted {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

@@ -17,7 +17,15 @@ public record TenantRequestRejected(String commandId, String commandType, String
 
     private static final Validation CHECK = Validation.of("TenantRequestRejected");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param commandId id of the rejected command, required
+     * @param commandType type of the rejected command, e.g. {@code CreateTenant}, required
+     * @param subject what the command was about (tenant id or slug), optional on input; a null subject is replaced by the command id, so on an instance it is never null
+     * @param reason why it was rejected, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantRequestRejected {
         CHECK.text("commandId", commandId);
         CHECK.text("commandType", commandType);

@@ -15,7 +15,15 @@ public record TenantRequested(String tenantId, String slug, String schema, Strin
 
     private static final Validation CHECK = Validation.of("TenantRequested");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the schema to create, required
+     * @param targetVersion version to migrate to, optional (null: the latest)
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantRequested {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

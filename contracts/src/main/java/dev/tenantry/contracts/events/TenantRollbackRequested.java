@@ -16,7 +16,15 @@ public record TenantRollbackRequested(String tenantId, String slug, String schem
 
     private static final Validation CHECK = Validation.of("TenantRollbackRequested");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the schema to drop, required
+     * @param reason why the rollback is needed, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantRollbackRequested {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

@@ -13,7 +13,14 @@ public record TenantRolledBack(String tenantId, String schema, boolean schemaExi
 
     private static final Validation CHECK = Validation.of("TenantRolledBack");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param schema the schema that was dropped, required
+     * @param schemaExisted whether the schema existed when the rollback ran
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantRolledBack {
         CHECK.text("tenantId", tenantId);
         CHECK.schema("schema", schema);

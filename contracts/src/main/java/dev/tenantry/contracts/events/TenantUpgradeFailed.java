@@ -18,7 +18,17 @@ public record TenantUpgradeFailed(String tenantId, String slug, String schema, S
 
     private static final Validation CHECK = Validation.of("TenantUpgradeFailed");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the tenant schema, required
+     * @param currentVersion version the schema is still at, optional
+     * @param failedVersion version of the migration that failed, optional
+     * @param reason why it failed, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantUpgradeFailed {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

@@ -16,7 +16,16 @@ public record TenantUpgraded(String tenantId, String slug, String schema, String
 
     private static final Validation CHECK = Validation.of("TenantUpgraded");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param tenantId the tenant id (UUID text), required
+     * @param slug the tenant slug, required
+     * @param schema the tenant schema, required
+     * @param fromVersion version before the upgrade, optional
+     * @param toVersion version after the upgrade, required
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public TenantUpgraded {
         CHECK.text("tenantId", tenantId);
         CHECK.slug("slug", slug);

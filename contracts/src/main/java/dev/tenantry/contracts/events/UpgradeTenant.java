@@ -13,7 +13,14 @@ public record UpgradeTenant(String commandId, String tenantId, String targetVers
 
     private static final Validation CHECK = Validation.of("UpgradeTenant");
 
-    /** Validates every component. */
+    /**
+     * Creates the record, validating every component.
+     *
+     * @param commandId caller-chosen command id, required
+     * @param tenantId the tenant id (UUID text), required
+     * @param targetVersion version to migrate to, optional (null: the latest)
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     */
     public UpgradeTenant {
         CHECK.text("commandId", commandId);
         CHECK.text("tenantId", tenantId);

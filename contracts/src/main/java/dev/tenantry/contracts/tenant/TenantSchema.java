@@ -27,7 +27,10 @@ public record TenantSchema(String name) {
     private static final Validation CHECK = Validation.of("TenantSchema");
 
     /**
-     * @throws InvalidEventException if {@code name} is null, malformed or reserved
+     * Creates the record, validating every component.
+     *
+     * @param name the schema name
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
      */
     public TenantSchema {
         CHECK.schema("name", name);

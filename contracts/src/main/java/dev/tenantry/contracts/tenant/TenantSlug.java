@@ -21,7 +21,10 @@ public record TenantSlug(String value) {
     private static final Validation CHECK = Validation.of("TenantSlug");
 
     /**
-     * @throws InvalidEventException if {@code value} is null or does not match {@link #PATTERN}
+     * Creates the record, validating every component.
+     *
+     * @param value the slug
+     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
      */
     public TenantSlug {
         CHECK.slug("value", value);
