@@ -3,6 +3,7 @@ package dev.tenantry.worker.service;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.DriftReport;
 import dev.tenantry.worker.model.FleetProgress;
+import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationRun;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,11 +31,14 @@ public class FleetUpgradeService {
     private static final Logger LOG = Logger.getLogger(FleetUpgradeService.class);
 
     private final TenantMigrationService migrations;
+    private final TenantMigrator migrator;
     private final ExecutorService pool;
     private volatile Run current;
 
-    public FleetUpgradeService(TenantMigrationService migrations, WorkerConfig config, MeterRegistry registry) {
+    public FleetUpgradeService(TenantMigrationService migrations, TenantMigrator migrator, WorkerConfig config,
+                               MeterRegistry registry) {
         this.migrations = migrations;
+        this.migrator = migrator;
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(config.drift().fleetParallelism(), task -> {
             Thread thread = new Thread(task, "fleet-upgrade-" + threads.incrementAndGet());
@@ -50,7 +54,11 @@ public class FleetUpgradeService {
     }
 
     /** Starts upgrading the tenants the report lists as behind, unless a fleet upgrade is running. */
-    public synchronized FleetProgress start(DriftReport report) {
+    public FleetProgress start(DriftReport report) {
+        return start(report, migrator.catalog());
+    }
+
+    synchronized FleetProgress start(DriftReport report, MigrationCatalog catalog) {
         if (current != null && !current.finished()) {
             return current.progress();
         }
@@ -62,7 +70,7 @@ public class FleetUpgradeService {
         current = run;
         LOG.infof("Fleet upgrade %s: %d tenant(s) behind version %s", run.id, behind.size(), report.latest());
         for (DriftReport.Behind tenant : behind) {
-            pool.submit(() -> upgrade(run, tenant));
+            pool.submit(() -> upgrade(run, tenant, catalog));
         }
         if (behind.isEmpty()) {
             run.finishedAt = Instant.now();
@@ -75,9 +83,11 @@ public class FleetUpgradeService {
         return run == null ? Optional.empty() : Optional.of(run.progress());
     }
 
-    private void upgrade(Run run, DriftReport.Behind tenant) {
+    private void upgrade(Run run, DriftReport.Behind tenant, MigrationCatalog catalog) {
         try {
-            MigrationRun result = migrations.upgradeInFleet(run.id, tenant.tenant(), tenant.schema());
+            // A schema without history has never been migrated: let Flyway build it up properly.
+            MigrationRun result = migrations.upgradeInFleet(run.id, tenant.tenant(), tenant.schema(),
+                    tenant.current() == null ? null : catalog);
             if (result.succeeded()) {
                 run.done.incrementAndGet();
             } else {

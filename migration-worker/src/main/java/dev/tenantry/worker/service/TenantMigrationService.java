@@ -13,6 +13,7 @@ import dev.tenantry.support.messaging.UnsupportedEventException;
 import dev.tenantry.support.persistence.ProcessedEvents;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.messaging.ResultPublisher;
+import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
 import dev.tenantry.worker.model.MigrationRun;
 import dev.tenantry.worker.model.RunKind;
@@ -39,6 +40,7 @@ public class TenantMigrationService {
 
     private final AgroalDataSource dataSource;
     private final TenantMigrator migrator;
+    private final DirectUpgrader directUpgrader;
     private final TenantSchemaRepository schemas;
     private final MigrationRunRepository runs;
     private final ResultPublisher results;
@@ -46,11 +48,13 @@ public class TenantMigrationService {
     private final ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
     private final String consumer;
 
-    public TenantMigrationService(AgroalDataSource dataSource, TenantMigrator migrator, TenantSchemaRepository schemas,
+    public TenantMigrationService(AgroalDataSource dataSource, TenantMigrator migrator, DirectUpgrader directUpgrader,
+                                  TenantSchemaRepository schemas,
                                   MigrationRunRepository runs, ResultPublisher results, MigrationMetrics metrics,
                                   WorkerConfig config) {
         this.dataSource = dataSource;
         this.migrator = migrator;
+        this.directUpgrader = directUpgrader;
         this.schemas = schemas;
         this.runs = runs;
         this.results = results;
@@ -86,11 +90,23 @@ public class TenantMigrationService {
     /**
      * Upgrades one tenant as part of a fleet upgrade the worker started itself (drift repair):
      * same lock, same run log, same result event, correlated to the fleet run instead of a request.
+     *
+     * @param catalog the migrations resolved when the fleet upgrade started, for the direct path;
+     *                null to go through Flyway
      */
-    public MigrationRun upgradeInFleet(String fleetRunId, String tenantId, String schemaName) throws SQLException {
+    public MigrationRun upgradeInFleet(String fleetRunId, String tenantId, String schemaName, MigrationCatalog catalog)
+            throws SQLException {
         String requestId = fleetRunId + ":" + schemaName;
-        String slug = schemaName.substring("tenant_".length());
-        MigrationRun run = migrate(requestId, tenantId, slug, schemaName, null, MigrationKind.UPGRADE);
+        MigrationRun run;
+        if (catalog != null && catalog.directlyApplicable()) {
+            Instant started = now();
+            MigrationOutcome outcome = directUpgrader.upgrade(new TenantSchema(schemaName), catalog);
+            run = MigrationRun.migration(tenantId, schemaName, requestId, RunKind.UPGRADE, outcome, started, now());
+            metrics.migrationFinished(run);
+        } else {
+            String slug = schemaName.substring("tenant_".length());
+            run = migrate(requestId, tenantId, slug, schemaName, null, MigrationKind.UPGRADE);
+        }
         if (record(requestId, run)) {
             results.publish(run.toResult(), fleetRunId);
         }

@@ -6,7 +6,15 @@ import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.MigrationOutcome;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.tenantry.worker.model.MigrationCatalog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Comparator;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
@@ -81,6 +89,56 @@ public class TenantMigrator {
     /** All configured tenant migrations, in order, as Flyway resolves them. */
     public MigrationInfo[] resolvedMigrations() {
         return flyway(PROBE_SCHEMA).info().all();
+    }
+
+    /**
+     * The migrations as resolved now, with their SQL text, for a fleet upgrade. Locations are
+     * read again on every call so a migration dropped into a filesystem location is seen.
+     */
+    public MigrationCatalog catalog() {
+        List<MigrationCatalog.Script> scripts = new ArrayList<>();
+        boolean direct = true;
+        for (MigrationInfo info : resolvedMigrations()) {
+            if (info.getVersion() == null || !"SQL".equals(info.getType().name())) {
+                direct = false;
+                continue;
+            }
+            Optional<String> sql = readScript(info);
+            if (sql.isEmpty()) {
+                direct = false;
+                continue;
+            }
+            MigrationCatalog.Script script = new MigrationCatalog.Script(info.getVersion().getVersion(),
+                    info.getDescription(), info.getScript(), info.getChecksum(), sql.get());
+            direct &= script.isPlainTransactionalSql();
+            scripts.add(script);
+        }
+        return new MigrationCatalog(List.copyOf(scripts), direct);
+    }
+
+    private Optional<String> readScript(MigrationInfo info) {
+        try {
+            String physical = info.getPhysicalLocation();
+            if (physical != null && !physical.isBlank() && Files.isRegularFile(Path.of(physical))) {
+                return Optional.of(Files.readString(Path.of(physical), StandardCharsets.UTF_8));
+            }
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            for (String location : config.tenantMigrations().locations()) {
+                String base = location.startsWith("classpath:") ? location.substring("classpath:".length())
+                        : location.contains(":") ? null : location;
+                if (base == null) {
+                    continue;
+                }
+                try (InputStream in = loader.getResourceAsStream(base.replaceAll("/$", "") + "/" + info.getScript())) {
+                    if (in != null) {
+                        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public String historyTable() {

@@ -1,0 +1,27 @@
+package dev.tenantry.worker.model;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The tenant migrations as resolved from the configured locations at one moment: what a fleet
+ * upgrade applies. {@code directlyApplicable} says whether every migration is a plain versioned
+ * SQL script that can run inside a transaction without Flyway's help (no placeholders, no
+ * non-transactional statements, no callbacks), which allows the batched fleet path.
+ */
+public record MigrationCatalog(List<Script> migrations, boolean directlyApplicable) {
+
+    /** One versioned SQL migration with what Flyway records about it in its history table. */
+    public record Script(String version, String description, String script, Integer checksum, String sql) {
+
+        /** Whether this script can be executed as-is in one transaction. */
+        public boolean isPlainTransactionalSql() {
+            String lower = sql.toLowerCase(Locale.ROOT);
+            return !sql.contains("${") && !lower.contains("concurrently") && !lower.contains("vacuum");
+        }
+    }
+
+    public String latest() {
+        return migrations.isEmpty() ? null : migrations.get(migrations.size() - 1).version();
+    }
+}
