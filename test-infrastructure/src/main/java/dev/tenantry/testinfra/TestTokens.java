@@ -1,0 +1,77 @@
+package dev.tenantry.testinfra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Bearer tokens for tests and local use, signed (RS256) with the development key whose public
+ * half the services trust by default. Roles go into the {@code groups} claim, as the services
+ * expect. Never use this key outside development.
+ */
+public final class TestTokens {
+
+    public static final String ISSUER = "https://tenantry.dev";
+    private static final String KEY_RESOURCE = "tenantry-dev-keys/private.pem";
+    private static volatile PrivateKey key;
+
+    private TestTokens() {
+    }
+
+    /** {@code "Bearer <jwt>"} valid for one hour, carrying the given roles. */
+    public static String bearer(String... roles) {
+        return "Bearer " + token(Duration.ofHours(1), roles);
+    }
+
+    /** A signed JWT valid for {@code lifetime}, carrying the given roles. */
+    public static String token(Duration lifetime, String... roles) {
+        Instant now = Instant.now();
+        String groups = Stream.of(roles).map(r -> '"' + r + '"').collect(Collectors.joining(",", "[", "]"));
+        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+        String payload = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"tenantry-dev\",\"upn\":\"tenantry-dev\","
+                + "\"groups\":" + groups + ",\"iat\":" + now.getEpochSecond() + ",\"exp\":"
+                + now.plus(lifetime).getEpochSecond() + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+        String signingInput = base64Url(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64Url(payload.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(privateKey());
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + base64Url(signature.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign a development token", e);
+        }
+    }
+
+    private static PrivateKey privateKey() throws GeneralSecurityException {
+        if (key == null) {
+            try (InputStream in = TestTokens.class.getClassLoader().getResourceAsStream(KEY_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(KEY_RESOURCE + " is not on the classpath");
+                }
+                String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+                        .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+                key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return key;
+    }
+
+    private static String base64Url(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
