@@ -3,7 +3,6 @@ package dev.tenantry.testinfra;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
@@ -15,12 +14,10 @@ import org.jboss.logging.Logger;
  * application start), so a plain static field would start PostgreSQL and Kafka once per loader.
  * Instead, the infrastructure is started by the copy of this class in the system class loader
  * when there is one (that loader lives as long as the JVM), and described by a map of JDK types
- * only ({@link String}, {@link Boolean}, {@link Runnable}) kept in the system properties, which
- * every loader can read.
+ * only ({@link String}, {@link Boolean}, {@link Runnable}) that every loader can read.
  */
 final class SharedInfrastructure {
 
-    static final String REGISTRY_KEY = "dev.tenantry.testinfra.registry";
     static final String K_PROVIDER = "provider";
     static final String K_JDBC_URL = "jdbcUrl";
     static final String K_USERNAME = "username";
@@ -87,15 +84,13 @@ final class SharedInfrastructure {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    // Never in the system properties: libraries (Narayana, for one) copy every system property
+    // as a String and fail on any other value. handle() routes every loader to the system-loader
+    // copy of this class when there is one, so a static field is shared JVM-wide.
+    private static final Map<String, Object> REGISTRY = new ConcurrentHashMap<>();
+
     private static Map<String, Object> registry() {
-        Properties properties = System.getProperties();
-        Object registry = properties.get(REGISTRY_KEY);
-        if (registry == null) {
-            properties.putIfAbsent(REGISTRY_KEY, new ConcurrentHashMap<String, Object>());
-            registry = properties.get(REGISTRY_KEY);
-        }
-        return (Map<String, Object>) registry;
+        return REGISTRY;
     }
 
     @SuppressWarnings("unchecked")
