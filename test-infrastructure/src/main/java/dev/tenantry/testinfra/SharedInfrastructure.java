@@ -38,36 +38,54 @@ final class SharedInfrastructure {
     }
 
     /** The description of the running infrastructure, starting it if this is the first call in the JVM. */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> handle() {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (SharedInfrastructure.class.getClassLoader() != system) {
-            Class<?> systemCopy = null;
-            try {
-                systemCopy = Class.forName(SharedInfrastructure.class.getName(), true, system);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // This module is not on the JVM's class path: start it from this loader.
-            }
-            if (systemCopy != null && systemCopy != SharedInfrastructure.class) {
-                return handleFrom(systemCopy, system);
-            }
+        Class<?> systemCopy = systemCopy();
+        if (systemCopy != null) {
+            return (Map<String, Object>) callSystemCopy(systemCopy, "handleHere");
         }
         return handleHere();
     }
 
     /** Whether this JVM has started the infrastructure (successfully). */
     static boolean started() {
+        Class<?> systemCopy = systemCopy();
+        if (systemCopy != null) {
+            return Boolean.TRUE.equals(callSystemCopy(systemCopy, "startedHere"));
+        }
+        return startedHere();
+    }
+
+    static boolean startedHere() {
         return registry().get(R_HANDLE) != null;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> handleFrom(Class<?> systemCopy, ClassLoader system) {
+    /**
+     * The copy of this class in the system class loader, if that is not this one: the copy
+     * that owns the infrastructure. Null when this is that copy, or when this module is not on
+     * the JVM's class path (then this loader owns its own).
+     */
+    private static Class<?> systemCopy() {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        if (SharedInfrastructure.class.getClassLoader() == system) {
+            return null;
+        }
+        try {
+            Class<?> copy = Class.forName(SharedInfrastructure.class.getName(), true, system);
+            return copy != SharedInfrastructure.class ? copy : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Object callSystemCopy(Class<?> systemCopy, String method) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(system);
+        thread.setContextClassLoader(systemCopy.getClassLoader());
         try {
-            Method m = systemCopy.getDeclaredMethod("handleHere");
+            Method m = systemCopy.getDeclaredMethod(method);
             m.setAccessible(true);
-            return (Map<String, Object>) m.invoke(null);
+            return m.invoke(null);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException) {
@@ -119,6 +137,15 @@ final class SharedInfrastructure {
     }
 
     private static Map<String, Object> start() {
+        // Load now what runs later, possibly after a test class loader is closed: stop/start
+        // switches, the shutdown hook, and what closing the servers needs.
+        for (Class<?> c : new Class<?>[] {PostgresSwitch.class, Stopper.class, FileTrees.class}) {
+            try {
+                Class.forName(c.getName(), true, SharedInfrastructure.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         ProviderSelection.Choice choice = ProviderSelection.choose();
         LOG.debugf("test infrastructure provider: %s", choice);
         RunningInfrastructure running;
