@@ -9,11 +9,9 @@ import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.support.security.Roles;
-import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.testinfra.TestNames;
 import dev.tenantry.testinfra.TestTokens;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(TenantryTestResource.class)
 class DriftIT {
 
     @Test

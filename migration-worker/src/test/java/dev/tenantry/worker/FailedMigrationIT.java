@@ -13,16 +13,13 @@ import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantMigrationFailed;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.tenant.MigrationKind;
-import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(BrokenReleaseProfile.class)
-@WithTestResource(TenantryTestResource.class)
 class FailedMigrationIT {
 
     @Test

@@ -12,10 +12,8 @@ import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.support.security.Roles;
-import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.testinfra.TestTokens;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(NextReleaseProfile.class)
-@WithTestResource(TenantryTestResource.class)
 class FleetUpgradeIT {
 
     @Test

@@ -16,10 +16,8 @@ import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.contracts.tenant.MigrationKind;
-import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
 import dev.tenantry.worker.service.TenantMigrationService;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -30,7 +28,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(TenantryTestResource.class)
 class TenantMigrationIT {
 
     private static final List<String> DEMO_TABLES =

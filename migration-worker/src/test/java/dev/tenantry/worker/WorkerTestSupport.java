@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /** What the worker's integration tests share: sending requests, awaiting results, reading the database. */
@@ -88,22 +91,41 @@ public final class WorkerTestSupport {
         }
     }
 
-    /** Every result published for this request so far (after waiting for at least {@code count}). */
+    /** The results published for this request, waiting until {@code count} have arrived (or the timeout). */
     public static List<EventEnvelope<TenantryEvent>> awaitResults(EventEnvelope<?> request, int count) {
-        try (TestKafka kafka = kafka()) {
-            List<EventEnvelope<TenantryEvent>> results = new ArrayList<>();
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (results.size() < count && System.nanoTime() < deadline) {
-                results.clear();
-                for (ConsumerRecord<String, byte[]> r : kafka.consume(Topics.TENANT_MIGRATION_RESULTS, Integer.MAX_VALUE,
-                        Duration.ofSeconds(2))) {
-                    if (request.id().equals(header(r, "ce_causationid"))) {
-                        results.add(CODEC.decode(r.headers(), r.value()));
+        List<EventEnvelope<TenantryEvent>> results = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : recordsWithin(Topics.TENANT_MIGRATION_RESULTS, TIMEOUT,
+                rec -> request.id().equals(header(rec, "ce_causationid")), count)) {
+            results.add(CODEC.decode(r.headers(), r.value()));
+        }
+        return results;
+    }
+
+    /**
+     * Records of a topic (read from the beginning) that match, gathered until {@code enough} have
+     * been seen or {@code wait} has passed; never fails for having found fewer.
+     */
+    public static List<ConsumerRecord<String, byte[]>> recordsWithin(String topic, Duration wait,
+            Predicate<ConsumerRecord<String, byte[]>> matcher, int enough) {
+        List<ConsumerRecord<String, byte[]>> matching = new ArrayList<>();
+        long deadline = System.nanoTime() + wait.toNanos();
+        try (TestKafka kafka = kafka(); KafkaConsumer<String, byte[]> consumer = kafka.newConsumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                return matching; // the topic does not exist: nothing was ever written to it
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (matching.size() < enough && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (matcher.test(record)) {
+                        matching.add(record);
                     }
                 }
             }
-            return results;
         }
+        return matching;
     }
 
     public static String header(ConsumerRecord<String, byte[]> record, String name) {

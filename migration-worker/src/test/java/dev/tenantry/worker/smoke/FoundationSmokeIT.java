@@ -8,8 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantRequested;
-import dev.tenantry.testinfra.TenantryTestResource;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** The whole foundation at once: real PostgreSQL with Flyway, real Kafka through SmallRye channels. */
 @QuarkusTest
-@WithTestResource(TenantryTestResource.class)
 class FoundationSmokeIT {
 
     @Inject
