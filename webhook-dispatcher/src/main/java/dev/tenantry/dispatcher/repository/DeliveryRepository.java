@@ -1,0 +1,342 @@
+package dev.tenantry.dispatcher.repository;
+
+import dev.tenantry.dispatcher.model.ClaimedDelivery;
+import dev.tenantry.dispatcher.model.Delivery;
+import dev.tenantry.dispatcher.model.DeliveryStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Deliveries: the queue the engine claims from, and the history operators read. Scheduling
+ * times come from the database clock ({@code now()}), so instances with skewed clocks agree on
+ * what is due.
+ */
+@ApplicationScoped
+public class DeliveryRepository {
+
+    private static final String COLUMNS = """
+            d.id, d.event_id, d.endpoint_id, d.tenant_id, d.event_type, d.status, d.attempt_count, d.next_attempt_at,
+            d.last_attempt_at, d.last_response_status, d.last_error, d.created_at, d.delivered_at
+            """;
+    // One row per matching enabled endpoint; a redelivered event finds its rows and adds nothing.
+    private static final String INSERT_FOR_EVENT = """
+            INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
+                                          next_attempt_at, created_at)
+            SELECT gen_random_uuid(), ?, e.id, ?, ?, ?, 'pending', now() + ? * interval '1 millisecond', now()
+              FROM webhook_endpoint e
+             WHERE e.enabled
+               AND (e.event_types IS NULL OR ? = ANY (e.event_types))
+               AND (e.tenant_ids IS NULL OR ? = ANY (e.tenant_ids))
+            ON CONFLICT (event_id, endpoint_id) DO NOTHING
+            """;
+    private static final String INSERT_CLAIMED = """
+            INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
+                                          next_attempt_at, claim_token, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'delivering', now() + ? * interval '1 millisecond', ?, now())
+            """;
+    // Due: pending and its time has come, or delivering and the claim's lease ran out (crashed instance).
+    private static final String CLAIM_CANDIDATES = """
+            SELECT d.id, d.endpoint_id
+              FROM webhook_delivery d
+              JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled
+             WHERE d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now()
+               AND d.endpoint_id <> ALL (?)
+             ORDER BY d.next_attempt_at
+             LIMIT ?
+               FOR UPDATE OF d SKIP LOCKED
+            """;
+    private static final String CLAIM = """
+            UPDATE webhook_delivery d
+               SET status = 'delivering', next_attempt_at = now() + ? * interval '1 millisecond', claim_token = ?
+              FROM webhook_endpoint e
+             WHERE d.id = ANY (?) AND e.id = d.endpoint_id
+            RETURNING d.id, d.event_id, d.endpoint_id, e.url, d.payload, d.attempt_count, d.schedule_position
+            """;
+    // Only the claim that is still current may move the delivery on; an attempt is logged either way.
+    private static final String RECORD_OUTCOMES = """
+            UPDATE webhook_delivery d
+               SET status = u.status,
+                   attempt_count = d.attempt_count + 1,
+                   schedule_position = d.schedule_position + 1,
+                   next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.delay_ms * interval '1 millisecond' END,
+                   claim_token = NULL,
+                   last_attempt_at = to_timestamp(u.at_ms / 1000.0),
+                   last_response_status = u.response_status,
+                   last_error = u.error,
+                   delivered_at = CASE WHEN u.status = 'delivered' THEN to_timestamp(u.at_ms / 1000.0) END
+              FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
+                   AS u(id, token, status, delay_ms, at_ms, response_status, error)
+             WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'delivering'
+            RETURNING d.id
+            """;
+    private static final String FAIL_PENDING_OF_ENDPOINT = """
+            UPDATE webhook_delivery SET status = 'failed', next_attempt_at = NULL, last_error = ?
+             WHERE endpoint_id = ? AND status = 'pending'
+            """;
+    private static final String FAIL_PENDING_OF_DISABLED = """
+            UPDATE webhook_delivery d
+               SET status = 'failed', next_attempt_at = NULL, last_error = 'endpoint disabled: ' || e.disabled_reason
+              FROM webhook_endpoint e
+             WHERE e.id = d.endpoint_id AND NOT e.enabled AND d.status = 'pending'
+            """;
+    private static final String REQUEUE = """
+            UPDATE webhook_delivery d
+               SET status = 'pending', next_attempt_at = now(), schedule_position = 0, claim_token = NULL
+             WHERE d.id = ? AND d.status <> 'delivering'
+            RETURNING\s""" + COLUMNS;
+    private static final String REQUEUE_FAILED = """
+            UPDATE webhook_delivery
+               SET status = 'pending', next_attempt_at = now(), schedule_position = 0, claim_token = NULL
+             WHERE endpoint_id = ? AND status = 'failed' AND created_at >= ?
+            """;
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM webhook_delivery d WHERE d.id = ?";
+    private static final String LIST = "SELECT " + COLUMNS + """
+             FROM webhook_delivery d
+            WHERE (?::text IS NULL OR d.status = ?::text)
+              AND (?::uuid IS NULL OR d.endpoint_id = ?::uuid)
+              AND (?::text IS NULL OR d.tenant_id = ?::text)
+              AND (?::timestamptz IS NULL OR d.created_at >= ?::timestamptz)
+            ORDER BY d.created_at DESC, d.id
+            LIMIT ?
+            """;
+    private static final String DUE_STATS = """
+            SELECT count(*) AS due, min(next_attempt_at) AS oldest
+              FROM webhook_delivery
+             WHERE status IN ('pending', 'delivering') AND next_attempt_at <= now()
+            """;
+    private static final String PAYLOAD = "SELECT payload FROM webhook_delivery WHERE id = ?";
+
+    /** The outcome of one attempt, for the delivery it belongs to. */
+    public record Outcome(UUID deliveryId, long claimToken, DeliveryStatus status, Duration nextDelay,
+                          Instant attemptedAt, Integer responseStatus, String error) {
+    }
+
+    /** How many deliveries are due and since when the oldest has been waiting. */
+    public record DueStats(long due, Instant oldestDueSince) {
+    }
+
+    /** Filters of the delivery list; null = any. */
+    public record Filter(DeliveryStatus status, UUID endpointId, String tenantId, Instant since, int limit) {
+    }
+
+    /** @return how many deliveries were created (0 when none matched or the event was seen before) */
+    public int insertForEvent(Connection connection, String eventId, String tenantId, String eventType,
+                              String payload, Duration initialDelay) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_FOR_EVENT)) {
+            insert.setString(1, eventId);
+            insert.setString(2, tenantId);
+            insert.setString(3, eventType);
+            insert.setString(4, payload);
+            insert.setLong(5, initialDelay.toMillis());
+            insert.setString(6, eventType);
+            insert.setString(7, tenantId);
+            return insert.executeUpdate();
+        }
+    }
+
+    /** A delivery created already claimed by the caller (a ping sent at once). */
+    public void insertClaimed(Connection connection, ClaimedDelivery delivery, String tenantId, String eventType,
+                              Duration lease) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_CLAIMED)) {
+            insert.setObject(1, delivery.id());
+            insert.setString(2, delivery.eventId());
+            insert.setObject(3, delivery.endpointId());
+            insert.setString(4, tenantId);
+            insert.setString(5, eventType);
+            insert.setString(6, delivery.payload());
+            insert.setLong(7, lease.toMillis());
+            insert.setLong(8, delivery.claimToken());
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Claims due deliveries for this instance: rows another instance holds are skipped, never
+     * waited for. {@code room} says how many more of an endpoint's deliveries may be taken; the
+     * candidates left over stay due for the next round or another instance.
+     *
+     * @param excluded endpoints that have no room at all (they are not even read)
+     */
+    public List<ClaimedDelivery> claim(Connection connection, int limit, Collection<UUID> excluded,
+                                       Function<UUID, Integer> room, Duration lease, long claimToken)
+            throws SQLException {
+        List<UUID> chosen = new ArrayList<>();
+        Map<UUID, Integer> taken = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(CLAIM_CANDIDATES)) {
+            select.setArray(1, connection.createArrayOf("uuid", excluded.toArray()));
+            // Read more than we take: the head of the queue may belong to one busy endpoint.
+            select.setInt(2, limit * 2);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next() && chosen.size() < limit) {
+                    UUID endpoint = rows.getObject("endpoint_id", UUID.class);
+                    int already = taken.getOrDefault(endpoint, 0);
+                    if (already < room.apply(endpoint)) {
+                        taken.put(endpoint, already + 1);
+                        chosen.add(rows.getObject("id", UUID.class));
+                    }
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement update = connection.prepareStatement(CLAIM)) {
+            update.setLong(1, lease.toMillis());
+            update.setLong(2, claimToken);
+            update.setArray(3, connection.createArrayOf("uuid", chosen.toArray()));
+            List<ClaimedDelivery> claimed = new ArrayList<>(chosen.size());
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    claimed.add(new ClaimedDelivery(rows.getObject("id", UUID.class), rows.getString("event_id"),
+                            rows.getObject("endpoint_id", UUID.class), rows.getString("url"),
+                            rows.getString("payload"), rows.getInt("attempt_count"),
+                            rows.getInt("schedule_position"), claimToken));
+                }
+            }
+            return claimed;
+        }
+    }
+
+    /** @return the deliveries whose claim was still current and that moved on */
+    public Set<UUID> recordOutcomes(Connection connection, List<Outcome> outcomes) throws SQLException {
+        int n = outcomes.size();
+        UUID[] ids = new UUID[n];
+        Long[] tokens = new Long[n];
+        String[] statuses = new String[n];
+        Long[] delays = new Long[n];
+        Long[] times = new Long[n];
+        Integer[] responseStatuses = new Integer[n];
+        String[] errors = new String[n];
+        for (int i = 0; i < n; i++) {
+            Outcome o = outcomes.get(i);
+            ids[i] = o.deliveryId();
+            tokens[i] = o.claimToken();
+            statuses[i] = o.status().dbValue();
+            delays[i] = o.nextDelay() == null ? 0L : o.nextDelay().toMillis();
+            times[i] = o.attemptedAt().toEpochMilli();
+            responseStatuses[i] = o.responseStatus();
+            errors[i] = Jdbc.safeText(o.error());
+        }
+        try (PreparedStatement update = connection.prepareStatement(RECORD_OUTCOMES)) {
+            update.setArray(1, connection.createArrayOf("uuid", ids));
+            update.setArray(2, connection.createArrayOf("bigint", tokens));
+            update.setArray(3, connection.createArrayOf("text", statuses));
+            update.setArray(4, connection.createArrayOf("bigint", delays));
+            update.setArray(5, connection.createArrayOf("bigint", times));
+            update.setArray(6, connection.createArrayOf("int4", responseStatuses));
+            update.setArray(7, connection.createArrayOf("text", errors));
+            Set<UUID> moved = new HashSet<>();
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    moved.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return moved;
+        }
+    }
+
+    public int failPendingOfEndpoint(Connection connection, UUID endpointId, String reason) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(FAIL_PENDING_OF_ENDPOINT)) {
+            update.setString(1, "endpoint disabled: " + reason);
+            update.setObject(2, endpointId);
+            return update.executeUpdate();
+        }
+    }
+
+    /** Fails what is still queued for disabled endpoints (attempts that were in flight when they were disabled). */
+    public int failPendingOfDisabledEndpoints(Connection connection) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(FAIL_PENDING_OF_DISABLED)) {
+            return update.executeUpdate();
+        }
+    }
+
+    /** Makes a delivery due now with a fresh retry schedule, unless an attempt is in flight. */
+    public Optional<Delivery> requeue(Connection connection, UUID id) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(REQUEUE)) {
+            update.setObject(1, id);
+            try (ResultSet rows = update.executeQuery()) {
+                return rows.next() ? Optional.of(map(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    public int requeueFailed(Connection connection, UUID endpointId, Instant since) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(REQUEUE_FAILED)) {
+            update.setObject(1, endpointId);
+            update.setTimestamp(2, Jdbc.timestamp(since));
+            return update.executeUpdate();
+        }
+    }
+
+    public Optional<Delivery> find(Connection connection, UUID id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(BY_ID)) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(map(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    public Optional<String> payload(Connection connection, UUID id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(PAYLOAD)) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<Delivery> list(Connection connection, Filter filter) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LIST)) {
+            String status = filter.status() == null ? null : filter.status().dbValue();
+            select.setString(1, status);
+            select.setString(2, status);
+            select.setObject(3, filter.endpointId());
+            select.setObject(4, filter.endpointId());
+            select.setString(5, filter.tenantId());
+            select.setString(6, filter.tenantId());
+            select.setTimestamp(7, Jdbc.timestamp(filter.since()));
+            select.setTimestamp(8, Jdbc.timestamp(filter.since()));
+            select.setInt(9, filter.limit());
+            List<Delivery> deliveries = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    deliveries.add(map(rows));
+                }
+            }
+            return deliveries;
+        }
+    }
+
+    public DueStats dueStats(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(DUE_STATS);
+             ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return new DueStats(rows.getLong("due"), Jdbc.instant(rows, "oldest"));
+        }
+    }
+
+    private static Delivery map(ResultSet rows) throws SQLException {
+        return new Delivery(rows.getObject("id", UUID.class), rows.getString("event_id"),
+                rows.getObject("endpoint_id", UUID.class), rows.getString("tenant_id"), rows.getString("event_type"),
+                DeliveryStatus.fromDb(rows.getString("status")), rows.getInt("attempt_count"),
+                Jdbc.instant(rows, "next_attempt_at"), Jdbc.instant(rows, "last_attempt_at"),
+                Jdbc.nullableInt(rows, "last_response_status"), rows.getString("last_error"),
+                Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "delivered_at"));
+    }
+}

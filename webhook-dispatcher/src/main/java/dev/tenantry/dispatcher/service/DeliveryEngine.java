@@ -1,0 +1,285 @@
+package dev.tenantry.dispatcher.service;
+
+import dev.tenantry.dispatcher.config.DispatcherConfig;
+import dev.tenantry.dispatcher.model.AttemptResult;
+import dev.tenantry.dispatcher.model.ClaimedDelivery;
+import dev.tenantry.dispatcher.repository.DeliveryRepository;
+import dev.tenantry.dispatcher.repository.SecretRepository;
+import dev.tenantry.dispatcher.service.AttemptRecorder.Completed;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends due deliveries. One thread claims them ({@code FOR UPDATE SKIP LOCKED}, so instances
+ * share the queue without sending anything twice) and starts their requests; requests run
+ * asynchronously; the {@link AttemptRecorder} writes their outcomes and frees their slots.
+ *
+ * <p>Concurrency is bounded twice: per instance ({@code max-concurrency}) and per endpoint
+ * ({@code per-endpoint-concurrency}). An endpoint at its bound is left out of the claim query,
+ * so a slow or hanging endpoint holds at most its own slots and never the queue.
+ *
+ * <p>A claim is a lease: the row is marked delivering until the lease runs out. If this instance
+ * dies, the delivery becomes due again when its lease ends.
+ */
+@ApplicationScoped
+public class DeliveryEngine {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryEngine.class);
+
+    private final AgroalDataSource dataSource;
+    private final DeliveryRepository deliveries;
+    private final SecretRepository secrets;
+    private final SigningKeys keys;
+    private final WebhookSender sender;
+    private final AttemptRecorder recorder;
+    private final DispatcherMetrics metrics;
+    private final DispatcherConfig.Delivery config;
+    private final Duration lease;
+    private final SecureRandom random = new SecureRandom();
+
+    private final Object lock = new Object();
+    private final Map<UUID, Integer> inFlightByEndpoint = new HashMap<>();
+    private int inFlight;
+    private boolean signalled;
+    private volatile boolean running;
+    private volatile boolean paused;
+    private Thread claimer;
+
+    public DeliveryEngine(AgroalDataSource dataSource, DeliveryRepository deliveries, SecretRepository secrets,
+                          SigningKeys keys, WebhookSender sender, AttemptRecorder recorder, DispatcherMetrics metrics,
+                          DispatcherConfig config) {
+        this.dataSource = dataSource;
+        this.deliveries = deliveries;
+        this.secrets = secrets;
+        this.keys = keys;
+        this.sender = sender;
+        this.recorder = recorder;
+        this.metrics = metrics;
+        this.config = config.delivery();
+        // A lease shorter than a request (plus its write) would hand live deliveries to another instance.
+        Duration floor = this.config.requestTimeout().multipliedBy(2).plusSeconds(5);
+        this.lease = this.config.lease().compareTo(floor) < 0 ? floor : this.config.lease();
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        if (config.enabled()) {
+            start();
+        } else {
+            LOG.info("Webhook delivery is switched off on this instance (tenantry.dispatcher.delivery.enabled=false)");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        stop();
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        recorder.onWritten(this::release);
+        recorder.start();
+        running = true;
+        claimer = new Thread(this::claimLoop, "webhook-claimer");
+        claimer.setDaemon(true);
+        claimer.start();
+        LOG.infof("Delivering webhooks: up to %d requests in flight, %d per endpoint, lease %s",
+                config.maxConcurrency(), config.perEndpointConcurrency(), lease);
+    }
+
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        signal();
+        try {
+            claimer.join(5000);
+            long deadline = System.nanoTime() + config.requestTimeout().plusSeconds(2).toNanos();
+            synchronized (lock) {
+                while (inFlight > 0 && System.nanoTime() < deadline) {
+                    lock.wait(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recorder.stop(Duration.ofSeconds(10));
+    }
+
+    /** Something became due (new deliveries, a requeue): look at the queue now rather than at the next poll. */
+    public void signal() {
+        synchronized (lock) {
+            signalled = true;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Stops claiming until {@link #resume()}; requests in flight finish. Claims are not
+     * released: they come back when their lease runs out, as after a crash.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+        signal();
+    }
+
+    public boolean isRunning() {
+        return running && claimer != null && claimer.isAlive();
+    }
+
+    public boolean isEnabled() {
+        return config.enabled();
+    }
+
+    /** Requests in flight on this instance. */
+    public int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    private void claimLoop() {
+        long backoff = 200;
+        while (running) {
+            try {
+                if (paused) {
+                    await(config.pollInterval());
+                    continue;
+                }
+                int free;
+                Set<UUID> full = new HashSet<>();
+                Map<UUID, Integer> busy;
+                synchronized (lock) {
+                    free = config.maxConcurrency() - inFlight;
+                    busy = new HashMap<>(inFlightByEndpoint);
+                }
+                busy.forEach((endpoint, count) -> {
+                    if (count >= config.perEndpointConcurrency()) {
+                        full.add(endpoint);
+                    }
+                });
+                if (free <= 0) {
+                    await(config.pollInterval());
+                    continue;
+                }
+                List<ClaimedDelivery> claimed = claim(Math.min(free, config.batchSize()), full, busy);
+                backoff = 200;
+                if (claimed.isEmpty()) {
+                    await(config.pollInterval());
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.warnf("Claiming deliveries failed, retrying in %d ms: %s", backoff, e.getMessage());
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private List<ClaimedDelivery> claim(int limit, Set<UUID> full, Map<UUID, Integer> busy) throws SQLException {
+        List<ClaimedDelivery> claimed;
+        Map<UUID, List<byte[]>> signingKeys;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                claimed = deliveries.claim(connection, limit, full,
+                        endpoint -> config.perEndpointConcurrency() - busy.getOrDefault(endpoint, 0), lease,
+                        random.nextLong());
+                Set<UUID> endpointIds = claimed.stream().map(ClaimedDelivery::endpointId).collect(Collectors.toSet());
+                signingKeys = keys.forEndpoints(secrets.signing(connection, endpointIds));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+        synchronized (lock) {
+            for (ClaimedDelivery delivery : claimed) {
+                inFlight++;
+                inFlightByEndpoint.merge(delivery.endpointId(), 1, Integer::sum);
+            }
+        }
+        for (ClaimedDelivery delivery : claimed) {
+            send(delivery, signingKeys.getOrDefault(delivery.endpointId(), List.of())).thenAccept(recorder::submit);
+        }
+        return claimed;
+    }
+
+    /** Sends one claimed delivery; the future completes with what to record (it never fails). */
+    private CompletableFuture<Completed> send(ClaimedDelivery delivery, List<byte[]> signingKeys) {
+        metrics.requestStarted();
+        CompletableFuture<AttemptResult> result;
+        if (signingKeys.isEmpty()) {
+            result = CompletableFuture.completedFuture(new AttemptResult(Instant.now(), 0, null,
+                    null, null, "endpoint has no signing secret", AttemptResult.Kind.REFUSED));
+        } else {
+            result = sender.send(delivery.url(), delivery.eventId(),
+                    delivery.payload().getBytes(StandardCharsets.UTF_8), signingKeys);
+        }
+        return result.thenApply(r -> {
+            metrics.requestEnded();
+            return new Completed(delivery, r, true);
+        });
+    }
+
+    private void release(List<Completed> written) {
+        synchronized (lock) {
+            for (Completed c : written) {
+                inFlight--;
+                inFlightByEndpoint.computeIfPresent(c.delivery().endpointId(), (k, v) -> v <= 1 ? null : v - 1);
+            }
+            signalled = true;
+            lock.notifyAll();
+        }
+    }
+
+    private void await(Duration timeout) {
+        synchronized (lock) {
+            if (!signalled && running) {
+                try {
+                    lock.wait(Math.max(1, timeout.toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            signalled = false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

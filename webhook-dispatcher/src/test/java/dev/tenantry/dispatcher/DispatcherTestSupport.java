@@ -1,0 +1,144 @@
+package dev.tenantry.dispatcher;
+
+import static io.restassured.RestAssured.given;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.Topics;
+import dev.tenantry.contracts.events.TenantActivated;
+import dev.tenantry.contracts.events.TenantUpgraded;
+import dev.tenantry.support.security.Roles;
+import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.TenantryInfrastructure;
+import dev.tenantry.testinfra.TestKafka;
+import dev.tenantry.testinfra.TestNames;
+import dev.tenantry.testinfra.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What the dispatcher's integration tests share: events in, endpoints via REST, rows out. */
+public final class DispatcherTestSupport {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final URI SOURCE = URI.create("urn:tenantry:dispatcher-tests");
+    static final CloudEventCodec CODEC = new CloudEventCodec();
+    private static volatile TestKafka kafka;
+
+    private DispatcherTestSupport() {
+    }
+
+    public static Infrastructure infra() {
+        return TenantryInfrastructure.get();
+    }
+
+    static synchronized TestKafka kafka() {
+        if (kafka == null) {
+            kafka = new TestKafka(infra().kafkaBootstrapServers());
+        }
+        return kafka;
+    }
+
+    /** A tenant no other test uses: endpoints filtered on it see only this test's events. */
+    public record TestTenant(String tenantId, String slug) {
+        public static TestTenant fresh(String prefix) {
+            return new TestTenant(UUID.randomUUID().toString(), TestNames.unique(prefix));
+        }
+
+        public EventEnvelope<TenantActivated> activated() {
+            return EventEnvelope.create(SOURCE, new TenantActivated(tenantId, slug, "tenant_" + slug, "3"));
+        }
+
+        public EventEnvelope<TenantUpgraded> upgraded() {
+            return EventEnvelope.create(SOURCE, new TenantUpgraded(tenantId, slug, "tenant_" + slug, "3", "4"));
+        }
+    }
+
+    public static void publish(EventEnvelope<?> event) {
+        try {
+            kafka().producer().send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish " + event.type(), e);
+        }
+    }
+
+    public static String admin() {
+        return TestTokens.bearer(Roles.TENANT_ADMIN);
+    }
+
+    public static String operator() {
+        return TestTokens.bearer(Roles.OPERATOR);
+    }
+
+    public static String viewer() {
+        return TestTokens.bearer(Roles.VIEWER);
+    }
+
+    /** An endpoint as registered through the API, with the secret shown once. */
+    public record RegisteredEndpoint(String id, String url, String secret) {
+    }
+
+    /** Registers an endpoint for one tenant's events (any type unless given). */
+    public static RegisteredEndpoint register(String url, String tenantId, String... eventTypes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("url", url);
+        body.put("description", "test endpoint");
+        body.put("tenantIds", List.of(tenantId));
+        if (eventTypes.length > 0) {
+            body.put("eventTypes", List.of(eventTypes));
+        }
+        ValidatableResponse response = given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body(body).when().post("/webhook-endpoints").then().statusCode(201);
+        return new RegisteredEndpoint(response.extract().path("id"), url, response.extract().path("secret"));
+    }
+
+    public static String deliveryStatus(String eventId, String endpointId) throws SQLException {
+        List<String> values = strings("SELECT status FROM webhook_delivery WHERE event_id = ? AND endpoint_id = ?::uuid",
+                eventId, endpointId);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    public static String deliveryId(String eventId, String endpointId) throws SQLException {
+        List<String> values = strings("SELECT id::text FROM webhook_delivery WHERE event_id = ? AND endpoint_id = ?::uuid",
+                eventId, endpointId);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    public static int queryInt(String sql, Object... params) throws SQLException {
+        return Integer.parseInt(strings(sql, params).get(0));
+    }
+
+    public static List<String> strings(String sql, Object... params) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        }
+    }
+
+    public static int execute(String sql, Object... params) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+}
