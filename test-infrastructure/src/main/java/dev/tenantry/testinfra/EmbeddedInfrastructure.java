@@ -57,6 +57,20 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
                 .normalize();
     }
 
+    /**
+     * Where the PostgreSQL binaries are unpacked: {@code postgres-binaries} in the working
+     * directory, or {@code tenantry.test.postgres.binaries} / {@code TENANTRY_TEST_POSTGRES_BINARIES}
+     * to share one unpacked copy between modules and runs (saves the unpacking, a few seconds,
+     * after every {@code mvn clean}).
+     */
+    static Path binariesDirectory(Path workdir) {
+        return Settings.get(Settings.POSTGRES_BINARIES)
+                .map(Path::of)
+                .orElseGet(() -> workdir.resolve("postgres-binaries"))
+                .toAbsolutePath()
+                .normalize();
+    }
+
     static EmbeddedInfrastructure start() throws IOException {
         Path workdir = workDirectory();
         Files.createDirectories(workdir);
@@ -69,7 +83,7 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
 
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
                 .dataDirectory(run.resolve("postgres-data"))
-                .binariesDirectory(workdir.resolve("postgres-binaries"))
+                .binariesDirectory(binariesDirectory(workdir))
                 .logFile(run.resolve("postgres.log"))
                 .build();
         EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder()

@@ -19,6 +19,7 @@ final class Settings {
     static final String POSTGRES_IMAGE = "tenantry.test.postgres.image";
     static final String KAFKA_IMAGE = "tenantry.test.kafka.image";
     static final String WORKDIR = "tenantry.test.workdir";
+    static final String POSTGRES_BINARIES = "tenantry.test.postgres.binaries";
 
     private Settings() {
     }

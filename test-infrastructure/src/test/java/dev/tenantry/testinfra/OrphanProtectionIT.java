@@ -37,12 +37,13 @@ class OrphanProtectionIT {
                 KilledParentMain.class.getName()))
                 .redirectErrorStream(true)
                 .start();
-        String pids;
+        String pids = null;
         try {
             pids = awaitLine(child, "PIDS ", Duration.ofSeconds(120));
-        } catch (RuntimeException | IOException e) {
-            child.destroyForcibly();
-            throw e;
+        } finally {
+            if (pids == null) {
+                child.destroyForcibly();
+            }
         }
         String[] parts = pids.split(" ");
         long postgres = Long.parseLong(parts[1]);
@@ -76,7 +77,7 @@ class OrphanProtectionIT {
         Files.writeString(run.resolve("owner"), "2147483646 0\n", StandardCharsets.UTF_8);
         EmbeddedPostgresServer orphan = EmbeddedPostgresServer.builder()
                 .dataDirectory(run.resolve("postgres-data"))
-                .binariesDirectory(workdir.resolve("postgres-binaries"))
+                .binariesDirectory(EmbeddedInfrastructure.binariesDirectory(workdir))
                 .parentWatchdog(false)
                 .build();
         orphan.start();
