@@ -88,12 +88,26 @@ final class ProviderSelection {
         if (home != null) {
             candidates.add(Path.of(home, ".docker", "run", "docker.sock"));
             candidates.add(Path.of(home, ".docker", "desktop", "docker.sock"));
-            candidates.add(Path.of(home, ".testcontainers.properties"));
         }
         String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
         if (runtimeDir != null && !runtimeDir.isBlank()) {
             candidates.add(Path.of(runtimeDir, "docker.sock"));
         }
-        return candidates.stream().anyMatch(Files::exists);
+        if (candidates.stream().anyMatch(Files::exists)) {
+            return true;
+        }
+        // Testcontainers' own settings may name a remote engine.
+        if (home != null) {
+            Path tc = Path.of(home, ".testcontainers.properties");
+            try {
+                if (Files.isRegularFile(tc)) {
+                    String text = Files.readString(tc);
+                    return text.contains("docker.host") || text.contains("tc.host");
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
     }
 }
