@@ -35,7 +35,8 @@ class DriftIT {
             requests.add(behind ? tenant.requested("2") : tenant.requested());
         }
         requests.forEach(WorkerTestSupport::send);
-        requests.forEach(r -> assertThat(awaitResult(r).data()).isInstanceOf(TenantMigrated.class));
+        assertThat(WorkerTestSupport.awaitResultsOf(requests))
+                .allSatisfy(r -> assertThat(r.data()).isInstanceOf(TenantMigrated.class));
 
         JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
                 .get("/admin/drift").then().statusCode(200).extract().jsonPath();

@@ -91,6 +91,21 @@ public final class WorkerTestSupport {
         }
     }
 
+    /** The first result of each request, read in one pass over the results topic. */
+    public static List<EventEnvelope<TenantryEvent>> awaitResultsOf(List<? extends EventEnvelope<?>> requests) {
+        java.util.Map<String, EventEnvelope<TenantryEvent>> byRequest = new java.util.HashMap<>();
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        requests.forEach(r -> wanted.add(r.id()));
+        for (ConsumerRecord<String, byte[]> r : recordsWithin(Topics.TENANT_MIGRATION_RESULTS, TIMEOUT, rec -> {
+            String cause = header(rec, "ce_causationid");
+            return cause != null && wanted.remove(cause);
+        }, requests.size())) {
+            EventEnvelope<TenantryEvent> result = CODEC.decode(r.headers(), r.value());
+            byRequest.put(result.causationId(), result);
+        }
+        return requests.stream().map(r -> byRequest.get(r.id())).toList();
+    }
+
     /** The results published for this request, waiting until {@code count} have arrived (or the timeout). */
     public static List<EventEnvelope<TenantryEvent>> awaitResults(EventEnvelope<?> request, int count) {
         List<EventEnvelope<TenantryEvent>> results = new ArrayList<>();
