@@ -1,0 +1,122 @@
+package dev.tenantry.provisioning.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything an operator can tune about the provisioning service ({@code tenantry.provisioning.*}). */
+@ConfigMapping(prefix = "tenantry.provisioning")
+public interface ProvisioningConfig {
+
+    /** Identifies this service as the source of the events it writes. */
+    @WithDefault("urn:tenantry:provisioning-service")
+    String eventSource();
+
+    /** Kafka consumer group for tenant-commands and tenant-migration-results. */
+    @WithDefault("provisioning-service")
+    String consumerGroup();
+
+    Tenants tenants();
+
+    Saga saga();
+
+    Relay relay();
+
+    Retry retry();
+
+    Api api();
+
+    interface Tenants {
+        /**
+         * Slugs nobody may take, beyond the built-in ones (public, information_schema, pg_*,
+         * tenantry*, deleted*): e.g. names of your own platform schemas.
+         */
+        Optional<List<String>> reservedSlugs();
+
+        /** Migration version new tenants are created at; empty means the latest the worker knows. */
+        Optional<String> initialVersion();
+    }
+
+    interface Saga {
+        /** A tenant still PROVISIONING after this long is re-requested once, then failed and compensated. */
+        @WithDefault("2m")
+        Duration provisioningTimeout();
+
+        /** How often stuck tenants are looked for; 0 disables the sweep. */
+        @WithDefault("15s")
+        Duration sweepInterval();
+
+        /** How many times a provisioning request is sent before the saga gives up on it. */
+        @WithDefault("2")
+        int maxProvisioningRequests();
+    }
+
+    interface Relay {
+        /** Run the outbox relay in this instance (one replica relays at a time, the others stand by). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Debezium engine name; also the key of its offsets in the offset table. */
+        @WithDefault("provisioning-outbox-relay")
+        String engineName();
+
+        /** Logical replication slot the relay reads; kept across restarts. */
+        @WithDefault("tenantry_provisioning_outbox")
+        String slotName();
+
+        /** Publication of the outbox and heartbeat tables (inserts only). */
+        @WithDefault("tenantry_provisioning_outbox")
+        String publicationName();
+
+        /** Schema of the outbox, heartbeat and offset tables (the shared schema). */
+        @WithDefault("public")
+        String schema();
+
+        /** How often Debezium asks for new WAL: the floor of commit-to-Kafka latency. */
+        @WithDefault("50ms")
+        Duration pollInterval();
+
+        /** How often a standby tries to take over the relay. */
+        @WithDefault("1s")
+        Duration standbyRetryInterval();
+
+        /** How often the replication position is written to the offset table. */
+        @WithDefault("1s")
+        Duration offsetFlushInterval();
+
+        /** Heartbeat writes that keep the slot advancing on an idle database. */
+        @WithDefault("10s")
+        Duration heartbeatInterval();
+
+        /** Wait before restarting a relay whose engine failed (Kafka or PostgreSQL away). */
+        @WithDefault("2s")
+        Duration restartBackoff();
+    }
+
+    interface Retry {
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("10s")
+        Duration maxBackoff();
+    }
+
+    interface Api {
+        /** Largest request body accepted, in bytes; larger ones get a 413 problem. */
+        @WithDefault("16384")
+        int maxBodyBytes();
+
+        /** Page size of GET /tenants when no limit is given. */
+        @WithDefault("50")
+        int defaultPageSize();
+
+        /** Largest page size a client may ask for. */
+        @WithDefault("200")
+        int maxPageSize();
+    }
+}

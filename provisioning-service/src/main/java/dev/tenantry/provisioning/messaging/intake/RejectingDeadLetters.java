@@ -1,0 +1,93 @@
+package dev.tenantry.provisioning.messaging.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventType;
+import dev.tenantry.provisioning.service.TenantRequests;
+import dev.tenantry.support.messaging.DeadLetterPublisher;
+import dev.tenantry.support.messaging.EventPublisher;
+import dev.tenantry.support.persistence.TransientFailures;
+import jakarta.enterprise.inject.Vetoed;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+
+/**
+ * Dead letters of tenant-commands, plus an answer to the sender: a command that cannot be read
+ * (a slug that breaks the contract, malformed JSON, an unknown type) is rejected with
+ * TenantRequestRejected, like a command that breaks a rule. A transient failure that ran out of
+ * retries is not the sender's fault and is only dead-lettered, for replay.
+ */
+@Vetoed
+class RejectingDeadLetters extends DeadLetterPublisher {
+
+    private static final Logger LOG = Logger.getLogger(RejectingDeadLetters.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TenantRequests requests;
+
+    RejectingDeadLetters(EventPublisher publisher, TenantRequests requests) {
+        super(publisher);
+        this.requests = requests;
+    }
+
+    @Override
+    public void deadLetter(ConsumerRecord<String, byte[]> record, String consumerGroup, String reason, Throwable error,
+                           int attempts, Instant firstFailure) {
+        super.deadLetter(record, consumerGroup, reason, error, attempts, firstFailure);
+        if (error != null && TransientFailures.isTransient(error)) {
+            return;
+        }
+        String eventId = header(record, CloudEventCodec.CE_ID);
+        String coordinates = record.topic() + "-" + record.partition() + "@" + record.offset();
+        String commandId = firstNonBlank(dataField(record, "commandId"), eventId, coordinates);
+        String type = header(record, CloudEventCodec.CE_TYPE);
+        String commandType = type == null ? "unknown"
+                : EventType.byType(type).map(EventType::simpleName).orElse(type);
+        String subject = firstNonBlank(dataField(record, "tenantId"), dataField(record, "slug"), record.key());
+        try {
+            requests.reject(eventId != null ? eventId : coordinates, header(record, CloudEventCodec.CE_CORRELATIONID),
+                    commandId, commandType, subject, reason);
+        } catch (Exception e) {
+            // The record is in the dead-letter topic already: nothing is lost, only the answer.
+            LOG.errorf(e, "Could not reject unreadable command %s (%s)", commandId, coordinates);
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        String value = new String(header.value(), StandardCharsets.UTF_8).strip();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return value.isEmpty() ? null : value;
+    }
+
+    private static String dataField(ConsumerRecord<String, byte[]> record, String field) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(record.value());
+            JsonNode value = node == null ? null : node.get(field);
+            return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+}

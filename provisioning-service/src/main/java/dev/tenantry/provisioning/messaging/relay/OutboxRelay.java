@@ -1,0 +1,443 @@
+package dev.tenantry.provisioning.messaging.relay;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+import org.postgresql.Driver;
+
+/**
+ * Moves outbox rows to Kafka with the Debezium embedded engine (pgoutput, outbox EventRouter).
+ *
+ * <p>Exactly one relay runs across replicas: each instance holds a PostgreSQL session advisory
+ * lock on a dedicated connection while its engine runs; the others are standbys that try to take
+ * the lock every {@link RelaySettings#standbyRetryInterval()}. When the active one dies its
+ * session ends, the lock is free, and a standby takes over from the shared offsets. A relay that
+ * loses its lock connection stops its engine at once.
+ *
+ * <p>A record is acknowledged to Debezium only after Kafka acknowledged it; acknowledged rows are
+ * deleted from the outbox after each batch.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    /** What this instance is doing. STARTING and ACTIVE hold the lock; STANDBY waits for it. */
+    public enum Role { STARTING, STANDBY, ACTIVE, STOPPED }
+
+    /** Publishes one record and returns once Kafka has acknowledged it; throws if it did not. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publish(ProducerRecord<String, byte[]> record);
+    }
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration LOCK_CHECK = Duration.ofSeconds(1);
+
+    private final RelaySettings settings;
+    private final Publisher publisher;
+    private final Consumer<Duration> relayedListener;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<UUID> pendingDeletes = new ArrayList<>();
+    private volatile Role role = Role.STANDBY;
+    private volatile boolean stopping;
+    private volatile String lastError;
+    private volatile long relayedCount;
+    private volatile Thread thread;
+    private Connection deleteConnection;
+
+    public OutboxRelay(RelaySettings settings, Publisher publisher, Consumer<Duration> relayedListener) {
+        this.settings = settings;
+        this.publisher = publisher;
+        this.relayedListener = relayedListener == null ? d -> { } : relayedListener;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("relay already started");
+        }
+        thread = new Thread(this::run, "outbox-relay-" + settings.engineName());
+        thread.setDaemon(true);
+        thread.setContextClassLoader(OutboxRelay.class.getClassLoader());
+        thread.start();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public boolean holdsLock() {
+        return role == Role.ACTIVE || role == Role.STARTING;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Outbox events this instance has relayed since it started. */
+    public long relayedCount() {
+        return relayedCount;
+    }
+
+    public RelaySettings settings() {
+        return settings;
+    }
+
+    /** Stops the engine (committing its offsets) and releases the lock. */
+    @Override
+    public void close() {
+        stopping = true;
+        Thread running = thread;
+        if (running == null) {
+            return;
+        }
+        running.interrupt();
+        try {
+            if (!stopped.await(60, TimeUnit.SECONDS)) {
+                LOG.warnf("Relay %s did not stop within 60 s", settings.engineName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ lock, then engine
+
+    private void run() {
+        try {
+            while (!stopping) {
+                try (Connection lock = open("lock")) {
+                    while (!stopping && !tryLock(lock)) {
+                        role = Role.STANDBY;
+                        pause(settings.standbyRetryInterval());
+                    }
+                    if (stopping) {
+                        break;
+                    }
+                    role = Role.STARTING;
+                    LOG.infof("Relay %s took the relay lock; starting Debezium on slot %s", settings.engineName(),
+                            settings.slotName());
+                    prepare(lock, settings);
+                    relayWhileHoldingLock(lock);
+                } catch (Exception e) {
+                    if (stopping) {
+                        break;
+                    }
+                    lastError = String.valueOf(e.getMessage());
+                    LOG.warnf(e, "Relay %s stopped relaying; retrying in %s", settings.engineName(),
+                            settings.restartBackoff());
+                    role = Role.STANDBY;
+                    pause(settings.restartBackoff());
+                }
+            }
+        } finally {
+            closeDeleteConnection();
+            role = Role.STOPPED;
+            stopped.countDown();
+            LOG.infof("Relay %s stopped", settings.engineName());
+        }
+    }
+
+    private void relayWhileHoldingLock(Connection lock) throws Exception {
+        CountDownLatch engineDone = new CountDownLatch(1);
+        AtomicReference<String> failure = new AtomicReference<>();
+        DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class, Json.class, Json.class)
+                .using(engineProperties())
+                .using(OutboxRelay.class.getClassLoader())
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        role = Role.ACTIVE;
+                        lastError = null;
+                        LOG.infof("Relay %s is active", settings.engineName());
+                    }
+                })
+                .using((success, message, error) -> {
+                    if (!success) {
+                        failure.set(message + (error == null ? "" : ": " + error));
+                    }
+                    engineDone.countDown();
+                })
+                .notifying(this::handleBatch)
+                .build();
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "outbox-relay-engine-" + settings.engineName());
+            t.setDaemon(true);
+            t.setContextClassLoader(OutboxRelay.class.getClassLoader());
+            return t;
+        });
+        executor.execute(engine);
+        try {
+            while (!stopping) {
+                if (engineDone.await(LOCK_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("Debezium engine stopped: "
+                            + (failure.get() == null ? "no reason given" : failure.get()));
+                }
+                if (!lock.isValid(2)) {
+                    throw new SQLException("lost the connection that holds the relay lock");
+                }
+            }
+        } catch (InterruptedException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } finally {
+            closeEngine(engine, engineDone);
+            executor.shutdownNow();
+        }
+    }
+
+    private void closeEngine(DebeziumEngine<?> engine, CountDownLatch engineDone) {
+        try {
+            engine.close();
+            Thread.interrupted(); // the wait below must not be cut short by our own stop signal
+            if (!engineDone.await(30, TimeUnit.SECONDS)) {
+                LOG.warnf("Debezium engine of relay %s did not stop within 30 s", settings.engineName());
+            }
+        } catch (IOException e) {
+            LOG.warnf(e, "Closing the Debezium engine of relay %s failed", settings.engineName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ records
+
+    private void handleBatch(List<ChangeEvent<String, String>> records,
+                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+            throws InterruptedException {
+        List<UUID> relayed = new ArrayList<>();
+        for (ChangeEvent<String, String> change : records) {
+            var outgoing = OutboxRecords.toKafka(change);
+            if (outgoing.isPresent()) {
+                publisher.publish(outgoing.get().record());
+                relayed.add(UUID.fromString(outgoing.get().id()));
+                relayedListener.accept(sinceCreation(outgoing.get().time()));
+            }
+            committer.markProcessed(change);
+        }
+        committer.markBatchFinished();
+        relayedCount += relayed.size();
+        deleteRelayed(relayed);
+    }
+
+    /** Best effort: rows whose delete failed are retried with the next batch (heartbeats come regularly). */
+    private void deleteRelayed(List<UUID> relayed) {
+        pendingDeletes.addAll(relayed);
+        if (pendingDeletes.isEmpty()) {
+            return;
+        }
+        try {
+            if (deleteConnection == null || deleteConnection.isClosed()) {
+                deleteConnection = open("cleanup");
+            }
+            try (PreparedStatement delete = deleteConnection.prepareStatement(
+                    "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?)")) {
+                Array ids = deleteConnection.createArrayOf("uuid", pendingDeletes.toArray());
+                delete.setArray(1, ids);
+                delete.executeUpdate();
+            }
+            pendingDeletes.clear();
+        } catch (SQLException e) {
+            LOG.warnf("Could not delete %d relayed outbox row(s), will retry: %s", pendingDeletes.size(),
+                    e.getMessage());
+            closeDeleteConnection();
+        }
+    }
+
+    private static Duration sinceCreation(String ceTime) {
+        try {
+            return Duration.between(CloudEventCodec.parseTime(ceTime).toInstant(), OffsetDateTime.now().toInstant());
+        } catch (RuntimeException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    // ------------------------------------------------------------------ PostgreSQL
+
+    /**
+     * Creates the publication (inserts into the outbox and heartbeat tables only: deletes of
+     * relayed rows are never decoded) and the replication slot, when missing. Run at start-up,
+     * before any request is accepted, so that no outbox row is written before the slot exists.
+     */
+    public static void prepare(Connection connection, RelaySettings settings) throws SQLException {
+        if (!exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", settings.publicationName())) {
+            try (var statement = connection.createStatement()) {
+                statement.execute("CREATE PUBLICATION " + settings.publicationName() + " FOR TABLE "
+                        + settings.outboxTable() + ", " + settings.heartbeatTable() + " WITH (publish = 'insert')");
+                LOG.infof("Created publication %s", settings.publicationName());
+            } catch (SQLException e) {
+                ignoreIfDuplicate(e);
+            }
+        }
+        if (!exists(connection, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()",
+                settings.slotName())) {
+            try (PreparedStatement create = connection.prepareStatement(
+                    "SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+                create.setString(1, settings.slotName());
+                create.execute();
+                LOG.infof("Created replication slot %s", settings.slotName());
+            } catch (SQLException e) {
+                ignoreIfDuplicate(e);
+            }
+        }
+    }
+
+    /** Opens a connection and prepares publication and slot. */
+    public static void prepare(RelaySettings settings) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
+                settings.password())) {
+            prepare(connection, settings);
+        }
+    }
+
+    private boolean tryLock(Connection lock) throws SQLException {
+        try (PreparedStatement statement = lock.prepareStatement(
+                "SELECT pg_try_advisory_lock(hashtext('tenantry-outbox-relay'), hashtext(?))")) {
+            statement.setString(1, settings.slotName());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    private Connection open(String purpose) throws SQLException {
+        Properties props = new Properties();
+        if (settings.user() != null) {
+            props.setProperty("user", settings.user());
+        }
+        if (settings.password() != null) {
+            props.setProperty("password", settings.password());
+        }
+        props.setProperty("ApplicationName", "tenantry-relay-" + purpose);
+        // A dead peer must be noticed: the lock connection is checked every second.
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("socketTimeout", "30");
+        Connection connection = DriverManager.getConnection(settings.jdbcUrl(), props);
+        connection.setAutoCommit(true);
+        return connection;
+    }
+
+    private void closeDeleteConnection() {
+        if (deleteConnection != null) {
+            try {
+                deleteConnection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the cleanup connection failed", e);
+            }
+            deleteConnection = null;
+        }
+    }
+
+    private static boolean exists(Connection connection, String sql, String name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static void ignoreIfDuplicate(SQLException e) throws SQLException {
+        // Another replica created it at the same moment.
+        if (!"42710".equals(e.getSQLState())) {
+            throw e;
+        }
+    }
+
+    private void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            if (!stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ Debezium configuration
+
+    Properties engineProperties() {
+        Properties parsed = Driver.parseURL(settings.jdbcUrl(), null);
+        if (parsed == null) {
+            throw new IllegalArgumentException("Cannot parse the JDBC URL of the relay");
+        }
+        Properties p = new Properties();
+        p.setProperty("name", settings.engineName());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("database.hostname", firstOf(parsed.getProperty("PGHOST"), "localhost"));
+        p.setProperty("database.port", firstOf(parsed.getProperty("PGPORT"), "5432"));
+        p.setProperty("database.dbname", parsed.getProperty("PGDBNAME"));
+        p.setProperty("database.user", settings.user());
+        if (settings.password() != null) {
+            p.setProperty("database.password", settings.password());
+        }
+        p.setProperty("topic.prefix", settings.topicPrefix());
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", settings.slotName());
+        p.setProperty("publication.name", settings.publicationName());
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("table.include.list", settings.outboxTable() + "," + settings.heartbeatTable());
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
+        // The slot may still be held for a moment by a relay that just stopped elsewhere.
+        p.setProperty("slot.max.retries", "30");
+        p.setProperty("slot.retry.delay.ms", "1000");
+        p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+        p.setProperty("heartbeat.action.query", "WITH old AS (DELETE FROM " + settings.heartbeatTable()
+                + " WHERE beat_at < now() - interval '1 hour') INSERT INTO " + settings.heartbeatTable()
+                + " (beat_at) VALUES (now())");
+        p.setProperty("offset.storage", PostgresOffsetBackingStore.class.getName());
+        p.setProperty(PostgresOffsetBackingStore.URL, settings.jdbcUrl());
+        p.setProperty(PostgresOffsetBackingStore.USER, settings.user());
+        if (settings.password() != null) {
+            p.setProperty(PostgresOffsetBackingStore.PASSWORD, settings.password());
+        }
+        p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable());
+        p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
+        p.setProperty("converter.schemas.enable", "false");
+        p.setProperty("key.converter.schemas.enable", "false");
+        p.setProperty("value.converter.schemas.enable", "false");
+        p.setProperty("header.converter.schemas.enable", "false");
+        // The outbox router applies to outbox rows only; heartbeat rows pass through and are skipped.
+        p.setProperty("predicates", "isOutbox");
+        p.setProperty("predicates.isOutbox.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        p.setProperty("predicates.isOutbox.pattern",
+                java.util.regex.Pattern.quote(settings.topicPrefix() + "." + settings.outboxTable()));
+        p.setProperty("transforms", "outbox");
+        p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        p.setProperty("transforms.outbox.predicate", "isOutbox");
+        p.setProperty("transforms.outbox.route.by.field", "topic");
+        p.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
+        p.setProperty("transforms.outbox.table.field.event.key", "aggregateid");
+        p.setProperty("transforms.outbox.table.expand.json.payload", "false");
+        p.setProperty("transforms.outbox.table.fields.additional.placement", String.join(",",
+                OutboxRecords.CE_HEADERS.stream().map(column -> column + ":header:" + column).toList()));
+        return p;
+    }
+
+    private static String firstOf(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.split(",")[0];
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tenantry.provisioning.rest;
+
+import dev.tenantry.provisioning.messaging.relay.OutboxRelay;
+import dev.tenantry.provisioning.messaging.relay.OutboxRelayService;
+import dev.tenantry.provisioning.repository.OutboxRepository;
+import dev.tenantry.provisioning.repository.Transactions;
+import dev.tenantry.provisioning.service.StuckTenantSweeper;
+import dev.tenantry.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Operations routes: the relay's state and the stuck-saga sweep on demand. */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.OPERATOR)
+@Tag(name = "Admin")
+@SecurityRequirement(name = "bearer")
+public class AdminResource {
+
+    private final OutboxRelayService relays;
+    private final OutboxRepository outbox;
+    private final Transactions transactions;
+    private final StuckTenantSweeper sweeper;
+
+    public AdminResource(OutboxRelayService relays, OutboxRepository outbox, Transactions transactions,
+                         StuckTenantSweeper sweeper) {
+        this.relays = relays;
+        this.outbox = outbox;
+        this.transactions = transactions;
+        this.sweeper = sweeper;
+    }
+
+    /** This instance's relay and the outbox backlog. */
+    public record RelayStatus(boolean enabled, String role, String slot, long relayedByThisInstance,
+                              String lastError, long pendingRows, double oldestPendingSeconds) {
+    }
+
+    public record SweepResult(int tenantsMoved) {
+    }
+
+    @GET
+    @Path("/relay")
+    @Operation(summary = "Outbox relay of this instance (ACTIVE, STANDBY...) and rows waiting to be relayed")
+    public RelayStatus relay() throws SQLException {
+        long pending = transactions.read(tx -> outbox.count(tx.connection()));
+        double oldest = transactions.read(tx -> outbox.oldestAgeSeconds(tx.connection()));
+        OutboxRelay relay = relays.relay().orElse(null);
+        return new RelayStatus(relays.enabled(), relay == null ? "DISABLED" : relay.role().name(),
+                relays.settings().slotName(), relay == null ? 0 : relay.relayedCount(),
+                relay == null ? null : relay.lastError(), pending, oldest);
+    }
+
+    @POST
+    @Path("/saga/sweep")
+    @Operation(summary = "Look for tenants stuck in PROVISIONING now: re-request once, then fail and compensate")
+    public SweepResult sweep() throws SQLException {
+        return new SweepResult(sweeper.sweep());
+    }
+}

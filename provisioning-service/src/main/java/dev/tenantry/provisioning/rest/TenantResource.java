@@ -1,0 +1,152 @@
+package dev.tenantry.provisioning.rest;
+
+import dev.tenantry.provisioning.config.ProvisioningConfig;
+import dev.tenantry.provisioning.model.AcceptedTenant;
+import dev.tenantry.provisioning.model.NewTenant;
+import dev.tenantry.provisioning.model.TenantPage;
+import dev.tenantry.provisioning.model.TenantStatus;
+import dev.tenantry.provisioning.service.TenantRequests;
+import dev.tenantry.support.rest.ProblemException;
+import dev.tenantry.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The tenant API. Translates HTTP only: every rule lives in {@link TenantRequests} and the saga. */
+@Path("/tenants")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tenants")
+@SecurityRequirement(name = "bearer")
+public class TenantResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+    private final TenantRequests requests;
+    private final ProvisioningConfig config;
+
+    public TenantResource(TenantRequests requests, ProvisioningConfig config) {
+        this.requests = requests;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.TENANT_ADMIN)
+    @Operation(summary = "Request a new tenant", description = "Provisioning continues asynchronously; follow "
+            + "the tenant's status or the tenant-lifecycle topic. The same Idempotency-Key with the same body "
+            + "returns the first response again; with another body it is refused (422).")
+    @APIResponse(responseCode = "202", description = "Accepted; Location names the tenant")
+    @APIResponse(responseCode = "400", description = "Invalid or reserved slug, malformed body, unknown fields")
+    @APIResponse(responseCode = "409", description = "The slug belongs to a live tenant")
+    @APIResponse(responseCode = "422", description = "Idempotency key reused with another body")
+    public Response create(CreateTenantBody body,
+                           @Parameter(description = "Makes retries safe") @HeaderParam(IDEMPOTENCY_KEY) String key)
+            throws SQLException {
+        if (body == null) {
+            throw ProblemException.badRequest("A JSON body with slug and displayName is required");
+        }
+        TenantRequests.Accepted accepted = requests.create(
+                new NewTenant(body.slug(), body.displayName(), body.plan(), body.metadata()), key, null);
+        return accepted(accepted);
+    }
+
+    @GET
+    @Path("/{idOrSlug}")
+    @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
+    @Operation(summary = "A tenant by id, or by slug (its live tenant, else the latest that had it)")
+    @APIResponse(responseCode = "404", description = "No such tenant")
+    public TenantView get(@PathParam("idOrSlug") String idOrSlug) throws SQLException {
+        return requests.find(idOrSlug).map(TenantView::of)
+                .orElseThrow(() -> ProblemException.notFound("No tenant " + idOrSlug));
+    }
+
+    @GET
+    @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
+    @Operation(summary = "Tenants, oldest first, a page at a time")
+    public TenantListView list(@QueryParam("status") String status, @QueryParam("limit") Integer limit,
+                               @QueryParam("cursor") String cursor) throws SQLException {
+        TenantStatus wanted = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                wanted = TenantStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalidField("status", "must be one of " + java.util.Arrays.toString(
+                        TenantStatus.values()));
+            }
+        }
+        int size = limit == null ? config.api().defaultPageSize() : limit;
+        if (size < 1 || size > config.api().maxPageSize()) {
+            throw ProblemException.invalidField("limit", "must be between 1 and " + config.api().maxPageSize());
+        }
+        TenantPage page;
+        try {
+            page = requests.list(wanted, cursor == null || cursor.isBlank() ? null : cursor, size);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("cursor", "is not a cursor from a previous page");
+        }
+        return new TenantListView(page.items().stream().map(TenantView::of).toList(), page.nextCursor());
+    }
+
+    @GET
+    @Path("/{idOrSlug}/timeline")
+    @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
+    @Operation(summary = "Everything that happened to the tenant, in order: requests, transitions, "
+            + "migration results (applied or ignored), compensation steps")
+    @APIResponse(responseCode = "404", description = "No such tenant")
+    public TimelineView timeline(@PathParam("idOrSlug") String idOrSlug) throws SQLException {
+        var tenant = requests.find(idOrSlug).orElseThrow(() -> ProblemException.notFound("No tenant " + idOrSlug));
+        return new TimelineView(tenant.idText(), requests.timeline(tenant.idText()).orElseThrow());
+    }
+
+    @POST
+    @Path("/{idOrSlug}/upgrade")
+    @RolesAllowed(Roles.TENANT_ADMIN)
+    @Operation(summary = "Upgrade an ACTIVE tenant, or retry a failed upgrade")
+    @APIResponse(responseCode = "202", description = "Accepted")
+    @APIResponse(responseCode = "404", description = "No such tenant")
+    @APIResponse(responseCode = "409", description = "The tenant's status does not allow an upgrade")
+    public Response upgrade(@PathParam("idOrSlug") String idOrSlug, UpgradeTenantBody body,
+                            @HeaderParam(IDEMPOTENCY_KEY) String key) throws SQLException {
+        return accepted(requests.upgrade(idOrSlug, body == null ? null : body.targetVersion(), key, null));
+    }
+
+    @DELETE
+    @Path("/{idOrSlug}")
+    @RolesAllowed(Roles.TENANT_ADMIN)
+    @Operation(summary = "Delete a tenant: its schema is renamed aside and kept for the retention period")
+    @APIResponse(responseCode = "202", description = "Accepted")
+    @APIResponse(responseCode = "404", description = "No such tenant")
+    @APIResponse(responseCode = "409", description = "The tenant's status does not allow deletion")
+    public Response delete(@PathParam("idOrSlug") String idOrSlug, @HeaderParam(IDEMPOTENCY_KEY) String key)
+            throws SQLException {
+        return accepted(requests.delete(idOrSlug, key, null));
+    }
+
+    private static Response accepted(TenantRequests.Accepted accepted) {
+        AcceptedTenant tenant = accepted.tenant();
+        Response.ResponseBuilder response = Response.accepted(tenant)
+                .location(UriBuilder.fromPath("/tenants/{id}").build(tenant.id()));
+        if (accepted.replayed()) {
+            response.header(IDEMPOTENT_REPLAYED, "true");
+        }
+        return response.build();
+    }
+}

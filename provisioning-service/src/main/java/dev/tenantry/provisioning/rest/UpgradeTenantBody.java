@@ -1,0 +1,10 @@
+package dev.tenantry.provisioning.rest;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Optional body of POST /tenants/{id}/upgrade. */
+@Schema(name = "UpgradeTenant")
+public record UpgradeTenantBody(
+        @Schema(description = "Migration version to upgrade to; the latest when absent", example = "3")
+        String targetVersion) {
+}

@@ -1,0 +1,88 @@
+package dev.tenantry.provisioning.service;
+
+import static dev.tenantry.provisioning.model.TenantStatus.ACTIVE;
+import static dev.tenantry.provisioning.model.TenantStatus.COMPENSATING;
+import static dev.tenantry.provisioning.model.TenantStatus.DELETED;
+import static dev.tenantry.provisioning.model.TenantStatus.DELETING;
+import static dev.tenantry.provisioning.model.TenantStatus.FAILED;
+import static dev.tenantry.provisioning.model.TenantStatus.PROVISIONING;
+import static dev.tenantry.provisioning.model.TenantStatus.REQUESTED;
+import static dev.tenantry.provisioning.model.TenantStatus.ROLLED_BACK;
+import static dev.tenantry.provisioning.model.TenantStatus.UPGRADE_FAILED;
+import static dev.tenantry.provisioning.model.TenantStatus.UPGRADING;
+
+import dev.tenantry.provisioning.model.TenantStatus;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The tenant saga on one screen: every move a tenant can make, from which states, to which
+ * state, and what it sends. Nothing else changes a tenant's status; {@link TenantSaga} applies a
+ * transition as one transaction (registry row, timeline line, outbox events).
+ *
+ * <pre>
+ * REQUESTED ─► PROVISIONING ─► ACTIVE ◄──────────────┐
+ *                 │  ▲ re-sent once when stuck        │
+ *                 ▼  │                                │
+ *              FAILED ─► COMPENSATING ─► ROLLED_BACK  │      ACTIVE ─► DELETING ─► DELETED
+ *                                                     │
+ *              ACTIVE | UPGRADE_FAILED ─► UPGRADING ──┴─► UPGRADE_FAILED
+ * </pre>
+ */
+public enum SagaTransition {
+
+    /** New tenant: ask the worker for its schema. Sends TenantRequested and TenantProvisioningStarted. */
+    START_PROVISIONING(EnumSet.of(REQUESTED), PROVISIONING, true),
+    /** No answer within the provisioning timeout: ask again (once). Sends TenantRequested. */
+    RESEND_PROVISIONING_REQUEST(EnumSet.of(PROVISIONING), PROVISIONING, false),
+    /** The worker migrated the new schema. Sends TenantActivated. */
+    ACTIVATE(EnumSet.of(PROVISIONING), ACTIVE, false),
+    /** The worker failed, or never answered. Sends TenantProvisioningFailed with the cause. */
+    FAIL_PROVISIONING(EnumSet.of(PROVISIONING), FAILED, false),
+    /** Compensation of a failed new tenant: drop the half-made schema. Sends TenantRollbackRequested. */
+    COMPENSATE(EnumSet.of(FAILED), COMPENSATING, false),
+    /** The worker dropped the schema; the slug is free again. Sends nothing. */
+    FINISH_ROLLBACK(EnumSet.of(COMPENSATING), ROLLED_BACK, false),
+    /** Upgrade (or retry a failed upgrade). Sends TenantUpgradeRequested. */
+    START_UPGRADE(EnumSet.of(ACTIVE, UPGRADE_FAILED), UPGRADING, true),
+    /** The worker applied the upgrade. Sends TenantUpgraded. */
+    FINISH_UPGRADE(EnumSet.of(UPGRADING), ACTIVE, false),
+    /**
+     * The upgrade failed; the schema stays at its previous version with its data (never
+     * compensated by dropping anything). Sends TenantUpgradeFailed.
+     */
+    FAIL_UPGRADE(EnumSet.of(UPGRADING), UPGRADE_FAILED, false),
+    /** The worker upgraded an active tenant on its own (drift repair). Sends TenantUpgraded. */
+    RECORD_WORKER_UPGRADE(EnumSet.of(ACTIVE), ACTIVE, false),
+    /** Delete: the worker renames the schema aside. Sends TenantDeletionRequested. */
+    START_DELETION(EnumSet.of(ACTIVE, UPGRADE_FAILED), DELETING, true),
+    /** The schema is archived. Sends TenantDeleted. */
+    FINISH_DELETION(EnumSet.of(DELETING), DELETED, false);
+
+    private final Set<TenantStatus> from;
+    private final TenantStatus to;
+    private final boolean startsWorkflow;
+
+    SagaTransition(Set<TenantStatus> from, TenantStatus to, boolean startsWorkflow) {
+        this.from = from;
+        this.to = to;
+        this.startsWorkflow = startsWorkflow;
+    }
+
+    public Set<TenantStatus> from() {
+        return from;
+    }
+
+    public TenantStatus to() {
+        return to;
+    }
+
+    /** Whether this transition begins a new workflow (a new correlation id) rather than continuing one. */
+    public boolean startsWorkflow() {
+        return startsWorkflow;
+    }
+
+    public boolean allowedFrom(TenantStatus status) {
+        return from.contains(status);
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tenantry.provisioning;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.Topics;
+import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.support.security.Roles;
+import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.TenantryInfrastructure;
+import dev.tenantry.testinfra.TestKafka;
+import dev.tenantry.testinfra.TestTokens;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/** What the provisioning tests share: tokens, REST calls, Kafka reads and database queries. */
+public final class ProvisioningTestSupport {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final URI TEST_SOURCE = URI.create("urn:tenantry:provisioning-tests");
+    public static final CloudEventCodec CODEC = new CloudEventCodec();
+
+    private ProvisioningTestSupport() {
+    }
+
+    public static Infrastructure infra() {
+        return TenantryInfrastructure.get();
+    }
+
+    public static String admin() {
+        return TestTokens.bearer(Roles.TENANT_ADMIN);
+    }
+
+    public static String viewer() {
+        return TestTokens.bearer(Roles.VIEWER);
+    }
+
+    public static String operator() {
+        return TestTokens.bearer(Roles.OPERATOR);
+    }
+
+    /** POSTs a tenant and returns its id (asserting 202). */
+    public static String createTenant(String slug) {
+        return given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body(Map.of("slug", slug, "displayName", "Tenant " + slug))
+                .when().post("/tenants")
+                .then().statusCode(202)
+                .extract().path("id");
+    }
+
+    public static String status(String tenantRef) {
+        return given().header("Authorization", viewer()).when().get("/tenants/" + tenantRef)
+                .then().statusCode(200).extract().path("status");
+    }
+
+    public static void awaitStatus(String tenantRef, String expected) {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> expected.equals(status(tenantRef)));
+    }
+
+    /** Kinds and transitions of the tenant's timeline, e.g. {@code transition:PROVISIONING->ACTIVE}. */
+    public static List<String> timeline(String tenantId) {
+        List<Map<String, Object>> entries = given().header("Authorization", viewer())
+                .when().get("/tenants/" + tenantId + "/timeline")
+                .then().statusCode(200).extract().path("entries");
+        return entries.stream().map(e -> e.get("kind") + (e.get("toStatus") == null ? ""
+                : ":" + e.get("fromStatus") + "->" + e.get("toStatus"))).toList();
+    }
+
+    public static void sendCommand(EventEnvelope<?> command) {
+        try (TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers())) {
+            kafka.producer().send(CODEC.toRecord(Topics.TENANT_COMMANDS, command)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send " + command.type(), e);
+        }
+    }
+
+    public static void send(String topic, String key, byte[] value, Map<String, String> headers) {
+        try (TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers())) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(topic, key, value);
+            headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+            kafka.producer().send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
+    /**
+     * Records of {@code topic} (from the beginning) that match {@code filter}, read until
+     * {@code done} holds for them or the timeout passes; returned in partition order.
+     */
+    public static List<ConsumerRecord<String, byte[]>> read(String topic,
+                                                            Predicate<ConsumerRecord<String, byte[]>> filter,
+                                                            Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers());
+             KafkaConsumer<String, byte[]> consumer = kafka.newConsumer()) {
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
+                partitions = infos == null ? List.of()
+                        : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    sleep(100);
+                }
+            }
+            if (partitions.isEmpty()) {
+                throw new AssertionError("topic " + topic + " does not exist");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!done.test(matched) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (filter.test(record)) {
+                        matched.add(record);
+                    }
+                }
+            }
+        }
+        return matched;
+    }
+
+    /** Event types (simple names) published on {@code topic} for the key, once {@code last} has arrived. */
+    public static List<String> typesFor(String topic, String key, String last) {
+        List<ConsumerRecord<String, byte[]>> records = read(topic, r -> key.equals(r.key()),
+                got -> got.stream().anyMatch(r -> last.equals(simpleType(r))));
+        return records.stream().map(ProvisioningTestSupport::simpleType).collect(Collectors.toList());
+    }
+
+    public static EventEnvelope<TenantryEvent> decode(ConsumerRecord<String, byte[]> record) {
+        return CODEC.decode(record.headers(), record.value());
+    }
+
+    public static String simpleType(ConsumerRecord<String, byte[]> record) {
+        String type = header(record, CloudEventCodec.CE_TYPE);
+        return dev.tenantry.contracts.EventType.byType(type).map(t -> t.simpleName()).orElse(type);
+    }
+
+    public static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static long queryLong(String sql, Object... params) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    public static void execute(String sql, Object... params) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.execute();
+        }
+    }
+
+    public static boolean schemaExists(String schema) throws SQLException {
+        return queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = ?", schema) == 1;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
