@@ -97,6 +97,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         dataPrepared = true;
         Files.createDirectories(dataDirectory.getParent());
+        if (cleanDataDirectory && !Files.exists(dataDirectory.resolve("postgresql.conf"))) {
+            // Throwaway data: skip flushing the new cluster to disk.
+            FastInitdb.tryInit(binariesDirectory, dataDirectory, logFile);
+        }
 
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(binariesDirectory.toFile())
