@@ -1,6 +1,7 @@
 package dev.tenantry.worker.messaging;
 
 import dev.tenantry.contracts.Topics;
+import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
@@ -21,7 +22,8 @@ public class MigrationRequestConsumer {
     private final EventConsumer consumer;
 
     public MigrationRequestConsumer(WorkerConfig config, TenantMigrationService service,
-                                    DeadLetterPublisher deadLetters, MeterRegistry registry,
+                                    DeadLetterPublisher deadLetters, DeadLetterSources deadLetterSources,
+                                    MeterRegistry registry,
                                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         WorkerConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
@@ -30,6 +32,7 @@ public class MigrationRequestConsumer {
                         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
                         Map.of()),
                 (event, record) -> service.handle(event), deadLetters, registry);
+        deadLetterSources.register(consumer);
     }
 
     void onStart(@Observes StartupEvent start) {
