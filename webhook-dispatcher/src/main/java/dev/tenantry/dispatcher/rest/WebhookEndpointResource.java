@@ -18,10 +18,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Webhook endpoints: tenant admins and operators manage them, viewers read them. */
 @Path("/webhook-endpoints")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhook endpoints")
 @SecurityRequirement(name = "bearer")
 @RolesAllowed({Roles.TENANT_ADMIN, Roles.OPERATOR})
@@ -48,6 +47,7 @@ public class WebhookEndpointResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register an endpoint",
             description = "The URL must be https and must not resolve to an internal address. The answer carries "
                     + "the signing secret; it is never shown again (rotate to get a new one).")
@@ -78,6 +78,7 @@ public class WebhookEndpointResource {
 
     @PUT
     @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace an endpoint's URL, description and filters; enable or disable it",
             description = "enabled=true on a disabled endpoint enables it again and clears the reason.")
     public EndpointView update(@PathParam("id") String id, EndpointRequest request) throws SQLException {

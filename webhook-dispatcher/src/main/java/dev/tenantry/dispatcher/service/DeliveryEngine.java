@@ -61,6 +61,7 @@ public class DeliveryEngine {
     private boolean signalled;
     private volatile boolean running;
     private volatile boolean paused;
+    private volatile boolean pauseAcknowledged;
     private Thread claimer;
 
     public DeliveryEngine(AgroalDataSource dataSource, DeliveryRepository deliveries, SecretRepository secrets,
@@ -139,9 +140,16 @@ public class DeliveryEngine {
      */
     public void pause() {
         paused = true;
+        signal();
+        // Return only once the claimer is between claims: nothing is claimed after pause() returns.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (isRunning() && !pauseAcknowledged && System.nanoTime() < deadline) {
+            sleep(5);
+        }
     }
 
     public void resume() {
+        pauseAcknowledged = false;
         paused = false;
         signal();
     }
@@ -170,9 +178,11 @@ public class DeliveryEngine {
         while (running) {
             try {
                 if (paused) {
+                    pauseAcknowledged = true;
                     await(config.pollInterval());
                     continue;
                 }
+                pauseAcknowledged = false;
                 int free;
                 Set<UUID> full = new HashSet<>();
                 Map<UUID, Integer> busy;

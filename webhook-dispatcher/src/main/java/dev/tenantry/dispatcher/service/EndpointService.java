@@ -145,6 +145,9 @@ public class EndpointService {
         if (spec == null) {
             throw ProblemException.badRequest("A JSON body with at least 'url' is required");
         }
+        if (spec.url() == null || spec.url().isBlank()) {
+            throw ProblemException.invalidField("url", "required");
+        }
         String url;
         try {
             url = guard.check(spec.url()).toString();

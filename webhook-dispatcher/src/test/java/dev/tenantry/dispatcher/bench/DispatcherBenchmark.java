@@ -1,0 +1,243 @@
+package dev.tenantry.dispatcher.bench;
+
+import static dev.tenantry.dispatcher.DispatcherTestSupport.infra;
+import static dev.tenantry.dispatcher.DispatcherTestSupport.queryInt;
+import static dev.tenantry.dispatcher.DispatcherTestSupport.register;
+import static dev.tenantry.dispatcher.DispatcherTestSupport.strings;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.Topics;
+import dev.tenantry.dispatcher.DispatcherTestSupport.RegisteredEndpoint;
+import dev.tenantry.dispatcher.DispatcherTestSupport.TestTenant;
+import dev.tenantry.dispatcher.service.DeliveryEngine;
+import dev.tenantry.testinfra.TenantryTestResource;
+import dev.tenantry.testinfra.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dispatcher figures, printed, never asserted. Not part of {@code mvn verify} (failsafe runs *IT only):
+ * <pre>cd webhook-dispatcher && mvn -B verify -Dit.test=DispatcherBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * Sizes: -Dbench.events=2500 -Dbench.endpoints=4 (throughput: events x endpoints deliveries),
+ * -Dbench.rate=200 -Dbench.seconds=15 (latency).
+ *
+ * <p>Throughput: deliveries are queued through the real intake while sending is paused, then the
+ * time from resuming to the last delivery marked delivered (every attempt written) is measured.
+ * Latency: events are published at a fixed rate; latency is Kafka publish to arrival at the
+ * receiver. The baseline is a bare java.net.http.HttpClient posting the same bodies to the same
+ * receiver with the same concurrency, with no database and no signing.
+ */
+@QuarkusTest
+@TestProfile(BenchmarkProfile.class)
+@WithTestResource(TenantryTestResource.class)
+class DispatcherBenchmark {
+
+    private static final CloudEventCodec CODEC = new CloudEventCodec();
+
+    @Inject
+    DeliveryEngine engine;
+
+    @Test
+    void printFigures() throws Exception {
+        int events = Integer.getInteger("bench.events", 2500);
+        int endpoints = Integer.getInteger("bench.endpoints", 4);
+        int rate = Integer.getInteger("bench.rate", 200);
+        int seconds = Integer.getInteger("bench.seconds", 15);
+        StringBuilder out = new StringBuilder("\n=== webhook-dispatcher benchmark (" + infra().provider() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs) ===\n");
+        try (BenchReceiver receiver = new BenchReceiver(); TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers())) {
+            KafkaProducer<String, byte[]> producer = kafka.producer();
+            warmUp(receiver, producer);
+            throughput(out, receiver, producer, events, endpoints);
+            latency(out, receiver, producer, rate, seconds);
+        }
+        System.out.println(out);
+    }
+
+    private void warmUp(BenchReceiver receiver, KafkaProducer<String, byte[]> producer) throws Exception {
+        TestTenant tenant = TestTenant.fresh("bwarm");
+        register(receiver.url("/warm"), tenant.tenantId());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            EventEnvelope<?> event = tenant.activated();
+            ids.add(event.id());
+            producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event));
+        }
+        producer.flush();
+        awaitDelivered(tenant.tenantId(), ids.size(), Duration.ofSeconds(120));
+        rawPost(receiver.url("/warm-raw"), List.of(bodyOf(tenant.tenantId())), 500, 16);
+    }
+
+    private void throughput(StringBuilder out, BenchReceiver receiver, KafkaProducer<String, byte[]> producer,
+                            int events, int endpointCount) throws Exception {
+        TestTenant tenant = TestTenant.fresh("bthroughput");
+        List<RegisteredEndpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < endpointCount; i++) {
+            endpoints.add(register(receiver.url("/throughput-" + i), tenant.tenantId()));
+        }
+        int deliveries = events * endpointCount;
+        engine.pause();
+        long queueStart = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, tenant.activated()));
+        }
+        producer.flush();
+        awaitCount("SELECT count(*) FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId(), deliveries,
+                Duration.ofMinutes(5));
+        double intakeSeconds = (System.nanoTime() - queueStart) / 1e9;
+        int requestsBefore = receiver.total();
+
+        long start = System.nanoTime();
+        engine.resume();
+        awaitDelivered(tenant.tenantId(), deliveries, Duration.ofMinutes(5));
+        double sendSeconds = (System.nanoTime() - start) / 1e9;
+        int attempts = queryInt("""
+                SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
+                 WHERE d.tenant_id = ?""", tenant.tenantId());
+        int requests = receiver.total() - requestsBefore;
+
+        List<String> bodies = strings("SELECT payload FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId());
+        int concurrency = Math.min(128, endpointCount * 16);
+        double rawSeconds = rawPost(receiver.url("/throughput-raw"), bodies, bodies.size(), concurrency);
+
+        out.append(String.format("intake: %d events -> %d deliveries queued from Kafka in %.2f s (%.0f deliveries/s)%n",
+                events, deliveries, intakeSeconds, deliveries / intakeSeconds));
+        out.append(String.format("throughput: %d deliveries to %d loopback endpoints in %.2f s = %.0f deliveries/s "
+                        + "(%d attempts persisted, %d requests received)%n",
+                deliveries, endpointCount, sendSeconds, deliveries / sendSeconds, attempts, requests));
+        out.append(String.format("raw HttpClient, same %d bodies, same receiver, %d in flight: %.2f s = %.0f requests/s"
+                        + " (dispatcher at %.0f%% of raw)%n",
+                bodies.size(), concurrency, rawSeconds, bodies.size() / rawSeconds,
+                100.0 * (deliveries / sendSeconds) / (bodies.size() / rawSeconds)));
+    }
+
+    private void latency(StringBuilder out, BenchReceiver receiver, KafkaProducer<String, byte[]> producer, int rate,
+                         int seconds) throws Exception {
+        TestTenant tenant = TestTenant.fresh("blatency");
+        register(receiver.url("/latency"), tenant.tenantId());
+        int total = rate * seconds;
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        long intervalNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            EventEnvelope<?> event = tenant.activated();
+            sentAt.put(event.id(), System.nanoTime());
+            producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event));
+        }
+        producer.flush();
+        awaitDelivered(tenant.tenantId(), total, Duration.ofMinutes(2));
+        long[] latencies = sentAt.entrySet().stream()
+                .mapToLong(e -> receiver.arrivalOf(e.getKey()) - e.getValue()).sorted().toArray();
+
+        // Raw: the same bodies, posted at the same rate, timed from send to arrival.
+        List<String> bodies = strings("SELECT payload FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId());
+        long[] raw = rawLatencies(receiver, bodies, rate);
+
+        out.append(String.format("latency at %d events/s for %d s (%d events), Kafka publish -> receiver: "
+                        + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, seconds, total,
+                percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100)));
+        out.append(String.format("raw HttpClient at %d requests/s, send -> receiver: p50 %.1f ms, p99 %.1f ms, "
+                        + "max %.1f ms%n", rate, percentile(raw, 50), percentile(raw, 99), percentile(raw, 100)));
+    }
+
+    private static String bodyOf(String tenantId) throws Exception {
+        return strings("SELECT payload FROM webhook_delivery WHERE tenant_id = ? LIMIT 1", tenantId).get(0);
+    }
+
+    /** Posts the bodies with a bare client, at most {@code concurrency} at once; returns seconds taken. */
+    private static double rawPost(String url, List<String> bodies, int count, int concurrency) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        Semaphore slots = new Semaphore(concurrency);
+        List<CompletableFuture<?>> all = new ArrayList<>(count);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            slots.acquire();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                    .header("content-type", "application/cloudevents+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()), StandardCharsets.UTF_8))
+                    .build();
+            all.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> slots.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static long[] rawLatencies(BenchReceiver receiver, List<String> bodies, int rate) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String url = receiver.url("/latency-raw");
+        long intervalNanos = 1_000_000_000L / rate;
+        long[] sent = new long[bodies.size()];
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < bodies.size(); i++) {
+            long due = start + i * intervalNanos;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            String id = "raw-" + i;
+            sent[i] = System.nanoTime();
+            all.add(client.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("webhook-id", id)
+                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        long[] latencies = new long[bodies.size()];
+        for (int i = 0; i < bodies.size(); i++) {
+            latencies[i] = receiver.arrivalOf("raw-" + i) - sent[i];
+        }
+        Arrays.sort(latencies);
+        return latencies;
+    }
+
+    private static void awaitDelivered(String tenantId, int count, Duration timeout) throws Exception {
+        awaitCount("SELECT count(*) FROM webhook_delivery WHERE tenant_id = ? AND status = 'delivered'", tenantId,
+                count, timeout);
+    }
+
+    private static void awaitCount(String sql, String tenantId, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            seen = queryInt(sql, tenantId);
+            if (seen >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new TimeoutException("only " + seen + " of " + count + " after " + timeout + ": " + sql);
+    }
+
+    private static double percentile(long[] sortedNanos, int p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
+    }
+}

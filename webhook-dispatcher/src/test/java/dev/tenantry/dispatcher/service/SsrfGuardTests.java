@@ -1,0 +1,107 @@
+package dev.tenantry.dispatcher.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantry.dispatcher.service.SsrfGuard.UrlRefusedException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class SsrfGuardTests {
+
+    /** Names resolve from this table only: no real DNS in unit tests. */
+    private static final Map<String, List<String>> DNS = Map.of(
+            "hooks.example.com", List.of("93.184.216.34"),
+            "split.example.com", List.of("93.184.216.34", "10.1.2.3"),
+            "rebound.example.com", List.of("169.254.169.254"),
+            "localhost", List.of("127.0.0.1", "::1"));
+
+    private static InetAddress[] resolve(String host) throws UnknownHostException {
+        if (host.matches("[0-9.]+") || host.contains(":")) {
+            return new InetAddress[] {InetAddress.getByName(host)};
+        }
+        List<String> addresses = DNS.get(host);
+        if (addresses == null) {
+            throw new UnknownHostException(host);
+        }
+        InetAddress[] result = new InetAddress[addresses.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = InetAddress.getByName(addresses.get(i));
+        }
+        return result;
+    }
+
+    private final SsrfGuard strict = new SsrfGuard(false, List.of(), SsrfGuardTests::resolve);
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "https://127.0.0.1/hook", "https://127.1.2.3:8443/hook", "https://localhost/hook", "https://[::1]/hook",
+            "https://169.254.169.254/latest/meta-data", "https://rebound.example.com/hook",
+            "https://10.0.0.5/hook", "https://172.16.9.1/hook", "https://192.168.1.1/hook", "https://100.64.0.1/hook",
+            "https://0.0.0.0/hook", "https://[::]/hook", "https://224.0.0.1/hook", "https://255.255.255.255/hook",
+            "https://[fe80::1]/hook", "https://[fc00::1]/hook", "https://[fd12:3456::1]/hook",
+            "https://[::ffff:127.0.0.1]/hook", "https://[::ffff:a9fe:a9fe]/hook", "https://[64:ff9b::a00:1]/hook",
+            "https://split.example.com/hook"})
+    void internalAddressesAreRefusedWithoutAnAllowList(String url) {
+        assertThatThrownBy(() -> strict.check(url)).isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining("webhooks may not call");
+    }
+
+    @Test
+    void aPublicHttpsUrlIsAccepted() {
+        assertThatCode(() -> strict.check("https://hooks.example.com/tenantry?x=1")).doesNotThrowAnyException();
+        assertThatCode(() -> strict.check("https://93.184.216.34:8443/hook")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void plainHttpIsRefusedUnlessAllowed() {
+        assertThatThrownBy(() -> strict.check("http://hooks.example.com/hook")).hasMessageContaining("https");
+        SsrfGuard lenient = new SsrfGuard(true, List.of(), SsrfGuardTests::resolve);
+        assertThatCode(() -> lenient.check("http://hooks.example.com/hook")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> lenient.check("http://127.0.0.1:8080/hook")).hasMessageContaining("loopback");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not a url", "ftp://hooks.example.com/x", "file:///etc/passwd",
+            "https://user:pass@hooks.example.com/x", "https://hooks.example.com/x#frag", "/relative/path",
+            "https://nowhere.invalid/hook"})
+    void malformedUnsupportedOrUnresolvableUrlsAreRefused(String url) {
+        assertThatThrownBy(() -> strict.check(url)).isInstanceOf(UrlRefusedException.class);
+    }
+
+    @Test
+    void anAllowListOpensOnlyItsOwnRanges() {
+        SsrfGuard local = new SsrfGuard(true, List.of(Cidr.parse("127.0.0.0/8")), SsrfGuardTests::resolve);
+
+        assertThatCode(() -> local.check("http://127.0.0.1:8080/hook")).doesNotThrowAnyException();
+        // localhost also resolves to ::1, which the list does not cover.
+        assertThatThrownBy(() -> local.check("http://localhost:8080/hook")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> local.check("http://169.254.169.254/")).hasMessageContaining("link-local");
+        assertThatThrownBy(() -> local.check("http://10.0.0.1/")).hasMessageContaining("private");
+    }
+
+    @Test
+    void cidrRangesMatchByPrefix() {
+        assertThat(Cidr.parse("10.0.0.0/8").contains(address("10.255.1.1"))).isTrue();
+        assertThat(Cidr.parse("10.0.0.0/8").contains(address("11.0.0.1"))).isFalse();
+        assertThat(Cidr.parse("fd00::/8").contains(address("fd12::1"))).isTrue();
+        assertThat(Cidr.parse("fd00::/8").contains(address("10.0.0.1"))).isFalse();
+        assertThat(Cidr.parse("192.0.2.7").contains(address("192.0.2.7"))).isTrue();
+        assertThatThrownBy(() -> Cidr.parse("example.com/8")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
