@@ -1,0 +1,172 @@
+package dev.tenantry.tenantctl.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.tenantctl.Cli;
+import dev.tenantry.tenantctl.Tenantctl;
+import dev.tenantry.tenantctl.client.Query;
+import dev.tenantry.tenantctl.client.Service;
+import dev.tenantry.tenantctl.output.Table;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Webhook endpoints and deliveries through the webhook dispatcher's REST API. */
+@Command(name = "webhooks", description = "Webhook endpoints and deliveries: list, redeliver, recover",
+        subcommands = {WebhooksCommand.Endpoints.class, WebhooksCommand.Deliveries.class, WebhooksCommand.Attempts.class,
+                WebhooksCommand.Redeliver.class, WebhooksCommand.Recover.class})
+public class WebhooksCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw Cli.of(spec).usage("Missing subcommand: endpoints, deliveries, attempts, redeliver or recover");
+    }
+
+    @Command(name = "endpoints", description = "Registered endpoints; disabled ones with the reason")
+    static class Endpoints implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--tenant", description = "Only endpoints receiving this tenant's events")
+        String tenant;
+        @Option(names = "--limit", defaultValue = "100")
+        int limit;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            JsonNode endpoints = cli.client(Service.DISPATCHER).get(Query.path("/webhook-endpoints")
+                    .param("tenant", tenant).param("limit", limit).toString());
+            if (cli.json()) {
+                cli.printJson(endpoints);
+                return Tenantctl.OK;
+            }
+            Table table = Table.of("ID", "URL", "ENABLED", "EVENT TYPES", "FAILING SINCE", "DISABLED REASON");
+            endpoints.forEach(e -> table.row(e.get("id"), e.get("url"), e.path("enabled").asBoolean() ? "yes" : "NO",
+                    e.path("eventTypes").isEmpty() ? "all" : e.get("eventTypes"), e.get("failingSince"),
+                    e.get("disabledReason")));
+            if (table.isEmpty()) {
+                cli.out().println("No webhook endpoints");
+            } else {
+                table.print(cli.out());
+            }
+            return Tenantctl.OK;
+        }
+    }
+
+    @Command(name = "deliveries", description = "Deliveries, newest first")
+    static class Deliveries implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--failed", description = "Only failed deliveries (same as --status failed)")
+        boolean failed;
+        @Option(names = "--status", description = "pending, delivering, delivered or failed")
+        String status;
+        @Option(names = "--endpoint", description = "Endpoint id")
+        String endpoint;
+        @Option(names = "--tenant", description = "Tenant id")
+        String tenant;
+        @Option(names = "--since", paramLabel = "TIME", description = "Created at or after (time or age such as 2h)")
+        Instant since;
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            if (failed && status != null && !status.equalsIgnoreCase("failed")) {
+                throw cli.usage("--failed and --status " + status + " contradict each other");
+            }
+            JsonNode deliveries = cli.client(Service.DISPATCHER).get(Query.path("/webhook-deliveries")
+                    .param("status", failed ? "failed" : status).param("endpoint", endpoint).param("tenant", tenant)
+                    .param("since", since).param("limit", limit).toString());
+            if (cli.json()) {
+                cli.printJson(deliveries);
+                return Tenantctl.OK;
+            }
+            Table table = Table.of("ID", "EVENT TYPE", "TENANT", "STATUS", "ATTEMPTS", "LAST", "CREATED", "ERROR");
+            deliveries.forEach(d -> table.row(d.get("id"), d.get("eventType"), d.get("tenantId"), d.get("status"),
+                    d.get("attemptCount"), d.get("lastResponseStatus"), d.get("createdAt"), d.get("lastError")));
+            if (table.isEmpty()) {
+                cli.out().println("No deliveries");
+            } else {
+                table.print(cli.out());
+            }
+            return Tenantctl.OK;
+        }
+    }
+
+    @Command(name = "attempts", description = "Every attempt of one delivery, oldest first")
+    static class Attempts implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "DELIVERY_ID")
+        String delivery;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            JsonNode attempts = cli.client(Service.DISPATCHER).get("/webhook-deliveries/" + Query.segment(delivery) + "/attempts");
+            if (cli.json()) {
+                cli.printJson(attempts);
+                return Tenantctl.OK;
+            }
+            Table table = Table.of("#", "AT", "STATUS", "MS", "ERROR", "RESPONSE");
+            attempts.forEach(a -> table.row(a.get("attemptNumber"), a.get("attemptedAt"), a.get("responseStatus"),
+                    a.get("durationMs"), a.get("error"), a.get("responseBody")));
+            table.print(cli.out());
+            return Tenantctl.OK;
+        }
+    }
+
+    @Command(name = "redeliver", description = "Send one delivery again now, with a fresh retry schedule")
+    static class Redeliver implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "DELIVERY_ID")
+        String delivery;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            JsonNode queued = cli.client(Service.DISPATCHER).post("/webhook-deliveries/" + Query.segment(delivery) + "/redeliver", null);
+            if (cli.json()) {
+                cli.printJson(queued);
+            } else {
+                cli.out().printf("Delivery %s queued again (status %s)%n", delivery,
+                        queued == null ? "?" : queued.path("status").asText("?"));
+            }
+            return Tenantctl.OK;
+        }
+    }
+
+    @Command(name = "recover", description = "Queue again every failed delivery of an endpoint created since a time")
+    static class Recover implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--endpoint", required = true, description = "Endpoint id (enable it first if it is disabled)")
+        String endpoint;
+        @Option(names = "--since", required = true, paramLabel = "TIME", description = "Time or age such as 2d")
+        Instant since;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            JsonNode recovery = cli.client(Service.DISPATCHER).post(Query.path("/webhook-endpoints/"
+                    + Query.segment(endpoint) + "/recover").param("since", since).toString(), null);
+            if (cli.json()) {
+                cli.printJson(recovery);
+            } else {
+                cli.out().printf("Queued %d failed deliver%s of endpoint %s again (failed since %s)%n",
+                        recovery.path("requeued").asInt(), recovery.path("requeued").asInt() == 1 ? "y" : "ies", endpoint,
+                        since);
+            }
+            return Tenantctl.OK;
+        }
+    }
+}
