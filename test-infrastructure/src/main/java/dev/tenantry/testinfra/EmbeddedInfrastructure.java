@@ -81,14 +81,18 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
         Files.createDirectories(run);
         Files.writeString(run.resolve(OWNER_FILE), ownerLine(self), StandardCharsets.UTF_8);
 
+        // 60 s each by default; TENANTRY_TEST_STARTUP_TIMEOUT_SECONDS for very busy machines.
+        Duration timeout = Duration.ofSeconds(Settings.get(Settings.STARTUP_TIMEOUT).map(Long::parseLong).orElse(60L));
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
                 .dataDirectory(run.resolve("postgres-data"))
                 .binariesDirectory(binariesDirectory(workdir))
                 .logFile(run.resolve("postgres.log"))
+                .startupTimeout(timeout)
                 .build();
         EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder()
                 .dataDirectory(run.resolve("kafka-data"))
                 .logFile(run.resolve("kafka.log"))
+                .startupTimeout(timeout)
                 .build();
 
         // Both at once: PostgreSQL is mostly process start and I/O, Kafka mostly a JVM warming up.

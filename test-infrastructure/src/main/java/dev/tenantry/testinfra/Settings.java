@@ -20,6 +20,7 @@ final class Settings {
     static final String KAFKA_IMAGE = "tenantry.test.kafka.image";
     static final String WORKDIR = "tenantry.test.workdir";
     static final String POSTGRES_BINARIES = "tenantry.test.postgres.binaries";
+    static final String STARTUP_TIMEOUT = "tenantry.test.startup.timeout.seconds";
 
     private Settings() {
     }
