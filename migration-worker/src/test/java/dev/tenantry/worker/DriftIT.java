@@ -55,6 +55,25 @@ class DriftIT {
     }
 
     @Test
+    void verifySeesHistoryEditedByHandAndSchemasThatAreNotTracked() throws Exception {
+        TestTenant edited = TestTenant.fresh("edited");
+        TestTenant untracked = TestTenant.fresh("untracked");
+        List<EventEnvelope<TenantRequested>> requests = List.of(edited.requested(), untracked.requested());
+        requests.forEach(WorkerTestSupport::send);
+        assertThat(WorkerTestSupport.awaitResultsOf(requests))
+                .allSatisfy(r -> assertThat(r.data()).isInstanceOf(TenantMigrated.class));
+        // Someone "un-applies" V3 by hand; another schema loses its tracking trigger and then its V3 row.
+        execute("DELETE FROM " + edited.schema() + ".flyway_schema_history WHERE version = '3'");
+        execute("DROP TRIGGER tenantry_track_version ON " + untracked.schema() + ".flyway_schema_history");
+        execute("DELETE FROM " + untracked.schema() + ".flyway_schema_history WHERE version = '3'");
+
+        JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
+                .get("/admin/drift").then().statusCode(200).extract().jsonPath();
+
+        assertThat(report.getList("behind.schema", String.class)).contains(edited.schema(), untracked.schema());
+    }
+
+    @Test
     void deepVerifyFindsATableDroppedByHandThatVersionNumbersCannotSee() throws Exception {
         TestTenant tenant = TestTenant.fresh("handmade");
         EventEnvelope<TenantRequested> request = tenant.requested();

@@ -31,7 +31,7 @@ import org.apache.kafka.common.header.Header;
 /** What the worker's integration tests share: sending requests, awaiting results, reading the database. */
 public final class WorkerTestSupport {
 
-    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration TIMEOUT = Duration.ofSeconds(180);
     static final URI SOURCE = URI.create("urn:tenantry:worker-tests");
     static final CloudEventCodec CODEC = new CloudEventCodec();
 
@@ -125,10 +125,16 @@ public final class WorkerTestSupport {
         List<ConsumerRecord<String, byte[]>> matching = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
         try (TestKafka kafka = kafka(); KafkaConsumer<String, byte[]> consumer = kafka.newConsumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                partitions = consumer.listTopics(Duration.ofSeconds(5)).getOrDefault(topic, List.of()).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    sleep(100); // the topic appears with its first record
+                }
+            }
             if (partitions.isEmpty()) {
-                return matching; // the topic does not exist: nothing was ever written to it
+                return matching;
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -141,6 +147,14 @@ public final class WorkerTestSupport {
             }
         }
         return matching;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static String header(ConsumerRecord<String, byte[]> record, String name) {

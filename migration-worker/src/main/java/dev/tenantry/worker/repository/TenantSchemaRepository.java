@@ -33,6 +33,17 @@ public class TenantSchemaRepository {
         }
     }
 
+    public boolean hasTable(Connection connection, TenantSchema schema, String table) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            select.setString(1, schema.name());
+            select.setString(2, table);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
     public void create(Connection connection, TenantSchema schema) throws SQLException {
         try (Statement ddl = connection.createStatement()) {
             ddl.execute("CREATE SCHEMA IF NOT EXISTS " + schema.quoted());

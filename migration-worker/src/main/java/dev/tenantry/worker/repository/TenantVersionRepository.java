@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the version of every tenant schema straight from the Flyway history tables: one catalog
- * query finds the schemas, then one UNION ALL statement per chunk reads their history tables.
+ * Knows the version of every tenant schema. One catalog query finds the schemas and, for those
+ * whose history table is tracked by trigger, their version from the shared index; the others
+ * are read straight from their history tables, one UNION ALL statement per chunk.
  * Chunking keeps each statement within PostgreSQL's default stack depth and lock budget, which a
  * single statement over ten thousand tables exceeds.
  */
@@ -23,28 +24,70 @@ public class TenantVersionRepository {
 
     static final int CHUNK = 500;
 
-    /** A tenant schema and whether Flyway's history table exists in it. */
-    public record SchemaEntry(String schema, boolean hasHistory) {
+    static final String TRIGGER = "tenantry_track_version";
+
+    /**
+     * A tenant schema, whether Flyway's history table exists in it, and its version from the
+     * shared index when the index can be trusted for it (its history table carries the enabled
+     * tracking trigger and the index has a row); otherwise {@code tracked} is false.
+     */
+    public record SchemaEntry(String schema, boolean hasHistory, boolean tracked, String indexedVersion) {
     }
 
     public List<SchemaEntry> tenantSchemas(Connection connection, String historyTable) throws SQLException {
         String sql = """
-                SELECT n.nspname, c.oid IS NOT NULL
+                SELECT n.nspname, c.oid IS NOT NULL,
+                       t.oid IS NOT NULL AND t.tgenabled <> 'D' AND v.schema_name IS NOT NULL, v.version
                 FROM pg_namespace n
                 LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = ? AND c.relkind IN ('r', 'p')
+                LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = ?
+                LEFT JOIN tenant_schema_version v ON v.schema_name = n.nspname
                 WHERE n.nspname LIKE 'tenant\\_%'
                 ORDER BY n.nspname
                 """;
         List<SchemaEntry> entries = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, historyTable);
+            select.setString(2, TRIGGER);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new SchemaEntry(rows.getString(1), rows.getBoolean(2)));
+                    entries.add(new SchemaEntry(rows.getString(1), rows.getBoolean(2), rows.getBoolean(3),
+                            rows.getString(4)));
                 }
             }
         }
         return entries;
+    }
+
+    /**
+     * Puts the tracking trigger on a tenant's history table and records its current version in
+     * the index. Idempotent; called after every migration of the schema.
+     */
+    public void track(Connection connection, TenantSchema schema, String historyTable) throws SQLException {
+        TenantSchema table = new TenantSchema(historyTable);
+        String qualified = schema.quoted() + "." + table.quoted();
+        try (Statement ddl = connection.createStatement()) {
+            ddl.execute("CREATE OR REPLACE TRIGGER " + TRIGGER + " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+                    + qualified + " FOR EACH STATEMENT EXECUTE FUNCTION public.tenantry_track_schema_version()");
+        }
+        try (PreparedStatement refresh = connection.prepareStatement("""
+                INSERT INTO tenant_schema_version (schema_name, version, updated_at)
+                VALUES (?, (SELECT version FROM %s WHERE success AND version IS NOT NULL
+                            ORDER BY installed_rank DESC LIMIT 1), now())
+                ON CONFLICT (schema_name) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+                """.formatted(qualified))) {
+            refresh.setString(1, schema.name());
+            refresh.executeUpdate();
+        }
+    }
+
+    /** Forgets a schema that was dropped or archived. */
+    public void forget(Connection connection, TenantSchema schema) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM tenant_schema_version WHERE schema_name = ?")) {
+            delete.setString(1, schema.name());
+            delete.executeUpdate();
+        }
     }
 
     /** Current (last successfully applied) version per schema; schemas with an empty history map to null. */

@@ -76,8 +76,12 @@ public class DriftService {
         try (Connection connection = dataSource.getConnection()) {
             entries = versions.tenantSchemas(connection, history);
             versions.lastRuns(connection).forEach(run -> lastRuns.put(run.schema(), run));
-            List<String> withHistory = entries.stream().filter(SchemaEntry::hasHistory).map(SchemaEntry::schema).toList();
-            Map<String, String> current = versions.currentVersions(connection, withHistory, history);
+            // Deep verify trusts nothing: it reads every history table itself.
+            List<String> unindexed = entries.stream().filter(SchemaEntry::hasHistory)
+                    .filter(e -> deep || !e.tracked()).map(SchemaEntry::schema).toList();
+            Map<String, String> current = new HashMap<>(versions.currentVersions(connection, unindexed, history));
+            entries.stream().filter(e -> e.hasHistory() && e.tracked() && !deep)
+                    .forEach(e -> current.put(e.schema(), e.indexedVersion()));
             for (SchemaEntry entry : entries) {
                 String version = current.get(entry.schema());
                 String tenant = tenantOf(entry.schema(), lastRuns);

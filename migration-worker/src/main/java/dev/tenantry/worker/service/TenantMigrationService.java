@@ -19,6 +19,7 @@ import dev.tenantry.worker.model.MigrationRun;
 import dev.tenantry.worker.model.RunKind;
 import dev.tenantry.worker.repository.MigrationRunRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository;
+import dev.tenantry.worker.repository.TenantVersionRepository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -43,6 +44,7 @@ public class TenantMigrationService {
     private final DirectUpgrader directUpgrader;
     private final TenantSchemaRepository schemas;
     private final MigrationRunRepository runs;
+    private final TenantVersionRepository versions;
     private final ResultPublisher results;
     private final MigrationMetrics metrics;
     private final ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
@@ -50,13 +52,15 @@ public class TenantMigrationService {
 
     public TenantMigrationService(AgroalDataSource dataSource, TenantMigrator migrator, DirectUpgrader directUpgrader,
                                   TenantSchemaRepository schemas,
-                                  MigrationRunRepository runs, ResultPublisher results, MigrationMetrics metrics,
+                                  MigrationRunRepository runs, TenantVersionRepository versions,
+                                  ResultPublisher results, MigrationMetrics metrics,
                                   WorkerConfig config) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.directUpgrader = directUpgrader;
         this.schemas = schemas;
         this.runs = runs;
+        this.versions = versions;
         this.results = results;
         this.metrics = metrics;
         this.consumer = config.consumerGroup();
@@ -132,6 +136,7 @@ public class TenantMigrationService {
             } else {
                 createSchema(schema);
                 outcome = migrator.migrate(schema, targetVersion);
+                trackVersion(schema);
             }
             MigrationRun run = MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind), outcome,
                     started, now());
@@ -149,6 +154,7 @@ public class TenantMigrationService {
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
              Connection connection = dataSource.getConnection()) {
             existed = schemas.drop(connection, schema);
+            versions.forget(connection, schema);
         }
         LOG.infof("Rolled back tenant %s: schema %s %s", r.tenantId(), schema.name(),
                 existed ? "dropped" : "was already gone");
@@ -165,6 +171,7 @@ public class TenantMigrationService {
             if (schemas.exists(connection, schema)) {
                 archive = TenantSchemaRepository.archiveName(r.slug(), started.getEpochSecond());
                 schemas.rename(connection, schema, archive);
+                versions.forget(connection, schema);
             } else {
                 // Already renamed by an earlier delivery whose result was lost: report that archive.
                 archive = schemas.findArchive(connection, r.slug()).orElse(null);
@@ -219,6 +226,15 @@ public class TenantMigrationService {
     // Millisecond precision, as stored: a result published again from the run log is then identical.
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Keeps the shared version index (used by drift verification) in step with this schema. */
+    private void trackVersion(TenantSchema schema) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (schemas.hasTable(connection, schema, migrator.historyTable())) {
+                versions.track(connection, schema, migrator.historyTable());
+            }
+        }
     }
 
     private void createSchema(TenantSchema schema) throws SQLException {
