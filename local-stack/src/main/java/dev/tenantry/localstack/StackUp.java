@@ -1,0 +1,414 @@
+package dev.tenantry.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantry.tenantctl.client.ApiClient;
+import dev.tenantry.tenantctl.client.DevTokens;
+import dev.tenantry.tenantctl.client.Service;
+import dev.tenantry.testinfra.EmbeddedKafkaServer;
+import dev.tenantry.testinfra.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Starts everything, waits until it is ready, prints how to use it, and runs until stopped. */
+@Command(name = "up", description = "Start PostgreSQL, Kafka, the three services and a webhook receiver; "
+        + "Ctrl-C (or `down`) stops everything")
+class StackUp implements Callable<Integer> {
+
+    private static final PrintStream OUT = System.out;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @ParentCommand
+    LocalStack parent;
+
+    @Option(names = "--fresh", description = "Delete the data folder first (PostgreSQL, Kafka, receiver secret)")
+    boolean fresh;
+
+    @Option(names = "--repo", defaultValue = ".", paramLabel = "DIR", description = "Repository root with the built service jars")
+    Path repo;
+
+    @Option(names = "--postgres-port", defaultValue = "15432")
+    int postgresPort;
+
+    @Option(names = "--kafka-port", defaultValue = "19092")
+    int kafkaPort;
+
+    @Option(names = "--receiver-port", defaultValue = "18080", description = "Demo webhook receiver; 0 for none")
+    int receiverPort;
+
+    @Option(names = "--provisioning-port", defaultValue = "8081")
+    int provisioningPort;
+
+    @Option(names = "--worker-port", defaultValue = "8082")
+    int workerPort;
+
+    @Option(names = "--dispatcher-port", defaultValue = "8083")
+    int dispatcherPort;
+
+    @Option(names = "--ready-timeout", defaultValue = "180s", description = "How long each service may take to be ready")
+    Duration readyTimeout;
+
+    @Option(names = "--service-java-opts", defaultValue = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+            description = "JVM options of each service (default: ${DEFAULT-VALUE})")
+    String serviceJavaOptions;
+
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private EmbeddedPostgresServer postgres;
+    private EmbeddedKafkaServer kafka;
+    private WebhookReceiver receiver;
+    private StackFiles files;
+    private volatile boolean stopped;
+
+    @Override
+    public Integer call() throws Exception {
+        files = parent.files();
+        Optional<Long> running = files.runningPid();
+        if (running.isPresent()) {
+            OUT.println("A local stack is already running (pid " + running.get() + "); stop it with ./tenantry down");
+            return 1;
+        }
+        Path root = repo.toAbsolutePath().normalize();
+        Map<String, String> env = System.getenv();
+        boolean externalDb = notBlank(env.get("TENANTRY_DB_URL"));
+        boolean externalKafka = notBlank(env.get("TENANTRY_KAFKA_BOOTSTRAP"));
+        List<Integer> ports = new ArrayList<>(List.of(provisioningPort, workerPort, dispatcherPort));
+        if (!externalDb) {
+            ports.add(postgresPort);
+        }
+        if (!externalKafka) {
+            ports.add(kafkaPort);
+            ports.add(kafkaPort + 1);
+        }
+        if (receiverPort != 0) {
+            ports.add(receiverPort);
+        }
+        for (int port : ports) {
+            if (!isFree(port)) {
+                OUT.println("Port " + port + " is in use on 127.0.0.1: stop what uses it, or choose other ports (see "
+                        + "./tenantry up --help)");
+                return 1;
+            }
+        }
+        if (fresh) {
+            deleteTree(files.data());
+            deleteTree(files.logs());
+            OUT.println("Fresh start: deleted " + files.data());
+        }
+        Files.createDirectories(files.logs());
+        Files.writeString(files.pidFile(), Long.toString(ProcessHandle.current().pid()), StandardCharsets.UTF_8);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "tenantry-stack-stop"));
+
+        Instant begin = Instant.now();
+        try {
+            String jdbcUrl;
+            String dbUser;
+            String dbPassword;
+            CompletableFuture<Void> postgresStarted = CompletableFuture.completedFuture(null);
+            if (externalDb) {
+                jdbcUrl = env.get("TENANTRY_DB_URL");
+                dbUser = env.getOrDefault("TENANTRY_DB_USER", "tenantry");
+                dbPassword = env.getOrDefault("TENANTRY_DB_PASSWORD", "tenantry");
+                OUT.println("PostgreSQL: using " + jdbcUrl + " (TENANTRY_DB_URL)");
+            } else {
+                postgres = EmbeddedPostgresServer.builder()
+                        .dataDirectory(files.postgresData())
+                        .binariesDirectory(files.postgresBinaries())
+                        .logFile(files.logs().resolve("postgres.log"))
+                        .port(postgresPort)
+                        .cleanDataDirectory(false)
+                        .build();
+                jdbcUrl = postgres.jdbcUrl("tenantry");
+                dbUser = postgres.username();
+                dbPassword = "local";
+                postgresStarted = CompletableFuture.runAsync(() -> {
+                    try {
+                        postgres.start();
+                        postgres.createDatabase("tenantry");
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                });
+            }
+            String bootstrap;
+            CompletableFuture<Void> kafkaStarted = CompletableFuture.completedFuture(null);
+            if (externalKafka) {
+                bootstrap = env.get("TENANTRY_KAFKA_BOOTSTRAP");
+                OUT.println("Kafka: using " + bootstrap + " (TENANTRY_KAFKA_BOOTSTRAP)");
+            } else {
+                kafka = EmbeddedKafkaServer.builder()
+                        .dataDirectory(files.kafkaData())
+                        .logFile(files.logs().resolve("kafka.log"))
+                        .port(kafkaPort)
+                        .controllerPort(kafkaPort + 1)
+                        .cleanDataDirectory(false)
+                        .build();
+                bootstrap = kafka.bootstrapServers();
+                kafkaStarted = CompletableFuture.runAsync(() -> {
+                    try {
+                        kafka.start();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                });
+            }
+            postgresStarted.join();
+            if (postgres != null) {
+                OUT.printf("PostgreSQL 17 on %s (data %s)%n", jdbcUrl, files.postgresData());
+            }
+            kafkaStarted.join();
+            if (kafka != null) {
+                OUT.printf("Kafka on %s (data %s)%n", bootstrap, files.kafkaData());
+            }
+            if (receiverPort != 0) {
+                receiver = WebhookReceiver.start(receiverPort, files.logs().resolve("receiver.jsonl"), OUT);
+            }
+
+            Map<String, String> common = new LinkedHashMap<>();
+            common.put("TENANTRY_DB_URL", jdbcUrl);
+            common.put("TENANTRY_DB_USER", dbUser);
+            common.put("TENANTRY_DB_PASSWORD", dbPassword);
+            common.put("TENANTRY_KAFKA_BOOTSTRAP", bootstrap);
+            Map<String, String> dispatcherEnv = new LinkedHashMap<>(common);
+            // The demo receiver is plain http on loopback: allowed here, refused by default.
+            dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOW_HTTP", "true");
+            dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOWED_CIDRS", "127.0.0.0/8");
+            List<String> javaOptions = List.of(serviceJavaOptions.trim().split("\\s+"));
+            start(root, "migration-worker", workerPort, common, javaOptions);
+            start(root, "provisioning-service", provisioningPort, common, javaOptions);
+            start(root, "webhook-dispatcher", dispatcherPort, dispatcherEnv, javaOptions);
+            OUT.println("Starting the services (logs in " + files.logs() + ") ...");
+            for (ServiceProcess service : services) {
+                service.awaitReady(readyTimeout);
+                OUT.printf("  %-21s ready at %s%n", service.name(), service.url());
+            }
+
+            String token = token(root);
+            Files.writeString(files.tokenFile(), token + "\n", StandardCharsets.UTF_8);
+            restrict(files.tokenFile());
+            if (receiver != null) {
+                registerDemoEndpoint(token);
+            }
+            writeState(jdbcUrl, dbUser, bootstrap);
+            printBanner(Duration.between(begin, Instant.now()), jdbcUrl, bootstrap, token);
+        } catch (Exception e) {
+            OUT.println();
+            OUT.println("The local stack did not start: " + e.getMessage());
+            stopAll();
+            return 1;
+        }
+        return watch();
+    }
+
+    private void start(Path root, String name, int port, Map<String, String> env, List<String> javaOptions)
+            throws IOException {
+        Path jar = root.resolve(name).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+        services.add(ServiceProcess.start(name, jar, port, env, Map.of(), javaOptions,
+                files.logs().resolve(name + ".log")));
+    }
+
+    /** Runs until stopped; a service that dies takes the stack down with a clear message. */
+    private int watch() throws InterruptedException {
+        while (!stopped) {
+            for (ServiceProcess service : services) {
+                if (!service.isAlive() && !stopped) {
+                    OUT.println(service.name() + " stopped unexpectedly; last lines of " + service.log() + ":");
+                    OUT.println(service.tail(30));
+                    stopAll();
+                    return 1;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        return 0;
+    }
+
+    private synchronized void stopAll() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        OUT.println("Stopping the local stack ...");
+        // Services first, together: they still reach PostgreSQL and Kafka while shutting down.
+        List<CompletableFuture<Void>> stopping = services.stream()
+                .map(s -> CompletableFuture.runAsync(s::close)).toList();
+        stopping.forEach(CompletableFuture::join);
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+        if (postgres != null) {
+            postgres.stop();
+        }
+        try {
+            Files.deleteIfExists(files.stateFile());
+            Files.deleteIfExists(files.pidFile());
+        } catch (IOException e) {
+            // Nothing left to do about it.
+        }
+        OUT.println("Local stack stopped.");
+    }
+
+    private String token(Path root) {
+        Optional<Path> key = Optional.ofNullable(System.getenv("TENANTRY_DEV_KEY")).filter(StackUp::notBlank).map(Path::of)
+                .or(() -> DevTokens.findRepositoryKey(root, Optional.empty()));
+        Path pem = key.orElseThrow(() -> new IllegalStateException("no development key: expected "
+                + root.resolve(DevTokens.KEY_IN_REPOSITORY) + " or TENANTRY_DEV_KEY"));
+        return new DevTokens(JSON).sign(DevTokens.readKey(pem), DevTokens.DEFAULT_ISSUER, "local-stack",
+                List.of("operator", "tenant-admin", "viewer"), Duration.ofDays(7), Instant.now());
+    }
+
+    /**
+     * Registers the receiver as a webhook endpoint once, and keeps its secret in the data folder
+     * so the receiver can check signatures across restarts. A lost secret is rotated.
+     */
+    private void registerDemoEndpoint(String token) throws IOException {
+        ApiClient dispatcher = new ApiClient(Service.DISPATCHER, "http://127.0.0.1:" + dispatcherPort, token,
+                Duration.ofSeconds(30), HttpClient.newHttpClient(), JSON);
+        JsonNode existing = null;
+        for (JsonNode endpoint : dispatcher.get("/webhook-endpoints?limit=500")) {
+            if (receiver.url().equals(endpoint.path("url").asText())) {
+                existing = endpoint;
+            }
+        }
+        String secret;
+        Path secretFile = files.receiverSecretFile();
+        if (existing == null) {
+            JsonNode created = dispatcher.post("/webhook-endpoints", Map.of("url", receiver.url(),
+                    "description", "local-stack demo receiver"));
+            secret = created.path("secret").asText();
+            OUT.println("Registered the demo receiver " + receiver.url() + " as webhook endpoint " + created.path("id").asText());
+        } else if (Files.exists(secretFile)) {
+            secret = Files.readString(secretFile, StandardCharsets.UTF_8).trim();
+            if (!existing.path("enabled").asBoolean(true)) {
+                dispatcher.send("PUT", "/webhook-endpoints/" + existing.path("id").asText(), Map.of("url", receiver.url(),
+                        "description", "local-stack demo receiver", "enabled", true), Map.of());
+            }
+        } else {
+            secret = dispatcher.post("/webhook-endpoints/" + existing.path("id").asText() + "/rotate-secret", null)
+                    .path("secret").asText();
+        }
+        Files.createDirectories(secretFile.getParent());
+        Files.writeString(secretFile, secret + "\n", StandardCharsets.UTF_8);
+        restrict(secretFile);
+        receiver.secret(secret);
+    }
+
+    private void writeState(String jdbcUrl, String dbUser, String bootstrap) throws IOException {
+        ObjectNode state = JSON.createObjectNode();
+        state.put("pid", ProcessHandle.current().pid());
+        state.put("startedAt", Instant.now().toString());
+        ObjectNode urls = state.putObject("urls");
+        urls.put("provisioning", "http://127.0.0.1:" + provisioningPort);
+        urls.put("worker", "http://127.0.0.1:" + workerPort);
+        urls.put("dispatcher", "http://127.0.0.1:" + dispatcherPort);
+        if (receiver != null) {
+            urls.put("receiver", receiver.url());
+        }
+        state.put("jdbcUrl", jdbcUrl);
+        state.put("dbUser", dbUser);
+        state.put("kafkaBootstrap", bootstrap);
+        state.put("tokenFile", files.tokenFile().toString());
+        state.put("logs", files.logs().toString());
+        ObjectNode pids = state.putObject("servicePids");
+        services.forEach(s -> pids.put(s.name(), s.pid()));
+        Files.writeString(files.stateFile(), JSON.writeValueAsString(state), StandardCharsets.UTF_8);
+    }
+
+    private void printBanner(Duration took, String jdbcUrl, String bootstrap, String token) {
+        String slug = "demo_" + randomSuffix();
+        OUT.println();
+        OUT.println("Tenantry is up (" + took.toSeconds() + " s).");
+        OUT.printf("  provisioning-service  http://127.0.0.1:%d   (API docs: /q/swagger-ui)%n", provisioningPort);
+        OUT.printf("  migration-worker      http://127.0.0.1:%d%n", workerPort);
+        OUT.printf("  webhook-dispatcher    http://127.0.0.1:%d%n", dispatcherPort);
+        if (receiver != null) {
+            OUT.printf("  demo webhook receiver %s   (events are printed here)%n", receiver.url());
+        }
+        OUT.printf("  PostgreSQL            %s   (psql -h 127.0.0.1 -p %d -U postgres tenantry)%n", jdbcUrl, postgresPort);
+        OUT.printf("  Kafka                 %s%n", bootstrap);
+        OUT.printf("  metrics               http://127.0.0.1:%d/q/metrics (each service)%n", provisioningPort);
+        OUT.println();
+        OUT.println("Development token (operator, tenant-admin, viewer; 7 days), also in " + files.tokenFile() + ":");
+        OUT.println("  " + token);
+        OUT.println();
+        OUT.println("Provision a demo tenant and see its webhooks delivered (paste in another terminal):");
+        OUT.println("  ./tenantry ctl tenants create " + slug + " --display-name 'Demo Ltd' --wait && sleep 1 && "
+                + "./tenantry ctl webhooks deliveries --limit 5");
+        OUT.println("Or with curl:");
+        OUT.println("  curl -s -X POST http://127.0.0.1:" + provisioningPort + "/tenants -H \"Authorization: Bearer $(cat "
+                + files.tokenFile() + ")\" -H 'Content-Type: application/json' -d '{\"slug\":\"" + slug
+                + "\",\"displayName\":\"Demo Ltd\"}'");
+        OUT.println();
+        OUT.println("Ctrl-C or ./tenantry down stops everything; data stays in " + files.data()
+                + " (./tenantry up --fresh starts empty).");
+        OUT.flush();
+    }
+
+    private static String randomSuffix() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void restrict(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not a POSIX file system: the file keeps the default permissions.
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}
