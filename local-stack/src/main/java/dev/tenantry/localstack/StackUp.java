@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.DevTokens;
 import dev.tenantry.tenantctl.client.Service;
-import dev.tenantry.testinfra.EmbeddedKafkaServer;
 import dev.tenantry.testinfra.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,7 +77,7 @@ class StackUp implements Callable<Integer> {
 
     private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgresServer postgres;
-    private EmbeddedKafkaServer kafka;
+    private PersistentKafka kafka;
     private WebhookReceiver receiver;
     private StackFiles files;
     private volatile boolean stopped;
@@ -159,17 +158,11 @@ class StackUp implements Callable<Integer> {
                 bootstrap = env.get("TENANTRY_KAFKA_BOOTSTRAP");
                 OUT.println("Kafka: using " + bootstrap + " (TENANTRY_KAFKA_BOOTSTRAP)");
             } else {
-                kafka = EmbeddedKafkaServer.builder()
-                        .dataDirectory(files.kafkaData())
-                        .logFile(files.logs().resolve("kafka.log"))
-                        .port(kafkaPort)
-                        .controllerPort(kafkaPort + 1)
-                        .cleanDataDirectory(false)
-                        .build();
+                kafka = new PersistentKafka(files.kafkaData(), files.logs().resolve("kafka.log"), kafkaPort, kafkaPort + 1);
                 bootstrap = kafka.bootstrapServers();
                 kafkaStarted = CompletableFuture.runAsync(() -> {
                     try {
-                        kafka.start();
+                        kafka.start(Duration.ofSeconds(90));
                     } catch (IOException e) {
                         throw new IllegalStateException(e.getMessage(), e);
                     }
@@ -216,7 +209,8 @@ class StackUp implements Callable<Integer> {
             printBanner(Duration.between(begin, Instant.now()), jdbcUrl, bootstrap, token);
         } catch (Exception e) {
             OUT.println();
-            OUT.println("The local stack did not start: " + e.getMessage());
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            OUT.println("The local stack did not start: " + cause.getMessage());
             stopAll();
             return 1;
         }
@@ -260,7 +254,7 @@ class StackUp implements Callable<Integer> {
             receiver.close();
         }
         if (kafka != null) {
-            kafka.stop();
+            kafka.close();
         }
         if (postgres != null) {
             postgres.stop();
