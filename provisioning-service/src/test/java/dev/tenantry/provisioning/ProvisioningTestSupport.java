@@ -10,7 +10,6 @@ import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.support.security.Roles;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.TenantryInfrastructure;
-import dev.tenantry.testinfra.TestKafka;
 import dev.tenantry.testinfra.TestTokens;
 import io.restassured.http.ContentType;
 import java.net.URI;
@@ -23,9 +22,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -86,21 +95,36 @@ public final class ProvisioningTestSupport {
     }
 
     public static void sendCommand(EventEnvelope<?> command) {
-        try (TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers())) {
-            kafka.producer().send(CODEC.toRecord(Topics.TENANT_COMMANDS, command)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not send " + command.type(), e);
-        }
+        send(CODEC.toRecord(Topics.TENANT_COMMANDS, command));
     }
 
     public static void send(String topic, String key, byte[] value, Map<String, String> headers) {
-        try (TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers())) {
-            var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(topic, key, value);
-            headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
-            kafka.producer().send(record).get();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+        send(record);
+    }
+
+    // Kafka clients of our own rather than TestKafka's: their classes must come from the same
+    // class loader as this test's.
+    private static void send(ProducerRecord<String, byte[]> record) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafkaBootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("could not send to " + topic, e);
+            throw new IllegalStateException("could not send to " + record.topic(), e);
         }
+    }
+
+    private static KafkaConsumer<String, byte[]> newConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafkaBootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "provisioning-tests-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
@@ -112,8 +136,7 @@ public final class ProvisioningTestSupport {
                                                             Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try (TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers());
-             KafkaConsumer<String, byte[]> consumer = kafka.newConsumer()) {
+        try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
             List<TopicPartition> partitions = List.of();
             while (partitions.isEmpty() && System.nanoTime() < deadline) {
                 List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,9 +25,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerProcess implements AutoCloseable {
 
-    private static final Path JAR = Path.of("../migration-worker/target/quarkus-app/quarkus-run.jar");
+    private static final Path BUILT_APP = Path.of("../migration-worker/target/quarkus-app");
+    // Run from a copy: a rebuild of the worker module while these tests run must not pull the
+    // jars from under a running worker.
+    private static final Path APP_COPY = Path.of("target", "migration-worker-app");
     private static final long START_TIMEOUT_SECONDS = 90;
     private static WorkerProcess shared;
+    private static boolean copied;
 
     private final String name;
     private final Process process;
@@ -37,7 +42,8 @@ public final class WorkerProcess implements AutoCloseable {
     private WorkerProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        this.shutdownHook = new Thread(this::stopProcess, "stop-worker-" + name);
+        // At JVM exit PostgreSQL and Kafka are stopping too: no graceful shutdown to wait for.
+        this.shutdownHook = new Thread(this::kill, "stop-worker-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -63,10 +69,7 @@ public final class WorkerProcess implements AutoCloseable {
      * @param systemProperties extra {@code -Dkey=value} settings
      */
     public static WorkerProcess start(String name, List<String> systemProperties) {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException("The migration worker is not built: " + JAR.toAbsolutePath()
-                    + " is missing. Build it with: cd ../migration-worker && mvn -B -q package -DskipTests");
-        }
+        Path jar = copyOfBuiltWorker().resolve("quarkus-run.jar");
         Infrastructure infra = TenantryInfrastructure.get();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -79,7 +82,7 @@ public final class WorkerProcess implements AutoCloseable {
         command.add("-Dtenantry.worker.deletion.sweep-interval=0s");
         command.addAll(systemProperties.stream().map(p -> "-D" + p).toList());
         command.add("-jar");
-        command.add(JAR.toAbsolutePath().toString());
+        command.add(jar.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TENANTRY_DB_URL", infra.jdbcUrl());
         builder.environment().put("TENANTRY_DB_USER", infra.username());
@@ -97,6 +100,47 @@ public final class WorkerProcess implements AutoCloseable {
         return worker;
     }
 
+    private static synchronized Path copyOfBuiltWorker() {
+        Path jar = BUILT_APP.resolve("quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The migration worker is not built: " + jar.toAbsolutePath()
+                    + " is missing. Build it with: cd ../migration-worker && mvn -B -q package -DskipTests");
+        }
+        if (copied) {
+            return APP_COPY;
+        }
+        try {
+            deleteTree(APP_COPY);
+            Path staging = Files.createTempDirectory(Path.of("target"), "migration-worker-app");
+            try (var files = Files.walk(BUILT_APP)) {
+                for (Path source : (Iterable<Path>) files::iterator) {
+                    Path target = staging.resolve(BUILT_APP.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            Files.move(staging, APP_COPY, StandardCopyOption.ATOMIC_MOVE);
+            copied = true;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the built migration worker", e);
+        }
+        return APP_COPY;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -108,6 +152,15 @@ public final class WorkerProcess implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running or about to.
+        }
+    }
+
+    private void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tenantry.provisioning.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.model.AcceptedTenant;
 import dev.tenantry.provisioning.model.NewTenant;
@@ -18,12 +20,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.sql.SQLException;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -41,10 +47,12 @@ public class TenantResource {
 
     private final TenantRequests requests;
     private final ProvisioningConfig config;
+    private final ObjectMapper json;
 
-    public TenantResource(TenantRequests requests, ProvisioningConfig config) {
+    public TenantResource(TenantRequests requests, ProvisioningConfig config, ObjectMapper json) {
         this.requests = requests;
         this.config = config;
+        this.json = json;
     }
 
     @POST
@@ -123,9 +131,21 @@ public class TenantResource {
     @APIResponse(responseCode = "202", description = "Accepted")
     @APIResponse(responseCode = "404", description = "No such tenant")
     @APIResponse(responseCode = "409", description = "The tenant's status does not allow an upgrade")
-    public Response upgrade(@PathParam("idOrSlug") String idOrSlug, UpgradeTenantBody body,
-                            @HeaderParam(IDEMPOTENCY_KEY) String key) throws SQLException {
-        return accepted(requests.upgrade(idOrSlug, body == null ? null : body.targetVersion(), key, null));
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = UpgradeTenantBody.class)))
+    public Response upgrade(@PathParam("idOrSlug") String idOrSlug, String body,
+                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                            @HeaderParam(IDEMPOTENCY_KEY) String key) throws SQLException, JsonProcessingException {
+        // The body is optional, so it is read here: no body and no content type is a plain upgrade.
+        UpgradeTenantBody upgrade = null;
+        if (body != null && !body.isBlank()) {
+            if (!isJson(contentType)) {
+                throw new ProblemException(415, "unsupported-media-type", "Unsupported Media Type",
+                        "An upgrade body must be application/json");
+            }
+            upgrade = json.readValue(body, UpgradeTenantBody.class);
+        }
+        return accepted(requests.upgrade(idOrSlug, upgrade == null ? null : upgrade.targetVersion(), key, null));
     }
 
     @DELETE
@@ -138,6 +158,14 @@ public class TenantResource {
     public Response delete(@PathParam("idOrSlug") String idOrSlug, @HeaderParam(IDEMPOTENCY_KEY) String key)
             throws SQLException {
         return accepted(requests.delete(idOrSlug, key, null));
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            return contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Response accepted(TenantRequests.Accepted accepted) {

@@ -1,0 +1,172 @@
+package dev.tenantry.provisioning;
+
+import static dev.tenantry.provisioning.ProvisioningTestSupport.TIMEOUT;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.header;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.infra;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.queryLong;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantProvisioningStarted;
+import dev.tenantry.provisioning.messaging.relay.OutboxRelay;
+import dev.tenantry.provisioning.messaging.relay.OutboxRelayService;
+import dev.tenantry.provisioning.messaging.relay.RelaySettings;
+import dev.tenantry.provisioning.repository.OutboxRepository;
+import dev.tenantry.provisioning.repository.Transactions;
+import dev.tenantry.testinfra.TenantryTestResource;
+import dev.tenantry.testinfra.TestNames;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox relay on its own: restarts resume from the stored offsets (nothing lost, nothing
+ * repeated), and of two relays only one is active, the other taking over when it stops. Each test
+ * relays on its own slot to a topic of its own.
+ */
+@QuarkusTest
+@TestProfile(RelayDisabledProfile.class)
+@WithTestResource(TenantryTestResource.class)
+class OutboxRelayIT {
+
+    private static final URI SOURCE = URI.create("urn:tenantry:relay-tests");
+
+    @Inject
+    OutboxRelayService relays;
+    @Inject
+    OutboxRepository outbox;
+    @Inject
+    Transactions transactions;
+
+    @Test
+    void aRelayRestartedWithRowsPendingRelaysEachOfThemExactlyOnce() throws Exception {
+        RelaySettings settings = settings("restart");
+        String topic = topicFor(settings);
+        List<String> ids = new ArrayList<>();
+
+        try (OutboxRelay first = relays.newRelay(settings)) {
+            first.start();
+            await().atMost(TIMEOUT).until(() -> first.role() == OutboxRelay.Role.ACTIVE);
+            ids.addAll(write(topic, 5));
+            awaitOnKafka(topic, ids);
+        }
+        ids.addAll(write(topic, 20));
+        assertThat(pending(ids)).as("written while no relay runs").isEqualTo(20);
+
+        try (OutboxRelay second = relays.newRelay(settings)) {
+            second.start();
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+        }
+        assertExactlyOnce(topic, ids);
+        dropSlot(settings);
+    }
+
+    @Test
+    void ofTwoRelaysOneIsActiveAndTheOtherTakesOverWhenItStops() throws Exception {
+        RelaySettings settings = settings("failover");
+        String topic = topicFor(settings);
+        List<String> ids = new ArrayList<>();
+        OutboxRelay a = relays.newRelay(settings);
+        OutboxRelay b = relays.newRelay(settings);
+        try {
+            a.start();
+            b.start();
+            await().atMost(TIMEOUT).until(() -> a.role() == OutboxRelay.Role.ACTIVE
+                    || b.role() == OutboxRelay.Role.ACTIVE);
+            OutboxRelay active = a.role() == OutboxRelay.Role.ACTIVE ? a : b;
+            OutboxRelay standby = active == a ? b : a;
+            assertThat(standby.role()).isEqualTo(OutboxRelay.Role.STANDBY);
+
+            ids.addAll(write(topic, 10));
+            awaitOnKafka(topic, ids);
+            assertThat(standby.relayedCount()).isZero();
+
+            active.close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> standby.role() == OutboxRelay.Role.ACTIVE);
+            ids.addAll(write(topic, 10));
+            awaitOnKafka(topic, ids);
+            assertThat(standby.relayedCount()).isEqualTo(10);
+        } finally {
+            a.close();
+            b.close();
+        }
+        assertExactlyOnce(topic, ids);
+        dropSlot(settings);
+    }
+
+    private RelaySettings settings(String name) {
+        String slot = TestNames.unique("relay_it_" + name);
+        return relays.settings().withSlot("relay-it-" + slot, slot, slot);
+    }
+
+    private static String topicFor(RelaySettings settings) {
+        return "relay-it." + settings.slotName();
+    }
+
+    private List<String> write(String topic, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        transactions.inTransaction(tx -> {
+            for (int i = 0; i < count; i++) {
+                String tenantId = UUID.randomUUID().toString();
+                EventEnvelope<TenantProvisioningStarted> event = EventEnvelope.create(SOURCE,
+                        new TenantProvisioningStarted(tenantId, "relayed", "tenant_relayed", null));
+                outbox.append(tx.connection(), topic, event);
+                ids.add(event.id());
+            }
+            return null;
+        });
+        return ids;
+    }
+
+    private static void awaitOnKafka(String topic, List<String> ids) {
+        List<ConsumerRecord<String, byte[]>> got = read(topic, r -> true,
+                records -> records.stream().map(r -> header(r, CloudEventCodec.CE_ID)).collect(Collectors.toSet())
+                        .containsAll(ids));
+        assertThat(got.stream().map(r -> header(r, CloudEventCodec.CE_ID))).containsAll(ids);
+    }
+
+    private static void assertExactlyOnce(String topic, List<String> ids) {
+        // Everything on the topic, read for a while: a repeat would show up as a second copy.
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        List<ConsumerRecord<String, byte[]>> all = read(topic, r -> true, records -> System.nanoTime() > until);
+        Map<String, Long> copies = all.stream().collect(Collectors.groupingBy(
+                r -> header(r, CloudEventCodec.CE_ID), Collectors.counting()));
+        assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(copies.values()).allMatch(n -> n == 1);
+        assertThat(all).allSatisfy(r -> assertThat(r.key()).isNotBlank());
+    }
+
+    private long pending(List<String> ids) throws Exception {
+        return queryLong("SELECT count(*) FROM provisioning_outbox WHERE id = ANY (?::uuid[])",
+                (Object) ids.toArray(new String[0]));
+    }
+
+    private static void dropSlot(RelaySettings settings) throws Exception {
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            try (Connection c = infra().dataSource().getConnection();
+                 PreparedStatement drop = c.prepareStatement(
+                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                drop.setString(1, settings.slotName());
+                drop.execute();
+            }
+            return true;
+        });
+        ProvisioningTestSupport.execute("DROP PUBLICATION IF EXISTS " + settings.publicationName());
+    }
+}
