@@ -65,7 +65,10 @@ class FleetUpgradeIT {
 
         JsonPath progress = given().header("Authorization", operator).get("/admin/fleet-upgrade").then()
                 .extract().jsonPath();
-        assertThat(progress.getInt("failed")).isZero();
+        // Other test classes share this database and leave some tenants broken on purpose (history
+        // edited by hand): those may fail, ours may not.
+        assertThat(progress.getList("failures.schema", String.class))
+                .doesNotContainAnyElementsOf(tenants.stream().map(TestTenant::schema).toList());
         assertThat(progress.getInt("done")).isGreaterThanOrEqualTo(50);
         for (TestTenant tenant : tenants) {
             assertThat(queryInt("""
