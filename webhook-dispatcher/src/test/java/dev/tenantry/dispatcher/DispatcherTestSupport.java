@@ -90,10 +90,15 @@ public final class DispatcherTestSupport {
 
     /** Registers an endpoint for one tenant's events (any type unless given). */
     public static RegisteredEndpoint register(String url, String tenantId, String... eventTypes) {
+        return register(url, List.of(tenantId), eventTypes);
+    }
+
+    /** Registers an endpoint for these tenants' events (any type unless given). */
+    public static RegisteredEndpoint register(String url, List<String> tenantIds, String... eventTypes) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", url);
         body.put("description", "test endpoint");
-        body.put("tenantIds", List.of(tenantId));
+        body.put("tenantIds", tenantIds);
         if (eventTypes.length > 0) {
             body.put("eventTypes", List.of(eventTypes));
         }

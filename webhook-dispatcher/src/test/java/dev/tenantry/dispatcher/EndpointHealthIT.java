@@ -21,11 +21,13 @@ import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.dispatcher.DispatcherTestSupport.RegisteredEndpoint;
 import dev.tenantry.dispatcher.DispatcherTestSupport.TestTenant;
+import dev.tenantry.dispatcher.service.RetentionSweeper;
 import dev.tenantry.support.messaging.DeadLetterHeaders;
 import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,12 +36,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Auto-disable after persistent failure, readiness, metrics, and records intake cannot use. */
+/** Auto-disable after persistent failure, retention, readiness, metrics, OpenAPI, and records intake cannot use. */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
 class EndpointHealthIT {
 
     private static WebhookReceiver receiver;
+
+    @Inject
+    RetentionSweeper retention;
 
     @BeforeAll
     static void startReceiver() {
@@ -105,6 +110,37 @@ class EndpointHealthIT {
                 .body(containsString("tenantry_webhook_deliveries_oldest_due_age_seconds"))
                 .body(containsString("tenantry_webhook_endpoints_disabled"))
                 .body(containsString("tenantry_webhook_requests_in_flight"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheRoutes() {
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/webhook-endpoints/{id}/rotate-secret"))
+                .body(containsString("/webhook-deliveries/{id}/redeliver"))
+                .body(containsString("/webhook-endpoints/{id}/recover"));
+    }
+
+    @Test
+    void finishedDeliveriesPastRetentionAreDeletedWithTheirAttemptsButQueuedOnesStay() throws Exception {
+        TestTenant tenant = TestTenant.fresh("old");
+        receiver.answerWithRetryAfter("/old-queued", 503, "3600");
+        RegisteredEndpoint done = register(receiver.url("/old-done"), tenant.tenantId());
+        RegisteredEndpoint queued = register(receiver.url("/old-queued"), tenant.tenantId());
+        EventEnvelope<TenantActivated> event = tenant.activated();
+        publish(event);
+        await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), done.id()))
+                && receiver.count("/old-queued") == 1 && "pending".equals(deliveryStatus(event.id(), queued.id())));
+        execute("UPDATE webhook_delivery SET created_at = now() - interval '31 days' WHERE event_id = ?", event.id());
+        execute("UPDATE dispatcher_processed_event SET processed_at = now() - interval '31 days' WHERE event_id = ?",
+                event.id());
+
+        assertThat(retention.sweep()).isPositive();
+
+        assertThat(deliveryStatus(event.id(), done.id())).isNull();
+        assertThat(deliveryStatus(event.id(), queued.id())).isEqualTo("pending");
+        assertThat(strings("SELECT 1 FROM dispatcher_processed_event WHERE event_id = ?", event.id())).isEmpty();
+        assertThat(strings("SELECT a.id FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id "
+                + "WHERE d.event_id = ?", event.id())).hasSize(1);
     }
 
     @Test

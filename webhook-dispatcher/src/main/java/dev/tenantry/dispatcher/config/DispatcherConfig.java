@@ -42,6 +42,8 @@ public interface DispatcherConfig {
 
     Retry retry();
 
+    Retention retention();
+
     interface Ssrf {
         /**
          * CIDR ranges that are allowed although they are loopback, private, link-local,
@@ -122,5 +124,15 @@ public interface DispatcherConfig {
 
         @WithDefault("10s")
         Duration maxBackoff();
+    }
+
+    interface Retention {
+        /** Delivered and failed deliveries (with their attempts) and processed-event ids older than this are deleted. */
+        @WithDefault("30d")
+        Duration period();
+
+        /** How often old rows are looked for; 0 switches the sweep off. */
+        @WithDefault("1h")
+        Duration interval();
     }
 }

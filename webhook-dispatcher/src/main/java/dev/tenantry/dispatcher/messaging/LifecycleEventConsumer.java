@@ -3,6 +3,7 @@ package dev.tenantry.dispatcher.messaging;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.dispatcher.config.DispatcherConfig;
 import dev.tenantry.dispatcher.service.DeliveryIntake;
+import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
@@ -25,7 +26,7 @@ public class LifecycleEventConsumer {
     private final EventConsumer consumer;
 
     public LifecycleEventConsumer(DispatcherConfig config, DeliveryIntake intake, DeadLetterPublisher deadLetters,
-                                  MeterRegistry registry,
+                                  DeadLetterSources deadLetterSources, MeterRegistry registry,
                                   @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         DispatcherConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
@@ -33,6 +34,8 @@ public class LifecycleEventConsumer {
                         config.consumerConcurrency(),
                         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()),
                 (event, record) -> intake.accept(event), deadLetters, registry);
+        // Lets the shared dead-letter admin API (/admin/dead-letters) list and replay this consumer's DLQ.
+        deadLetterSources.register(consumer);
     }
 
     void onStart(@Observes StartupEvent start) {

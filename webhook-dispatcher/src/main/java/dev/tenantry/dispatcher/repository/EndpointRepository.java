@@ -29,7 +29,7 @@ public class EndpointRepository {
     private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE";
     private static final String LIST = "SELECT " + COLUMNS + """
              FROM webhook_endpoint
-            WHERE (?::text IS NULL OR ?::text = ANY (tenant_ids))
+            WHERE (?::text IS NULL OR tenant_ids IS NULL OR ?::text = ANY (tenant_ids))
             ORDER BY created_at, id
             LIMIT ?
             """;

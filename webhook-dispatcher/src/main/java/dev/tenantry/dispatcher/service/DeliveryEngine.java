@@ -75,6 +75,10 @@ public class DeliveryEngine {
         this.recorder = recorder;
         this.metrics = metrics;
         this.config = config.delivery();
+        if (this.config.maxConcurrency() < 1 || this.config.perEndpointConcurrency() < 1 || this.config.batchSize() < 1) {
+            throw new IllegalArgumentException("tenantry.dispatcher.delivery: max-concurrency, per-endpoint-concurrency "
+                    + "and batch-size must be at least 1");
+        }
         // A lease shorter than a request (plus its write) would hand live deliveries to another instance.
         Duration floor = this.config.requestTimeout().multipliedBy(2).plusSeconds(5);
         this.lease = this.config.lease().compareTo(floor) < 0 ? floor : this.config.lease();

@@ -15,7 +15,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -35,6 +39,8 @@ public class DispatcherMetrics {
     private final EndpointRepository endpoints;
     private final Timer attemptDuration;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<AttemptResult.Kind, Counter> attempts = new EnumMap<>(AttemptResult.Kind.class);
+    private final Map<DeliveryStatus, Counter> deliveriesByOutcome = new ConcurrentHashMap<>();
     private volatile QueueStats queueStats = new QueueStats(0, 0, 0, Instant.EPOCH);
 
     private record QueueStats(long due, double oldestAgeSeconds, long disabledEndpoints, Instant readAt) {
@@ -49,6 +55,10 @@ public class DispatcherMetrics {
         this.attemptDuration = Timer.builder("tenantry.webhook.attempt.duration")
                 .description("Time from the start of a webhook request to its outcome")
                 .publishPercentileHistogram().register(registry);
+        for (AttemptResult.Kind kind : AttemptResult.Kind.values()) {
+            attempts.put(kind, Counter.builder("tenantry.webhook.attempts").description("Webhook requests by outcome")
+                    .tag("outcome", kind.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
         Gauge.builder("tenantry.webhook.deliveries.due", this, m -> m.queueStats().due())
                 .description("Deliveries whose next attempt is due now (queue depth)").register(registry);
         Gauge.builder("tenantry.webhook.deliveries.oldest.due.age", this, m -> m.queueStats().oldestAgeSeconds())
@@ -60,16 +70,15 @@ public class DispatcherMetrics {
     }
 
     public void attempt(AttemptResult result) {
-        Counter.builder("tenantry.webhook.attempts").description("Webhook requests by outcome")
-                .tag("outcome", result.kind().name().toLowerCase(Locale.ROOT))
-                .register(registry).increment();
-        attemptDuration.record(Duration.ofMillis(result.durationMs()));
+        attempts.get(result.kind()).increment();
+        attemptDuration.record(result.durationMs(), TimeUnit.MILLISECONDS);
     }
 
     /** A delivery reached an end state. */
     public void delivery(DeliveryStatus finalStatus) {
-        Counter.builder("tenantry.webhook.deliveries").description("Deliveries that reached an end state, by outcome")
-                .tag("outcome", finalStatus.dbValue()).register(registry).increment();
+        deliveriesByOutcome.computeIfAbsent(finalStatus, status -> Counter.builder("tenantry.webhook.deliveries")
+                .description("Deliveries that reached an end state, by outcome")
+                .tag("outcome", status.dbValue()).register(registry)).increment();
     }
 
     public void endpointDisabled(String reason) {

@@ -78,8 +78,19 @@ public class WebhookSender {
     public CompletableFuture<AttemptResult> send(String url, String messageId, byte[] body, List<byte[]> keys) {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> prepare(url, messageId, body, keys), preparation)
-                .thenCompose(this::exchange)
+        CompletableFuture<HttpRequest> request;
+        if (hasAddressLiteral(url)) {
+            // No DNS lookup to wait for: prepare on the caller's thread and spare a hand-over.
+            request = new CompletableFuture<>();
+            try {
+                request.complete(prepare(url, messageId, body, keys));
+            } catch (RuntimeException e) {
+                request.completeExceptionally(e);
+            }
+        } else {
+            request = CompletableFuture.supplyAsync(() -> prepare(url, messageId, body, keys), preparation);
+        }
+        return request.thenCompose(this::exchange)
                 .handle((response, error) -> {
                     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     if (error != null) {
@@ -157,6 +168,15 @@ public class WebhookSender {
             t = t.getCause();
         }
         return t;
+    }
+
+    private static boolean hasAddressLiteral(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            return host != null && (host.startsWith("[") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Seconds or an HTTP date (RFC 9110); anything else is ignored. */

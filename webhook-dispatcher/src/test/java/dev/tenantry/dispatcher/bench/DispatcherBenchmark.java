@@ -1,14 +1,12 @@
 package dev.tenantry.dispatcher.bench;
 
 import static dev.tenantry.dispatcher.DispatcherTestSupport.infra;
-import static dev.tenantry.dispatcher.DispatcherTestSupport.queryInt;
 import static dev.tenantry.dispatcher.DispatcherTestSupport.register;
 import static dev.tenantry.dispatcher.DispatcherTestSupport.strings;
 
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.Topics;
-import dev.tenantry.dispatcher.DispatcherTestSupport.RegisteredEndpoint;
 import dev.tenantry.dispatcher.DispatcherTestSupport.TestTenant;
 import dev.tenantry.dispatcher.service.DeliveryEngine;
 import dev.tenantry.testinfra.TenantryTestResource;
@@ -22,6 +20,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +54,10 @@ import org.junit.jupiter.api.Test;
 class DispatcherBenchmark {
 
     private static final CloudEventCodec CODEC = new CloudEventCodec();
+    private static final int TENANTS = 64;
+    private static final String COUNT_QUEUED = "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ANY (?)";
+    private static final String COUNT_DELIVERED =
+            "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ANY (?) AND status = 'delivered'";
 
     @Inject
     DeliveryEngine engine;
@@ -84,39 +89,38 @@ class DispatcherBenchmark {
             producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event));
         }
         producer.flush();
-        awaitDelivered(tenant.tenantId(), ids.size(), Duration.ofSeconds(120));
+        awaitCount(COUNT_DELIVERED, List.of(tenant.tenantId()), ids.size(), Duration.ofMinutes(2));
         rawPost(receiver.url("/warm-raw"), List.of(bodyOf(tenant.tenantId())), 500, 16);
     }
 
     private void throughput(StringBuilder out, BenchReceiver receiver, KafkaProducer<String, byte[]> producer,
                             int events, int endpointCount) throws Exception {
-        TestTenant tenant = TestTenant.fresh("bthroughput");
-        List<RegisteredEndpoint> endpoints = new ArrayList<>();
+        List<TestTenant> tenants = tenants("bthroughput");
+        List<String> tenantIds = tenants.stream().map(TestTenant::tenantId).toList();
         for (int i = 0; i < endpointCount; i++) {
-            endpoints.add(register(receiver.url("/throughput-" + i), tenant.tenantId()));
+            register(receiver.url("/throughput-" + i), tenantIds);
         }
         int deliveries = events * endpointCount;
         engine.pause();
         long queueStart = System.nanoTime();
         for (int i = 0; i < events; i++) {
-            producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, tenant.activated()));
+            producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, tenants.get(i % tenants.size()).activated()));
         }
         producer.flush();
-        awaitCount("SELECT count(*) FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId(), deliveries,
-                Duration.ofMinutes(5));
+        awaitCount(COUNT_QUEUED, tenantIds, deliveries, Duration.ofMinutes(5));
         double intakeSeconds = (System.nanoTime() - queueStart) / 1e9;
         int requestsBefore = receiver.total();
 
         long start = System.nanoTime();
         engine.resume();
-        awaitDelivered(tenant.tenantId(), deliveries, Duration.ofMinutes(5));
+        awaitCount(COUNT_DELIVERED, tenantIds, deliveries, Duration.ofMinutes(5));
         double sendSeconds = (System.nanoTime() - start) / 1e9;
-        int attempts = queryInt("""
+        int attempts = count("""
                 SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
-                 WHERE d.tenant_id = ?""", tenant.tenantId());
+                 WHERE d.tenant_id = ANY (?)""", tenantIds);
         int requests = receiver.total() - requestsBefore;
 
-        List<String> bodies = strings("SELECT payload FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId());
+        List<String> bodies = payloads(tenantIds);
         int concurrency = Math.min(128, endpointCount * 16);
         double rawSeconds = rawPost(receiver.url("/throughput-raw"), bodies, bodies.size(), concurrency);
 
@@ -133,8 +137,9 @@ class DispatcherBenchmark {
 
     private void latency(StringBuilder out, BenchReceiver receiver, KafkaProducer<String, byte[]> producer, int rate,
                          int seconds) throws Exception {
-        TestTenant tenant = TestTenant.fresh("blatency");
-        register(receiver.url("/latency"), tenant.tenantId());
+        List<TestTenant> tenants = tenants("blatency");
+        List<String> tenantIds = tenants.stream().map(TestTenant::tenantId).toList();
+        register(receiver.url("/latency"), tenantIds);
         int total = rate * seconds;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long intervalNanos = 1_000_000_000L / rate;
@@ -144,17 +149,17 @@ class DispatcherBenchmark {
             while (System.nanoTime() < due) {
                 Thread.onSpinWait();
             }
-            EventEnvelope<?> event = tenant.activated();
+            EventEnvelope<?> event = tenants.get(i % tenants.size()).activated();
             sentAt.put(event.id(), System.nanoTime());
             producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event));
         }
         producer.flush();
-        awaitDelivered(tenant.tenantId(), total, Duration.ofMinutes(2));
+        awaitCount(COUNT_DELIVERED, tenantIds, total, Duration.ofMinutes(5));
         long[] latencies = sentAt.entrySet().stream()
                 .mapToLong(e -> receiver.arrivalOf(e.getKey()) - e.getValue()).sorted().toArray();
 
         // Raw: the same bodies, posted at the same rate, timed from send to arrival.
-        List<String> bodies = strings("SELECT payload FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId());
+        List<String> bodies = payloads(tenantIds);
         long[] raw = rawLatencies(receiver, bodies, rate);
 
         out.append(String.format("latency at %d events/s for %d s (%d events), Kafka publish -> receiver: "
@@ -215,22 +220,51 @@ class DispatcherBenchmark {
         return latencies;
     }
 
-    private static void awaitDelivered(String tenantId, int count, Duration timeout) throws Exception {
-        awaitCount("SELECT count(*) FROM webhook_delivery WHERE tenant_id = ? AND status = 'delivered'", tenantId,
-                count, timeout);
+    /** Lifecycle events are keyed by tenant: many tenants spread them over the topic's partitions. */
+    private static List<TestTenant> tenants(String prefix) {
+        List<TestTenant> tenants = new ArrayList<>();
+        for (int i = 0; i < TENANTS; i++) {
+            tenants.add(TestTenant.fresh(prefix));
+        }
+        return tenants;
     }
 
-    private static void awaitCount(String sql, String tenantId, int count, Duration timeout) throws Exception {
+    private static List<String> payloads(List<String> tenantIds) throws Exception {
+        try (Connection c = infra().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT payload FROM webhook_delivery WHERE tenant_id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("text", tenantIds.toArray()));
+            List<String> payloads = new ArrayList<>();
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    payloads.add(rows.getString(1));
+                }
+            }
+            return payloads;
+        }
+    }
+
+    private static int count(String sql, List<String> tenantIds) throws Exception {
+        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setArray(1, c.createArrayOf("text", tenantIds.toArray()));
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    private static void awaitCount(String sql, List<String> tenantIds, int expected, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         while (System.nanoTime() < deadline) {
-            seen = queryInt(sql, tenantId);
-            if (seen >= count) {
+            seen = count(sql, tenantIds);
+            if (seen >= expected) {
                 return;
             }
             Thread.sleep(20);
         }
-        throw new TimeoutException("only " + seen + " of " + count + " after " + timeout + ": " + sql);
+        throw new TimeoutException("only " + seen + " of " + expected + " after " + timeout + ": " + sql);
     }
 
     private static double percentile(long[] sortedNanos, int p) {
