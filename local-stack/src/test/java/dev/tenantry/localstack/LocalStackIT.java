@@ -102,6 +102,27 @@ class LocalStackIT {
                     .anyMatch(type -> type.contains("activated"));
             assertThat(events).allSatisfy(e -> assertThat(e.get("signature").asText()).isEqualTo("signature valid"));
             assertThat(Files.readString(console)).contains("[receiver]").contains("signature valid");
+
+            // The rest of tenantctl's tenant and webhook commands against the real services.
+            JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--json").out());
+            String endpointId = endpoints.get(0).get("id").asText();
+            assertThat(endpoints.get(0).get("url").asText()).isEqualTo(urls.get("receiver").asText());
+            assertThat(tenantctl(env, "webhooks", "ping", endpointId).exitCode()).isZero();
+            assertThat(tenantctl(env, "webhooks", "enable", endpointId).exitCode()).isZero();
+            Run recover = tenantctl(env, "webhooks", "recover", "--endpoint", endpointId, "--since", "1h", "--json");
+            assertThat(recover.exitCode()).as(recover.toString()).isZero();
+            assertThat(JSON.readTree(recover.out()).get("requeued").asInt()).isZero();
+            JsonNode timeline = JSON.readTree(tenantctl(env, "tenants", "timeline", "demo_it", "--json").out());
+            assertThat(timeline.get("entries").size()).isGreaterThanOrEqualTo(3);
+            assertThat(tenantctl(env, "tenants", "list", "--status", "ACTIVE", "--all").out()).contains("demo_it");
+            Run upgraded = tenantctl(env, "tenants", "upgrade", "demo_it", "--wait");
+            assertThat(upgraded.exitCode()).as(upgraded.toString()).isZero();
+            Run deleted = tenantctl(env, "tenants", "delete", "demo_it", "--wait", "--json");
+            assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+            assertThat(JSON.readTree(deleted.out()).get("status").asText()).isEqualTo("DELETED");
+            Run duplicate = tenantctl(env, "tenants", "create", "Not A Slug");
+            assertThat(duplicate.exitCode()).as(duplicate.toString()).isEqualTo(2);
+            assertThat(duplicate.err()).contains("provisioning-service answered 400");
         }
 
         Run status = script("status");

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** Webhook endpoints and deliveries through the webhook dispatcher's REST API. */
 @Command(name = "webhooks", description = "Webhook endpoints and deliveries: list, redeliver, recover",
         subcommands = {WebhooksCommand.Endpoints.class, WebhooksCommand.Deliveries.class, WebhooksCommand.Attempts.class,
-                WebhooksCommand.Redeliver.class, WebhooksCommand.Recover.class})
+                WebhooksCommand.Redeliver.class, WebhooksCommand.Recover.class, WebhooksCommand.Enable.class,
+                WebhooksCommand.Ping.class})
 public class WebhooksCommand implements Runnable {
 
     @Spec
@@ -25,7 +26,7 @@ public class WebhooksCommand implements Runnable {
 
     @Override
     public void run() {
-        throw Cli.of(spec).usage("Missing subcommand: endpoints, deliveries, attempts, redeliver or recover");
+        throw Cli.of(spec).usage("Missing subcommand: endpoints, deliveries, attempts, redeliver, recover, enable or ping");
     }
 
     @Command(name = "endpoints", description = "Registered endpoints; disabled ones with the reason")
@@ -167,6 +168,63 @@ public class WebhooksCommand implements Runnable {
                         since);
             }
             return Tenantctl.OK;
+        }
+    }
+
+    @Command(name = "enable", description = "Enable a disabled endpoint again (its URL and filters stay as they are)")
+    static class Enable implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ENDPOINT_ID")
+        String endpoint;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            var dispatcher = cli.client(Service.DISPATCHER);
+            String path = "/webhook-endpoints/" + Query.segment(endpoint);
+            JsonNode current = dispatcher.get(path);
+            // PUT replaces URL, description and filters: send them back unchanged.
+            java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("url", current.path("url").asText());
+            if (current.hasNonNull("description")) {
+                body.put("description", current.get("description").asText());
+            }
+            body.put("eventTypes", current.path("eventTypes").isArray() ? current.get("eventTypes") : java.util.List.of());
+            body.put("tenantIds", current.path("tenantIds").isArray() ? current.get("tenantIds") : java.util.List.of());
+            body.put("enabled", true);
+            ApiClientSupport.put(dispatcher, path, body);
+            JsonNode updated = dispatcher.get(path);
+            if (cli.json()) {
+                cli.printJson(updated);
+            } else {
+                cli.out().printf("Endpoint %s enabled (%s). Queue its failed deliveries again with: tenantctl webhooks "
+                        + "recover --endpoint %s --since <time>%n", endpoint, updated.path("url").asText(), endpoint);
+            }
+            return updated.path("enabled").asBoolean() ? Tenantctl.OK : Tenantctl.PROBLEMS;
+        }
+    }
+
+    @Command(name = "ping", description = "Send a signed test event to an endpoint now; exit 1 unless it was delivered")
+    static class Ping implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ENDPOINT_ID")
+        String endpoint;
+
+        @Override
+        public Integer call() {
+            Cli cli = Cli.of(spec);
+            JsonNode result = cli.client(Service.DISPATCHER).post("/webhook-endpoints/" + Query.segment(endpoint) + "/ping", null);
+            if (cli.json()) {
+                cli.printJson(result);
+            } else {
+                cli.out().printf("Ping %s: %s (HTTP %s, %d ms)%s%n", endpoint,
+                        result.path("delivered").asBoolean() ? "delivered" : "NOT delivered",
+                        result.path("responseStatus").asText("-"), result.path("durationMs").asLong(),
+                        result.hasNonNull("error") ? " - " + result.get("error").asText() : "");
+            }
+            return result.path("delivered").asBoolean() ? Tenantctl.OK : Tenantctl.PROBLEMS;
         }
     }
 }
