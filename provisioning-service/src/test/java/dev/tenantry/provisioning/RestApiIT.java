@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP contract: authentication, roles, validation and problem documents, paging. */
 @QuarkusTest
+@Order(1)
 @WithTestResource(TenantryTestResource.class)
 class RestApiIT {
 

@@ -1,0 +1,282 @@
+package dev.tenantry.provisioning.bench;
+
+import static dev.tenantry.provisioning.ProvisioningTestSupport.admin;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.infra;
+import static io.restassured.RestAssured.given;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.EventType;
+import dev.tenantry.contracts.Topics;
+import dev.tenantry.contracts.events.TenantProvisioningStarted;
+import dev.tenantry.provisioning.WorkerProcess;
+import dev.tenantry.provisioning.repository.OutboxRepository;
+import dev.tenantry.provisioning.repository.Transactions;
+import dev.tenantry.testinfra.TenantryTestResource;
+import dev.tenantry.testinfra.TestNames;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Provisioning figures, printed, never asserted. Not part of {@code mvn verify} (failsafe runs *IT
+ * only); run it with
+ * <pre>mvn -B verify -pl provisioning-service -Dit.test=ProvisioningBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * Sizes: -Dbench.sequential=50 -Dbench.clients=10 -Dbench.perClient=10 -Dbench.relay=200.
+ *
+ * <p>POST → ACTIVE is measured from just before the POST to the moment a Kafka consumer sees the
+ * tenant's TenantActivated: what a client waiting for the lifecycle event experiences, with the
+ * real worker creating the demo schema. Commit → Kafka is the relay alone: an outbox row committed
+ * to the moment a consumer receives it.
+ */
+@QuarkusTest
+@WithTestResource(TenantryTestResource.class)
+class ProvisioningBenchmark {
+
+    private static final URI SOURCE = URI.create("urn:tenantry:benchmark");
+
+    @Inject
+    Transactions transactions;
+    @Inject
+    OutboxRepository outbox;
+
+    private final Map<String, CompletableFuture<Long>> arrivals = new ConcurrentHashMap<>();
+    private final List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean listening = true;
+
+    @Test
+    void printFigures() throws Exception {
+        int sequential = Integer.getInteger("bench.sequential", 50);
+        int clients = Integer.getInteger("bench.clients", 10);
+        int perClient = Integer.getInteger("bench.perClient", 10);
+        int relayRows = Integer.getInteger("bench.relay", 200);
+        WorkerProcess.shared();
+        StringBuilder out = new StringBuilder("\n=== provisioning-service benchmark (" + infra().provider()
+                + ", " + Runtime.getRuntime().availableProcessors() + " cores) ===\n");
+
+        Thread lifecycle = listen(Topics.TENANT_LIFECYCLE, EventType.TENANT_ACTIVATED.type(), true);
+        try {
+            provisionSequentially(10); // warm-up: JIT, connection pools, topic metadata
+            ids.clear();
+            List<Long> seq = provisionSequentially(sequential);
+            out.append(line("POST -> TenantActivated on Kafka, sequential", seq));
+            out.append(breakdown(List.copyOf(ids)));
+            ids.clear();
+            List<Long> conc = provisionConcurrently(clients, perClient);
+            out.append(line("POST -> TenantActivated on Kafka, " + clients + " clients", conc));
+            out.append(breakdown(List.copyOf(ids)));
+        } finally {
+            listening = false;
+            lifecycle.join(5_000);
+        }
+
+        String topic = "bench-relay." + TestNames.unique("run");
+        listening = true;
+        Thread relayed = listen(topic, null, false);
+        try {
+            relayLatency(topic, 20); // warm-up
+            out.append(line("outbox commit -> Kafka consumer (relay alone)", relayLatency(topic, relayRows)));
+        } finally {
+            listening = false;
+            relayed.join(5_000);
+        }
+        System.out.println(out);
+    }
+
+    private List<Long> provisionSequentially(int count) throws Exception {
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            micros.add(provisionOne());
+        }
+        return micros;
+    }
+
+    private List<Long> provisionConcurrently(int clients, int perClient) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<List<Long>>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> provisionSequentially(perClient)));
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> f : futures) {
+            all.addAll(f.get(10, TimeUnit.MINUTES));
+        }
+        pool.shutdown();
+        return all;
+    }
+
+    /** @return microseconds from before the POST to TenantActivated arriving on Kafka */
+    private long provisionOne() throws Exception {
+        long start = System.nanoTime();
+        String id = given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body(Map.of("slug", TestNames.unique("bench"), "displayName", "Benchmark tenant"))
+                .when().post("/tenants").then().statusCode(202).extract().path("id");
+        long arrived = arrivals.computeIfAbsent(id, k -> new CompletableFuture<>()).get(2, TimeUnit.MINUTES);
+        arrivals.remove(id);
+        ids.add(id);
+        return (arrived - start) / 1_000;
+    }
+
+    /** Where the time went, from the registry's, the timeline's and the worker's own timestamps. */
+    private String breakdown(List<String> tenantIds) throws Exception {
+        String sql = """
+                SELECT extract(epoch FROM a.occurred_at - t.created_at) * 1e6,
+                       extract(epoch FROM r.started_at - t.created_at) * 1e6,
+                       extract(epoch FROM r.finished_at - r.started_at) * 1e6,
+                       extract(epoch FROM m.occurred_at - r.finished_at) * 1e6
+                FROM tenant t
+                JOIN tenant_timeline a ON a.tenant_id = t.id AND a.to_status = 'ACTIVE'
+                JOIN tenant_timeline m ON m.tenant_id = t.id AND m.kind = 'migration-result'
+                JOIN migration_run r ON r.tenant_id = t.id::text AND r.kind = 'new'
+                WHERE t.id = ANY (?::uuid[])
+                """;
+        List<List<Long>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        transactions.read(tx -> {
+            try (var select = tx.connection().prepareStatement(sql)) {
+                select.setObject(1, tenantIds.toArray(new String[0]));
+                try (var rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        for (int c = 0; c < 4; c++) {
+                            columns.get(c).add((long) rows.getDouble(c + 1));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        if (columns.get(0).isEmpty()) {
+            return "  (no breakdown: worker run log not found)\n";
+        }
+        return "  " + line("request committed -> ACTIVE in the registry", columns.get(0))
+                + "  " + line("request committed -> worker starts (relay, Kafka)", columns.get(1))
+                + "  " + line("worker: create schema + Flyway V1..V3", columns.get(2))
+                + "  " + line("worker done -> result applied (Kafka, saga)", columns.get(3));
+    }
+
+    private List<Long> relayLatency(String topic, int rows) throws Exception {
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            EventEnvelope<TenantProvisioningStarted> event = EventEnvelope.create(SOURCE,
+                    new TenantProvisioningStarted(UUID.randomUUID().toString(), "bench", "tenant_bench", null));
+            transactions.inTransaction(tx -> {
+                outbox.append(tx.connection(), topic, event);
+                return null;
+            });
+            long committed = System.nanoTime();
+            long arrived = arrivals.computeIfAbsent(event.id(), k -> new CompletableFuture<>())
+                    .get(1, TimeUnit.MINUTES);
+            micros.add((arrived - committed) / 1_000);
+            Thread.sleep(5);
+        }
+        return micros;
+    }
+
+    /** Records when each event arrives, by tenant id (key) or by event id. */
+    private Thread listen(String topic, String type, boolean byKey) throws InterruptedException {
+        CompletableFuture<Void> assigned = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafkaBootstrapServers());
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID());
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                while (partitions.isEmpty()) {
+                    var infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
+                    if (infos == null) {
+                        createTopic(topic);
+                        continue;
+                    }
+                    infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                assigned.complete(null);
+                while (listening) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        long now = System.nanoTime();
+                        if (type != null && !type.equals(header(record, CloudEventCodec.CE_TYPE))) {
+                            continue;
+                        }
+                        String key = byKey ? record.key() : header(record, CloudEventCodec.CE_ID);
+                        arrivals.computeIfAbsent(key, k -> new CompletableFuture<>()).complete(now);
+                    }
+                }
+            } catch (Exception e) {
+                assigned.completeExceptionally(e);
+            }
+        }, "benchmark-listener");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            assigned.get(1, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("listener did not start", e);
+        }
+        return thread;
+    }
+
+    private static void createTopic(String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafkaBootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String line(String what, List<Long> micros) {
+        List<Long> sorted = new ArrayList<>(micros);
+        Collections.sort(sorted);
+        return String.format("%-52s n=%4d  p50=%7.1f ms  p90=%7.1f ms  p99=%7.1f ms  max=%7.1f ms%n", what,
+                sorted.size(), pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+                sorted.get(sorted.size() - 1) / 1000.0);
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1000.0;
+    }
+}
