@@ -64,7 +64,7 @@ class LocalStackIT {
         stack = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile()).start();
 
         Path state = HOME.resolve("stack.json");
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Files.exists(state) || !stack.isAlive());
         assertThat(stack.isAlive()).as(Files.readString(console)).isTrue();
         JsonNode urls = JSON.readTree(state.toFile()).get("urls");
