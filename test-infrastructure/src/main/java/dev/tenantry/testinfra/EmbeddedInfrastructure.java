@@ -81,8 +81,9 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
         Files.createDirectories(run);
         Files.writeString(run.resolve(OWNER_FILE), ownerLine(self), StandardCharsets.UTF_8);
 
-        // 60 s each by default; TENANTRY_TEST_STARTUP_TIMEOUT_SECONDS for very busy machines.
-        Duration timeout = Duration.ofSeconds(Settings.get(Settings.STARTUP_TIMEOUT).map(Long::parseLong).orElse(60L));
+        // 180 s each by default: a 2-core machine busy with other builds can need minutes for a cold
+        // start. TENANTRY_TEST_STARTUP_TIMEOUT_SECONDS changes it.
+        Duration timeout = Duration.ofSeconds(Settings.get(Settings.STARTUP_TIMEOUT).map(Long::parseLong).orElse(180L));
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
                 .dataDirectory(run.resolve("postgres-data"))
                 .binariesDirectory(binariesDirectory(workdir))
