@@ -8,19 +8,18 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on 127.0.0.1 for webhook tests: records every request per path and answers
- * as told (status codes in sequence, Retry-After, or hang until released).
+ * as told (status codes in sequence, Retry-After, a body). {@link HangingEndpoint} never answers.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -35,7 +34,7 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private record Answer(int status, String retryAfter, boolean hang, String body) {
+    private record Answer(int status, String retryAfter, String body) {
     }
 
     private final HttpServer server;
@@ -47,9 +46,6 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, List<Answer>> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> maxOpen = new ConcurrentHashMap<>();
-    private final CountDownLatch release = new CountDownLatch(1);
     private final boolean record;
 
     public WebhookReceiver() {
@@ -75,7 +71,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Answer every request on {@code path} with {@code status}. */
     public WebhookReceiver answer(String path, int status) {
-        scripts.put(path, List.of(new Answer(status, null, false, "ok")));
+        scripts.put(path, List.of(new Answer(status, null, "ok")));
         return this;
     }
 
@@ -83,30 +79,20 @@ public final class WebhookReceiver implements AutoCloseable {
     public WebhookReceiver answerInTurn(String path, int... statuses) {
         List<Answer> answers = new ArrayList<>();
         for (int status : statuses) {
-            answers.add(new Answer(status, null, false, "status " + status));
+            answers.add(new Answer(status, null, "status " + status));
         }
         scripts.put(path, answers);
         return this;
     }
 
     public WebhookReceiver answerWithRetryAfter(String path, int status, String retryAfter) {
-        scripts.put(path, List.of(new Answer(status, retryAfter, false, "slow down")));
+        scripts.put(path, List.of(new Answer(status, retryAfter, "slow down")));
         return this;
     }
 
     public WebhookReceiver answerWithBody(String path, int status, String body) {
-        scripts.put(path, List.of(new Answer(status, null, false, body)));
+        scripts.put(path, List.of(new Answer(status, null, body)));
         return this;
-    }
-
-    /** Requests on {@code path} never get an answer until {@link #releaseHanging()} or close. */
-    public WebhookReceiver hang(String path) {
-        scripts.put(path, List.of(new Answer(200, null, true, "late")));
-        return this;
-    }
-
-    public void releaseHanging() {
-        release.countDown();
     }
 
     public List<Received> requests(String path) {
@@ -115,18 +101,6 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public int count(String path) {
         AtomicInteger count = counters.get(path);
-        return count == null ? 0 : count.get();
-    }
-
-    /** Requests on {@code path} waiting for an answer now. */
-    public int openRequests(String path) {
-        AtomicInteger count = open.get(path);
-        return count == null ? 0 : count.get();
-    }
-
-    /** The most requests on {@code path} that were ever waiting for an answer at once. */
-    public int maxOpenRequests(String path) {
-        AtomicInteger count = maxOpen.get(path);
         return count == null ? 0 : count.get();
     }
 
@@ -139,23 +113,12 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         int n = counters.computeIfAbsent(path, p -> new AtomicInteger()).getAndIncrement();
         if (record) {
-            Map<String, String> headers = new java.util.HashMap<>();
+            Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
             received.add(new Received(path, headers, body, at));
         }
-        List<Answer> script = scripts.getOrDefault(path, List.of(new Answer(200, null, false, "ok")));
+        List<Answer> script = scripts.getOrDefault(path, List.of(new Answer(200, null, "ok")));
         Answer answer = script.get(Math.min(n, script.size() - 1));
-        if (answer.hang()) {
-            int now = open.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            maxOpen.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                open.get(path).decrementAndGet();
-            }
-        }
         if (answer.retryAfter() != null) {
             exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
         }
@@ -166,7 +129,7 @@ public final class WebhookReceiver implements AutoCloseable {
                 out.write(reply);
             }
         } catch (IOException clientGone) {
-            // The dispatcher gave up on a hanging request: nothing to answer.
+            // The dispatcher gave up waiting: nothing to answer.
         } finally {
             exchange.close();
         }
@@ -174,7 +137,6 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        release.countDown();
         server.stop(0);
         executor.shutdownNow();
     }

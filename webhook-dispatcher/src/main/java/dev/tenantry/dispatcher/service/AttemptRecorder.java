@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -35,8 +36,8 @@ import org.jboss.logging.Logger;
  * Writes what attempts achieved: the attempt log row, the delivery's next state (delivered,
  * retry at a time, failed), the endpoint's failure run, and disables an endpoint that answered
  * 410. Attempts that finish close together are written in one transaction, so the database keeps
- * up with many requests per second. A batch that cannot be written is retried; until it is, its
- * deliveries keep their slots (back-pressure on claiming).
+ * up with many requests per second. A batch that cannot be written is retried; while outcomes
+ * wait, the engine claims no more than a bounded number ahead (back-pressure).
  */
 @ApplicationScoped
 public class AttemptRecorder {
@@ -56,6 +57,7 @@ public class AttemptRecorder {
     private final RetrySchedule schedule;
     private final DispatcherMetrics metrics;
     private final BlockingQueue<Completed> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger writing = new AtomicInteger();
     private volatile Consumer<List<Completed>> afterWrite = batch -> { };
     private volatile boolean running;
     private Thread writer;
@@ -70,7 +72,7 @@ public class AttemptRecorder {
         this.metrics = metrics;
     }
 
-    /** Called with every batch once it is written (the engine frees the slots). */
+    /** Called with every batch once it is written. */
     void onWritten(Consumer<List<Completed>> listener) {
         this.afterWrite = listener;
     }
@@ -101,6 +103,11 @@ public class AttemptRecorder {
         queue.add(completed);
     }
 
+    /** Outcomes waiting to be written or being written. */
+    int backlog() {
+        return queue.size() + writing.get();
+    }
+
     private void writeLoop() {
         while (running || !queue.isEmpty()) {
             Completed first;
@@ -116,7 +123,9 @@ public class AttemptRecorder {
             List<Completed> batch = new ArrayList<>();
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
+            writing.set(batch.size());
             writeUntilDone(batch);
+            writing.set(0);
             afterWrite.accept(batch);
         }
     }

@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
 /**
  * Sends due deliveries. One thread claims them ({@code FOR UPDATE SKIP LOCKED}, so instances
  * share the queue without sending anything twice) and starts their requests; requests run
- * asynchronously; the {@link AttemptRecorder} writes their outcomes and frees their slots.
+ * asynchronously and free their slot when they end; the {@link AttemptRecorder} writes their
+ * outcomes in batches.
  *
  * <p>Concurrency is bounded twice: per instance ({@code max-concurrency}) and per endpoint
  * ({@code per-endpoint-concurrency}). An endpoint at its bound is left out of the claim query,
@@ -53,6 +54,7 @@ public class DeliveryEngine {
     private final DispatcherMetrics metrics;
     private final DispatcherConfig.Delivery config;
     private final Duration lease;
+    private final int maxUnwritten;
     private final SecureRandom random = new SecureRandom();
 
     private final Object lock = new Object();
@@ -79,6 +81,7 @@ public class DeliveryEngine {
             throw new IllegalArgumentException("tenantry.dispatcher.delivery: max-concurrency, per-endpoint-concurrency "
                     + "and batch-size must be at least 1");
         }
+        this.maxUnwritten = this.config.maxConcurrency() * 4;
         // A lease shorter than a request (plus its write) would hand live deliveries to another instance.
         Duration floor = this.config.requestTimeout().multipliedBy(2).plusSeconds(5);
         this.lease = this.config.lease().compareTo(floor) < 0 ? floor : this.config.lease();
@@ -100,7 +103,7 @@ public class DeliveryEngine {
         if (running) {
             return;
         }
-        recorder.onWritten(this::release);
+        recorder.onWritten(batch -> signal());
         recorder.start();
         running = true;
         claimer = new Thread(this::claimLoop, "webhook-claimer");
@@ -199,6 +202,8 @@ public class DeliveryEngine {
                         full.add(endpoint);
                     }
                 });
+                // Outcomes not yet written also hold their deliveries: do not run ahead of the writer.
+                free = Math.min(free, maxUnwritten - recorder.backlog());
                 if (free <= 0) {
                     await(config.pollInterval());
                     continue;
@@ -242,7 +247,11 @@ public class DeliveryEngine {
             }
         }
         for (ClaimedDelivery delivery : claimed) {
-            send(delivery, signingKeys.getOrDefault(delivery.endpointId(), List.of())).thenAccept(recorder::submit);
+            send(delivery, signingKeys.getOrDefault(delivery.endpointId(), List.of())).thenAccept(completed -> {
+                // Queued for writing before the slot is freed, so a stopping engine waits for it.
+                recorder.submit(completed);
+                release(delivery);
+            });
         }
         return claimed;
     }
@@ -264,12 +273,14 @@ public class DeliveryEngine {
         });
     }
 
-    private void release(List<Completed> written) {
+    /**
+     * The request is over: its slot is free at once. The delivery stays claimed (delivering) until
+     * its outcome is written, so nothing else takes it meanwhile.
+     */
+    private void release(ClaimedDelivery delivery) {
         synchronized (lock) {
-            for (Completed c : written) {
-                inFlight--;
-                inFlightByEndpoint.computeIfPresent(c.delivery().endpointId(), (k, v) -> v <= 1 ? null : v - 1);
-            }
+            inFlight--;
+            inFlightByEndpoint.computeIfPresent(delivery.endpointId(), (k, v) -> v <= 1 ? null : v - 1);
             signalled = true;
             lock.notifyAll();
         }
