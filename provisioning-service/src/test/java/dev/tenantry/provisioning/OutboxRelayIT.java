@@ -112,6 +112,39 @@ class OutboxRelayIT {
         dropSlot(settings);
     }
 
+    @Test
+    void whenTheActiveRelaysDatabaseSessionDiesTheStandbyTakesOverAndNothingIsLost() throws Exception {
+        RelaySettings settings = settings("crash");
+        String topic = topicFor(settings);
+        List<String> ids = new ArrayList<>();
+        OutboxRelay a = relays.newRelay(settings);
+        OutboxRelay b = relays.newRelay(settings);
+        try {
+            a.start();
+            b.start();
+            await().atMost(TIMEOUT).until(() -> a.role() == OutboxRelay.Role.ACTIVE
+                    || b.role() == OutboxRelay.Role.ACTIVE);
+            OutboxRelay active = a.role() == OutboxRelay.Role.ACTIVE ? a : b;
+            OutboxRelay standby = active == a ? b : a;
+            ids.addAll(write(topic, 10));
+            awaitOnKafka(topic, ids);
+
+            // As if the active instance's host vanished: its session (and with it the lock) is gone.
+            ProvisioningTestSupport.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    + "WHERE application_name = ?", "tenantry-relay-lock-" + active.instanceId());
+            ids.addAll(write(topic, 10));
+            await().atMost(Duration.ofSeconds(45)).until(() -> standby.role() == OutboxRelay.Role.ACTIVE);
+            ids.addAll(write(topic, 10));
+            // At least once after a crash: every event arrives (consumers drop repeats by event id).
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+        } finally {
+            a.close();
+            b.close();
+        }
+        dropSlot(settings);
+    }
+
     private RelaySettings settings(String name) {
         String slot = TestNames.unique("relay_it_" + name);
         return relays.settings().withSlot("relay-it-" + slot, slot, slot);

@@ -148,7 +148,8 @@ class RestApiIT {
                 .body("info.title", startsWith("Tenantry provisioning"));
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("tenantry_tenants{", "tenantry_outbox_relay_lag_seconds",
-                "tenantry_provisioning_latency_seconds", "tenantry_saga_compensations_total");
+                "tenantry_provisioning_latency_seconds", "tenantry_saga_compensations_total",
+                "tenantry_commands_rejected_total");
     }
 
     private static io.restassured.response.Response post(String body, ContentType type) {

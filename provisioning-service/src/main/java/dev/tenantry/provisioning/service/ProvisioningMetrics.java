@@ -64,6 +64,10 @@ public class ProvisioningMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(1))
                 .register(registry);
+        // Shown at zero from the start, not only after the first rejection.
+        for (String type : java.util.List.of("CreateTenant", "UpgradeTenant", "DeleteTenant")) {
+            rejectedCounter(type);
+        }
         compensations = Counter.builder("tenantry.saga.compensations")
                 .description("Failed new tenants whose half-made schema was sent for rollback")
                 .register(registry);
@@ -78,11 +82,14 @@ public class ProvisioningMetrics {
     }
 
     public void commandRejected(String commandType) {
-        Counter.builder("tenantry.commands.rejected")
+        rejectedCounter(commandType == null ? "unknown" : commandType).increment();
+    }
+
+    private Counter rejectedCounter(String commandType) {
+        return Counter.builder("tenantry.commands.rejected")
                 .description("Tenant commands answered with TenantRequestRejected")
-                .tag("type", commandType == null ? "unknown" : commandType)
-                .register(registry)
-                .increment();
+                .tag("type", commandType)
+                .register(registry);
     }
 
     public void eventRelayed(Duration sinceCreation) {

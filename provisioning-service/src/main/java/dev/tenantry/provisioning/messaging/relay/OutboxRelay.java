@@ -36,8 +36,8 @@ import org.postgresql.Driver;
  * session ends, the lock is free, and a standby takes over from the shared offsets. A relay that
  * loses its lock connection stops its engine at once.
  *
- * <p>A record is acknowledged to Debezium only after Kafka acknowledged it; acknowledged rows are
- * deleted from the outbox after each batch.
+ * <p>A record is acknowledged to Debezium only after Kafka acknowledged it and its outbox row was
+ * deleted, so the replication position never passes a row that is still in the table.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -54,10 +54,10 @@ public final class OutboxRelay implements AutoCloseable {
     private static final Duration LOCK_CHECK = Duration.ofSeconds(1);
 
     private final RelaySettings settings;
+    private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final Publisher publisher;
     private final Consumer<Duration> relayedListener;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final List<UUID> pendingDeletes = new ArrayList<>();
     private volatile Role role = Role.STANDBY;
     private volatile boolean stopping;
     private volatile String lastError;
@@ -79,6 +79,11 @@ public final class OutboxRelay implements AutoCloseable {
         thread.setDaemon(true);
         thread.setContextClassLoader(OutboxRelay.class.getClassLoader());
         thread.start();
+    }
+
+    /** Names this instance's database sessions ({@code application_name tenantry-relay-lock-<id>}). */
+    public String instanceId() {
+        return instanceId;
     }
 
     public Role role() {
@@ -222,6 +227,11 @@ public final class OutboxRelay implements AutoCloseable {
 
     // ------------------------------------------------------------------ records
 
+    /**
+     * Publishes the batch, deletes the published rows, and only then acknowledges the records to
+     * Debezium: a row whose offset is committed is on Kafka and gone from the table. Any failure
+     * leaves the batch unacknowledged, so it is relayed again (consumers drop repeats by event id).
+     */
     private void handleBatch(List<ChangeEvent<String, String>> records,
                              DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
             throws InterruptedException {
@@ -233,17 +243,17 @@ public final class OutboxRelay implements AutoCloseable {
                 relayed.add(UUID.fromString(outgoing.get().id()));
                 relayedListener.accept(sinceCreation(outgoing.get().time()));
             }
+        }
+        deleteRelayed(relayed);
+        for (ChangeEvent<String, String> change : records) {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
         relayedCount += relayed.size();
-        deleteRelayed(relayed);
     }
 
-    /** Best effort: rows whose delete failed are retried with the next batch (heartbeats come regularly). */
     private void deleteRelayed(List<UUID> relayed) {
-        pendingDeletes.addAll(relayed);
-        if (pendingDeletes.isEmpty()) {
+        if (relayed.isEmpty()) {
             return;
         }
         try {
@@ -252,15 +262,14 @@ public final class OutboxRelay implements AutoCloseable {
             }
             try (PreparedStatement delete = deleteConnection.prepareStatement(
                     "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?)")) {
-                Array ids = deleteConnection.createArrayOf("uuid", pendingDeletes.toArray());
+                Array ids = deleteConnection.createArrayOf("uuid", relayed.toArray());
                 delete.setArray(1, ids);
                 delete.executeUpdate();
             }
-            pendingDeletes.clear();
         } catch (SQLException e) {
-            LOG.warnf("Could not delete %d relayed outbox row(s), will retry: %s", pendingDeletes.size(),
-                    e.getMessage());
             closeDeleteConnection();
+            throw new IllegalStateException("cannot delete " + relayed.size() + " relayed outbox row(s); "
+                    + "the batch will be relayed again", e);
         }
     }
 
@@ -329,7 +338,7 @@ public final class OutboxRelay implements AutoCloseable {
         if (settings.password() != null) {
             props.setProperty("password", settings.password());
         }
-        props.setProperty("ApplicationName", "tenantry-relay-" + purpose);
+        props.setProperty("ApplicationName", "tenantry-relay-" + purpose + "-" + instanceId);
         // A dead peer must be noticed: the lock connection is checked every second.
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("socketTimeout", "30");
