@@ -16,9 +16,9 @@ import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Consumes tenant-lifecycle once the shared schema is migrated (Flyway runs before start-up
- * completes; a failed migration stops the dispatcher). The offset of a record is committed only
- * after its deliveries are committed.
+ * Consumes tenant-lifecycle once the shared schema is migrated (service-support's
+ * SharedSchemaMigration runs before start-up observers; a failed migration stops the dispatcher).
+ * The offset of a record is committed only after its deliveries are committed.
  */
 @ApplicationScoped
 public class LifecycleEventConsumer {

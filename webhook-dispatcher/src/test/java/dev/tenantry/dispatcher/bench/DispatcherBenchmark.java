@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
@@ -55,12 +56,15 @@ class DispatcherBenchmark {
 
     private static final CloudEventCodec CODEC = new CloudEventCodec();
     private static final int TENANTS = 64;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final String COUNT_QUEUED = "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ANY (?)";
     private static final String COUNT_DELIVERED =
             "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ANY (?) AND status = 'delivered'";
 
     @Inject
     DeliveryEngine engine;
+
+    private final ProcessCpu cpu = new ProcessCpu(System.getProperty("tenantry.test.workdir", "test-infrastructure"));
 
     @Test
     void printFigures() throws Exception {
@@ -69,12 +73,13 @@ class DispatcherBenchmark {
         int rate = Integer.getInteger("bench.rate", 200);
         int seconds = Integer.getInteger("bench.seconds", 15);
         StringBuilder out = new StringBuilder("\n=== webhook-dispatcher benchmark (" + infra().provider() + ", "
-                + Runtime.getRuntime().availableProcessors() + " CPUs) ===\n");
+                + CORES + " CPUs, load average at start " + loadAverage() + ") ===\n");
         try (BenchReceiver receiver = new BenchReceiver(); TestKafka kafka = new TestKafka(infra().kafkaBootstrapServers())) {
             KafkaProducer<String, byte[]> producer = kafka.producer();
             warmUp(receiver, producer);
             throughput(out, receiver, producer, events, endpoints);
             latency(out, receiver, producer, rate, seconds);
+            out.append("load average at end ").append(loadAverage()).append('\n');
         }
         System.out.println(out);
     }
@@ -111,10 +116,12 @@ class DispatcherBenchmark {
         double intakeSeconds = (System.nanoTime() - queueStart) / 1e9;
         int requestsBefore = receiver.total();
 
+        ProcessCpu.Sample cpuBefore = cpu.sample();
         long start = System.nanoTime();
         engine.resume();
         awaitCount(COUNT_DELIVERED, tenantIds, deliveries, Duration.ofMinutes(5));
         double sendSeconds = (System.nanoTime() - start) / 1e9;
+        ProcessCpu.Sample sendCpu = cpu.sample().minus(cpuBefore);
         int attempts = count("""
                 SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
                  WHERE d.tenant_id = ANY (?)""", tenantIds);
@@ -122,7 +129,9 @@ class DispatcherBenchmark {
 
         List<String> bodies = payloads(tenantIds);
         int concurrency = Math.min(128, endpointCount * 16);
+        cpuBefore = cpu.sample();
         double rawSeconds = rawPost(receiver.url("/throughput-raw"), bodies, bodies.size(), concurrency);
+        ProcessCpu.Sample rawCpu = cpu.sample().minus(cpuBefore);
 
         out.append(String.format("intake: %d events -> %d deliveries queued from Kafka in %.2f s (%.0f deliveries/s)%n",
                 events, deliveries, intakeSeconds, deliveries / intakeSeconds));
@@ -133,6 +142,18 @@ class DispatcherBenchmark {
                         + " (dispatcher at %.0f%% of raw)%n",
                 bodies.size(), concurrency, rawSeconds, bodies.size() / rawSeconds,
                 100.0 * (deliveries / sendSeconds) / (bodies.size() / rawSeconds)));
+        if (cpu.available()) {
+            out.append(String.format("  CPU per delivery: %s; raw client + receiver %.3f ms%n", perItem(sendCpu, deliveries),
+                    rawCpu.jvm() * 1000 / bodies.size()));
+            out.append(String.format("  CPU-bound ceiling on %d cores (all of this machine, nothing else running): "
+                            + "dispatcher %.0f deliveries/s, raw %.0f requests/s%n", CORES, CORES * deliveries / sendCpu.total(),
+                    CORES * bodies.size() / rawCpu.jvm()));
+        }
+    }
+
+    private static String perItem(ProcessCpu.Sample used, int items) {
+        return String.format("%.3f ms (JVM incl. receiver %.3f, PostgreSQL %.3f, Kafka %.3f)", used.total() * 1000 / items,
+                used.jvm() * 1000 / items, used.postgres() * 1000 / items, used.kafka() * 1000 / items);
     }
 
     private void latency(StringBuilder out, BenchReceiver receiver, KafkaProducer<String, byte[]> producer, int rate,
@@ -141,20 +162,20 @@ class DispatcherBenchmark {
         List<String> tenantIds = tenants.stream().map(TestTenant::tenantId).toList();
         register(receiver.url("/latency"), tenantIds);
         int total = rate * seconds;
+        ProcessCpu.Sample cpuBefore = cpu.sample();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * intervalNanos;
-            while (System.nanoTime() < due) {
-                Thread.onSpinWait();
-            }
+            pauseUntil(due);
             EventEnvelope<?> event = tenants.get(i % tenants.size()).activated();
             sentAt.put(event.id(), System.nanoTime());
             producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event));
         }
         producer.flush();
         awaitCount(COUNT_DELIVERED, tenantIds, total, Duration.ofMinutes(5));
+        ProcessCpu.Sample used = cpu.sample().minus(cpuBefore);
         long[] latencies = sentAt.entrySet().stream()
                 .mapToLong(e -> receiver.arrivalOf(e.getKey()) - e.getValue()).sorted().toArray();
 
@@ -167,6 +188,9 @@ class DispatcherBenchmark {
                 percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100)));
         out.append(String.format("raw HttpClient at %d requests/s, send -> receiver: p50 %.1f ms, p99 %.1f ms, "
                         + "max %.1f ms%n", rate, percentile(raw, 50), percentile(raw, 99), percentile(raw, 100)));
+        if (cpu.available()) {
+            out.append(String.format("  CPU per event, Kafka intake to delivered: %s%n", perItem(used, total)));
+        }
     }
 
     private static String bodyOf(String tenantId) throws Exception {
@@ -202,9 +226,7 @@ class DispatcherBenchmark {
         long start = System.nanoTime();
         for (int i = 0; i < bodies.size(); i++) {
             long due = start + i * intervalNanos;
-            while (System.nanoTime() < due) {
-                Thread.onSpinWait();
-            }
+            pauseUntil(due);
             String id = "raw-" + i;
             sent[i] = System.nanoTime();
             all.add(client.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("webhook-id", id)
@@ -265,6 +287,22 @@ class DispatcherBenchmark {
             Thread.sleep(20);
         }
         throw new TimeoutException("only " + seen + " of " + expected + " after " + timeout + ": " + sql);
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /** Sleeps rather than spins: a spinning sender would take one of the machine's two cores. */
+    private static void pauseUntil(long nanoTime) {
+        long wait;
+        while ((wait = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     private static double percentile(long[] sortedNanos, int p) {
