@@ -25,7 +25,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -107,8 +107,10 @@ class DispatcherRestartIT {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             // The "other instance": claims with a 2 s lease, then dies without sending.
-            stolen = deliveries.claim(connection, 1000, Set.of(), id -> id.toString().equals(endpoint.id()) ? 1 : 0,
-                    Duration.ofSeconds(2), 42L);
+            // Only this test's endpoint: every other endpoint is left out of the claim.
+            List<UUID> others = DispatcherTestSupport.strings("SELECT id::text FROM webhook_endpoint WHERE id <> ?::uuid",
+                    endpoint.id()).stream().map(UUID::fromString).toList();
+            stolen = deliveries.claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(2), 42L);
             connection.commit();
         }
         assertThat(stolen).extracting(ClaimedDelivery::eventId).containsExactly(event.id());

@@ -108,8 +108,10 @@ public final class DispatcherTestSupport {
     }
 
     public static String deliveryStatus(String eventId, String endpointId) throws SQLException {
-        List<String> values = strings("SELECT status FROM webhook_delivery WHERE event_id = ? AND endpoint_id = ?::uuid",
-                eventId, endpointId);
+        // As the API shows it: "delivering" is a pending delivery with a live lease.
+        List<String> values = strings("""
+                SELECT CASE WHEN status = 'pending' AND lease_until > now() THEN 'delivering' ELSE status END
+                  FROM webhook_delivery WHERE event_id = ? AND endpoint_id = ?::uuid""", eventId, endpointId);
         return values.isEmpty() ? null : values.get(0);
     }
 

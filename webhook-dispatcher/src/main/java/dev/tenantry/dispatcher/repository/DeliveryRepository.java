@@ -12,14 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Deliveries: the queue the engine claims from, and the history operators read. Scheduling
@@ -29,10 +27,14 @@ import java.util.function.Function;
 @ApplicationScoped
 public class DeliveryRepository {
 
+    /** "delivering" is not stored: it is a pending delivery whose claim's lease has not run out. */
+    static final String STATUS = """
+            CASE WHEN d.status = 'pending' AND d.lease_until > now() THEN 'delivering' ELSE d.status END""";
+    private static final String NOT_LEASED = "(d.lease_until IS NULL OR d.lease_until <= now())";
     private static final String COLUMNS = """
-            d.id, d.event_id, d.endpoint_id, d.tenant_id, d.event_type, d.status, d.attempt_count, d.next_attempt_at,
-            d.last_attempt_at, d.last_response_status, d.last_error, d.created_at, d.delivered_at
-            """;
+            d.id, d.event_id, d.endpoint_id, d.tenant_id, d.event_type, %s AS status, d.attempt_count,
+            d.next_attempt_at, d.last_attempt_at, d.last_response_status, d.last_error, d.created_at, d.delivered_at
+            """.formatted(STATUS);
     // One row per matching enabled endpoint; a redelivered event finds its rows and adds nothing.
     private static final String INSERT_FOR_EVENT = """
             INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
@@ -46,27 +48,45 @@ public class DeliveryRepository {
             """;
     private static final String INSERT_CLAIMED = """
             INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
-                                          next_attempt_at, claim_token, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'delivering', now() + ? * interval '1 millisecond', ?, now())
+                                          next_attempt_at, lease_until, claim_token, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', now(), now() + ? * interval '1 millisecond', ?, now())
             """;
-    // Due: pending and its time has come, or delivering and the claim's lease ran out (crashed instance).
-    private static final String CLAIM_CANDIDATES = """
-            SELECT d.id, d.endpoint_id
-              FROM webhook_delivery d
-              JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled
-             WHERE d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now()
-               AND d.endpoint_id <> ALL (?)
-             ORDER BY d.next_attempt_at
-             LIMIT ?
-               FOR UPDATE OF d SKIP LOCKED
-            """;
+    /*
+     * Due: pending, its time has come, and not leased (or the lease ran out: a crashed instance).
+     * At most "free" deliveries per endpoint (rank within the endpoint), and only the rows taken
+     * are locked; rows another instance holds are skipped, never waited for. The lease condition
+     * is checked again on the locked row version, so a claim committed meanwhile is not taken twice.
+     * The claim writes only unindexed columns (HOT update).
+     */
     private static final String CLAIM = """
+            WITH room (endpoint_id, free) AS (SELECT * FROM unnest(?::uuid[], ?::int[])),
+            candidates AS (
+                SELECT d.id, d.next_attempt_at, coalesce(r.free, ?) AS free,
+                       row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS place
+                  FROM (SELECT d.id, d.endpoint_id, d.next_attempt_at
+                          FROM webhook_delivery d
+                         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND %1$s
+                           AND d.endpoint_id <> ALL (?)
+                         ORDER BY d.next_attempt_at
+                         LIMIT ?) d
+                  JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled
+                  LEFT JOIN room r ON r.endpoint_id = d.endpoint_id
+            ),
+            chosen AS (
+                SELECT d.id
+                  FROM webhook_delivery d
+                  JOIN candidates c ON c.id = d.id
+                 WHERE c.place <= c.free AND d.status = 'pending' AND %1$s
+                 ORDER BY c.next_attempt_at
+                 LIMIT ?
+                   FOR UPDATE OF d SKIP LOCKED
+            )
             UPDATE webhook_delivery d
-               SET status = 'delivering', next_attempt_at = now() + ? * interval '1 millisecond', claim_token = ?
-              FROM webhook_endpoint e
-             WHERE d.id = ANY (?) AND e.id = d.endpoint_id
+               SET lease_until = now() + ? * interval '1 millisecond', claim_token = ?
+              FROM chosen, webhook_endpoint e
+             WHERE d.id = chosen.id AND e.id = d.endpoint_id
             RETURNING d.id, d.event_id, d.endpoint_id, e.url, d.payload, d.attempt_count, d.schedule_position
-            """;
+            """.formatted(NOT_LEASED);
     // Only the claim that is still current may move the delivery on; an attempt is logged either way.
     private static final String RECORD_OUTCOMES = """
             UPDATE webhook_delivery d
@@ -74,6 +94,7 @@ public class DeliveryRepository {
                    attempt_count = d.attempt_count + 1,
                    schedule_position = d.schedule_position + 1,
                    next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.delay_ms * interval '1 millisecond' END,
+                   lease_until = NULL,
                    claim_token = NULL,
                    last_attempt_at = to_timestamp(u.at_ms / 1000.0),
                    last_response_status = u.response_status,
@@ -81,44 +102,47 @@ public class DeliveryRepository {
                    delivered_at = CASE WHEN u.status = 'delivered' THEN to_timestamp(u.at_ms / 1000.0) END
               FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
                    AS u(id, token, status, delay_ms, at_ms, response_status, error)
-             WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'delivering'
+             WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'pending'
             RETURNING d.id
             """;
+    // Deliveries with a request in flight are left alone: their outcome is written, then swept.
     private static final String FAIL_PENDING_OF_ENDPOINT = """
-            UPDATE webhook_delivery SET status = 'failed', next_attempt_at = NULL, last_error = ?
-             WHERE endpoint_id = ? AND status = 'pending'
-            """;
+            UPDATE webhook_delivery d SET status = 'failed', next_attempt_at = NULL, last_error = ?
+             WHERE d.endpoint_id = ? AND d.status = 'pending' AND %s
+            """.formatted(NOT_LEASED);
     private static final String FAIL_PENDING_OF_DISABLED = """
             UPDATE webhook_delivery d
                SET status = 'failed', next_attempt_at = NULL, last_error = 'endpoint disabled: ' || e.disabled_reason
               FROM webhook_endpoint e
-             WHERE e.id = d.endpoint_id AND NOT e.enabled AND d.status = 'pending'
-            """;
+             WHERE e.id = d.endpoint_id AND NOT e.enabled AND d.status = 'pending' AND %s
+            """.formatted(NOT_LEASED);
     private static final String REQUEUE = """
             UPDATE webhook_delivery d
-               SET status = 'pending', next_attempt_at = now(), schedule_position = 0, claim_token = NULL
-             WHERE d.id = ? AND d.status <> 'delivering'
+               SET status = 'pending', next_attempt_at = now(), schedule_position = 0, lease_until = NULL,
+                   claim_token = NULL
+             WHERE d.id = ? AND NOT (d.status = 'pending' AND d.lease_until > now())
             RETURNING\s""" + COLUMNS;
     private static final String REQUEUE_FAILED = """
             UPDATE webhook_delivery
-               SET status = 'pending', next_attempt_at = now(), schedule_position = 0, claim_token = NULL
+               SET status = 'pending', next_attempt_at = now(), schedule_position = 0, lease_until = NULL,
+                   claim_token = NULL
              WHERE endpoint_id = ? AND status = 'failed' AND created_at >= ?
             """;
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM webhook_delivery d WHERE d.id = ?";
     private static final String LIST = "SELECT " + COLUMNS + """
              FROM webhook_delivery d
-            WHERE (?::text IS NULL OR d.status = ?::text)
+            WHERE (?::text IS NULL OR (%s) = ?::text)
               AND (?::uuid IS NULL OR d.endpoint_id = ?::uuid)
               AND (?::text IS NULL OR d.tenant_id = ?::text)
               AND (?::timestamptz IS NULL OR d.created_at >= ?::timestamptz)
             ORDER BY d.created_at DESC, d.id
             LIMIT ?
-            """;
+            """.formatted(STATUS);
     private static final String DUE_STATS = """
-            SELECT count(*) AS due, min(next_attempt_at) AS oldest
-              FROM webhook_delivery
-             WHERE status IN ('pending', 'delivering') AND next_attempt_at <= now()
-            """;
+            SELECT count(*) AS due, min(d.next_attempt_at) AS oldest
+              FROM webhook_delivery d
+             WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND %s
+            """.formatted(NOT_LEASED);
     private static final String PAYLOAD = "SELECT payload FROM webhook_delivery WHERE id = ?";
 
     /** The outcome of one attempt, for the delivery it belongs to. */
@@ -166,41 +190,31 @@ public class DeliveryRepository {
     }
 
     /**
-     * Claims due deliveries for this instance: rows another instance holds are skipped, never
-     * waited for. {@code room} says how many more of an endpoint's deliveries may be taken; the
-     * candidates left over stay due for the next round or another instance.
+     * Claims due deliveries for this instance, at most {@code perEndpoint} minus what
+     * {@code busy} says is already in flight for each endpoint.
      *
      * @param excluded endpoints that have no room at all (they are not even read)
      */
     public List<ClaimedDelivery> claim(Connection connection, int limit, Collection<UUID> excluded,
-                                       Function<UUID, Integer> room, Duration lease, long claimToken)
+                                       Map<UUID, Integer> busy, int perEndpoint, Duration lease, long claimToken)
             throws SQLException {
-        List<UUID> chosen = new ArrayList<>();
-        Map<UUID, Integer> taken = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(CLAIM_CANDIDATES)) {
-            select.setArray(1, connection.createArrayOf("uuid", excluded.toArray()));
+        UUID[] endpoints = busy.keySet().toArray(UUID[]::new);
+        Integer[] free = new Integer[endpoints.length];
+        for (int i = 0; i < endpoints.length; i++) {
+            free[i] = Math.max(0, perEndpoint - busy.get(endpoints[i]));
+        }
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setArray(1, connection.createArrayOf("uuid", endpoints));
+            claim.setArray(2, connection.createArrayOf("int4", free));
+            claim.setInt(3, perEndpoint);
+            claim.setArray(4, connection.createArrayOf("uuid", excluded.toArray()));
             // Read more than we take: the head of the queue may belong to one busy endpoint.
-            select.setInt(2, limit * 2);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next() && chosen.size() < limit) {
-                    UUID endpoint = rows.getObject("endpoint_id", UUID.class);
-                    int already = taken.getOrDefault(endpoint, 0);
-                    if (already < room.apply(endpoint)) {
-                        taken.put(endpoint, already + 1);
-                        chosen.add(rows.getObject("id", UUID.class));
-                    }
-                }
-            }
-        }
-        if (chosen.isEmpty()) {
-            return List.of();
-        }
-        try (PreparedStatement update = connection.prepareStatement(CLAIM)) {
-            update.setLong(1, lease.toMillis());
-            update.setLong(2, claimToken);
-            update.setArray(3, connection.createArrayOf("uuid", chosen.toArray()));
-            List<ClaimedDelivery> claimed = new ArrayList<>(chosen.size());
-            try (ResultSet rows = update.executeQuery()) {
+            claim.setInt(5, limit * 4);
+            claim.setInt(6, limit);
+            claim.setLong(7, lease.toMillis());
+            claim.setLong(8, claimToken);
+            List<ClaimedDelivery> claimed = new ArrayList<>(limit);
+            try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
                     claimed.add(new ClaimedDelivery(rows.getObject("id", UUID.class), rows.getString("event_id"),
                             rows.getObject("endpoint_id", UUID.class), rows.getString("url"),

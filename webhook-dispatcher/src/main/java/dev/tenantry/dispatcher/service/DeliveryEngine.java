@@ -227,8 +227,7 @@ public class DeliveryEngine {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                claimed = deliveries.claim(connection, limit, full,
-                        endpoint -> config.perEndpointConcurrency() - busy.getOrDefault(endpoint, 0), lease,
+                claimed = deliveries.claim(connection, limit, full, busy, config.perEndpointConcurrency(), lease,
                         random.nextLong());
                 Set<UUID> endpointIds = claimed.stream().map(ClaimedDelivery::endpointId).collect(Collectors.toSet());
                 signingKeys = keys.forEndpoints(secrets.signing(connection, endpointIds));

@@ -20,6 +20,14 @@ public final class WebhookSigner {
     public static final String SECRET_PREFIX = "whsec_";
     private static final int SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
+    // Looking up the provider costs more than signing a small body; a Mac is reusable after doFinal.
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    });
 
     private WebhookSigner() {
     }
@@ -42,7 +50,7 @@ public final class WebhookSigner {
     /** One {@code v1,<base64>} signature. */
     public static String sign(byte[] key, String messageId, long timestamp, byte[] body) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update((messageId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
             mac.update(body);

@@ -56,6 +56,7 @@ class DispatcherBenchmark {
 
     private static final CloudEventCodec CODEC = new CloudEventCodec();
     private static final int TENANTS = 64;
+    private static final int WARM_UP = Integer.getInteger("bench.warmup", 3000);
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final String COUNT_QUEUED = "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ANY (?)";
     private static final String COUNT_DELIVERED =
@@ -64,6 +65,7 @@ class DispatcherBenchmark {
     @Inject
     DeliveryEngine engine;
 
+    private final ThreadCpu threadCpu = new ThreadCpu();
     private final ProcessCpu cpu = new ProcessCpu(System.getProperty("tenantry.test.workdir", "test-infrastructure"));
 
     @Test
@@ -88,14 +90,15 @@ class DispatcherBenchmark {
         TestTenant tenant = TestTenant.fresh("bwarm");
         register(receiver.url("/warm"), tenant.tenantId());
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
+        // Long enough for the JIT to compile the hot paths: its threads' CPU is counted too.
+        for (int i = 0; i < WARM_UP; i++) {
             EventEnvelope<?> event = tenant.activated();
             ids.add(event.id());
             producer.send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event));
         }
         producer.flush();
         awaitCount(COUNT_DELIVERED, List.of(tenant.tenantId()), ids.size(), Duration.ofMinutes(2));
-        rawPost(receiver.url("/warm-raw"), List.of(bodyOf(tenant.tenantId())), 500, 16);
+        rawPost(receiver.url("/warm-raw"), List.of(bodyOf(tenant.tenantId())), WARM_UP, 16);
     }
 
     private void throughput(StringBuilder out, BenchReceiver receiver, KafkaProducer<String, byte[]> producer,
@@ -117,11 +120,13 @@ class DispatcherBenchmark {
         int requestsBefore = receiver.total();
 
         ProcessCpu.Sample cpuBefore = cpu.sample();
+        Map<String, Long> threadsBefore = threadCpu.sample();
         long start = System.nanoTime();
         engine.resume();
         awaitCount(COUNT_DELIVERED, tenantIds, deliveries, Duration.ofMinutes(5));
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         ProcessCpu.Sample sendCpu = cpu.sample().minus(cpuBefore);
+        String sendThreads = ThreadCpu.top(threadsBefore, threadCpu.sample(), deliveries, 8);
         int attempts = count("""
                 SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
                  WHERE d.tenant_id = ANY (?)""", tenantIds);
@@ -145,6 +150,7 @@ class DispatcherBenchmark {
         if (cpu.available()) {
             out.append(String.format("  CPU per delivery: %s; raw client + receiver %.3f ms%n", perItem(sendCpu, deliveries),
                     rawCpu.jvm() * 1000 / bodies.size()));
+            out.append("  JVM threads, CPU ms per delivery: ").append(sendThreads).append('\n');
             out.append(String.format("  CPU-bound ceiling on %d cores (all of this machine, nothing else running): "
                             + "dispatcher %.0f deliveries/s, raw %.0f requests/s%n", CORES, CORES * deliveries / sendCpu.total(),
                     CORES * bodies.size() / rawCpu.jvm()));
@@ -163,6 +169,7 @@ class DispatcherBenchmark {
         register(receiver.url("/latency"), tenantIds);
         int total = rate * seconds;
         ProcessCpu.Sample cpuBefore = cpu.sample();
+        Map<String, Long> threadsBefore = threadCpu.sample();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
@@ -176,6 +183,7 @@ class DispatcherBenchmark {
         producer.flush();
         awaitCount(COUNT_DELIVERED, tenantIds, total, Duration.ofMinutes(5));
         ProcessCpu.Sample used = cpu.sample().minus(cpuBefore);
+        String threads = ThreadCpu.top(threadsBefore, threadCpu.sample(), total, 8);
         long[] latencies = sentAt.entrySet().stream()
                 .mapToLong(e -> receiver.arrivalOf(e.getKey()) - e.getValue()).sorted().toArray();
 
@@ -190,6 +198,7 @@ class DispatcherBenchmark {
                         + "max %.1f ms%n", rate, percentile(raw, 50), percentile(raw, 99), percentile(raw, 100)));
         if (cpu.available()) {
             out.append(String.format("  CPU per event, Kafka intake to delivered: %s%n", perItem(used, total)));
+            out.append("  JVM threads, CPU ms per event: ").append(threads).append('\n');
         }
     }
 
