@@ -10,6 +10,7 @@ import dev.tenantry.contracts.events.UpgradeTenant;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.model.NewTenant;
 import dev.tenantry.provisioning.service.TenantRequests;
+import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.messaging.RetryPolicy;
@@ -40,7 +41,7 @@ public class TenantCommandConsumer {
     private final TenantRequests requests;
     private final EventConsumer consumer;
 
-    public TenantCommandConsumer(ProvisioningConfig config, TenantRequests requests, EventPublisher publisher,
+    public TenantCommandConsumer(DeadLetterSources deadLetterSources, ProvisioningConfig config, TenantRequests requests, EventPublisher publisher,
                                  MeterRegistry registry,
                                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.requests = requests;
@@ -49,6 +50,7 @@ public class TenantCommandConsumer {
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_COMMANDS, config.consumerGroup(), 1,
                         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()),
                 this::handle, new RejectingDeadLetters(publisher, requests), registry);
+        deadLetterSources.register(consumer);
     }
 
     void handle(EventEnvelope<TenantryEvent> event, ConsumerRecord<String, byte[]> record) throws SQLException {

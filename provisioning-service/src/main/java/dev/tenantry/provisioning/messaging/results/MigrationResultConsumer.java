@@ -4,6 +4,7 @@ import dev.tenantry.contracts.Topics;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.service.TenantSaga;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
+import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,7 @@ public class MigrationResultConsumer {
 
     private final EventConsumer consumer;
 
-    public MigrationResultConsumer(ProvisioningConfig config, TenantSaga saga, DeadLetterPublisher deadLetters,
+    public MigrationResultConsumer(DeadLetterSources deadLetterSources, ProvisioningConfig config, TenantSaga saga, DeadLetterPublisher deadLetters,
                                    MeterRegistry registry,
                                    @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         ProvisioningConfig.Retry retry = config.retry();
@@ -28,6 +29,7 @@ public class MigrationResultConsumer {
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_RESULTS, config.consumerGroup(), 1,
                         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()),
                 (event, record) -> saga.onResult(event), deadLetters, registry);
+        deadLetterSources.register(consumer);
     }
 
     void onStart(@Observes StartupEvent start) {
