@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * tenant is compensated (schema dropped, slug free again); an upgrade fails without touching data.
  */
 @QuarkusTest
-@Order(3)
 @WithTestResource(TenantryTestResource.class)
 class MigrationFailureIT {
 

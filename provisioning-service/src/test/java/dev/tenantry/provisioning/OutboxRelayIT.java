@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.Test;
  * relays on its own slot to a topic of its own.
  */
 @QuarkusTest
-@Order(4)
 @TestProfile(RelayDisabledProfile.class)
 @WithTestResource(TenantryTestResource.class)
 class OutboxRelayIT {

@@ -22,12 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP contract: authentication, roles, validation and problem documents, paging. */
 @QuarkusTest
-@Order(1)
 @WithTestResource(TenantryTestResource.class)
 class RestApiIT {
 
@@ -143,7 +141,9 @@ class RestApiIT {
     @Test
     void healthMetricsAndTheApiDocumentNeedNoToken() {
         given().when().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", hasItem("outbox-relay"));
+                .body("checks.name", hasItem("outbox-relay")).body("checks.name", hasItem("kafka"))
+                .body("checks.name", hasItem("consumers"))
+                .body("checks.name", hasItem("Database connections health check"));
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("info.title", startsWith("Tenantry provisioning"));
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

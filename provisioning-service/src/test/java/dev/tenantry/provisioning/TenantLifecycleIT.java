@@ -48,12 +48,10 @@ import java.util.UUID;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** End to end with the real migration worker: REST requests through the saga to Kafka and back. */
 @QuarkusTest
-@Order(2)
 @WithTestResource(TenantryTestResource.class)
 class TenantLifecycleIT {
 
