@@ -56,7 +56,10 @@ public class DeliveryRepository {
      * At most "free" deliveries per endpoint (rank within the endpoint), and only the rows taken
      * are locked; rows another instance holds are skipped, never waited for. The lease condition
      * is checked again on the locked row version, so a claim committed meanwhile is not taken twice.
-     * The claim writes only unindexed columns (HOT update).
+     * The claim also moves next_attempt_at to the end of the lease: a claimed row leaves the head of
+     * the due index, so the next claim does not walk over every delivery in flight. Rows are
+     * locked and updated by id (id = ANY(ARRAY(...))): joined to the candidates instead, the
+     * planner may read every pending row through the partial index on each claim.
      */
     private static final String CLAIM = """
             WITH room (endpoint_id, free) AS (SELECT * FROM unnest(?::uuid[], ?::int[])),
@@ -75,19 +78,20 @@ public class DeliveryRepository {
             chosen AS (
                 SELECT d.id
                   FROM webhook_delivery d
-                  JOIN candidates c ON c.id = d.id
-                 WHERE c.place <= c.free AND d.status = 'pending' AND %1$s
-                 ORDER BY c.next_attempt_at
-                 LIMIT ?
+                 WHERE d.id = ANY (ARRAY(SELECT c.id FROM candidates c WHERE c.place <= c.free
+                                          ORDER BY c.next_attempt_at LIMIT ?))
+                   AND d.status = 'pending' AND %1$s
                    FOR UPDATE OF d SKIP LOCKED
             )
             UPDATE webhook_delivery d
-               SET lease_until = now() + ? * interval '1 millisecond', claim_token = ?
-              FROM chosen, webhook_endpoint e
-             WHERE d.id = chosen.id AND e.id = d.endpoint_id
+               SET lease_until = now() + ? * interval '1 millisecond', next_attempt_at = now() + ? * interval '1 millisecond',
+                   claim_token = ?
+              FROM webhook_endpoint e
+             WHERE d.id = ANY (ARRAY(SELECT id FROM chosen)) AND e.id = d.endpoint_id
             RETURNING d.id, d.event_id, d.endpoint_id, e.url, d.payload, d.attempt_count, d.schedule_position
             """.formatted(NOT_LEASED);
     // Only the claim that is still current may move the delivery on; an attempt is logged either way.
+    // The ids are given twice: "d.id = ANY" steers the planner to the primary key.
     private static final String RECORD_OUTCOMES = """
             UPDATE webhook_delivery d
                SET status = u.status,
@@ -102,7 +106,7 @@ public class DeliveryRepository {
                    delivered_at = CASE WHEN u.status = 'delivered' THEN to_timestamp(u.at_ms / 1000.0) END
               FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
                    AS u(id, token, status, delay_ms, at_ms, response_status, error)
-             WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'pending'
+             WHERE d.id = ANY (?::uuid[]) AND d.id = u.id AND d.claim_token = u.token AND d.status = 'pending'
             RETURNING d.id
             """;
     // Deliveries with a request in flight are left alone: their outcome is written, then swept.
@@ -212,7 +216,8 @@ public class DeliveryRepository {
             claim.setInt(5, limit * 4);
             claim.setInt(6, limit);
             claim.setLong(7, lease.toMillis());
-            claim.setLong(8, claimToken);
+            claim.setLong(8, lease.toMillis());
+            claim.setLong(9, claimToken);
             List<ClaimedDelivery> claimed = new ArrayList<>(limit);
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
@@ -254,6 +259,8 @@ public class DeliveryRepository {
             update.setArray(5, connection.createArrayOf("bigint", times));
             update.setArray(6, connection.createArrayOf("int4", responseStatuses));
             update.setArray(7, connection.createArrayOf("text", errors));
+            // The ids again, as a condition the primary key answers (never a scan of all pending rows).
+            update.setArray(8, connection.createArrayOf("uuid", ids));
             Set<UUID> moved = new HashSet<>();
             try (ResultSet rows = update.executeQuery()) {
                 while (rows.next()) {

@@ -167,6 +167,7 @@ public class AttemptRecorder {
         }
         Set<UUID> moved;
         List<UUID> disabled = new ArrayList<>();
+        long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -187,6 +188,7 @@ public class AttemptRecorder {
                 connection.setAutoCommit(true);
             }
         }
+        metrics.written(batch.size(), System.nanoTime() - start);
         for (int i = 0; i < batch.size(); i++) {
             metrics.attempt(batch.get(i).result());
             Outcome outcome = outcomes.get(i);

@@ -7,6 +7,7 @@ import dev.tenantry.dispatcher.repository.DeliveryRepository.DueStats;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,6 +39,10 @@ public class DispatcherMetrics {
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final Timer attemptDuration;
+    private final Timer claimDuration;
+    private final Timer writeDuration;
+    private final DistributionSummary claimSize;
+    private final DistributionSummary writeSize;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<AttemptResult.Kind, Counter> attempts = new EnumMap<>(AttemptResult.Kind.class);
     private final Map<DeliveryStatus, Counter> deliveriesByOutcome = new ConcurrentHashMap<>();
@@ -55,6 +60,14 @@ public class DispatcherMetrics {
         this.attemptDuration = Timer.builder("tenantry.webhook.attempt.duration")
                 .description("Time from the start of a webhook request to its outcome")
                 .publishPercentileHistogram().register(registry);
+        this.claimDuration = Timer.builder("tenantry.webhook.claim.duration")
+                .description("Time to claim a batch of due deliveries (one transaction)").register(registry);
+        this.claimSize = DistributionSummary.builder("tenantry.webhook.claim.size")
+                .description("Deliveries taken per claim").register(registry);
+        this.writeDuration = Timer.builder("tenantry.webhook.outcome.write.duration")
+                .description("Time to write a batch of attempt outcomes (one transaction)").register(registry);
+        this.writeSize = DistributionSummary.builder("tenantry.webhook.outcome.write.size")
+                .description("Attempt outcomes written per transaction").register(registry);
         for (AttemptResult.Kind kind : AttemptResult.Kind.values()) {
             attempts.put(kind, Counter.builder("tenantry.webhook.attempts").description("Webhook requests by outcome")
                     .tag("outcome", kind.name().toLowerCase(Locale.ROOT)).register(registry));
@@ -85,6 +98,16 @@ public class DispatcherMetrics {
         Counter.builder("tenantry.webhook.endpoints.auto.disabled")
                 .description("Endpoints the dispatcher disabled itself, by reason")
                 .tag("reason", reason).register(registry).increment();
+    }
+
+    public void claimed(int deliveries, long nanos) {
+        claimDuration.record(nanos, TimeUnit.NANOSECONDS);
+        claimSize.record(deliveries);
+    }
+
+    public void written(int outcomes, long nanos) {
+        writeDuration.record(nanos, TimeUnit.NANOSECONDS);
+        writeSize.record(outcomes);
     }
 
     public void requestStarted() {

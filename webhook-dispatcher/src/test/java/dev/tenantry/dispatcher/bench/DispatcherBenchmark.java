@@ -64,6 +64,12 @@ class DispatcherBenchmark {
 
     @Inject
     DeliveryEngine engine;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private final Map<String, Long> seen = new java.util.HashMap<>();
+    private final Map<String, Double> seenMs = new java.util.HashMap<>();
+    private final Map<String, Double> seenItems = new java.util.HashMap<>();
 
     private final ThreadCpu threadCpu = new ThreadCpu();
     private final ProcessCpu cpu = new ProcessCpu(System.getProperty("tenantry.test.workdir", "test-infrastructure"));
@@ -121,11 +127,24 @@ class DispatcherBenchmark {
 
         ProcessCpu.Sample cpuBefore = cpu.sample();
         Map<String, Long> threadsBefore = threadCpu.sample();
+        pipeline(); // counts from here on belong to the throughput phase only
+        ActivitySampler sampler = Boolean.getBoolean("bench.diag") ? ActivitySampler.start() : null;
         long start = System.nanoTime();
         engine.resume();
         awaitCount(COUNT_DELIVERED, tenantIds, deliveries, Duration.ofMinutes(5));
+        if (sampler != null) {
+            out.append(sampler.stop()).append('\n');
+        }
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         ProcessCpu.Sample sendCpu = cpu.sample().minus(cpuBefore);
+        out.append("  ").append(pipeline()).append('\n');
+        if (Boolean.getBoolean("bench.diag")) {
+            out.append(strings("SELECT string_agg(relname || ' seq=' || seq_scan || ' seqread=' || seq_tup_read || ' idx=' "
+                    + "|| coalesce(idx_scan, 0) || ' idxfetch=' || coalesce(idx_tup_fetch, 0) || ' upd=' || n_tup_upd || ' hot=' || n_tup_hot_upd, E'\\n') "
+                    + "FROM pg_stat_user_tables WHERE relname LIKE 'webhook%' OR relname LIKE 'dispatcher%'").get(0)).append('\n');
+            out.append(strings("SELECT string_agg(indexrelname || ' scans=' || idx_scan || ' read=' || idx_tup_read || ' fetch=' "
+                    + "|| idx_tup_fetch, E'\\n') FROM pg_stat_user_indexes WHERE relname LIKE 'webhook_delivery'").get(0)).append('\n');
+        }
         String sendThreads = ThreadCpu.top(threadsBefore, threadCpu.sample(), deliveries, 8);
         int attempts = count("""
                 SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
@@ -155,6 +174,24 @@ class DispatcherBenchmark {
                             + "dispatcher %.0f deliveries/s, raw %.0f requests/s%n", CORES, CORES * deliveries / sendCpu.total(),
                     CORES * bodies.size() / rawCpu.jvm()));
         }
+    }
+
+    /** Claims and outcome writes since the last call: how many, how large, how long. */
+    private String pipeline() {
+        StringBuilder text = new StringBuilder();
+        for (String[] pair : new String[][] {{"claim", "tenantry.webhook.claim"}, {"write", "tenantry.webhook.outcome.write"}}) {
+            io.micrometer.core.instrument.Timer timer = registry.get(pair[1] + ".duration").timer();
+            io.micrometer.core.instrument.DistributionSummary size = registry.get(pair[1] + ".size").summary();
+            long count = timer.count() - seen.getOrDefault(pair[0], 0L);
+            double totalMs = timer.totalTime(TimeUnit.MILLISECONDS) - seenMs.getOrDefault(pair[0], 0.0);
+            double items = size.totalAmount() - seenItems.getOrDefault(pair[0], 0.0);
+            seen.put(pair[0], timer.count());
+            seenMs.put(pair[0], timer.totalTime(TimeUnit.MILLISECONDS));
+            seenItems.put(pair[0], size.totalAmount());
+            text.append(String.format("%s: %d transactions, %.1f per transaction, %.2f ms each; ", pair[0], count,
+                    count == 0 ? 0 : items / count, count == 0 ? 0 : totalMs / count));
+        }
+        return text.toString();
     }
 
     private static String perItem(ProcessCpu.Sample used, int items) {
@@ -284,6 +321,7 @@ class DispatcherBenchmark {
         }
     }
 
+    /** Counting in the database is work for it too: polled every 100 ms, not more often. */
     private static void awaitCount(String sql, List<String> tenantIds, int expected, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -293,7 +331,7 @@ class DispatcherBenchmark {
             if (seen >= expected) {
                 return;
             }
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
         throw new TimeoutException("only " + seen + " of " + expected + " after " + timeout + ": " + sql);
     }

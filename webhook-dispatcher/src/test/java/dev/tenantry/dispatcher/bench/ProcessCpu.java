@@ -59,7 +59,7 @@ final class ProcessCpu {
                 }
                 all.add(stat);
                 String cmd = cmdline(entry);
-                if (cmd.contains(workDir) && cmd.contains("bin/postgres")) {
+                if (cmd.contains("bin/postgres") && cmd.contains("-D " + workDir)) {
                     postmaster = stat[0];
                 } else if (cmd.contains(workDir) && cmd.contains("kafka")) {
                     broker = stat[0];
