@@ -17,10 +17,21 @@ import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.contracts.tenant.MigrationKind;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
+import dev.tenantry.contracts.tenant.TenantSchema;
+import dev.tenantry.worker.model.MigrationOutcome;
+import dev.tenantry.worker.repository.SchemaCatalogRepository;
 import dev.tenantry.worker.service.TenantMigrationService;
+import dev.tenantry.worker.service.TenantMigrator;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +46,9 @@ class TenantMigrationIT {
 
     @Inject
     TenantMigrationService service;
+
+    @Inject
+    TenantMigrator migrator;
 
     @Test
     void newTenantGetsItsSchemaAndAllTablesAndTenantMigratedCarriesTheVersions() throws Exception {
@@ -58,6 +72,60 @@ class TenantMigrationIT {
         assertThat(tables("public")).doesNotContain("customers", "invoices");
         assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ? AND status = 'succeeded'",
                 request.id())).isEqualTo(1);
+    }
+
+    /**
+     * New tenants are built without Flyway (the direct path); Flyway must not be able to tell:
+     * same tables, columns, indexes and constraints, history table included, same history rows,
+     * and Flyway validates the schema and finds nothing to do.
+     */
+    @Test
+    void aNewTenantBuiltDirectlyIsIdenticalToOneFlywayBuiltAndFlywayAcceptsIt() throws Exception {
+        TestTenant tenant = TestTenant.fresh("direct");
+        EventEnvelope<TenantRequested> request = tenant.requested();
+        send(request);
+        assertThat(awaitResult(request).data()).isInstanceOf(TenantMigrated.class);
+
+        TenantSchema byFlyway = new TenantSchema(TestTenant.fresh("byflyway").schema());
+        execute("CREATE SCHEMA " + byFlyway.quoted());
+        MigrationOutcome flywayBuilt = migrator.migrate(byFlyway, null);
+        assertThat(flywayBuilt.succeeded()).isTrue();
+
+        Map<String, Set<String>> described;
+        try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection()) {
+            // A history table name no schema has: the history table itself is compared too.
+            described = SchemaCatalogRepository.describe(connection, List.of(tenant.schema(), byFlyway.name()),
+                    "no_table_is_excluded");
+        }
+        assertThat(described.get(tenant.schema())).contains(
+                "index CREATE UNIQUE INDEX flyway_schema_history_pk ON flyway_schema_history USING btree (installed_rank)",
+                "index CREATE INDEX flyway_schema_history_s_idx ON flyway_schema_history USING btree (success)");
+        assertThat(described.get(tenant.schema())).isEqualTo(described.get(byFlyway.name()));
+        assertThat(historyRows(tenant.schema())).isEqualTo(historyRows(byFlyway.name()));
+
+        MigrationOutcome again = migrator.migrate(new TenantSchema(tenant.schema()), null);
+        assertThat(again.succeeded()).isTrue();
+        assertThat(again.appliedCount()).isZero();
+        assertThat(queryInt("SELECT count(*) FROM tenant_schema_version WHERE schema_name = ? AND version = '3'",
+                tenant.schema())).isEqualTo(1);
+        execute("DROP SCHEMA " + byFlyway.quoted() + " CASCADE");
+    }
+
+    private static List<String> historyRows(String schema) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
+             Statement select = connection.createStatement();
+             ResultSet result = select.executeQuery("SELECT installed_rank, version, description, type, script,"
+                     + " checksum, installed_by, success FROM " + schema + ".flyway_schema_history ORDER BY 1")) {
+            while (result.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int column = 1; column <= 8; column++) {
+                    row.append(result.getString(column)).append('|');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tenantry.worker.model;
 
 import java.util.List;
 import java.util.Locale;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * The tenant migrations as resolved from the configured locations at one moment: what a fleet
@@ -19,6 +20,17 @@ public record MigrationCatalog(List<Script> migrations, boolean directlyApplicab
             String lower = sql.toLowerCase(Locale.ROOT);
             return !sql.contains("${") && !lower.contains("concurrently") && !lower.contains("vacuum");
         }
+    }
+
+    /** The same catalog ending at {@code targetVersion} (inclusive); itself when the target is null. */
+    public MigrationCatalog upTo(String targetVersion) {
+        if (targetVersion == null) {
+            return this;
+        }
+        MigrationVersion target = MigrationVersion.fromVersion(targetVersion);
+        return new MigrationCatalog(migrations.stream()
+                .filter(s -> !MigrationVersion.fromVersion(s.version()).isNewerThan(target)).toList(),
+                directlyApplicable);
     }
 
     public String latest() {

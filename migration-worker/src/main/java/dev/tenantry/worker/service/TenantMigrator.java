@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tenantry.worker.model.MigrationCatalog;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -38,6 +40,7 @@ public class TenantMigrator {
 
     private final AgroalDataSource dataSource;
     private final WorkerConfig config;
+    private volatile CachedCatalog cachedCatalog;
 
     public TenantMigrator(AgroalDataSource dataSource, WorkerConfig config) {
         this.dataSource = dataSource;
@@ -92,10 +95,53 @@ public class TenantMigrator {
     }
 
     /**
-     * The migrations as resolved now, with their SQL text, for a fleet upgrade. Locations are
-     * read again on every call so a migration dropped into a filesystem location is seen.
+     * The migrations with their SQL text, for the direct path. Resolving them through Flyway
+     * takes tens of milliseconds, too much to repeat for every signup, so the result is kept as
+     * long as the locations look the same: classpath locations cannot change while the worker
+     * runs, and filesystem locations are compared by their files' names, sizes and modification
+     * times, so a migration dropped into one is seen on the next call.
      */
     public MigrationCatalog catalog() {
+        Optional<String> fingerprint = locationsFingerprint();
+        CachedCatalog known = cachedCatalog;
+        if (known != null && fingerprint.isPresent() && known.fingerprint().equals(fingerprint.get())) {
+            return known.catalog();
+        }
+        MigrationCatalog resolved = resolveCatalog();
+        // A file changed between fingerprint and resolution only makes the next call resolve again.
+        fingerprint.ifPresent(f -> cachedCatalog = new CachedCatalog(f, resolved));
+        return resolved;
+    }
+
+    private record CachedCatalog(String fingerprint, MigrationCatalog catalog) {
+    }
+
+    /** Empty when a location cannot be fingerprinted (not classpath or filesystem): never cache then. */
+    private Optional<String> locationsFingerprint() {
+        StringBuilder fingerprint = new StringBuilder();
+        for (String location : config.tenantMigrations().locations()) {
+            fingerprint.append(location).append('\n');
+            if (location.startsWith("filesystem:")) {
+                Path dir = Path.of(location.substring("filesystem:".length()));
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                        fingerprint.append(file).append(' ').append(Files.size(file)).append(' ')
+                                .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    return Optional.empty();
+                }
+            } else if (location.contains(":") && !location.startsWith("classpath:")) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(fingerprint.toString());
+    }
+
+    private MigrationCatalog resolveCatalog() {
         List<MigrationCatalog.Script> scripts = new ArrayList<>();
         boolean direct = true;
         for (MigrationInfo info : resolvedMigrations()) {

@@ -4,6 +4,8 @@ import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.support.persistence.TransientFailures;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
+import dev.tenantry.worker.repository.TenantSchemaRepository;
+import dev.tenantry.worker.repository.TenantVersionRepository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -15,25 +17,90 @@ import java.util.List;
 import org.flywaydb.core.api.MigrationVersion;
 
 /**
- * The fleet upgrade's fast path: applies pending plain-SQL migrations to one existing tenant
- * schema over a single connection, writing the same Flyway history rows (rank, version,
- * description, script, checksum) Flyway itself would, so Flyway validates the schema afterwards.
- * It exists because starting Flyway once per tenant costs far more than the DDL of a typical
- * release; it is used only when the catalog says every script is plain transactional SQL.
+ * The fast path for new tenants and fleet upgrades: applies pending plain-SQL migrations to one
+ * tenant schema over a single connection, writing the same Flyway history rows (rank, version,
+ * description, script, checksum) Flyway itself would, so Flyway validates and migrates the schema
+ * later as if it had built it. It exists because starting Flyway once per tenant (resolving,
+ * scanning, validating) costs several times the DDL of the demo schema; it is used only when the
+ * catalog says every script is plain transactional SQL.
  *
  * <p>Semantics match Flyway's on PostgreSQL: one transaction per migration, so a failing
  * migration leaves the schema at the previous version. The tenant's advisory lock is taken per
  * transaction, so it excludes request-driven migrations of the same schema.
  */
 @ApplicationScoped
-public class DirectUpgrader {
+public class DirectMigrator {
+
+    /**
+     * Flyway's history table on PostgreSQL, column for column (Flyway 12 creates the same shape,
+     * primary key {@code <table>_pk} and index {@code <table>_s_idx}); a test compares the two.
+     */
+    private static final String HISTORY_TABLE = """
+            CREATE TABLE %1$s.%2$s (
+                installed_rank integer       NOT NULL,
+                version        varchar(50),
+                description    varchar(200)  NOT NULL,
+                type           varchar(20)   NOT NULL,
+                script         varchar(1000) NOT NULL,
+                checksum       integer,
+                installed_by   varchar(100)  NOT NULL,
+                installed_on   timestamp     NOT NULL DEFAULT now(),
+                execution_time integer       NOT NULL,
+                success        boolean       NOT NULL,
+                CONSTRAINT %3$s PRIMARY KEY (installed_rank)
+            );
+            CREATE INDEX %4$s ON %1$s.%2$s (success);
+            """;
 
     private final AgroalDataSource dataSource;
     private final TenantMigrator migrator;
+    private final TenantSchemaRepository schemas;
+    private final TenantVersionRepository versions;
 
-    public DirectUpgrader(AgroalDataSource dataSource, TenantMigrator migrator) {
+    public DirectMigrator(AgroalDataSource dataSource, TenantMigrator migrator, TenantSchemaRepository schemas,
+                          TenantVersionRepository versions) {
         this.dataSource = dataSource;
         this.migrator = migrator;
+        this.schemas = schemas;
+        this.versions = versions;
+    }
+
+    /**
+     * Builds a new tenant: creates its schema and history table (tracked by the version index)
+     * unless they exist, then applies every pending migration. Safe to repeat: a second run finds
+     * the work done and applies nothing.
+     */
+    public MigrationOutcome create(TenantSchema schema, MigrationCatalog catalog) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                lock(connection, schema);
+                schemas.create(connection, schema);
+                if (!schemas.hasTable(connection, schema, migrator.historyTable())) {
+                    createHistoryTable(connection, schema);
+                }
+                versions.track(connection, schema, migrator.historyTable());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+        return upgrade(schema, catalog);
+    }
+
+    private void createHistoryTable(Connection connection, TenantSchema schema) throws SQLException {
+        String table = migrator.historyTable();
+        try (Statement ddl = connection.createStatement()) {
+            ddl.execute(HISTORY_TABLE.formatted(schema.quoted(), new TenantSchema(table).quoted(),
+                    quoteIdentifier(table + "_pk"), quoteIdentifier(table + "_s_idx")));
+        }
+    }
+
+    private static String quoteIdentifier(String name) {
+        return new TenantSchema(name).quoted();
     }
 
     public MigrationOutcome upgrade(TenantSchema schema, MigrationCatalog catalog) throws SQLException {
