@@ -50,11 +50,26 @@ public final class SsrfGuard {
         this.resolver = resolver;
     }
 
+    /** A URL that passed, with the addresses it was checked against: connect to these, not to a new lookup. */
+    public record Target(URI uri, List<InetAddress> addresses) {
+        public Target {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
     /** Syntax, scheme and every resolved address of {@code url}. */
     public URI check(String url) throws UrlRefusedException {
+        return resolve(url).uri();
+    }
+
+    /**
+     * Like {@link #check}, and returns the addresses that passed. A caller that connects to one of
+     * them (rather than resolving the name again) calls exactly what was checked, whatever DNS
+     * answers a moment later.
+     */
+    public Target resolve(String url) throws UrlRefusedException {
         URI uri = parse(url);
-        checkAddresses(uri.getHost());
-        return uri;
+        return new Target(uri, checkAddresses(uri.getHost()));
     }
 
     /** Syntax and scheme only (no DNS). */
@@ -90,7 +105,8 @@ public final class SsrfGuard {
         return uri;
     }
 
-    public void checkAddresses(String host) throws UrlRefusedException {
+    /** @return every address {@code host} resolves to, all of them allowed */
+    public List<InetAddress> checkAddresses(String host) throws UrlRefusedException {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses;
         try {
@@ -108,6 +124,7 @@ public final class SsrfGuard {
                         + address.getHostAddress() + ", which webhooks may not call");
             }
         }
+        return List.of(addresses);
     }
 
     /** Why an address is internal, or empty when it is a public address. */
