@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import kafka.server.KafkaConfig;
@@ -24,8 +27,8 @@ import org.apache.kafka.common.utils.Time;
  * <p>Usage: {@code KafkaBrokerLauncher <server.properties> [--cluster-id ID] [--no-stdin-watchdog]}
  *
  * <ol>
- *   <li>formats the log directories unless they are formatted already (the cluster id of an
- *       existing directory is kept);</li>
+ *   <li>formats the log directories unless they are formatted already; the cluster id recorded
+ *       in an existing directory's {@code meta.properties} is kept (Kafka refuses another);</li>
  *   <li>starts the node and prints {@value #READY_MARKER} once the broker is unfenced and
  *       serving;</li>
  *   <li>unless disabled, watches standard input: when it reaches end-of-file the parent that
@@ -44,6 +47,7 @@ public final class KafkaBrokerLauncher {
     public static final String FAILED_MARKER = "TENANTRY-KAFKA-FAILED";
 
     static final int HALT_GRACE_SECONDS = 15;
+    static final String META_PROPERTIES = "meta.properties";
 
     private KafkaBrokerLauncher() {
     }
@@ -69,7 +73,7 @@ public final class KafkaBrokerLauncher {
         Properties properties;
         try {
             properties = load(options.propertiesFile);
-            format(options, out);
+            format(options, properties, out);
         } catch (Exception | LinkageError e) {
             fail("could not prepare the broker storage", e);
             return;
@@ -106,8 +110,25 @@ public final class KafkaBrokerLauncher {
         server.awaitShutdown();
     }
 
-    private static void format(Options options, PrintStream out) throws IOException {
-        String clusterId = options.clusterId != null ? options.clusterId : Uuid.randomUuid().toString();
+    /**
+     * Formats the log directories that are not formatted yet. A directory formatted earlier keeps
+     * its cluster id: Kafka refuses to format (or start) a directory recorded under another id, so
+     * a restart on kept data must reuse the id found there instead of inventing a new one.
+     */
+    static void format(Options options, Properties properties, PrintStream out) throws IOException {
+        List<Path> directories = storageDirectories(properties);
+        Optional<String> recorded = recordedClusterId(directories);
+        if (options.clusterId != null && recorded.isPresent() && !recorded.get().equals(options.clusterId)) {
+            throw new IOException("the log directories were formatted for cluster " + recorded.get()
+                    + ", not for the requested cluster " + options.clusterId);
+        }
+        if (!directories.isEmpty() && directories.stream().allMatch(KafkaBrokerLauncher::isFormatted)) {
+            out.println("tenantry kafka launcher: log directories already formatted for cluster "
+                    + recorded.orElse("?") + "; keeping them");
+            return;
+        }
+        String clusterId = options.clusterId != null ? options.clusterId
+                : recorded.orElseGet(() -> Uuid.randomUuid().toString());
         String[] formatArgs = {
             "format",
             "--cluster-id", clusterId,
@@ -118,6 +139,39 @@ public final class KafkaBrokerLauncher {
         if (code != 0) {
             throw new IOException("kafka-storage format exited with " + code);
         }
+    }
+
+    /** Every directory the node keeps a {@code meta.properties} in: data and metadata log dirs. */
+    static List<Path> storageDirectories(Properties properties) {
+        Set<Path> directories = new LinkedHashSet<>();
+        String logDirs = properties.getProperty("log.dirs", properties.getProperty("log.dir", ""));
+        for (String dir : logDirs.split(",")) {
+            if (!dir.isBlank()) {
+                directories.add(Path.of(dir.trim()));
+            }
+        }
+        String metadataDir = properties.getProperty("metadata.log.dir", "");
+        if (!metadataDir.isBlank()) {
+            directories.add(Path.of(metadataDir.trim()));
+        }
+        return new ArrayList<>(directories);
+    }
+
+    /** The cluster id recorded in the first formatted directory, if any. */
+    static Optional<String> recordedClusterId(List<Path> directories) throws IOException {
+        for (Path dir : directories) {
+            if (isFormatted(dir)) {
+                String id = load(dir.resolve(META_PROPERTIES)).getProperty("cluster.id", "").trim();
+                if (!id.isEmpty()) {
+                    return Optional.of(id);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isFormatted(Path directory) {
+        return Files.isRegularFile(directory.resolve(META_PROPERTIES));
     }
 
     private static Properties load(Path file) throws IOException {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URISyntaxException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +36,8 @@ import org.jboss.logging.Logger;
  * closes, so it cannot outlive this JVM even after a SIGKILL.
  *
  * <p>Options cover tests (fresh data, free ports) and a local stack (persistent data directory,
- * fixed ports, {@code cleanDataDirectory(false)}).
+ * fixed ports, {@code cleanDataDirectory(false)}). A data directory formatted by an earlier start
+ * is started again with the cluster id and node id recorded in it, whatever the ports.
  */
 public final class EmbeddedKafkaServer implements AutoCloseable {
 
@@ -60,6 +63,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     private final Duration stopTimeout;
     private final List<String> javaOptions;
     private final Map<String, String> brokerProperties;
+    private final boolean nodeIdChosen;
 
     private Process process;
     private boolean dataPrepared;
@@ -82,6 +86,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         this.javaOptions = List.copyOf(builder.javaOptions);
         this.brokerProperties = defaultProperties();
         this.brokerProperties.putAll(builder.brokerProperties);
+        this.nodeIdChosen = builder.brokerProperties.containsKey("node.id");
     }
 
     public static Builder builder() {
@@ -139,6 +144,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         dataPrepared = true;
         Files.createDirectories(dataDirectory);
         Files.createDirectories(logFile.getParent());
+        adoptRecordedNodeId();
         writeProperties();
 
         List<String> command = new ArrayList<>();
@@ -309,6 +315,47 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     /** The broker configuration written for the child. */
     public Map<String, String> brokerProperties() {
         return Map.copyOf(brokerProperties);
+    }
+
+    /**
+     * The cluster id recorded in the data directory ({@code meta.properties}), present once the
+     * broker has formatted it. A restart on kept data reuses it (the launcher formats only empty
+     * directories and keeps the id it finds).
+     */
+    public Optional<String> clusterId() throws IOException {
+        return recordedStorage(dataDirectory).map(p -> p.getProperty("cluster.id")).map(String::trim)
+                .filter(id -> !id.isEmpty());
+    }
+
+    /**
+     * A data directory formatted earlier belongs to the node id recorded in it; Kafka refuses to
+     * start it under another. Unless the caller chose a node id, take the recorded one.
+     */
+    private void adoptRecordedNodeId() throws IOException {
+        Optional<String> recorded = recordedStorage(dataDirectory).map(p -> p.getProperty("node.id"))
+                .map(String::trim).filter(id -> !id.isEmpty());
+        if (recorded.isEmpty() || recorded.get().equals(brokerProperties.get("node.id"))) {
+            return;
+        }
+        if (nodeIdChosen) {
+            throw new IOException(dataDirectory + " was formatted for node " + recorded.get() + ", not for node.id="
+                    + brokerProperties.get("node.id") + "; use that node id or another data directory");
+        }
+        brokerProperties.put("node.id", recorded.get());
+        brokerProperties.put("controller.quorum.voters", recorded.get() + "@" + HOST + ":" + controllerPort);
+    }
+
+    /** The contents of {@code meta.properties} in a formatted Kafka data directory. */
+    static Optional<Properties> recordedStorage(Path directory) throws IOException {
+        Path meta = directory.resolve("meta.properties");
+        if (!Files.isRegularFile(meta)) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        return Optional.of(properties);
     }
 
     private void writeProperties() throws IOException {
