@@ -259,6 +259,32 @@ class TenantLifecycleIT {
                 .containsExactly("TenantProvisioningFailed");
     }
 
+    @Test
+    void compensationAndDeletionWhoseRequestsWereLostAreSentAgainUntilTheWorkerAnswers() throws Exception {
+        String slug = TestNames.unique("lostdel");
+        String deleting = createTenant(slug);
+        awaitStatus(deleting, "ACTIVE");
+        // The deletion request never reached the worker: DELETING for an hour, schema untouched.
+        execute("UPDATE tenant SET status = 'DELETING', status_changed_at = now() - interval '1 hour' WHERE id = ?::uuid",
+                deleting);
+        String compensating = insertStuckTenant(TestNames.unique("lostrb"), 2);
+        execute("UPDATE tenant SET status = 'COMPENSATING', failure_reason = 'V2 failed' WHERE id = ?::uuid",
+                compensating);
+
+        given().header("Authorization", operator()).when().post("/admin/saga/sweep")
+                .then().statusCode(200).body("tenantsMoved", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
+
+        awaitStatus(compensating, "ROLLED_BACK");
+        assertThat(timeline(compensating)).containsSubsequence("transition:COMPENSATING->COMPENSATING",
+                "migration-result", "transition:COMPENSATING->ROLLED_BACK");
+        awaitStatus(deleting, "DELETED");
+        assertThat(timeline(deleting)).containsSubsequence("transition:DELETING->DELETING", "migration-result",
+                "transition:DELETING->DELETED");
+        assertThat(schemaExists("tenant_" + slug)).isFalse();
+        assertThat(queryLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE ?", "deleted\\_" + slug + "\\_%"))
+                .isEqualTo(1);
+    }
+
     /** A tenant whose request was lost: PROVISIONING for an hour, nothing on its way to the worker. */
     private static String insertStuckTenant(String slug, int requests) throws Exception {
         String id = UUID.randomUUID().toString();

@@ -40,7 +40,10 @@ public interface ProvisioningConfig {
     }
 
     interface Saga {
-        /** A tenant still PROVISIONING after this long is re-requested once, then failed and compensated. */
+        /**
+         * A tenant still PROVISIONING after this long is re-requested once, then failed and
+         * compensated; one still COMPENSATING or DELETING after this long has its request re-sent.
+         */
         @WithDefault("2m")
         Duration provisioningTimeout();
 

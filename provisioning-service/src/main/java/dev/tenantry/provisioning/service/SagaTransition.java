@@ -25,6 +25,7 @@ import java.util.Set;
  *                 │  ▲ re-sent once when stuck        │
  *                 ▼  │                                │
  *              FAILED ─► COMPENSATING ─► ROLLED_BACK  │      ACTIVE ─► DELETING ─► DELETED
+ *                         ▲ re-sent while stuck ┘     │               ▲ re-sent ┘
  *                                                     │
  *              ACTIVE | UPGRADE_FAILED ─► UPGRADING ──┴─► UPGRADE_FAILED
  * </pre>
@@ -41,6 +42,11 @@ public enum SagaTransition {
     FAIL_PROVISIONING(EnumSet.of(PROVISIONING), FAILED, false),
     /** Compensation of a failed new tenant: drop the half-made schema. Sends TenantRollbackRequested. */
     COMPENSATE(EnumSet.of(FAILED), COMPENSATING, false),
+    /**
+     * No rollback result within the timeout: ask again, as often as it takes, because a half-made
+     * tenant must not stay behind and dropping a schema twice is harmless. Sends TenantRollbackRequested.
+     */
+    RESEND_ROLLBACK_REQUEST(EnumSet.of(COMPENSATING), COMPENSATING, false),
     /** The worker dropped the schema; the slug is free again. Sends nothing. */
     FINISH_ROLLBACK(EnumSet.of(COMPENSATING), ROLLED_BACK, false),
     /** Upgrade (or retry a failed upgrade). Sends TenantUpgradeRequested. */
@@ -56,6 +62,8 @@ public enum SagaTransition {
     RECORD_WORKER_UPGRADE(EnumSet.of(ACTIVE), ACTIVE, false),
     /** Delete: the worker renames the schema aside. Sends TenantDeletionRequested. */
     START_DELETION(EnumSet.of(ACTIVE, UPGRADE_FAILED), DELETING, true),
+    /** No deletion result within the timeout: ask again (archiving is idempotent). Sends TenantDeletionRequested. */
+    RESEND_DELETION_REQUEST(EnumSet.of(DELETING), DELETING, false),
     /** The schema is archived. Sends TenantDeleted. */
     FINISH_DELETION(EnumSet.of(DELETING), DELETED, false);
 

@@ -255,8 +255,26 @@ public class TenantSaga {
                     apply(tx, failed, SagaTransition.COMPENSATE, step);
                 }
             }
-            return stuck.size();
+            return stuck.size() + resendStuck(tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST,
+                    timeout) + resendStuck(tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, timeout);
         });
+    }
+
+    /**
+     * Compensation and deletion have no way to give up: they are re-sent until the worker answers.
+     * The re-sent request's result is the one awaited; an answer to an earlier copy is stale.
+     */
+    private int resendStuck(Tx tx, TenantStatus status, SagaTransition resend, java.time.Duration timeout)
+            throws SQLException {
+        List<Tenant> stuck = tenants.lockWaitingSince(tx.connection(), status, Instant.now().minus(timeout), 50);
+        for (Tenant tenant : stuck) {
+            LOG.warnf("Tenant %s (%s) has been %s for over %s without an answer; requesting it again", tenant.id(),
+                    tenant.slug(), status, timeout);
+            String reason = "no result within " + timeout
+                    + (tenant.failureReason() == null ? "" : "; originally: " + tenant.failureReason());
+            apply(tx, tenant, resend, new Step(null, null, null, reason, null));
+        }
+        return stuck.size();
     }
 
     // ------------------------------------------------------------------ the events of each transition
@@ -278,7 +296,7 @@ public class TenantSaga {
             case ACTIVATE -> events.add(lifecycle(t, step, new TenantActivated(id, t.slug(), schema, step.version())));
             case FAIL_PROVISIONING -> events.add(lifecycle(t, step,
                     new TenantProvisioningFailed(id, t.slug(), schema, step.failedVersion(), step.reason())));
-            case COMPENSATE -> events.add(request(t, step,
+            case COMPENSATE, RESEND_ROLLBACK_REQUEST -> events.add(request(t, step,
                     new TenantRollbackRequested(id, t.slug(), schema, step.reason())));
             case FINISH_ROLLBACK -> {
                 // The slug is free again; subscribers already heard TenantProvisioningFailed.
@@ -289,7 +307,8 @@ public class TenantSaga {
                     new TenantUpgraded(id, t.slug(), schema, before.currentVersion(), step.version())));
             case FAIL_UPGRADE -> events.add(lifecycle(t, step, new TenantUpgradeFailed(id, t.slug(), schema,
                     t.currentVersion(), step.failedVersion(), step.reason())));
-            case START_DELETION -> events.add(request(t, step, new TenantDeletionRequested(id, t.slug(), schema)));
+            case START_DELETION, RESEND_DELETION_REQUEST ->
+                    events.add(request(t, step, new TenantDeletionRequested(id, t.slug(), schema)));
             case FINISH_DELETION -> events.add(lifecycle(t, step,
                     new TenantDeleted(id, schema, step.archivedSchema())));
         }

@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * Provisioning figures, printed, never asserted. Not part of {@code mvn verify} (failsafe runs *IT
  * only); run it with
  * <pre>mvn -B verify -pl provisioning-service -Dit.test=ProvisioningBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * Sizes: -Dbench.sequential=50 -Dbench.clients=10 -Dbench.perClient=10 -Dbench.relay=200.
+ * Sizes: -Dbench.sequential=50 -Dbench.clients=10 -Dbench.perClient=10 -Dbench.relay=200;
+ * -Dbench.workerThreads=N starts the worker with N consumer threads.
  *
  * <p>POST → ACTIVE is measured from just before the POST to the moment a Kafka consumer sees the
  * tenant's TenantActivated: what a client waiting for the lifecycle event experiences, with the
@@ -79,9 +80,13 @@ class ProvisioningBenchmark {
         int clients = Integer.getInteger("bench.clients", 10);
         int perClient = Integer.getInteger("bench.perClient", 10);
         int relayRows = Integer.getInteger("bench.relay", 200);
-        WorkerProcess.shared();
+        // -Dbench.workerThreads=N runs the worker with N consumer threads instead of its default.
+        String workerThreads = System.getProperty("bench.workerThreads");
+        WorkerProcess worker = workerThreads == null ? WorkerProcess.shared()
+                : WorkerProcess.start("bench", List.of("tenantry.worker.concurrency=" + workerThreads));
         StringBuilder out = new StringBuilder("\n=== provisioning-service benchmark (" + infra().provider()
-                + ", " + Runtime.getRuntime().availableProcessors() + " cores) ===\n");
+                + ", " + Runtime.getRuntime().availableProcessors() + " cores, worker threads "
+                + (workerThreads == null ? "default" : workerThreads) + ") ===\n");
 
         Thread lifecycle = listen(Topics.TENANT_LIFECYCLE, EventType.TENANT_ACTIVATED.type(), true);
         try {
@@ -110,6 +115,9 @@ class ProvisioningBenchmark {
             relayed.join(5_000);
         }
         System.out.println(out);
+        if (workerThreads != null) {
+            worker.close();
+        }
     }
 
     private List<Long> provisionSequentially(int count) throws Exception {
@@ -178,7 +186,7 @@ class ProvisioningBenchmark {
         }
         return "  " + line("request committed -> ACTIVE in the registry", columns.get(0))
                 + "  " + line("request committed -> worker starts (relay, Kafka)", columns.get(1))
-                + "  " + line("worker: create schema + Flyway V1..V3", columns.get(2))
+                + "  " + line("worker: create schema + migrations V1..V3", columns.get(2))
                 + "  " + line("worker done -> result applied (Kafka, saga)", columns.get(3));
     }
 

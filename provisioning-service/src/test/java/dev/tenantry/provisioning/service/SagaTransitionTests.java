@@ -26,11 +26,11 @@ class SagaTransitionTests {
             REQUESTED, EnumSet.of(PROVISIONING),
             PROVISIONING, EnumSet.of(PROVISIONING, ACTIVE, FAILED),
             FAILED, EnumSet.of(COMPENSATING),
-            COMPENSATING, EnumSet.of(ROLLED_BACK),
+            COMPENSATING, EnumSet.of(COMPENSATING, ROLLED_BACK),
             ACTIVE, EnumSet.of(ACTIVE, UPGRADING, DELETING),
             UPGRADING, EnumSet.of(ACTIVE, UPGRADE_FAILED),
             UPGRADE_FAILED, EnumSet.of(UPGRADING, DELETING),
-            DELETING, EnumSet.of(DELETED));
+            DELETING, EnumSet.of(DELETING, DELETED));
 
     @Test
     void theTransitionTableAllowsExactlyTheSagasEdges() {
