@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outbox relay on its own: restarts resume from the stored offsets (nothing lost, nothing
- * repeated), and of two relays only one is active, the other taking over when it stops. Each test
+ * repeated), of two relays only one is active, the other taking over when it stops, and a lost
+ * replication slot is recreated with every unrelayed row relayed once. Each test
  * relays on its own slot to a topic of its own.
  */
 @QuarkusTest
@@ -141,6 +142,84 @@ class OutboxRelayIT {
             b.close();
         }
         dropSlot(settings);
+    }
+
+    @Test
+    void aRelayWhoseSlotWasDroppedWhileItWasStoppedRecreatesItAndRelaysEveryPendingRowExactlyOnce()
+            throws Exception {
+        RelaySettings settings = settings("lostslot");
+        String topic = topicFor(settings);
+        List<String> ids = new ArrayList<>();
+
+        try (OutboxRelay first = relays.newRelay(settings)) {
+            first.start();
+            await().atMost(TIMEOUT).until(() -> first.role() == OutboxRelay.Role.ACTIVE);
+            ids.addAll(write(topic, 5));
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+        }
+        List<String> pendingBeforeLoss = write(topic, 20);
+        ids.addAll(pendingBeforeLoss);
+        // The slot is lost while nothing reads it (failover to a replica without slots, an operator
+        // dropping it); its stored offsets stay behind.
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            ProvisioningTestSupport.execute("SELECT pg_drop_replication_slot(?)", settings.slotName());
+            return true;
+        });
+        assertThat(slotExists(settings)).isFalse();
+        List<String> writtenWithoutSlot = write(topic, 5);
+        ids.addAll(writtenWithoutSlot);
+        assertThat(pending(ids)).as("unrelayed rows wait in the outbox").isEqualTo(25);
+
+        try (OutboxRelay second = relays.newRelay(settings)) {
+            second.start();
+            await().atMost(TIMEOUT).until(() -> second.role() == OutboxRelay.Role.ACTIVE);
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+            // Relaying goes on normally on the new slot.
+            ids.addAll(write(topic, 3));
+            awaitOnKafka(topic, ids);
+        }
+        assertThat(slotExists(settings)).isTrue();
+        assertExactlyOnce(topic, ids);
+        dropSlot(settings);
+    }
+
+    @Test
+    void aSlotRecreatedByHandBehindTheRelaysBackIsNoticedAndEveryPendingRowIsRelayed() throws Exception {
+        RelaySettings settings = settings("handmade");
+        String topic = topicFor(settings);
+        List<String> ids = new ArrayList<>();
+
+        try (OutboxRelay first = relays.newRelay(settings)) {
+            first.start();
+            await().atMost(TIMEOUT).until(() -> first.role() == OutboxRelay.Role.ACTIVE);
+            ids.addAll(write(topic, 5));
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+        }
+        ids.addAll(write(topic, 10));
+        // Dropped and created again by hand: the slot exists but starts after the stored position.
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            ProvisioningTestSupport.execute("SELECT pg_drop_replication_slot(?)", settings.slotName());
+            return true;
+        });
+        ProvisioningTestSupport.execute("SELECT pg_create_logical_replication_slot(?, 'pgoutput')",
+                settings.slotName());
+        ids.addAll(write(topic, 5));
+
+        try (OutboxRelay second = relays.newRelay(settings)) {
+            second.start();
+            await().atMost(TIMEOUT).until(() -> second.role() == OutboxRelay.Role.ACTIVE);
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+        }
+        assertExactlyOnce(topic, ids);
+        dropSlot(settings);
+    }
+
+    private static boolean slotExists(RelaySettings settings) throws Exception {
+        return queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?", settings.slotName()) == 1;
     }
 
     private RelaySettings settings(String name) {

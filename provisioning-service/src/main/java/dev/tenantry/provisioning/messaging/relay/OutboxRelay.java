@@ -286,7 +286,9 @@ public final class OutboxRelay implements AutoCloseable {
     /**
      * Creates the publication (inserts into the outbox and heartbeat tables only: deletes of
      * relayed rows are never decoded) and the replication slot, when missing. Run at start-up,
-     * before any request is accepted, so that no outbox row is written before the slot exists.
+     * before any request is accepted, so that no outbox row is written before the slot exists, and
+     * by the lock holder before each start of its engine. A slot that was lost is recreated and the
+     * rows still in the outbox are written again for it: see {@link ReplicationSlotRecovery}.
      */
     public static void prepare(Connection connection, RelaySettings settings) throws SQLException {
         if (!exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", settings.publicationName())) {
@@ -298,17 +300,7 @@ public final class OutboxRelay implements AutoCloseable {
                 ignoreIfDuplicate(e);
             }
         }
-        if (!exists(connection, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()",
-                settings.slotName())) {
-            try (PreparedStatement create = connection.prepareStatement(
-                    "SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
-                create.setString(1, settings.slotName());
-                create.execute();
-                LOG.infof("Created replication slot %s", settings.slotName());
-            } catch (SQLException e) {
-                ignoreIfDuplicate(e);
-            }
-        }
+        ReplicationSlotRecovery.ensure(connection, settings);
     }
 
     /** Opens a connection and prepares publication and slot. */
