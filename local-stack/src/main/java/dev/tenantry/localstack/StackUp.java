@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.DevTokens;
 import dev.tenantry.tenantctl.client.Service;
+import dev.tenantry.testinfra.EmbeddedKafkaServer;
 import dev.tenantry.testinfra.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +78,7 @@ class StackUp implements Callable<Integer> {
 
     private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgresServer postgres;
-    private PersistentKafka kafka;
+    private EmbeddedKafkaServer kafka;
     private WebhookReceiver receiver;
     private StackFiles files;
     private volatile boolean stopped;
@@ -158,11 +159,15 @@ class StackUp implements Callable<Integer> {
                 bootstrap = env.get("TENANTRY_KAFKA_BOOTSTRAP");
                 OUT.println("Kafka: using " + bootstrap + " (TENANTRY_KAFKA_BOOTSTRAP)");
             } else {
-                kafka = new PersistentKafka(files.kafkaData(), files.logs().resolve("kafka.log"), kafkaPort, kafkaPort + 1);
+                // Data kept across restarts: a started-again broker reuses the cluster id and node id
+                // recorded in its data folder.
+                kafka = EmbeddedKafkaServer.builder().dataDirectory(files.kafkaData())
+                        .logFile(files.logs().resolve("kafka.log")).port(kafkaPort).controllerPort(kafkaPort + 1)
+                        .cleanDataDirectory(false).startupTimeout(Duration.ofSeconds(90)).build();
                 bootstrap = kafka.bootstrapServers();
                 kafkaStarted = CompletableFuture.runAsync(() -> {
                     try {
-                        kafka.start(Duration.ofSeconds(90));
+                        kafka.start();
                     } catch (IOException e) {
                         throw new IllegalStateException(e.getMessage(), e);
                     }

@@ -11,25 +11,32 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The one-command local stack as a user runs it: started as its own process, ready, a demo
  * tenant provisioned through the REST API (with tenantctl) and its webhooks received with valid
- * signatures, then stopped with {@code ./tenantry down}, leaving no process behind.
+ * signatures; deleted and restored by the runbook's procedure (its SQL read from
+ * {@code docs/runbook.md}) with its data; stopped with {@code ./tenantry down}; started again on
+ * the kept data (the registry is still there, Kafka restarts on its formatted folder) and stopped
+ * again, leaving no process behind and every port free.
  */
 class LocalStackIT {
 
@@ -37,7 +44,11 @@ class LocalStackIT {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path HOME = Path.of("target", "it-stack").toAbsolutePath();
 
+    private final Path console = Path.of("target", "it-stack-console.log").toAbsolutePath();
     private Process stack;
+    /** Kafka (its controller on the next port), PostgreSQL, receiver, provisioning, worker, dispatcher. */
+    private List<Integer> ports;
+    private String dbUser;
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
@@ -49,25 +60,11 @@ class LocalStackIT {
     }
 
     @Test
-    void upProvisionsADemoTenantWhoseWebhooksArriveSignedAndDownLeavesNoProcessBehind() throws Exception {
-        int kafkaPort = freePortPair();
-        int provisioningPort = freePort();
-        int workerPort = freePort();
-        int dispatcherPort = freePort();
-        Path console = Path.of("target", "it-stack-console.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("local-stack.jar", "target/local-stack.jar"), "--home", HOME.toString(), "up",
-                "--fresh", "--repo", REPO.toString(), "--postgres-port", Integer.toString(freePort()),
-                "--kafka-port", Integer.toString(kafkaPort), "--receiver-port", Integer.toString(freePort()),
-                "--provisioning-port", Integer.toString(provisioningPort), "--worker-port", Integer.toString(workerPort),
-                "--dispatcher-port", Integer.toString(dispatcherPort)));
-        stack = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile()).start();
-
-        Path state = HOME.resolve("stack.json");
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
-                .until(() -> Files.exists(state) || !stack.isAlive());
-        assertThat(stack.isAlive()).as(Files.readString(console)).isTrue();
-        JsonNode urls = JSON.readTree(state.toFile()).get("urls");
+    void upProvisionsADemoTenantWhoseWebhooksArriveSignedDownLeavesNoProcessBehindAndUpAgainKeepsTheData()
+            throws Exception {
+        ports = List.of(freePortPair(), freePort(), freePort(), freePort(), freePort(), freePort());
+        Files.deleteIfExists(console);
+        JsonNode urls = up("--fresh");
         assertThat(Files.readString(console)).contains("Tenantry is up").contains("./tenantry ctl tenants create demo_");
 
         String token = Files.readString(HOME.resolve("token")).strip();
@@ -79,56 +76,127 @@ class LocalStackIT {
         Run health = tenantctl(env, "health", "--json");
         assertThat(health.exitCode()).as(health.toString()).isZero();
 
-        if (!hasTenantApi(urls.get("provisioning").asText(), token)) {
-            System.out.println("SKIPPED the demo tenant: the provisioning service has no /tenants REST API in this build");
-        } else {
-            Run created = tenantctl(env, "tenants", "create", "demo_it", "--display-name", "Demo Ltd", "--wait", "--json");
-            assertThat(created.exitCode()).as(created.toString()).isZero();
-            JsonNode tenant = JSON.readTree(created.out());
-            assertThat(tenant.get("status").asText()).isEqualTo("ACTIVE");
-            String tenantId = tenant.get("id").asText();
+        Run created = tenantctl(env, "tenants", "create", "demo_it", "--display-name", "Demo Ltd", "--wait", "--json");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        JsonNode tenant = JSON.readTree(created.out());
+        assertThat(tenant.get("status").asText()).isEqualTo("ACTIVE");
+        String tenantId = tenant.get("id").asText();
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> delivered(env, tenantId) >= 2);
-            Path received = HOME.resolve("logs").resolve("receiver.jsonl");
-            List<JsonNode> events = new ArrayList<>();
-            for (String line : Files.readAllLines(received)) {
-                JsonNode event = JSON.readTree(line);
-                if (tenantId.equals(event.path("event").path("subject").asText())
-                        || tenantId.equals(event.path("event").path("data").path("tenantId").asText())) {
-                    events.add(event);
-                }
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered(env, tenantId) >= 2);
+        Path received = HOME.resolve("logs").resolve("receiver.jsonl");
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(received)) {
+            JsonNode event = JSON.readTree(line);
+            if (tenantId.equals(event.path("event").path("subject").asText())
+                    || tenantId.equals(event.path("event").path("data").path("tenantId").asText())) {
+                events.add(event);
             }
-            assertThat(events).extracting(e -> e.path("event").path("type").asText())
-                    .anyMatch(type -> type.contains("activated"));
-            assertThat(events).allSatisfy(e -> assertThat(e.get("signature").asText()).isEqualTo("signature valid"));
-            assertThat(Files.readString(console)).contains("[receiver]").contains("signature valid");
-
-            // The rest of tenantctl's tenant and webhook commands against the real services.
-            JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--json").out());
-            String endpointId = endpoints.get(0).get("id").asText();
-            assertThat(endpoints.get(0).get("url").asText()).isEqualTo(urls.get("receiver").asText());
-            assertThat(tenantctl(env, "webhooks", "ping", endpointId).exitCode()).isZero();
-            assertThat(tenantctl(env, "webhooks", "enable", endpointId).exitCode()).isZero();
-            Run recover = tenantctl(env, "webhooks", "recover", "--endpoint", endpointId, "--since", "1h", "--json");
-            assertThat(recover.exitCode()).as(recover.toString()).isZero();
-            assertThat(JSON.readTree(recover.out()).get("requeued").asInt()).isZero();
-            JsonNode timeline = JSON.readTree(tenantctl(env, "tenants", "timeline", "demo_it", "--json").out());
-            assertThat(timeline.get("entries").size()).isGreaterThanOrEqualTo(3);
-            assertThat(tenantctl(env, "tenants", "list", "--status", "ACTIVE", "--all").out()).contains("demo_it");
-            Run upgraded = tenantctl(env, "tenants", "upgrade", "demo_it", "--wait");
-            assertThat(upgraded.exitCode()).as(upgraded.toString()).isZero();
-            Run deleted = tenantctl(env, "tenants", "delete", "demo_it", "--wait", "--json");
-            assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
-            assertThat(JSON.readTree(deleted.out()).get("status").asText()).isEqualTo("DELETED");
-            Run duplicate = tenantctl(env, "tenants", "create", "Not A Slug");
-            assertThat(duplicate.exitCode()).as(duplicate.toString()).isEqualTo(2);
-            assertThat(duplicate.err()).contains("provisioning-service answered 400");
         }
+        assertThat(events).extracting(e -> e.path("event").path("type").asText())
+                .anyMatch(type -> type.contains("activated"));
+        assertThat(events).allSatisfy(e -> assertThat(e.get("signature").asText()).isEqualTo("signature valid"));
+        assertThat(Files.readString(console)).contains("[receiver]").contains("signature valid");
+
+        // The rest of tenantctl's tenant and webhook commands against the real services.
+        JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--json").out());
+        String endpointId = endpoints.get(0).get("id").asText();
+        assertThat(endpoints.get(0).get("url").asText()).isEqualTo(urls.get("receiver").asText());
+        assertThat(tenantctl(env, "webhooks", "ping", endpointId).exitCode()).isZero();
+        assertThat(tenantctl(env, "webhooks", "enable", endpointId).exitCode()).isZero();
+        Run recover = tenantctl(env, "webhooks", "recover", "--endpoint", endpointId, "--since", "1h", "--json");
+        assertThat(recover.exitCode()).as(recover.toString()).isZero();
+        assertThat(JSON.readTree(recover.out()).get("requeued").asInt()).isZero();
+        JsonNode timeline = JSON.readTree(tenantctl(env, "tenants", "timeline", "demo_it", "--json").out());
+        assertThat(timeline.get("entries").size()).isGreaterThanOrEqualTo(3);
+        assertThat(tenantctl(env, "tenants", "list", "--status", "ACTIVE", "--all").out()).contains("demo_it");
+        Run upgraded = tenantctl(env, "tenants", "upgrade", "demo_it", "--wait");
+        assertThat(upgraded.exitCode()).as(upgraded.toString()).isZero();
+        JsonNode state = JSON.readTree(HOME.resolve("stack.json").toFile());
+        String jdbcUrl = state.get("jdbcUrl").asText();
+        dbUser = state.get("dbUser").asText();
+        sql(jdbcUrl, "INSERT INTO tenant_demo_it.customers (code, name) VALUES ('kept', 'Kept Ltd')");
+        Run deleted = tenantctl(env, "tenants", "delete", "demo_it", "--wait", "--json");
+        assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+        assertThat(JSON.readTree(deleted.out()).get("status").asText()).isEqualTo("DELETED");
+
+        // The runbook's restore of a deleted tenant's schema, with the SQL taken from the runbook.
+        List<String> restore = runbookSql("## Restoring a deleted tenant's schema within retention");
+        assertThat(restore).hasSize(2);
+        List<String> archived = sqlColumn(jdbcUrl, restore.get(0).replace("<slug>", "demo_it"));
+        assertThat(archived).hasSize(1);
+        assertThat(archived.get(0)).startsWith("deleted_demo_it_");
+        Run gone = tenantctl(env, "tenants", "get", "demo_it", "--json");
+        assertThat(JSON.readTree(gone.out()).get("status").asText()).isEqualTo("DELETED");
+        sql(jdbcUrl, restore.get(1).replace("<slug>", "demo_it")
+                .replace("<epoch>", archived.get(0).substring("deleted_demo_it_".length())));
+        Run restored = tenantctl(env, "tenants", "create", "demo_it", "--display-name", "Demo Ltd", "--wait", "--json");
+        assertThat(restored.exitCode()).as(restored.toString()).isZero();
+        assertThat(JSON.readTree(restored.out()).get("status").asText()).isEqualTo("ACTIVE");
+        String restoredId = JSON.readTree(restored.out()).get("id").asText();
+        assertThat(restoredId).isNotEqualTo(tenantId);
+        Run verified = tenantctl(env, "migrations", "verify", "--tenant", "demo_it");
+        assertThat(verified.exitCode()).as(verified.toString()).isZero();
+        assertThat(sqlColumn(jdbcUrl, "SELECT name FROM tenant_demo_it.customers WHERE code = 'kept'"))
+                .containsExactly("Kept Ltd");
+        Run duplicate = tenantctl(env, "tenants", "create", "Not A Slug");
+        assertThat(duplicate.exitCode()).as(duplicate.toString()).isEqualTo(2);
+        assertThat(duplicate.err()).contains("provisioning-service answered 400");
 
         Run status = script("status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.out()).contains("\"pid\" : " + stack.pid());
+        down();
+        assertThat(HOME.resolve("data").resolve("postgres").resolve("PG_VERSION")).exists();
+        assertThat(HOME.resolve("data").resolve("kafka").resolve("meta.properties")).exists();
 
+        // Up again on the kept data: PostgreSQL has the registry, Kafka starts on its formatted folder.
+        JsonNode again = up();
+        Map<String, String> envAgain = Map.of("TENANTRY_TOKEN", Files.readString(HOME.resolve("token")).strip(),
+                "TENANTRY_PROVISIONING_URL", again.get("provisioning").asText(),
+                "TENANTRY_WORKER_URL", again.get("worker").asText(),
+                "TENANTRY_DISPATCHER_URL", again.get("dispatcher").asText());
+        Run healthAgain = tenantctl(envAgain, "health", "--json");
+        assertThat(healthAgain.exitCode()).as(healthAgain.toString()).isZero();
+        Run kept = tenantctl(envAgain, "tenants", "get", "demo_it", "--json");
+        assertThat(kept.exitCode()).as(kept.toString()).isZero();
+        assertThat(JSON.readTree(kept.out()).get("id").asText()).isEqualTo(restoredId);
+        assertThat(JSON.readTree(kept.out()).get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(Files.readString(HOME.resolve("logs").resolve("kafka.log")))
+                .contains("log directories already formatted");
+        Run second = tenantctl(envAgain, "tenants", "create", "demo_it2", "--display-name", "Demo 2", "--wait", "--json");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(JSON.readTree(second.out()).get("status").asText()).isEqualTo("ACTIVE");
+        down();
+
+        // Nothing of the stack is left: no process names its folder, and every port it used is free.
+        assertThat(ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(HOME.toString()))
+                .map(p -> p.pid() + " " + commandLine(p)).toList()).isEmpty();
+        for (int port : ports) {
+            assertThat(isFree(port)).as("port %d is free after down", port).isTrue();
+        }
+        assertThat(isFree(ports.get(0) + 1)).as("Kafka controller port is free after down").isTrue();
+    }
+
+    /** Starts {@code ./tenantry up} as a user would and waits until it is ready; returns its URLs. */
+    private JsonNode up(String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("local-stack.jar", "target/local-stack.jar"), "--home", HOME.toString(), "up",
+                "--repo", REPO.toString(), "--kafka-port", Integer.toString(ports.get(0)),
+                "--postgres-port", Integer.toString(ports.get(1)), "--receiver-port", Integer.toString(ports.get(2)),
+                "--provisioning-port", Integer.toString(ports.get(3)), "--worker-port", Integer.toString(ports.get(4)),
+                "--dispatcher-port", Integer.toString(ports.get(5))));
+        command.addAll(List.of(extra));
+        stack = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        Path state = HOME.resolve("stack.json");
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Files.exists(state) || !stack.isAlive());
+        assertThat(stack.isAlive()).as(Files.readString(console)).isTrue();
+        return JSON.readTree(state.toFile()).get("urls");
+    }
+
+    /** {@code ./tenantry down}: the stack and every process it started end. */
+    private void down() throws Exception {
         List<ProcessHandle> started = stack.descendants().toList();
         assertThat(started).hasSizeGreaterThanOrEqualTo(4);
         Run down = script("down");
@@ -139,7 +207,56 @@ class LocalStackIT {
         assertThat(Files.readString(console)).contains("Local stack stopped.");
         assertThat(HOME.resolve("stack.pid")).doesNotExist();
         assertThat(HOME.resolve("stack.json")).doesNotExist();
-        assertThat(HOME.resolve("data").resolve("postgres").resolve("PG_VERSION")).exists();
+    }
+
+    /** The SQL code blocks of a runbook section, in order. */
+    private static List<String> runbookSql(String heading) throws IOException {
+        String runbook = Files.readString(REPO.resolve("docs").resolve("runbook.md"));
+        int start = runbook.indexOf(heading);
+        assertThat(start).as("runbook section %s", heading).isNotNegative();
+        int end = runbook.indexOf("\n## ", start + heading.length());
+        String section = runbook.substring(start, end < 0 ? runbook.length() : end);
+        List<String> blocks = new ArrayList<>();
+        Matcher block = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL).matcher(section);
+        while (block.find()) {
+            blocks.add(block.group(1).lines().map(String::strip).collect(Collectors.joining("\n")).strip());
+        }
+        return blocks;
+    }
+
+    private void sql(String jdbcUrl, String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, "local");
+             Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private List<String> sqlColumn(String jdbcUrl, String query) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, "local");
+             Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return process.info().commandLine().orElse("");
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -168,13 +285,6 @@ class LocalStackIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), output, "");
-    }
-
-    private static boolean hasTenantApi(String provisioningUrl, String token) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(provisioningUrl + "/tenants?limit=1")).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() != 404;
     }
 
     private static int freePort() throws IOException {
