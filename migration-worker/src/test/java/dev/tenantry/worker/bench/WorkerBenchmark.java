@@ -95,9 +95,43 @@ class WorkerBenchmark {
             awaitResult(request);
             viaKafka[i] = (System.nanoTime() - start) / 1_000_000;
         }
+        long[] raw = rawNewTenants(30);
         out.append("new demo tenant, in the worker (schema + 3 migrations + run log + result): ")
                 .append(percentiles(direct)).append('\n');
+        out.append("new demo tenant, raw JDBC baseline (CREATE SCHEMA + the 3 scripts, one connection): ")
+                .append(percentiles(raw)).append('\n');
         out.append("new demo tenant, request on Kafka -> result on Kafka: ").append(percentiles(viaKafka)).append('\n');
+    }
+
+    /** The least any tool could do: the demo scripts executed as they are, one transaction each. */
+    private static long[] rawNewTenants(int count) throws Exception {
+        List<String> scripts = new ArrayList<>();
+        for (String name : List.of("V1__customers_and_contacts.sql", "V2__suppliers_carriers_plants.sql",
+                "V3__invoices.sql")) {
+            try (var in = WorkerBenchmark.class.getClassLoader().getResourceAsStream("db/tenant/" + name)) {
+                scripts.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        long[] millis = new long[count];
+        for (int i = 0; i < count; i++) {
+            String schema = TestTenant.fresh("bnew").schema();
+            long start = System.nanoTime();
+            try (Connection c = infra().dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+                c.setAutoCommit(false);
+                for (String script : scripts) {
+                    s.execute("SET LOCAL search_path TO " + schema);
+                    s.execute(script);
+                    c.commit();
+                }
+            }
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+            // Gone again, so the fleet upgrade and drift figures below see only worker-made tenants.
+            try (Connection c = infra().dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+        return millis;
     }
 
     private List<TestTenant> createTenants(String prefix, int count) throws Exception {
