@@ -110,7 +110,7 @@ class DispatcherRestartIT {
             // Only this test's endpoint: every other endpoint is left out of the claim.
             List<UUID> others = DispatcherTestSupport.strings("SELECT id::text FROM webhook_endpoint WHERE id <> ?::uuid",
                     endpoint.id()).stream().map(UUID::fromString).toList();
-            stolen = deliveries.claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(2), 42L);
+            stolen = deliveries.claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(2), 42L).deliveries();
             connection.commit();
         }
         assertThat(stolen).extracting(ClaimedDelivery::eventId).containsExactly(event.id());

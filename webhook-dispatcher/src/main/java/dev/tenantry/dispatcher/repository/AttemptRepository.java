@@ -16,7 +16,7 @@ import java.util.UUID;
 public class AttemptRepository {
 
     // One statement for a whole batch of attempts.
-    private static final String INSERT = """
+    static final String INSERT = """
             INSERT INTO webhook_attempt (delivery_id, attempt_number, attempted_at, response_status, duration_ms,
                                          error, response_body)
             SELECT u.delivery_id, u.attempt_number, to_timestamp(u.at_ms / 1000.0), u.response_status, u.duration_ms,
@@ -38,6 +38,15 @@ public class AttemptRepository {
         if (attempts.isEmpty()) {
             return;
         }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            bind(connection, insert, 1, attempts);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Binds the parameters of {@link #INSERT} from {@code first} on; returns the next parameter index. */
+    static int bind(Connection connection, PreparedStatement statement, int first, List<NewAttempt> attempts)
+            throws SQLException {
         int n = attempts.size();
         UUID[] deliveries = new UUID[n];
         Integer[] numbers = new Integer[n];
@@ -56,16 +65,14 @@ public class AttemptRepository {
             errors[i] = Jdbc.safeText(a.error());
             bodies[i] = Jdbc.safeText(a.responseBody());
         }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setArray(1, connection.createArrayOf("uuid", deliveries));
-            insert.setArray(2, connection.createArrayOf("int4", numbers));
-            insert.setArray(3, connection.createArrayOf("bigint", times));
-            insert.setArray(4, connection.createArrayOf("int4", statuses));
-            insert.setArray(5, connection.createArrayOf("int4", durations));
-            insert.setArray(6, connection.createArrayOf("text", errors));
-            insert.setArray(7, connection.createArrayOf("text", bodies));
-            insert.executeUpdate();
-        }
+        statement.setArray(first, connection.createArrayOf("uuid", deliveries));
+        statement.setArray(first + 1, connection.createArrayOf("int4", numbers));
+        statement.setArray(first + 2, connection.createArrayOf("bigint", times));
+        statement.setArray(first + 3, connection.createArrayOf("int4", statuses));
+        statement.setArray(first + 4, connection.createArrayOf("int4", durations));
+        statement.setArray(first + 5, connection.createArrayOf("text", errors));
+        statement.setArray(first + 6, connection.createArrayOf("text", bodies));
+        return first + 7;
     }
 
     public List<Attempt> findByDelivery(Connection connection, UUID deliveryId) throws SQLException {

@@ -57,7 +57,7 @@ public class EndpointRepository {
             RETURNING id, failing_since
             """;
     // A run of failures starts at its first failure; a success ends it. Rows change only when the state does.
-    private static final String FAILURE_STATE = """
+    static final String FAILURE_STATE = """
             UPDATE webhook_endpoint e
                SET failing_since = CASE u.mode WHEN 'clear' THEN NULL
                                                WHEN 'restart' THEN to_timestamp(u.at_ms / 1000.0)
@@ -185,6 +185,15 @@ public class EndpointRepository {
         if (changes.isEmpty()) {
             return;
         }
+        try (PreparedStatement update = connection.prepareStatement(FAILURE_STATE)) {
+            bindFailureRuns(connection, update, 1, changes);
+            update.executeUpdate();
+        }
+    }
+
+    /** Binds the parameters of {@link #FAILURE_STATE} from {@code first} on; returns the next parameter index. */
+    static int bindFailureRuns(Connection connection, PreparedStatement statement, int first,
+                               List<FailureRunChange> changes) throws SQLException {
         UUID[] ids = new UUID[changes.size()];
         String[] modes = new String[changes.size()];
         Long[] times = new Long[changes.size()];
@@ -194,12 +203,10 @@ public class EndpointRepository {
             modes[i] = change.change().name().toLowerCase(Locale.ROOT);
             times[i] = change.at().toEpochMilli();
         }
-        try (PreparedStatement update = connection.prepareStatement(FAILURE_STATE)) {
-            update.setArray(1, connection.createArrayOf("uuid", ids));
-            update.setArray(2, connection.createArrayOf("text", modes));
-            update.setArray(3, connection.createArrayOf("bigint", times));
-            update.executeUpdate();
-        }
+        statement.setArray(first, connection.createArrayOf("uuid", ids));
+        statement.setArray(first + 1, connection.createArrayOf("text", modes));
+        statement.setArray(first + 2, connection.createArrayOf("bigint", times));
+        return first + 3;
     }
 
     public int countDisabled(Connection connection) throws SQLException {

@@ -4,13 +4,13 @@ import dev.tenantry.dispatcher.model.AttemptResult;
 import dev.tenantry.dispatcher.model.AttemptResult.Kind;
 import dev.tenantry.dispatcher.model.ClaimedDelivery;
 import dev.tenantry.dispatcher.model.DeliveryStatus;
-import dev.tenantry.dispatcher.repository.AttemptRepository;
 import dev.tenantry.dispatcher.repository.AttemptRepository.NewAttempt;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.DeliveryRepository.Outcome;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository.FailureRun;
 import dev.tenantry.dispatcher.repository.EndpointRepository.FailureRunChange;
+import dev.tenantry.dispatcher.repository.OutcomeRepository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -35,8 +35,9 @@ import org.jboss.logging.Logger;
 /**
  * Writes what attempts achieved: the attempt log row, the delivery's next state (delivered,
  * retry at a time, failed), the endpoint's failure run, and disables an endpoint that answered
- * 410. Attempts that finish close together are written in one transaction, so the database keeps
- * up with many requests per second. A batch that cannot be written is retried; while outcomes
+ * 410. Attempts that finish close together are written together, atomically (one statement, or
+ * one transaction when a 410 disables an endpoint), so the database keeps up with many requests
+ * per second. A batch that cannot be written is retried; while outcomes
  * wait, the engine claims no more than a bounded number ahead (back-pressure).
  */
 @ApplicationScoped
@@ -51,7 +52,7 @@ public class AttemptRecorder {
     }
 
     private final AgroalDataSource dataSource;
-    private final AttemptRepository attempts;
+    private final OutcomeRepository outcomeRows;
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final RetrySchedule schedule;
@@ -62,10 +63,10 @@ public class AttemptRecorder {
     private volatile boolean running;
     private Thread writer;
 
-    public AttemptRecorder(AgroalDataSource dataSource, AttemptRepository attempts, DeliveryRepository deliveries,
+    public AttemptRecorder(AgroalDataSource dataSource, OutcomeRepository outcomeRows, DeliveryRepository deliveries,
                            EndpointRepository endpoints, RetrySchedule schedule, DispatcherMetrics metrics) {
         this.dataSource = dataSource;
-        this.attempts = attempts;
+        this.outcomeRows = outcomeRows;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.schedule = schedule;
@@ -168,24 +169,28 @@ public class AttemptRecorder {
         Set<UUID> moved;
         List<UUID> disabled = new ArrayList<>();
         long start = System.nanoTime();
+        List<FailureRunChange> runs = failureRuns(batch);
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                attempts.insert(connection, attemptRows);
-                moved = deliveries.recordOutcomes(connection, outcomes);
-                endpoints.applyFailureRuns(connection, failureRuns(batch));
-                for (UUID endpoint : goneEndpoints) {
-                    if (endpoints.disable(connection, endpoint, GONE_REASON)) {
-                        deliveries.failPendingOfEndpoint(connection, endpoint, GONE_REASON);
-                        disabled.add(endpoint);
+            if (goneEndpoints.isEmpty()) {
+                // The usual case: one statement, atomic on its own, one round trip.
+                moved = outcomeRows.record(connection, outcomes, attemptRows, runs);
+            } else {
+                connection.setAutoCommit(false);
+                try {
+                    moved = outcomeRows.record(connection, outcomes, attemptRows, runs);
+                    for (UUID endpoint : goneEndpoints) {
+                        if (endpoints.disable(connection, endpoint, GONE_REASON)) {
+                            deliveries.failPendingOfEndpoint(connection, endpoint, GONE_REASON);
+                            disabled.add(endpoint);
+                        }
                     }
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
         }
         metrics.written(batch.size(), System.nanoTime() - start);

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -229,15 +228,21 @@ public class DeliveryEngine {
 
     private List<ClaimedDelivery> claim(int limit, Set<UUID> full, Map<UUID, Integer> busy) throws SQLException {
         List<ClaimedDelivery> claimed;
-        Map<UUID, List<byte[]>> signingKeys;
+        Map<UUID, List<byte[]>> signingKeys = new HashMap<>();
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                claimed = deliveries.claim(connection, limit, full, busy, config.perEndpointConcurrency(), lease,
-                        random.nextLong());
-                Set<UUID> endpointIds = claimed.stream().map(ClaimedDelivery::endpointId).collect(Collectors.toSet());
-                signingKeys = keys.forEndpoints(secrets.signing(connection, endpointIds));
+                DeliveryRepository.Claim claim = deliveries.claim(connection, limit, full, busy,
+                        config.perEndpointConcurrency(), lease, random.nextLong());
+                claimed = claim.deliveries();
+                // The claim returns which secret versions sign; their keys are usually decrypted already.
+                Set<UUID> uncached = new HashSet<>();
+                claim.signingVersions().forEach((endpoint, versions) -> keys.cached(endpoint, versions)
+                        .ifPresentOrElse(found -> signingKeys.put(endpoint, found), () -> uncached.add(endpoint)));
+                if (!uncached.isEmpty()) {
+                    signingKeys.putAll(keys.forEndpoints(secrets.signing(connection, uncached)));
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

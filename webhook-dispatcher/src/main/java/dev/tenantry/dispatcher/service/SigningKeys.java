@@ -37,6 +37,22 @@ public class SigningKeys {
         return keys;
     }
 
+    /**
+     * Keys of these versions of one endpoint's secret (newest first), when every one of them has
+     * been decrypted before; empty when one has to be read from the database first.
+     */
+    public java.util.Optional<List<byte[]>> cached(UUID endpointId, List<Integer> versions) {
+        List<byte[]> keys = new ArrayList<>(versions.size());
+        for (Integer version : versions) {
+            byte[] key = cache.get(new Version(endpointId, version));
+            if (key == null) {
+                return java.util.Optional.empty();
+            }
+            keys.add(key);
+        }
+        return java.util.Optional.of(keys);
+    }
+
     private byte[] key(StoredSecret secret) {
         Version version = new Version(secret.endpointId(), secret.version());
         byte[] key = cache.get(version);

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
 final class ActivitySampler {
 
     private final Map<String, Integer> seen = new ConcurrentHashMap<>();
+    private final StringBuilder plan = new StringBuilder();
+    private volatile long oldestXmin;
     private volatile boolean running = true;
     private final Thread thread = new Thread(this::run, "activity-sampler");
 
@@ -21,6 +23,8 @@ final class ActivitySampler {
         sampler.thread.start();
         return sampler;
     }
+
+    private int samples;
 
     private void run() {
         try (Connection c = DispatcherTestSupport.infra().dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -32,6 +36,27 @@ final class ActivitySampler {
                     while (rows.next()) {
                         seen.merge(rows.getString(1), 1, Integer::sum);
                     }
+                }
+                try (ResultSet rows = s.executeQuery("SELECT coalesce(max(age(backend_xmin)), 0) FROM pg_stat_activity "
+                        + "WHERE pid <> pg_backend_pid() AND datname = current_database()")) {
+                    rows.next();
+                    oldestXmin = Math.max(oldestXmin, rows.getLong(1));
+                }
+                if (++samples == 200) {
+                    // The claim's scan of the due index (with the claim's planner settings), in the middle of the run.
+                    s.execute("BEGIN");
+                    s.execute("SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)");
+                    try (ResultSet rows = s.executeQuery("""
+                            EXPLAIN (ANALYZE, BUFFERS) SELECT d.id, d.endpoint_id, d.next_attempt_at
+                              FROM webhook_delivery d
+                             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                               AND (d.lease_until IS NULL OR d.lease_until <= now())
+                             ORDER BY d.next_attempt_at LIMIT 256""")) {
+                        while (rows.next()) {
+                            plan.append("    ").append(rows.getString(1)).append('\n');
+                        }
+                    }
+                    s.execute("COMMIT");
                 }
                 Thread.sleep(10);
             }
@@ -48,6 +73,7 @@ final class ActivitySampler {
             Thread.currentThread().interrupt();
         }
         return seen.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
-                .map(e -> "    " + e.getValue() + " " + e.getKey()).collect(Collectors.joining("\n", "  PostgreSQL activity samples:\n", ""));
+                .map(e -> "    " + e.getValue() + " " + e.getKey()).collect(Collectors.joining("\n", "  PostgreSQL activity samples:\n", ""))
+                + "\n  largest age of a session's xmin: " + oldestXmin + "\n  due-index scan after 200 samples:\n" + plan;
     }
 }
