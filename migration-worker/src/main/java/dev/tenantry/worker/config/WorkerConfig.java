@@ -29,6 +29,8 @@ public interface WorkerConfig {
 
     Deletion deletion();
 
+    SparePool sparePool();
+
     interface TenantMigrations {
         /**
          * Flyway locations of the tenant migrations: the demo schema on the classpath by default,
@@ -79,5 +81,19 @@ public interface WorkerConfig {
         /** How often renamed schemas past retention are looked for; 0 disables the sweep. */
         @WithDefault("1h")
         Duration sweepInterval();
+    }
+
+    interface SparePool {
+        /**
+         * Complete tenant schemas kept ready at the latest release; a new tenant takes one by
+         * renaming it, so a signup costs a rename instead of running every migration. 0 disables
+         * the pool. Requires migrations that never name their own schema (the demo's don't).
+         */
+        @WithDefault("8")
+        int size();
+
+        /** How often the pool is checked and topped up (it is also topped up right after a take). */
+        @WithDefault("5s")
+        Duration refillInterval();
     }
 }

@@ -1,5 +1,9 @@
 package dev.tenantry.worker.model;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.flywaydb.core.api.MigrationVersion;
@@ -31,6 +35,22 @@ public record MigrationCatalog(List<Script> migrations, boolean directlyApplicab
         return new MigrationCatalog(migrations.stream()
                 .filter(s -> !MigrationVersion.fromVersion(s.version()).isNewerThan(target)).toList(),
                 directlyApplicable);
+    }
+
+    /**
+     * A digest of every script's version and checksum: two catalogs with the same release build
+     * identical schemas. Spare schemas are matched to the catalog by it.
+     */
+    public String release() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Script script : migrations) {
+                digest.update((script.version() + ':' + script.checksum() + ';').getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     public String latest() {

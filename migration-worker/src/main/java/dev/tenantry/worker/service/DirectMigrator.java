@@ -74,7 +74,7 @@ public class DirectMigrator {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                lock(connection, schema);
+                SchemaLock.lockForTransaction(connection, schema);
                 schemas.create(connection, schema);
                 if (!schemas.hasTable(connection, schema, migrator.historyTable())) {
                     createHistoryTable(connection, schema);
@@ -113,7 +113,7 @@ public class DirectMigrator {
             connection.setAutoCommit(false);
             try {
                 for (MigrationCatalog.Script script : catalog.migrations()) {
-                    lock(connection, schema);
+                    SchemaLock.lockForTransaction(connection, schema);
                     HistoryState state = readHistory(connection, table);
                     if (applied == 0) {
                         from = state.version();
@@ -152,14 +152,6 @@ public class DirectMigrator {
             }
         }
         return MigrationOutcome.succeeded(from, current, applied);
-    }
-
-    private static void lock(Connection connection, TenantSchema schema) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-            lock.setInt(1, SchemaLock.NAMESPACE);
-            lock.setString(2, schema.name());
-            lock.execute();
-        }
     }
 
     private record HistoryState(String version, int nextRank) {

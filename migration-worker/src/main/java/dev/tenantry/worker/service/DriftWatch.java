@@ -7,7 +7,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -33,11 +32,7 @@ public class DriftWatch {
     }
 
     void onStart(@Observes StartupEvent start) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "drift-watch");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = BackgroundTasks.singleThread("drift-watch");
         if (config.verifyAtStart()) {
             scheduler.execute(this::check);
         }

@@ -15,11 +15,23 @@ public class MigrationMetrics {
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger sparesReady = new AtomicInteger();
 
     public MigrationMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("tenantry.migrations.in.flight", inFlight, AtomicInteger::get)
                 .description("Tenant schema migrations running now").register(registry);
+        Gauge.builder("tenantry.spare.schemas", sparesReady, AtomicInteger::get)
+                .description("Ready-made tenant schemas of the current release (last counted)").register(registry);
+    }
+
+    void spareTaken(boolean hit) {
+        Counter.builder("tenantry.spare.takes").description("New tenants that asked the spare pool, by whether one was ready")
+                .tag("outcome", hit ? "hit" : "miss").register(registry).increment();
+    }
+
+    void sparesReady(int ready) {
+        sparesReady.set(ready);
     }
 
     void migrationStarted() {

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -42,11 +41,7 @@ public class RetentionSweeper {
         if (interval.isZero()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "retention-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = BackgroundTasks.singleThread("retention-sweeper");
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }

@@ -43,6 +43,18 @@ public final class SchemaLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the same lock for the current transaction only: for work done in one transaction on
+     * one connection (the direct path, taking a spare), released by its commit or rollback.
+     */
+    static void lockForTransaction(Connection connection, TenantSchema schema) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            lock.setInt(1, NAMESPACE);
+            lock.setString(2, schema.name());
+            lock.execute();
+        }
+    }
+
     @Override
     public void close() {
         try (connection) {

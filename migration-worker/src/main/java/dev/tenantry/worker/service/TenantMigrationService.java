@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +43,7 @@ public class TenantMigrationService {
     private final AgroalDataSource dataSource;
     private final TenantMigrator migrator;
     private final DirectMigrator directMigrator;
+    private final SparePool sparePool;
     private final TenantSchemaRepository schemas;
     private final MigrationRunRepository runs;
     private final TenantVersionRepository versions;
@@ -51,6 +53,7 @@ public class TenantMigrationService {
     private final String consumer;
 
     public TenantMigrationService(AgroalDataSource dataSource, TenantMigrator migrator, DirectMigrator directMigrator,
+                                  SparePool sparePool,
                                   TenantSchemaRepository schemas,
                                   MigrationRunRepository runs, TenantVersionRepository versions,
                                   ResultPublisher results, MigrationMetrics metrics,
@@ -58,6 +61,7 @@ public class TenantMigrationService {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.directMigrator = directMigrator;
+        this.sparePool = sparePool;
         this.schemas = schemas;
         this.runs = runs;
         this.versions = versions;
@@ -147,6 +151,12 @@ public class TenantMigrationService {
     private MigrationOutcome create(TenantSchema schema, String targetVersion) throws SQLException {
         MigrationCatalog catalog = migrator.catalog();
         if (catalog.directlyApplicable()) {
+            if (isLatest(targetVersion, catalog)) {
+                Optional<MigrationOutcome> fromSpare = sparePool.take(schema, catalog);
+                if (fromSpare.isPresent()) {
+                    return fromSpare.get();
+                }
+            }
             return directMigrator.create(schema, catalog.upTo(targetVersion));
         }
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema)) {
@@ -155,6 +165,11 @@ public class TenantMigrationService {
             trackVersion(schema);
             return outcome;
         }
+    }
+
+    private static boolean isLatest(String targetVersion, MigrationCatalog catalog) {
+        return targetVersion == null || catalog.latest() != null
+                && MigrationVersion.fromVersion(targetVersion).equals(MigrationVersion.fromVersion(catalog.latest()));
     }
 
     /** Upgrades go through Flyway, which validates the applied history's checksums first. */
