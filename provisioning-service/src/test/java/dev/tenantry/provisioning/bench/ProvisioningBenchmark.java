@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * only); run it with
  * <pre>mvn -B verify -pl provisioning-service -Dit.test=ProvisioningBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  * Sizes: -Dbench.sequential=50 -Dbench.clients=10 -Dbench.perClient=10 -Dbench.relay=200;
- * -Dbench.workerThreads=N starts the worker with N consumer threads.
+ * -Dbench.worker=tenantry.worker.concurrency=4,tenantry.worker.spare-pool.size=32 sets worker settings.
  *
  * <p>POST → ACTIVE is measured from just before the POST to the moment a Kafka consumer sees the
  * tenant's TenantActivated: what a client waiting for the lifecycle event experiences, with the
@@ -80,13 +80,13 @@ class ProvisioningBenchmark {
         int clients = Integer.getInteger("bench.clients", 10);
         int perClient = Integer.getInteger("bench.perClient", 10);
         int relayRows = Integer.getInteger("bench.relay", 200);
-        // -Dbench.workerThreads=N runs the worker with N consumer threads instead of its default.
-        String workerThreads = System.getProperty("bench.workerThreads");
-        WorkerProcess worker = workerThreads == null ? WorkerProcess.shared()
-                : WorkerProcess.start("bench", List.of("tenantry.worker.concurrency=" + workerThreads));
+        // -Dbench.worker=key=value,key=value starts the worker with those settings instead of its defaults.
+        String workerSettings = System.getProperty("bench.worker");
+        WorkerProcess worker = workerSettings == null ? WorkerProcess.shared()
+                : WorkerProcess.start("bench", List.of(workerSettings.split(",")));
         StringBuilder out = new StringBuilder("\n=== provisioning-service benchmark (" + infra().provider()
-                + ", " + Runtime.getRuntime().availableProcessors() + " cores, worker threads "
-                + (workerThreads == null ? "default" : workerThreads) + ") ===\n");
+                + ", " + Runtime.getRuntime().availableProcessors() + " cores, worker settings: "
+                + (workerSettings == null ? "defaults" : workerSettings) + ") ===\n");
 
         Thread lifecycle = listen(Topics.TENANT_LIFECYCLE, EventType.TENANT_ACTIVATED.type(), true);
         try {
@@ -115,7 +115,7 @@ class ProvisioningBenchmark {
             relayed.join(5_000);
         }
         System.out.println(out);
-        if (workerThreads != null) {
+        if (workerSettings != null) {
             worker.close();
         }
     }
@@ -184,10 +184,38 @@ class ProvisioningBenchmark {
         if (columns.get(0).isEmpty()) {
             return "  (no breakdown: worker run log not found)\n";
         }
-        return "  " + line("request committed -> ACTIVE in the registry", columns.get(0))
+        return "  schemas taken from the worker's spare pool: " + fromSparePool(tenantIds) + " of " + tenantIds.size()
+                + "\n  " + line("request committed -> ACTIVE in the registry", columns.get(0))
                 + "  " + line("request committed -> worker starts (relay, Kafka)", columns.get(1))
                 + "  " + line("worker: create schema + migrations V1..V3", columns.get(2))
                 + "  " + line("worker done -> result applied (Kafka, saga)", columns.get(3));
+    }
+
+    /** A schema whose first migration was recorded before its tenant was requested was a spare. */
+    private int fromSparePool(List<String> tenantIds) throws Exception {
+        return transactions.read(tx -> {
+            int spares = 0;
+            for (String id : tenantIds) {
+                String schema;
+                try (var select = tx.connection().prepareStatement("SELECT slug FROM tenant WHERE id = ?::uuid")) {
+                    select.setString(1, id);
+                    try (var rows = select.executeQuery()) {
+                        rows.next();
+                        schema = "tenant_" + rows.getString(1);
+                    }
+                }
+                try (var select = tx.connection().prepareStatement("SELECT (SELECT min(installed_on) FROM " + schema
+                        + ".flyway_schema_history) < (SELECT created_at AT TIME ZONE current_setting('TimeZone')"
+                        + " FROM tenant WHERE id = ?::uuid)")) {
+                    select.setString(1, id);
+                    try (var rows = select.executeQuery()) {
+                        rows.next();
+                        spares += rows.getBoolean(1) ? 1 : 0;
+                    }
+                }
+            }
+            return spares;
+        });
     }
 
     private List<Long> relayLatency(String topic, int rows) throws Exception {
