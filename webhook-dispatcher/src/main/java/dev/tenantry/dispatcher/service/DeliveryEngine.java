@@ -231,24 +231,18 @@ public class DeliveryEngine {
         Map<UUID, List<byte[]>> signingKeys = new HashMap<>();
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                DeliveryRepository.Claim claim = deliveries.claim(connection, limit, full, busy,
-                        config.perEndpointConcurrency(), lease, random.nextLong());
-                claimed = claim.deliveries();
-                // The claim returns which secret versions sign; their keys are usually decrypted already.
-                Set<UUID> uncached = new HashSet<>();
-                claim.signingVersions().forEach((endpoint, versions) -> keys.cached(endpoint, versions)
-                        .ifPresentOrElse(found -> signingKeys.put(endpoint, found), () -> uncached.add(endpoint)));
-                if (!uncached.isEmpty()) {
-                    signingKeys.putAll(keys.forEndpoints(secrets.signing(connection, uncached)));
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            // One round trip, committed on its own.
+            DeliveryRepository.Claim claim = deliveries.claim(connection, limit, full, busy,
+                    config.perEndpointConcurrency(), lease, random.nextLong());
+            claimed = claim.deliveries();
+            // The claim returns which secret versions sign; their keys are usually decrypted already.
+            Set<UUID> uncached = new HashSet<>();
+            claim.signingVersions().forEach((endpoint, versions) -> keys.cached(endpoint, versions)
+                    .ifPresentOrElse(found -> signingKeys.put(endpoint, found), () -> uncached.add(endpoint)));
+            if (!uncached.isEmpty()) {
+                // A version not seen before (start, rotation). Should this read fail, the claimed
+                // deliveries are sent when their lease has run out, like a crashed instance's.
+                signingKeys.putAll(keys.forEndpoints(secrets.signing(connection, uncached)));
             }
         }
         metrics.claimed(claimed.size(), System.nanoTime() - start);
