@@ -45,14 +45,14 @@ class MigrationFailureIT {
 
     private static String upgradedSlug;
     private static String upgradedId;
-    private static WorkerProcess brokenWorker;
+    private static ServiceProcess brokenWorker;
 
     /** Once, before the first test (REST is reachable only once the test application runs). */
     private static synchronized void tenantAtTheReleasedVersionThenABrokenRelease() throws Exception {
         if (brokenWorker != null) {
             return;
         }
-        WorkerProcess.shared();
+        ServiceProcess.sharedWorker();
         upgradedSlug = TestNames.unique("keeper");
         upgradedId = createTenant(upgradedSlug);
         awaitStatus(upgradedId, "ACTIVE");
@@ -60,8 +60,8 @@ class MigrationFailureIT {
 
         Path release = Files.createDirectories(Path.of("target", "broken-release"));
         Files.writeString(release.resolve("V4__loyalty_tiers_broken.sql"), BROKEN_RELEASE);
-        WorkerProcess.stopShared();
-        brokenWorker = WorkerProcess.start("broken-release", List.of(
+        ServiceProcess.stopSharedWorker();
+        brokenWorker = ServiceProcess.startWorker("broken-release", List.of(
                 "tenantry.worker.tenant-migrations.locations=classpath:db/tenant,filesystem:"
                         + release.toAbsolutePath()));
     }

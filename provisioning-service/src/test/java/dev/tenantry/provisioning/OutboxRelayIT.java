@@ -5,6 +5,7 @@ import static dev.tenantry.provisioning.ProvisioningTestSupport.header;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.infra;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.queryLong;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.read;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outbox relay on its own: restarts resume from the stored offsets (nothing lost, nothing
- * repeated), of two relays only one is active, the other taking over when it stops, and a lost
+ * repeated), of two relays only one is active, the other taking over when it stops or its whole
+ * service instance is killed, and a lost
  * replication slot is recreated with every unrelayed row relayed once. Each test
  * relays on its own slot to a topic of its own.
  */
@@ -142,6 +144,43 @@ class OutboxRelayIT {
             b.close();
         }
         dropSlot(settings);
+    }
+
+    /**
+     * Two whole service instances (the packaged jar, as deployed); the active one is killed with
+     * SIGKILL: no shutdown, its session simply vanishes. The other takes the relay over and every
+     * row reaches Kafka (at least once; consumers drop repeats by event id).
+     */
+    @Test
+    void whenTheActiveServiceInstanceIsKilledTheOtherInstanceTakesOverTheRelay() throws Exception {
+        RelaySettings settings = settings("killed");
+        String topic = topicFor(settings);
+        List<String> sameRelay = List.of("tenantry.provisioning.relay.engine-name=" + settings.engineName(),
+                "tenantry.provisioning.relay.slot-name=" + settings.slotName(),
+                "tenantry.provisioning.relay.publication-name=" + settings.publicationName());
+        List<String> ids = new ArrayList<>();
+        try (ServiceProcess a = ServiceProcess.startProvisioning("relay-a", sameRelay);
+             ServiceProcess b = ServiceProcess.startProvisioning("relay-b", sameRelay)) {
+            await().atMost(TIMEOUT).until(() -> relayRole(a).equals("ACTIVE") || relayRole(b).equals("ACTIVE"));
+            ServiceProcess active = relayRole(a).equals("ACTIVE") ? a : b;
+            ServiceProcess standby = active == a ? b : a;
+            assertThat(relayRole(standby)).isEqualTo("STANDBY");
+            ids.addAll(write(topic, 10));
+            awaitOnKafka(topic, ids);
+
+            active.kill();
+            ids.addAll(write(topic, 10));
+            await().atMost(Duration.ofSeconds(60)).until(() -> relayRole(standby).equals("ACTIVE"));
+            ids.addAll(write(topic, 10));
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+        }
+        dropSlot(settings);
+    }
+
+    private static String relayRole(ServiceProcess instance) {
+        return given().baseUri(instance.url()).header("Authorization", ProvisioningTestSupport.operator())
+                .when().get("/admin/relay").then().statusCode(200).extract().path("role");
     }
 
     @Test

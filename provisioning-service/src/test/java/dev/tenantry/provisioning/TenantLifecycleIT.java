@@ -57,7 +57,7 @@ class TenantLifecycleIT {
 
     @BeforeAll
     static void worker() {
-        WorkerProcess.shared();
+        ServiceProcess.sharedWorker();
     }
 
     @Test

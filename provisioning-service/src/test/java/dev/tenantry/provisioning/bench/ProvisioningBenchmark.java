@@ -9,7 +9,7 @@ import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.EventType;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.contracts.events.TenantProvisioningStarted;
-import dev.tenantry.provisioning.WorkerProcess;
+import dev.tenantry.provisioning.ServiceProcess;
 import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.provisioning.repository.Transactions;
 import dev.tenantry.testinfra.TenantryTestResource;
@@ -82,8 +82,8 @@ class ProvisioningBenchmark {
         int relayRows = Integer.getInteger("bench.relay", 200);
         // -Dbench.worker=key=value,key=value starts the worker with those settings instead of its defaults.
         String workerSettings = System.getProperty("bench.worker");
-        WorkerProcess worker = workerSettings == null ? WorkerProcess.shared()
-                : WorkerProcess.start("bench", List.of(workerSettings.split(",")));
+        ServiceProcess worker = workerSettings == null ? ServiceProcess.sharedWorker()
+                : ServiceProcess.startWorker("bench", List.of(workerSettings.split(",")));
         StringBuilder out = new StringBuilder("\n=== provisioning-service benchmark (" + infra().provider()
                 + ", " + Runtime.getRuntime().availableProcessors() + " cores, worker settings: "
                 + (workerSettings == null ? "defaults" : workerSettings) + ") ===\n");

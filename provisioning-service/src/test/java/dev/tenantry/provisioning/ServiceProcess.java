@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,45 +20,50 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real migration worker, run from its packaged jar as a child process against the test
- * PostgreSQL and Kafka, for the end-to-end tests. One shared instance serves most tests; a test
- * that needs a differently configured worker (a broken release) stops it and starts its own.
- * Every process is stopped by the test that started it, and by a shutdown hook at the latest.
+ * A real Tenantry service run from its packaged jar as a child process against the test
+ * PostgreSQL and Kafka: the migration worker for the end-to-end tests, or a second and third
+ * provisioning service when a test needs whole instances to fail. One shared worker serves most
+ * tests; a test that needs a differently configured worker (a broken release) stops it and starts
+ * its own. Every process is stopped by the test that started it, and by a shutdown hook at the latest.
  */
-public final class WorkerProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final Path BUILT_APP = Path.of("../migration-worker/target/quarkus-app");
+    /** This module's own packaged service: failsafe runs after the package phase. */
+    private static final Path PROVISIONING_APP = Path.of("target/quarkus-app");
+    private static final Pattern LISTENING = Pattern.compile("Listening on: (http://\\S+)");
     // Run from a copy: a rebuild of the worker module while these tests run must not pull the
     // jars from under a running worker.
     private static final Path APP_COPY = Path.of("target", "migration-worker-app");
     private static final long START_TIMEOUT_SECONDS = 90;
-    private static WorkerProcess shared;
+    private static ServiceProcess shared;
     private static boolean copied;
 
     private final String name;
     private final Process process;
     private final Deque<String> recentLines = new ArrayDeque<>();
     private final CountDownLatch started = new CountDownLatch(1);
+    private volatile String url;
     private final Thread shutdownHook;
 
-    private WorkerProcess(String name, Process process) {
+    private ServiceProcess(String name, Process process) {
         this.name = name;
         this.process = process;
         // At JVM exit PostgreSQL and Kafka are stopping too: no graceful shutdown to wait for.
-        this.shutdownHook = new Thread(this::kill, "stop-worker-" + name);
+        this.shutdownHook = new Thread(this::kill, "stop-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** The shared worker with the demo migrations, started on first use. */
-    public static synchronized WorkerProcess shared() {
+    public static synchronized ServiceProcess sharedWorker() {
         if (shared == null || !shared.process.isAlive()) {
-            shared = start("shared", List.of());
+            shared = startWorker("shared", List.of());
         }
         return shared;
     }
 
     /** Stops the shared worker (a test is about to run its own); the next {@link #shared()} restarts it. */
-    public static synchronized void stopShared() {
+    public static synchronized void stopSharedWorker() {
         if (shared != null) {
             shared.close();
             shared = null;
@@ -68,18 +75,32 @@ public final class WorkerProcess implements AutoCloseable {
      *
      * @param systemProperties extra {@code -Dkey=value} settings
      */
-    public static WorkerProcess start(String name, List<String> systemProperties) {
-        Path jar = copyOfBuiltWorker().resolve("quarkus-run.jar");
+    public static ServiceProcess startWorker(String name, List<String> systemProperties) {
+        List<String> settings = new ArrayList<>();
+        // Quiet and predictable: no fleet checks of its own while the tests drive it.
+        settings.add("tenantry.worker.drift.verify-at-start=false");
+        settings.add("tenantry.worker.drift.interval=0s");
+        settings.add("tenantry.worker.deletion.sweep-interval=0s");
+        settings.addAll(systemProperties);
+        return start("worker-" + name, copyOfBuiltWorker().resolve("quarkus-run.jar"), settings);
+    }
+
+    /** Starts another instance of this provisioning service (from its packaged jar) and waits until it listens. */
+    public static ServiceProcess startProvisioning(String name, List<String> systemProperties) {
+        Path jar = PROVISIONING_APP.resolve("quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the tests with mvn verify");
+        }
+        return start("provisioning-" + name, jar, systemProperties);
+    }
+
+    private static ServiceProcess start(String name, Path jar, List<String> systemProperties) {
         Infrastructure infra = TenantryInfrastructure.get();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
         command.add("-XX:+UseSerialGC");
         command.add("-Dquarkus.http.port=0");
-        // Quiet and predictable: no fleet checks of its own while the tests drive it.
-        command.add("-Dtenantry.worker.drift.verify-at-start=false");
-        command.add("-Dtenantry.worker.drift.interval=0s");
-        command.add("-Dtenantry.worker.deletion.sweep-interval=0s");
         command.addAll(systemProperties.stream().map(p -> "-D" + p).toList());
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
@@ -92,9 +113,9 @@ public final class WorkerProcess implements AutoCloseable {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the migration worker", e);
+            throw new IllegalStateException("cannot start " + name, e);
         }
-        WorkerProcess worker = new WorkerProcess(name, process);
+        ServiceProcess worker = new ServiceProcess(name, process);
         worker.pumpOutput();
         worker.awaitStarted();
         return worker;
@@ -145,6 +166,21 @@ public final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The base URL the service listens on, e.g. {@code http://localhost:41234}. */
+    public String url() {
+        return url;
+    }
+
+    /** Ends the process as a crash would: SIGKILL, no shutdown hooks, no goodbye to the database. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         stopProcess();
@@ -152,15 +188,6 @@ public final class WorkerProcess implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running or about to.
-        }
-    }
-
-    private void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -181,7 +208,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private void pumpOutput() {
-        Path log = Path.of("target", "worker-" + name + "-" + process.pid() + ".log");
+        Path log = Path.of("target", name + "-" + process.pid() + ".log");
         Thread pump = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -195,6 +222,10 @@ public final class WorkerProcess implements AutoCloseable {
                             recentLines.removeFirst();
                         }
                     }
+                    Matcher listening = LISTENING.matcher(line);
+                    if (listening.find()) {
+                        url = listening.group(1);
+                    }
                     if (line.contains(" started in ")) {
                         started.countDown();
                     }
@@ -202,7 +233,7 @@ public final class WorkerProcess implements AutoCloseable {
             } catch (IOException e) {
                 // The process ended.
             }
-        }, "worker-output-" + name);
+        }, "output-" + name);
         pump.setDaemon(true);
         pump.start();
     }
@@ -226,6 +257,6 @@ public final class WorkerProcess implements AutoCloseable {
         synchronized (recentLines) {
             tail = String.join("\n", recentLines);
         }
-        throw new IllegalStateException("migration worker '" + name + "' did not start; last output:\n" + tail);
+        throw new IllegalStateException("'" + name + "' did not start; last output:\n" + tail);
     }
 }
