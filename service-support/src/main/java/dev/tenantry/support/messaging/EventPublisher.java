@@ -5,6 +5,8 @@ import dev.tenantry.contracts.EventEnvelope;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +50,24 @@ public class EventPublisher {
     /** Sends an already encoded record (dead letters, replays) unchanged. */
     public RecordMetadata send(ProducerRecord<String, byte[]> record) {
         return await(sendAsync(record));
+    }
+
+    /**
+     * Sends already encoded records in order, all in flight at once, and returns when Kafka has
+     * acknowledged every one. The idempotent producer keeps their order per partition even when it
+     * retries; one round trip for the batch instead of one per record is what lets a relay keep up
+     * with bursts.
+     *
+     * @throws PublishFailedException if any record was refused or not acknowledged in time
+     */
+    public void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        List<CompletableFuture<RecordMetadata>> pending = new ArrayList<>(records.size());
+        for (ProducerRecord<String, byte[]> record : records) {
+            pending.add(sendAsync(record));
+        }
+        for (CompletableFuture<RecordMetadata> ack : pending) {
+            await(ack);
+        }
     }
 
     private CompletableFuture<RecordMetadata> sendAsync(ProducerRecord<String, byte[]> record) {

@@ -47,7 +47,8 @@ public final class OutboxRelay implements AutoCloseable {
     /** Publishes one record and returns once Kafka has acknowledged it; throws if it did not. */
     @FunctionalInterface
     public interface Publisher {
-        void publish(ProducerRecord<String, byte[]> record);
+        /** Publishes the records in order; returns once Kafka acknowledged all of them, throws otherwise. */
+        void publishAll(List<ProducerRecord<String, byte[]>> records);
     }
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
@@ -236,14 +237,18 @@ public final class OutboxRelay implements AutoCloseable {
                              DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
             throws InterruptedException {
         List<UUID> relayed = new ArrayList<>();
+        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
+        List<String> createdAt = new ArrayList<>();
         for (ChangeEvent<String, String> change : records) {
             var outgoing = OutboxRecords.toKafka(change);
             if (outgoing.isPresent()) {
-                publisher.publish(outgoing.get().record());
+                batch.add(outgoing.get().record());
                 relayed.add(UUID.fromString(outgoing.get().id()));
-                relayedListener.accept(sinceCreation(outgoing.get().time()));
+                createdAt.add(outgoing.get().time());
             }
         }
+        publisher.publishAll(batch);
+        createdAt.forEach(time -> relayedListener.accept(sinceCreation(time)));
         deleteRelayed(relayed);
         for (ChangeEvent<String, String> change : records) {
             committer.markProcessed(change);

@@ -56,7 +56,7 @@ public class OutboxRelayService {
 
     /** A relay publishing through this service's Kafka producer (tests run more than one). */
     public OutboxRelay newRelay(RelaySettings relaySettings) {
-        return new OutboxRelay(relaySettings, publisher::send, metrics::eventRelayed);
+        return new OutboxRelay(relaySettings, publisher::sendAll, metrics::eventRelayed);
     }
 
     public Optional<OutboxRelay> relay() {
