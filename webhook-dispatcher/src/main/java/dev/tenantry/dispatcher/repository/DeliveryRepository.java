@@ -43,16 +43,33 @@ public class DeliveryRepository {
             d.id, d.event_id, d.endpoint_id, d.tenant_id, d.event_type, %s AS status, d.attempt_count,
             d.next_attempt_at, d.last_attempt_at, d.last_response_status, d.last_error, d.created_at, d.delivered_at
             """.formatted(STATUS);
-    // One row per matching enabled endpoint; a redelivered event finds its rows and adds nothing.
-    private static final String INSERT_FOR_EVENT = """
-            INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
-                                          next_attempt_at, created_at)
-            SELECT gen_random_uuid(), ?, e.id, ?, ?, ?, 'pending', now() + ? * interval '1 millisecond', now()
-              FROM webhook_endpoint e
-             WHERE e.enabled
-               AND (e.event_types IS NULL OR ? = ANY (e.event_types))
-               AND (e.tenant_ids IS NULL OR ? = ANY (e.tenant_ids))
-            ON CONFLICT (event_id, endpoint_id) DO NOTHING
+
+    /*
+     * Intake in one statement (one round trip, atomic on its own): the event id goes into the
+     * consumer's message log, and only if it was not there yet, one delivery per matching enabled
+     * endpoint is queued; an event read again adds nothing (message log, and unique event id +
+     * endpoint). What service-support's ProcessedEvents and an insert in one transaction would do,
+     * without the begin and commit round trips.
+     */
+    private static final String QUEUE_EVENT = """
+            WITH first_time AS (
+                INSERT INTO dispatcher_processed_event (consumer, event_id, processed_at) VALUES (?, ?, now())
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            ),
+            queued AS (
+                INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
+                                              next_attempt_at, created_at)
+                SELECT gen_random_uuid(), ?, e.id, ?, ?, ?, 'pending', now() + ? * interval '1 millisecond', now()
+                  FROM webhook_endpoint e
+                 WHERE EXISTS (SELECT 1 FROM first_time)
+                   AND e.enabled
+                   AND (e.event_types IS NULL OR ? = ANY (e.event_types))
+                   AND (e.tenant_ids IS NULL OR ? = ANY (e.tenant_ids))
+                ON CONFLICT (event_id, endpoint_id) DO NOTHING
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM first_time) AS first_time, (SELECT count(*) FROM queued) AS queued
             """;
     private static final String INSERT_CLAIMED = """
             INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
@@ -189,18 +206,27 @@ public class DeliveryRepository {
     public record Filter(DeliveryStatus status, UUID endpointId, String tenantId, Instant since, int limit) {
     }
 
-    /** @return how many deliveries were created (0 when none matched or the event was seen before) */
-    public int insertForEvent(Connection connection, String eventId, String tenantId, String eventType,
-                              String payload, Duration initialDelay) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_FOR_EVENT)) {
-            insert.setString(1, eventId);
-            insert.setString(2, tenantId);
-            insert.setString(3, eventType);
-            insert.setString(4, payload);
-            insert.setLong(5, initialDelay.toMillis());
-            insert.setString(6, eventType);
-            insert.setString(7, tenantId);
-            return insert.executeUpdate();
+    /** What intake did with an event: seen before (nothing queued), or how many deliveries it queued. */
+    public record Intake(boolean seenBefore, int queued) {
+    }
+
+    /** Records {@code eventId} in {@code consumer}'s message log and, the first time only, queues its deliveries. */
+    public Intake queueEvent(Connection connection, String consumer, String eventId, String tenantId, String eventType,
+                             String payload, Duration initialDelay) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(QUEUE_EVENT)) {
+            insert.setString(1, consumer);
+            insert.setString(2, eventId);
+            insert.setString(3, eventId);
+            insert.setString(4, tenantId);
+            insert.setString(5, eventType);
+            insert.setString(6, payload);
+            insert.setLong(7, initialDelay.toMillis());
+            insert.setString(8, eventType);
+            insert.setString(9, tenantId);
+            try (ResultSet rows = insert.executeQuery()) {
+                rows.next();
+                return new Intake(rows.getInt("first_time") == 0, rows.getInt("queued"));
+            }
         }
     }
 

@@ -7,7 +7,6 @@ import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.dispatcher.config.DispatcherConfig;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.support.messaging.UnsupportedEventException;
-import dev.tenantry.support.persistence.ProcessedEvents;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -16,7 +15,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns a lifecycle event into one delivery per matching enabled endpoint. The deliveries and
- * the processed-event record commit together, and the consumer commits the Kafka offset only
+ * the processed-event record commit together (one statement), and the consumer commits the Kafka offset only
  * after that: an event is either fully queued or will be read again, and reading it again adds
  * nothing (unique event id + endpoint, and the message log).
  */
@@ -29,7 +28,6 @@ public class DeliveryIntake {
     private final DeliveryRepository deliveries;
     private final DeliveryEngine engine;
     private final RetrySchedule schedule;
-    private final ProcessedEvents processed = new ProcessedEvents("dispatcher_processed_event");
     private final CloudEventCodec codec = CloudEventCodec.shared();
     private final String consumer;
 
@@ -48,25 +46,16 @@ public class DeliveryIntake {
             throw new UnsupportedEventException(event.type(), consumer);
         }
         String payload = codec.toStructuredJson(event);
-        int queued;
+        DeliveryRepository.Intake intake;
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                if (!processed.markProcessed(connection, consumer, event.id())) {
-                    connection.rollback();
-                    LOG.debugf("Event %s was queued before; skipping", event.id());
-                    return 0;
-                }
-                queued = deliveries.insertForEvent(connection, event.id(), event.subject(), event.type(), payload,
-                        schedule.initialDelay());
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            intake = deliveries.queueEvent(connection, consumer, event.id(), event.subject(), event.type(), payload,
+                    schedule.initialDelay());
         }
+        if (intake.seenBefore()) {
+            LOG.debugf("Event %s was queued before; skipping", event.id());
+            return 0;
+        }
+        int queued = intake.queued();
         if (queued > 0) {
             engine.signal();
         }
