@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * Provisioning figures, printed, never asserted. Not part of {@code mvn verify} (failsafe runs *IT
  * only); run it with
  * <pre>mvn -B verify -pl provisioning-service -Dit.test=ProvisioningBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * Sizes: -Dbench.sequential=50 -Dbench.clients=10 -Dbench.perClient=10 -Dbench.relay=200;
+ * Sizes: -Dbench.warmup=40 -Dbench.sequential=50 -Dbench.clients=10 -Dbench.perClient=10 -Dbench.relay=200;
  * -Dbench.worker=tenantry.worker.concurrency=4,tenantry.worker.spare-pool.size=32 sets worker settings.
  *
  * <p>POST → ACTIVE is measured from just before the POST to the moment a Kafka consumer sees the
@@ -90,7 +90,11 @@ class ProvisioningBenchmark {
 
         Thread lifecycle = listen(Topics.TENANT_LIFECYCLE, EventType.TENANT_ACTIVATED.type(), true);
         try {
-            provisionSequentially(10); // warm-up: JIT, connection pools, topic metadata
+            // Warm-up: JIT (the JVMs compile for tens of seconds after start, which would be measured
+            // as latency otherwise), connection pools, topic metadata; both shapes of load.
+            int warmup = Integer.getInteger("bench.warmup", 40);
+            provisionSequentially(warmup);
+            provisionConcurrently(clients, Math.max(1, warmup / clients));
             ids.clear();
             List<Long> seq = provisionSequentially(sequential);
             out.append(line("POST -> TenantActivated on Kafka, sequential", seq));
