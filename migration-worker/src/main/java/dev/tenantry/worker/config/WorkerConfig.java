@@ -96,8 +96,15 @@ public interface WorkerConfig {
         @WithDefault("16")
         int size();
 
-        /** How often the pool is checked and topped up (it is also topped up right after a take). */
+        /** How often the pool is checked and topped up. */
         @WithDefault("5s")
         Duration refillInterval();
+
+        /**
+         * Spares are built only once no signup has come for this long: building one costs as much
+         * CPU as the signup it will save, so building during a burst would slow the burst down.
+         */
+        @WithDefault("500ms")
+        Duration refillAfterIdle();
     }
 }

@@ -35,7 +35,9 @@ import org.jboss.logging.Logger;
  * out; they are dropped and rebuilt. Without a spare (pool empty, a target version other than the
  * latest, migrations that are not plain SQL) the caller builds the schema itself, as before.
  *
- * <p>Only one worker refills at a time (a session advisory lock), so the pool does not overshoot.
+ * <p>Only one worker refills at a time (a session advisory lock), so the pool does not overshoot,
+ * and only while no signup has come for {@code refill-after-idle}: a spare costs as much to build
+ * as the signup it saves, so it is built in the pauses between signups, never during a burst.
  */
 @ApplicationScoped
 public class SparePool {
@@ -52,6 +54,7 @@ public class SparePool {
     private final MigrationMetrics metrics;
     private final WorkerConfig.SparePool config;
     private final AtomicBoolean refillQueued = new AtomicBoolean();
+    private volatile long lastDemandNanos = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile String failedRelease;
     private ScheduledExecutorService scheduler;
 
@@ -92,6 +95,7 @@ public class SparePool {
         if (config.size() <= 0) {
             return Optional.empty();
         }
+        lastDemandNanos = System.nanoTime();
         Optional<String> taken;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -141,7 +145,7 @@ public class SparePool {
             try {
                 discardUnusable(release);
                 int built = 0;
-                while (ready(release) < config.size() && build(catalog, release)) {
+                while (quietForLongEnough() && ready(release) < config.size() && build(catalog, release)) {
                     built++;
                 }
                 return built;
@@ -206,12 +210,21 @@ public class SparePool {
         }
     }
 
+    private boolean quietForLongEnough() {
+        return System.nanoTime() - lastDemandNanos >= config.refillAfterIdle().toNanos();
+    }
+
+    /** Refills once signups have paused (a refill that finds them still coming stops and is asked again). */
     private void requestRefill() {
         if (scheduler != null && refillQueued.compareAndSet(false, true)) {
-            scheduler.execute(() -> {
+            scheduler.schedule(() -> {
                 refillQueued.set(false);
-                refillQuietly();
-            });
+                if (quietForLongEnough()) {
+                    refillQuietly();
+                } else {
+                    requestRefill();
+                }
+            }, config.refillAfterIdle().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

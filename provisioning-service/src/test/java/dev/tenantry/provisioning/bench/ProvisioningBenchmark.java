@@ -96,10 +96,12 @@ class ProvisioningBenchmark {
             provisionSequentially(warmup);
             provisionConcurrently(clients, Math.max(1, warmup / clients));
             ids.clear();
+            awaitSparePoolSettled();
             List<Long> seq = provisionSequentially(sequential);
             out.append(line("POST -> TenantActivated on Kafka, sequential", seq));
             out.append(breakdown(List.copyOf(ids)));
             ids.clear();
+            awaitSparePoolSettled();
             List<Long> conc = provisionConcurrently(clients, perClient);
             out.append(line("POST -> TenantActivated on Kafka, " + clients + " clients", conc));
             out.append(breakdown(List.copyOf(ids)));
@@ -193,6 +195,30 @@ class ProvisioningBenchmark {
                 + "  " + line("request committed -> worker starts (relay, Kafka)", columns.get(1))
                 + "  " + line("worker: create schema + migrations V1..V3", columns.get(2))
                 + "  " + line("worker done -> result applied (Kafka, saga)", columns.get(3));
+    }
+
+    /**
+     * A running worker fills its spare pool in the pauses between signups; measure from that state
+     * (the pool full, or no longer growing), as a burst meets it in production. The figures print
+     * how many signups found a spare.
+     */
+    private void awaitSparePoolSettled() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long previous = -1;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+            long ready = transactions.read(tx -> {
+                try (var select = tx.connection().prepareStatement("SELECT count(*) FROM tenant_spare_schema");
+                     var rows = select.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            });
+            if (ready == previous && ready > 0) {
+                return;
+            }
+            previous = ready;
+        }
     }
 
     /** A schema whose first migration was recorded before its tenant was requested was a spare. */
