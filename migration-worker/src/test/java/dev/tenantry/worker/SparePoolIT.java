@@ -1,6 +1,7 @@
 package dev.tenantry.worker;
 
 import static dev.tenantry.worker.WorkerTestSupport.TIMEOUT;
+import static dev.tenantry.worker.WorkerTestSupport.DEMO_TABLES;
 import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
 import static dev.tenantry.worker.WorkerTestSupport.execute;
 import static dev.tenantry.worker.WorkerTestSupport.queryInt;
@@ -33,9 +34,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(SparePoolProfile.class)
 class SparePoolIT {
-
-    private static final List<String> DEMO_TABLES =
-            List.of("carriers", "contacts", "customers", "flyway_schema_history", "invoices", "plants", "suppliers");
 
     @Inject
     SparePool pool;

@@ -1,5 +1,6 @@
 package dev.tenantry.worker;
 
+import static dev.tenantry.worker.WorkerTestSupport.DEMO_TABLES;
 import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
 import static dev.tenantry.worker.WorkerTestSupport.awaitResults;
 import static dev.tenantry.worker.WorkerTestSupport.execute;
@@ -40,9 +41,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class TenantMigrationIT {
-
-    private static final List<String> DEMO_TABLES =
-            List.of("carriers", "contacts", "customers", "flyway_schema_history", "invoices", "plants", "suppliers");
 
     @Inject
     TenantMigrationService service;

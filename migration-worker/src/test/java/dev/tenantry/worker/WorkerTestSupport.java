@@ -32,6 +32,9 @@ import org.apache.kafka.common.header.Header;
 public final class WorkerTestSupport {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(180);
+    /** The tables of a tenant built from the demo migrations, history table included. */
+    public static final List<String> DEMO_TABLES =
+            List.of("carriers", "contacts", "customers", "flyway_schema_history", "invoices", "plants", "suppliers");
     static final URI SOURCE = URI.create("urn:tenantry:worker-tests");
     static final CloudEventCodec CODEC = new CloudEventCodec();
 

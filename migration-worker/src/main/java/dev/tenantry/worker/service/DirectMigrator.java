@@ -1,6 +1,7 @@
 package dev.tenantry.worker.service;
 
 import dev.tenantry.contracts.tenant.TenantSchema;
+import dev.tenantry.support.persistence.JdbcTransaction;
 import dev.tenantry.support.persistence.TransientFailures;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
@@ -72,21 +73,15 @@ public class DirectMigrator {
      */
     public MigrationOutcome create(TenantSchema schema, MigrationCatalog catalog) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                SchemaLock.lockForTransaction(connection, schema);
-                schemas.create(connection, schema);
-                if (!schemas.hasTable(connection, schema, migrator.historyTable())) {
-                    createHistoryTable(connection, schema);
+            JdbcTransaction.run(connection, c -> {
+                SchemaLock.lockForTransaction(c, schema);
+                schemas.create(c, schema);
+                if (!schemas.hasTable(c, schema, migrator.historyTable())) {
+                    createHistoryTable(c, schema);
                 }
-                versions.track(connection, schema, migrator.historyTable());
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+                versions.track(c, schema, migrator.historyTable());
+                return null;
+            });
         }
         return upgrade(schema, catalog);
     }

@@ -1,6 +1,7 @@
 package dev.tenantry.worker.service;
 
 import dev.tenantry.contracts.tenant.TenantSchema;
+import dev.tenantry.support.persistence.JdbcTransaction;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
@@ -17,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -98,24 +100,18 @@ public class SparePool {
         lastDemandNanos = System.nanoTime();
         Optional<String> taken;
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                SchemaLock.lockForTransaction(connection, schema);
-                taken = schemas.exists(connection, schema) ? Optional.empty()
-                        : spares.takeOldest(connection, catalog.release());
-                if (taken.isPresent()) {
-                    TenantSchema spare = new TenantSchema(taken.get());
-                    schemas.rename(connection, spare, schema);
-                    versions.forget(connection, spare);
-                    versions.track(connection, schema, migrator.historyTable());
+            taken = JdbcTransaction.run(connection, c -> {
+                SchemaLock.lockForTransaction(c, schema);
+                Optional<String> spare = schemas.exists(c, schema) ? Optional.empty()
+                        : spares.takeOldest(c, catalog.release());
+                if (spare.isPresent()) {
+                    TenantSchema from = new TenantSchema(spare.get());
+                    schemas.rename(c, from, schema);
+                    versions.forget(c, from);
+                    versions.track(c, schema, migrator.historyTable());
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+                return spare;
+            });
         }
         metrics.spareTaken(taken.isPresent());
         requestRefill();
@@ -182,27 +178,27 @@ public class SparePool {
                 versions.forget(connection, spare);
                 return false;
             }
-            connection.setAutoCommit(false);
-            spares.add(connection, spare.name(), release, catalog.latest());
-            versions.forget(connection, spare);
-            connection.commit();
-            connection.setAutoCommit(true);
+            JdbcTransaction.run(connection, c -> {
+                spares.add(c, spare.name(), release, catalog.latest());
+                versions.forget(c, spare);
+                return null;
+            });
             return true;
         }
     }
 
     private void discardUnusable(String release) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            var stale = spares.removeOtherReleases(connection, release);
-            stale.addAll(spares.unregistered(connection));
-            for (String name : stale) {
-                TenantSchema spare = new TenantSchema(name);
-                schemas.drop(connection, spare);
-                versions.forget(connection, spare);
-            }
-            connection.commit();
-            connection.setAutoCommit(true);
+            List<String> stale = JdbcTransaction.run(connection, c -> {
+                List<String> unusable = spares.removeOtherReleases(c, release);
+                unusable.addAll(spares.unregistered(c));
+                for (String name : unusable) {
+                    TenantSchema spare = new TenantSchema(name);
+                    schemas.drop(c, spare);
+                    versions.forget(c, spare);
+                }
+                return unusable;
+            });
             if (!stale.isEmpty()) {
                 LOG.infof("Spare pool: dropped %d spare(s) built from other migrations or left unregistered",
                         stale.size());

@@ -10,6 +10,7 @@ import dev.tenantry.contracts.tenant.MigrationKind;
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.contracts.tenant.TenantSlug;
 import dev.tenantry.support.messaging.UnsupportedEventException;
+import dev.tenantry.support.persistence.JdbcTransaction;
 import dev.tenantry.support.persistence.ProcessedEvents;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.messaging.ResultPublisher;
@@ -229,21 +230,13 @@ public class TenantMigrationService {
      */
     private boolean record(String requestId, MigrationRun run) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                if (!processed.markProcessed(connection, consumer, requestId)) {
-                    connection.rollback();
+            return JdbcTransaction.run(connection, c -> {
+                if (!processed.markProcessed(c, consumer, requestId)) {
                     return false;
                 }
-                runs.insert(connection, run);
-                connection.commit();
+                runs.insert(c, run);
                 return true;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         }
     }
 
