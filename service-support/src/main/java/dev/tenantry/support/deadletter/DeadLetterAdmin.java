@@ -6,52 +6,47 @@ import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Lets operators see and replay this service's dead letters without Kafka access. A replay sends
  * the original record (key, value, headers) back to its original topic, addressed to the consumer
- * group that failed it: other groups skip it, so they never process an event twice. Each replay
- * increments a count carried on the record; past the configured cap a dead letter is refused.
+ * group that failed it: other groups skip it, so they never process an event twice. Every replay is
+ * counted in the {@link ReplayLog} before it is sent; an event replayed as often as the configured
+ * cap allows is refused, however its earlier replays ended.
  */
 @ApplicationScoped
 public class DeadLetterAdmin {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterAdmin.class);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final DeadLetterSources sources;
     private final EventPublisher publisher;
-    private final String bootstrapServers;
+    private final ReplayLog replayLog;
+    private final TopicReader reader;
     private final int maxReplays;
 
-    public DeadLetterAdmin(DeadLetterSources sources, EventPublisher publisher,
+    public DeadLetterAdmin(DeadLetterSources sources, EventPublisher publisher, ReplayLog replayLog,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                            @ConfigProperty(name = "tenantry.dead-letters.max-replays", defaultValue = "3") int maxReplays) {
         this.sources = sources;
         this.publisher = publisher;
-        this.bootstrapServers = bootstrapServers;
+        this.replayLog = replayLog;
+        this.reader = new TopicReader(bootstrapServers);
         this.maxReplays = maxReplays;
     }
 
@@ -69,7 +64,11 @@ public class DeadLetterAdmin {
         return read(null).stream().map(Stored::deadLetter).filter(d -> d.id().equals(id)).findFirst();
     }
 
-    public ReplayResult replay(ReplayRequest request) {
+    /**
+     * Synchronized so that two replay requests to this instance cannot both read the same count and
+     * both replay; the count itself is durable, so it holds across restarts and instances.
+     */
+    public synchronized ReplayResult replay(ReplayRequest request) {
         if (request.selectorCount() != 1) {
             throw ProblemException.badRequest("Choose exactly one of eventId, tenant, since or all");
         }
@@ -96,6 +95,7 @@ public class DeadLetterAdmin {
                 continue;
             }
             if (!request.isDryRun()) {
+                replayLog.record(stored.record().topic(), letter, letter.replayCount() + 1);
                 publisher.send(replayRecord(stored.record(), letter));
                 LOG.infof("Replayed dead letter %s to %s for group %s (replay %d)", letter.id(), letter.originalTopic(),
                         letter.consumerGroup(), letter.replayCount() + 1);
@@ -106,15 +106,15 @@ public class DeadLetterAdmin {
     }
 
     /**
-     * A record replayed and failed again is dead-lettered again, with a higher replay count. Only
-     * the newest entry of each event counts, so the cap cannot be dodged by replaying an old copy.
+     * A record replayed and failed again is dead-lettered again: one event, several copies. Only the
+     * newest copy is replayed, once; all copies share the event's replay count.
      */
     private static List<Stored> latestPerEvent(List<Stored> stored) {
-        Map<String, Stored> latest = new java.util.LinkedHashMap<>();
+        Map<String, Stored> latest = new LinkedHashMap<>();
         for (Stored s : stored) {
             DeadLetter d = s.deadLetter();
-            String key = d.eventId() == null ? d.id() : d.consumerGroup() + "|" + d.eventId();
-            latest.merge(key, s, (a, b) -> b.deadLetter().replayCount() >= a.deadLetter().replayCount() ? b : a);
+            String key = d.consumerGroup() + "|" + ReplayLog.keyOf(d);
+            latest.merge(key, s, (a, b) -> b.record().offset() >= a.record().offset() ? b : a);
         }
         return List.copyOf(latest.values());
     }
@@ -123,55 +123,41 @@ public class DeadLetterAdmin {
         Headers headers = new RecordHeaders();
         for (Header header : record.headers()) {
             if (!header.key().startsWith("dlq-") && !header.key().equals(DeadLetterHeaders.REPLAY_COUNT)
-                    && !header.key().equals(DeadLetterHeaders.REPLAY_TARGET_GROUP)) {
+                    && !header.key().equals(DeadLetterHeaders.REPLAY_TARGET_GROUP)
+                    && !header.key().equals(DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME)) {
                 headers.add(header);
             }
         }
         headers.add(DeadLetterHeaders.REPLAY_COUNT,
                 Integer.toString(letter.replayCount() + 1).getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetterHeaders.REPLAY_TARGET_GROUP, letter.consumerGroup().getBytes(StandardCharsets.UTF_8));
+        if (letter.firstFailureTime() != null) {
+            headers.add(DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME,
+                    letter.firstFailureTime().getBytes(StandardCharsets.UTF_8));
+        }
         return new ProducerRecord<>(letter.originalTopic(), null, record.key(), record.value(), headers);
     }
 
     private record Stored(ConsumerRecord<String, byte[]> record, DeadLetter deadLetter) {
     }
 
+    /** The dead letters of this service (of one consumer group, if given), with their replay counts. */
     private List<Stored> read(String consumerGroup) {
         List<Stored> all = new ArrayList<>();
         for (DeadLetterSources.Source source : sources.all()) {
             if (consumerGroup == null || consumerGroup.equals(source.consumerGroup())) {
                 String topic = Topics.deadLetter(source.topic(), source.consumerGroup());
-                readTopic(topic).forEach(r -> all.add(new Stored(r, toDeadLetter(r))));
+                List<ConsumerRecord<String, byte[]>> records = reader.readAll(topic);
+                Map<String, Integer> replays = records.isEmpty() ? Map.of() : replayLog.counts(topic);
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    DeadLetter letter = toDeadLetter(record);
+                    // Letters replayed before the replay log existed only know the count they carry.
+                    int replayed = Math.max(letter.replayCount(), replays.getOrDefault(ReplayLog.keyOf(letter), 0));
+                    all.add(new Stored(record, letter.withReplayCount(replayed)));
+                }
             }
         }
         return all;
-    }
-
-    private List<ConsumerRecord<String, byte[]>> readTopic(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.listTopics(READ_TIMEOUT).getOrDefault(topic, List.of());
-            if (partitions.isEmpty()) {
-                return records;
-            }
-            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, READ_TIMEOUT);
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (!reachedEnd(consumer, end) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private static DeadLetter toDeadLetter(ConsumerRecord<String, byte[]> r) {

@@ -19,6 +19,13 @@ public final class DeadLetterHeaders {
     public static final String REPLAY_COUNT = "tenantry-replay-count";
     /** The consumer group a replayed record is meant for; other groups skip it. */
     public static final String REPLAY_TARGET_GROUP = "tenantry-replay-group";
+    /**
+     * On a replayed record: the first-failure time of the dead letter it came from, so that a
+     * record failing again keeps the time it first failed (dlq-* headers are not replayed).
+     */
+    public static final String REPLAY_FIRST_FAILURE_TIME = "tenantry-replay-first-failure-time";
+    /** On a replay-log record: the dead letter ({@code <dlq topic>/<partition>/<offset>}) that was replayed. */
+    public static final String REPLAYED_LETTER = "tenantry-replayed-letter";
 
     private DeadLetterHeaders() {
     }

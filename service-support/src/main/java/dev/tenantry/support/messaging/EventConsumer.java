@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,10 +36,13 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>a record that does not decode (malformed JSON, unknown type, missing headers) goes to the
  *       dead-letter topic with the reason, and the loop carries on with the next record;</li>
- *   <li>a transient failure is retried with bounded exponential backoff, then dead-lettered;</li>
+ *   <li>a transient failure is retried with bounded exponential backoff, then dead-lettered; while
+ *       the consumer shuts down it is left uncommitted instead, to be read again after the restart
+ *       (the outage is not the record's fault);</li>
  *   <li>any other failure is dead-lettered at once;</li>
  *   <li>offsets are committed only after a record was handled or dead-lettered (at-least-once;
- *       handlers are idempotent on the event id).</li>
+ *       handlers are idempotent on the event id);</li>
+ *   <li>a replayed record that fails again keeps the first-failure time of its dead letter.</li>
  * </ul>
  * Concurrency is one thread and one KafkaConsumer per slot, so records of one partition (one
  * tenant) stay in order while different partitions are handled in parallel.
@@ -136,14 +140,15 @@ public final class EventConsumer implements AutoCloseable {
                     }
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        if (stopping) {
+                        // A record given up at shutdown ends the batch: nothing after it may be
+                        // committed, or it would be skipped after the restart.
+                        if (stopping || !process(record)) {
                             break;
                         }
-                        process(record);
                         done.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
                     }
-                    consumer.commitSync(done);
+                    commit(done);
                 }
             } catch (WakeupException e) {
                 if (!stopping) {
@@ -156,43 +161,86 @@ public final class EventConsumer implements AutoCloseable {
                 stopped.countDown();
             }
         }
+
+        private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
+            if (done.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(done);
+            } catch (WakeupException e) {
+                if (!stopping) {
+                    throw e;
+                }
+                // close() woke the consumer while a record was being handled; the wake-up is spent
+                // now, so the work already done can still be committed instead of being redone.
+                consumer.commitSync(done);
+                throw e;
+            }
+        }
     }
 
-    /** Handles one record to an end state: handled, skipped or dead-lettered. */
-    void process(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Handles one record to an end state: handled, skipped or dead-lettered.
+     *
+     * @return false if the record was given up because the consumer is stopping: it must not be
+     *         committed
+     */
+    boolean process(ConsumerRecord<String, byte[]> record) {
         if (isReplayForAnotherGroup(record)) {
-            return;
+            return true;
         }
         Instant firstFailure = null;
         EventEnvelope<TenantryEvent> event;
         try {
             event = codec.decode(record.headers(), record.value());
         } catch (EventDecodingException e) {
-            deadLetter(record, "undecodable record (" + e.reason() + "): " + e.getMessage(), e, 1, Instant.now());
-            return;
+            deadLetter(record, "undecodable record (" + e.reason() + "): " + e.getMessage(), e, 1,
+                    firstFailure(record));
+            return true;
         }
         for (int attempt = 1; ; attempt++) {
             try {
                 handler.handle(event, record);
-                return;
+                return true;
             } catch (Exception e) {
-                firstFailure = firstFailure == null ? Instant.now() : firstFailure;
+                firstFailure = firstFailure == null ? firstFailure(record) : firstFailure;
                 boolean transientFailure = TransientFailures.isTransient(e);
                 if (!transientFailure) {
                     deadLetter(record, "permanent failure: " + e.getMessage(), e, attempt, firstFailure);
-                    return;
+                    return true;
                 }
-                if (!settings.retry().canRetryAfter(attempt) || stopping) {
+                if (stopping) {
+                    LOG.infof("Shutting down: %s-%d@%d (%s) left uncommitted after a transient failure, it is read "
+                            + "again after the restart: %s", record.topic(), record.partition(), record.offset(),
+                            event.id(), e.getMessage());
+                    return false;
+                }
+                if (!settings.retry().canRetryAfter(attempt)) {
                     deadLetter(record, "transient failure, retries exhausted: " + e.getMessage(), e, attempt,
                             firstFailure);
-                    return;
+                    return true;
                 }
                 Duration backoff = settings.retry().backoffAfter(attempt);
                 LOG.warnf("Transient failure handling %s (attempt %d), retrying in %d ms: %s", event.id(), attempt,
                         backoff.toMillis(), e.getMessage());
-                sleep(backoff);
+                sleepUnlessStopping(backoff);
             }
         }
+    }
+
+    /** Now, or when a replayed record failed before: the first failure of its dead letter. */
+    private static Instant firstFailure(ConsumerRecord<String, byte[]> record) {
+        Header carried = record.headers().lastHeader(DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME);
+        if (carried != null) {
+            try {
+                return Instant.parse(new String(carried.value(), StandardCharsets.UTF_8));
+            } catch (DateTimeParseException e) {
+                LOG.warnf("Ignoring malformed %s header on %s-%d@%d", DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME,
+                        record.topic(), record.partition(), record.offset());
+            }
+        }
+        return Instant.now();
     }
 
     private boolean isReplayForAnotherGroup(ConsumerRecord<String, byte[]> record) {
@@ -207,9 +255,13 @@ public final class EventConsumer implements AutoCloseable {
         deadLettered.increment();
     }
 
-    private static void sleep(Duration duration) {
+    /** Backoff that ends early on shutdown, so close() is not kept waiting by a long backoff. */
+    private void sleepUnlessStopping(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
         try {
-            Thread.sleep(duration.toMillis());
+            while (!stopping && System.nanoTime() < deadline) {
+                Thread.sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,92 @@
+package dev.tenantry.support.deadletter;
+
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.Topics;
+import dev.tenantry.contracts.events.TenantRollbackRequested;
+import dev.tenantry.support.messaging.DeadLetterPublisher;
+import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.EventHandler;
+import dev.tenantry.support.messaging.EventPublisher;
+import dev.tenantry.support.messaging.RetryPolicy;
+import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.TestKafka;
+import dev.tenantry.testinfra.TestNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One topic and consumer group of their own on the real Kafka of the test infrastructure, with the
+ * dead-letter machinery wired as a service wires it (publisher, sources, replay log, admin).
+ */
+public final class ConsumerTestbed implements AutoCloseable {
+
+    static final URI SOURCE = URI.create("urn:tenantry:service-support-tests");
+    private static final CloudEventCodec CODEC = new CloudEventCodec();
+
+    public final String bootstrapServers;
+    public final String topic;
+    public final String group;
+    public final String deadLetterTopic;
+    public final EventPublisher publisher;
+    public final DeadLetterPublisher deadLetters;
+    public final DeadLetterSources sources = new DeadLetterSources();
+    public final ReplayLog replayLog;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final TestKafka kafka;
+
+    public ConsumerTestbed(Infrastructure infra, String name) {
+        this.bootstrapServers = infra.kafkaBootstrapServers();
+        this.topic = TestNames.unique(name);
+        this.group = TestNames.unique(name + "_group");
+        this.deadLetterTopic = Topics.deadLetter(topic, group);
+        this.kafka = new TestKafka(bootstrapServers);
+        kafka.createTopic(topic, 1);
+        this.publisher = new EventPublisher(bootstrapServers);
+        this.deadLetters = new DeadLetterPublisher(publisher);
+        this.replayLog = new ReplayLog(publisher, bootstrapServers);
+    }
+
+    /** A consumer of the testbed's topic and group, registered as a dead-letter source; started. */
+    public EventConsumer consumer(RetryPolicy retry, EventHandler handler) {
+        EventConsumer consumer = new EventConsumer(new EventConsumer.Settings(bootstrapServers, topic, group, 1, retry,
+                Map.of()), handler, deadLetters, registry);
+        sources.register(consumer);
+        consumer.start();
+        return consumer;
+    }
+
+    DeadLetterAdmin admin(int maxReplays) {
+        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays);
+    }
+
+    /** Sends a valid event to the testbed's topic and returns it. */
+    public EventEnvelope<TenantRollbackRequested> send() throws Exception {
+        String slug = TestNames.unique("t");
+        EventEnvelope<TenantRollbackRequested> event = EventEnvelope.create(SOURCE, new TenantRollbackRequested(
+                UUID.randomUUID().toString(), slug, "tenant_" + slug, "test"));
+        kafka.producer().send(CODEC.toRecord(topic, event)).get();
+        return event;
+    }
+
+    /** The first record on {@code topic} matching the event id and, if given, the replay count header. */
+    public ConsumerRecord<String, byte[]> await(String onTopic, String eventId, String replayCount) {
+        return kafka.awaitRecord(onTopic, r -> eventId.equals(header(r, CloudEventCodec.CE_ID))
+                && (replayCount == null || replayCount.equals(header(r, "tenantry-replay-count"))), Duration.ofSeconds(30));
+    }
+
+    public static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+    }
+}

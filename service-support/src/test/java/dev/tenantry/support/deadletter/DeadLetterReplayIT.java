@@ -1,0 +1,119 @@
+package dev.tenantry.support.deadletter;
+
+import static dev.tenantry.support.deadletter.ConsumerTestbed.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantRollbackRequested;
+import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.RetryPolicy;
+import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.RealInfrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Replays and their cap, and what a dead letter says about its failure, on real Kafka. */
+@RealInfrastructure
+class DeadLetterReplayIT {
+
+    private static final RetryPolicy NO_RETRY = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
+
+    @Test
+    void replayingTheSameLetterTwiceInARowCountsBothReplaysAndTheCapRefusesTheThird(Infrastructure infra)
+            throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "capped")) {
+            EventEnvelope<TenantRollbackRequested> event = bed.send();
+            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                throw new IllegalStateException("poisoned");
+            })) {
+                bed.await(bed.deadLetterTopic, event.id(), null);
+            }
+            // The consumer is gone: no replay can fail back and carry its count to the dead-letter
+            // topic. Only the replays recorded on their own can hold the cap.
+            DeadLetterAdmin admin = bed.admin(2);
+            ReplayResult first = admin.replay(byEventId(event.id()));
+            ReplayResult second = admin.replay(byEventId(event.id()));
+            ReplayResult third = admin.replay(byEventId(event.id()));
+
+            assertThat(first.replayed()).extracting(DeadLetter::replayCount).containsExactly(0);
+            assertThat(second.replayed()).extracting(DeadLetter::replayCount).containsExactly(1);
+            assertThat(third.replayed()).isEmpty();
+            assertThat(third.refused()).singleElement().satisfies(refused ->
+                    assertThat(refused.reason()).isEqualTo("replayed 2 time(s) already; the cap is 2"));
+            assertThat(bed.await(bed.topic, event.id(), "1")).isNotNull();
+            assertThat(header(bed.await(bed.topic, event.id(), "2"), "tenantry-replay-group")).isEqualTo(bed.group);
+            assertThat(admin.list(bed.group, null, null, null, 100)).singleElement()
+                    .satisfies(letter -> assertThat(letter.replayCount()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void aReplayedRecordThatFailsAgainKeepsTheFirstFailureTimeOfItsDeadLetter(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "firstfailure")) {
+            Instant sent = Instant.now();
+            EventEnvelope<TenantRollbackRequested> event = bed.send();
+            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                throw new IllegalStateException("no schema for " + e.id());
+            })) {
+                ConsumerRecord<String, byte[]> dead = bed.await(bed.deadLetterTopic, event.id(), null);
+                Instant firstFailure = Instant.parse(header(dead, "dlq-first-failure-time"));
+                assertThat(firstFailure).isBetween(sent.minusSeconds(1), Instant.now());
+                assertThat(header(dead, "dlq-error-message")).isEqualTo("no schema for " + event.id());
+                assertThat(header(dead, "dlq-error-class")).isEqualTo(IllegalStateException.class.getName());
+                assertThat(header(dead, "dlq-reason")).isEqualTo("permanent failure: no schema for " + event.id());
+
+                Thread.sleep(50); // a second failure now is measurably later than the first
+                bed.admin(3).replay(byEventId(event.id()));
+
+                ConsumerRecord<String, byte[]> again = bed.await(bed.deadLetterTopic, event.id(), "1");
+                assertThat(again.offset()).isGreaterThan(dead.offset());
+                assertThat(Instant.ofEpochMilli(again.timestamp())).isAfter(firstFailure);
+                assertThat(header(again, "dlq-first-failure-time")).isEqualTo(firstFailure.toString());
+                assertThat(header(again, "dlq-error-message")).isEqualTo("no schema for " + event.id());
+            }
+        }
+    }
+
+    @Test
+    void theSizeGaugeCountsTheRecordsOnTheDeadLetterTopicAndIgnoresReplays(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "sized")) {
+            DeadLetterSizes sizes = new DeadLetterSizes(bed.sources, bed.registry, bed.bootstrapServers, Duration.ZERO);
+            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                throw new IllegalStateException("poisoned");
+            })) {
+                sizes.measure();
+                assertThat(size(bed)).as("no dead-letter topic yet").isZero();
+
+                EventEnvelope<TenantRollbackRequested> event = bed.send();
+                bed.await(bed.deadLetterTopic, event.id(), null);
+                sizes.measure();
+                assertThat(size(bed)).isEqualTo(1);
+
+                // The replay fails again: a second dead letter, while the replay log is not counted.
+                bed.admin(3).replay(byEventId(event.id()));
+                bed.await(bed.deadLetterTopic, event.id(), "1");
+                sizes.measure();
+                assertThat(size(bed)).isEqualTo(2);
+                bed.send();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    sizes.measure();
+                    assertThat(size(bed)).isEqualTo(3);
+                });
+            } finally {
+                sizes.close();
+            }
+        }
+    }
+
+    private static double size(ConsumerTestbed bed) {
+        return bed.registry.get("tenantry.dlq.size").tag("topic", bed.deadLetterTopic).tag("group", bed.group)
+                .gauge().value();
+    }
+
+    private static ReplayRequest byEventId(String eventId) {
+        return new ReplayRequest(null, eventId, null, null, null, null, null);
+    }
+}

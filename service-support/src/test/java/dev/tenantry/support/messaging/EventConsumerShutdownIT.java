@@ -1,0 +1,49 @@
+package dev.tenantry.support.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantRollbackRequested;
+import dev.tenantry.support.deadletter.ConsumerTestbed;
+import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.RealInfrastructure;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The consumer loop on real Kafka: what happens to a record being retried when the service stops. */
+@RealInfrastructure
+class EventConsumerShutdownIT {
+
+    @Test
+    void aRecordFailingTransientlyDuringShutdownIsLeftUncommittedAndReadAgainNotDeadLettered(Infrastructure infra)
+            throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "shutdown")) {
+            EventEnvelope<TenantRollbackRequested> event = bed.send();
+            AtomicInteger attempts = new AtomicInteger();
+            // Many patient retries: only the shutdown can end them.
+            RetryPolicy patient = new RetryPolicy(1000, Duration.ofMillis(100), Duration.ofMillis(200));
+            EventConsumer first = bed.consumer(patient, (e, r) -> {
+                attempts.incrementAndGet();
+                throw new ConnectException("database unreachable");
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 2);
+            first.close();
+            int attemptsAtClose = attempts.get();
+
+            Set<String> handled = ConcurrentHashMap.newKeySet();
+            try (EventConsumer second = bed.consumer(patient, (e, r) -> handled.add(e.id()))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(event.id()));
+            }
+            assertThat(attempts.get()).isEqualTo(attemptsAtClose);
+            assertThat(bed.registry.get("tenantry.dlq.records").tag("group", bed.group).counter().count()).isZero();
+            try (var reader = bed.kafka.newConsumer()) {
+                assertThat(reader.listTopics(Duration.ofSeconds(10))).doesNotContainKey(bed.deadLetterTopic);
+            }
+        }
+    }
+}
