@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,24 +104,32 @@ class DispatcherRestartIT {
         engine.pause();
         publish(event);
         await().atMost(TIMEOUT).until(() -> "pending".equals(deliveryStatus(event.id(), endpoint.id())));
+        String deliveryId = DispatcherTestSupport.deliveryId(event.id(), endpoint.id());
         List<ClaimedDelivery> stolen;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            // The "other instance": claims with a 2 s lease, then dies without sending.
+            // The "other instance": claims with a 3 s lease, then dies without sending.
             // Only this test's endpoint: every other endpoint is left out of the claim.
             List<UUID> others = DispatcherTestSupport.strings("SELECT id::text FROM webhook_endpoint WHERE id <> ?::uuid",
                     endpoint.id()).stream().map(UUID::fromString).toList();
-            stolen = deliveries.claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(2), 42L).deliveries();
+            stolen = deliveries.claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(3), 42L).deliveries();
             connection.commit();
         }
         assertThat(stolen).extracting(ClaimedDelivery::eventId).containsExactly(event.id());
+        Instant leaseUntil = DispatcherTestSupport.instant(
+                "SELECT lease_until FROM webhook_delivery WHERE id = ?::uuid", deliveryId);
         assertThat(deliveryStatus(event.id(), endpoint.id())).isEqualTo("delivering");
         engine.resume();
 
         await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), endpoint.id())));
-        assertThat(receiver.requests("/crashed-claim")).extracting(r -> r.header("webhook-id"))
-                .containsExactly(event.id());
+        List<Received> requests = receiver.requests("/crashed-claim");
+        assertThat(requests).extracting(r -> r.header("webhook-id")).containsExactly(event.id());
+        // The running engine looked at the queue throughout the lease and left the delivery alone:
+        // the request arrived only once the lease the database recorded had run out. (The receiver's
+        // clock and the database's are the same host clock; 100 ms covers how each reads it.)
+        assertThat(requests.get(0).receivedAt()).as("received at, against lease end %s", leaseUntil)
+                .isAfterOrEqualTo(leaseUntil.minusMillis(100));
         assertThat(queryInt("SELECT count(*) FROM webhook_attempt WHERE delivery_id = ?::uuid",
-                UUID.fromString(DispatcherTestSupport.deliveryId(event.id(), endpoint.id())))).isEqualTo(1);
+                UUID.fromString(deliveryId))).isEqualTo(1);
     }
 }

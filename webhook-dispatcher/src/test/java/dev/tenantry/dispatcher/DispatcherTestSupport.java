@@ -21,6 +21,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,6 +140,42 @@ public final class DispatcherTestSupport {
             }
             return values;
         }
+    }
+
+    /**
+     * The value of one series on /q/metrics, e.g. {@code tenantry_webhook_deliveries_total{outcome="failed"}};
+     * 0 when the series is not there (yet).
+     */
+    public static double metric(String series) {
+        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return 0;
+    }
+
+    /** One data entry of the webhook-dispatcher readiness check, as a number. */
+    public static long readinessData(String key) {
+        Object value = given().when().get("/q/health/ready").then().extract()
+                .path("checks.find { it.name == 'webhook-dispatcher' }.data." + key);
+        if (value == null) {
+            throw new AssertionError("readiness has no data entry " + key);
+        }
+        return ((Number) value).longValue();
+    }
+
+    /** The database's clock (the one that schedules and leases deliveries). */
+    public static Instant databaseNow() throws SQLException {
+        return Instant.EPOCH.plus(Long.parseLong(strings("SELECT (extract(epoch FROM now()) * 1000000)::bigint").get(0)),
+                ChronoUnit.MICROS);
+    }
+
+    /** A timestamptz column of one row, exactly (microseconds), or null. */
+    public static Instant instant(String sql, Object... params) throws SQLException {
+        String micros = strings("SELECT (extract(epoch FROM (" + sql + ")) * 1000000)::bigint", params).get(0);
+        return micros == null ? null : Instant.EPOCH.plus(Long.parseLong(micros), ChronoUnit.MICROS);
     }
 
     public static int execute(String sql, Object... params) throws SQLException {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** A request as it arrived. Header names are lower case. */
-    public record Received(String path, Map<String, String> headers, byte[] body, long receivedAtNanos) {
+    /**
+     * A request as it arrived. Header names are lower case. {@code receivedAtNanos} is for
+     * comparisons inside the test JVM, {@code receivedAt} (wall clock) for times the database wrote.
+     */
+    public record Received(String path, Map<String, String> headers, byte[] body, long receivedAtNanos,
+                           Instant receivedAt) {
         public String header(String name) {
             return headers.get(name);
         }
@@ -106,6 +111,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         long at = System.nanoTime();
+        Instant wallClock = Instant.now();
         String path = exchange.getRequestURI().getPath();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -115,7 +121,7 @@ public final class WebhookReceiver implements AutoCloseable {
         if (record) {
             Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
-            received.add(new Received(path, headers, body, at));
+            received.add(new Received(path, headers, body, at, wallClock));
         }
         List<Answer> script = scripts.getOrDefault(path, List.of(new Answer(200, null, "ok")));
         Answer answer = script.get(Math.min(n, script.size() - 1));
