@@ -24,7 +24,6 @@ import jakarta.inject.Inject;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +40,14 @@ class DeliveryRetryIT {
 
     private static final List<Duration> SCHEDULE = List.of(Duration.ZERO, Duration.ofMillis(300),
             Duration.ofMillis(600), Duration.ofMillis(900));
+
+    /*
+     * How late an attempt may come: the claimer looks at the queue every 100 ms and after every
+     * written outcome, so a retry normally starts within a few hundred ms of its time. Generous,
+     * for a busy machine; still far below the default schedule's 5 s, which a test profile that
+     * was not applied would show.
+     */
+    private static final Duration SCHEDULE_SLACK = Duration.ofSeconds(2);
 
     private static WebhookReceiver receiver;
 
@@ -79,7 +86,9 @@ class DeliveryRetryIT {
         });
         for (int i = 1; i < logged.size(); i++) {
             Duration gap = Duration.between(logged.get(i - 1).attemptedAt(), logged.get(i).attemptedAt());
-            assertThat(gap).as("wait before attempt %d", i + 1).isGreaterThanOrEqualTo(SCHEDULE.get(i));
+            assertThat(gap).as("wait before attempt %d", i + 1)
+                    .isGreaterThanOrEqualTo(SCHEDULE.get(i))
+                    .isLessThan(SCHEDULE.get(i).plus(SCHEDULE_SLACK));
         }
         List<Received> requests = receiver.requests("/always-500");
         assertThat(requests).hasSize(SCHEDULE.size());
@@ -166,32 +175,6 @@ class DeliveryRetryIT {
             assertThat(a.responseStatus()).isNull();
             assertThat(a.error()).isNotBlank();
         });
-    }
-
-    @Test
-    void aHangingEndpointHoldsOnlyItsOwnSlotsWhileOtherEndpointsGetTheirDeliveries() throws Exception {
-        try (HangingEndpoint slow = new HangingEndpoint(); WebhookReceiver fast = new WebhookReceiver()) {
-            TestTenant tenant = TestTenant.fresh("hang");
-            RegisteredEndpoint hanging = register(slow.url("/hang"), tenant.tenantId());
-            RegisteredEndpoint healthy = register(fast.url("/healthy"), tenant.tenantId());
-            List<EventEnvelope<TenantActivated>> events = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                events.add(tenant.activated());
-            }
-
-            events.forEach(DispatcherTestSupport::publish);
-
-            for (EventEnvelope<TenantActivated> event : events) {
-                await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), healthy.id())));
-            }
-            assertThat(fast.count("/healthy")).isEqualTo(events.size());
-            // The hanging endpoint got requests, answered none, and never had more than its own slots.
-            assertThat(slow.received()).isPositive();
-            assertThat(slow.mostOpenAtOnce()).isLessThanOrEqualTo(2); // per-endpoint-concurrency in %test
-            for (EventEnvelope<TenantActivated> event : events) {
-                assertThat(deliveryStatus(event.id(), hanging.id())).isIn("pending", "delivering");
-            }
-        }
     }
 
     private List<Attempt> attemptsOf(String eventId, String endpointId) throws Exception {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An endpoint that reads requests and never answers. It counts requests that are waiting right
@@ -18,6 +19,7 @@ final class HangingEndpoint implements AutoCloseable {
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger mostOpen = new AtomicInteger();
+    private final AtomicLong firstRequestAtNanos = new AtomicLong();
     private final Thread acceptor;
 
     HangingEndpoint() throws IOException {
@@ -37,6 +39,11 @@ final class HangingEndpoint implements AutoCloseable {
 
     int mostOpenAtOnce() {
         return mostOpen.get();
+    }
+
+    /** {@link System#nanoTime()} when the first whole request head arrived; 0 before that. */
+    long firstRequestAtNanos() {
+        return firstRequestAtNanos.get();
     }
 
     private void accept() {
@@ -63,6 +70,7 @@ final class HangingEndpoint implements AutoCloseable {
             if (matched < 4) {
                 return;
             }
+            firstRequestAtNanos.compareAndSet(0, System.nanoTime());
             received.incrementAndGet();
             mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
             try {

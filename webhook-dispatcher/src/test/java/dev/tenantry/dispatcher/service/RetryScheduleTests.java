@@ -3,7 +3,12 @@ package dev.tenantry.dispatcher.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RetryScheduleTests {
@@ -46,10 +51,27 @@ class RetryScheduleTests {
 
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
-        assertThat(WebhookSender.retryAfter(java.util.Optional.of("120"))).isEqualTo(Duration.ofSeconds(120));
-        assertThat(WebhookSender.retryAfter(java.util.Optional.of("Wed, 21 Oct 2015 07:28:00 GMT")))
+        assertThat(WebhookSender.retryAfter(Optional.of("120"))).isEqualTo(Duration.ofSeconds(120));
+        assertThat(WebhookSender.retryAfter(Optional.of("Wed, 21 Oct 2015 07:28:00 GMT")))
                 .isEqualTo(Duration.ZERO);
-        assertThat(WebhookSender.retryAfter(java.util.Optional.of("soon"))).isNull();
-        assertThat(WebhookSender.retryAfter(java.util.Optional.empty())).isNull();
+        assertThat(WebhookSender.retryAfter(Optional.of("soon"))).isNull();
+        assertThat(WebhookSender.retryAfter(Optional.empty())).isNull();
+    }
+
+    @Test
+    void aRetryAfterHttpDateInTheFutureWaitsUntilThatDateAndPushesTheRetryBack() {
+        // IMF-fixdate, as receivers send it (RFC 9110, section 5.6.7).
+        DateTimeFormatter httpDate = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+        String inTwoMinutes = httpDate.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(120));
+
+        Duration wait = WebhookSender.retryAfter(Optional.of(inTwoMinutes));
+
+        // An HTTP date has whole seconds: up to one is lost, and the test itself takes a moment.
+        assertThat(wait).isBetween(Duration.ofSeconds(118), Duration.ofSeconds(120));
+        RetrySchedule schedule = new RetrySchedule(DEFAULT, 0, Duration.ofHours(1));
+        assertThat(schedule.delayAfter(1, wait)).contains(wait);
+        String inThreeDays = httpDate.format(ZonedDateTime.now(ZoneOffset.UTC).plusDays(3));
+        assertThat(schedule.delayAfter(1, WebhookSender.retryAfter(Optional.of(inThreeDays))))
+                .contains(Duration.ofHours(1));
     }
 }
