@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -144,6 +145,31 @@ class WebhookApiIT {
     }
 
     @Test
+    void aLimitThatIsNotAWholeNumberFromOneTo500IsA400ProblemNamingTheLimit() {
+        for (String path : List.of("/webhook-deliveries", "/webhook-endpoints")) {
+            for (String limit : List.of("abc", "1.5", "10x", "0", "501", "-3")) {
+                given().header("Authorization", viewer()).queryParam("limit", limit).when().get(path)
+                        .then().statusCode(400).contentType(PROBLEM)
+                        .body("errors[0].field", equalTo("limit"));
+            }
+            given().header("Authorization", viewer()).queryParam("limit", "2").when().get(path)
+                    .then().statusCode(200).body("size()", lessThanOrEqualTo(2));
+            given().header("Authorization", viewer()).when().get(path).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void rotatingTheSecretOfOrPingingAnUnknownEndpointIs404Problem() {
+        for (String id : List.of(UUID.randomUUID().toString(), "not-a-uuid")) {
+            for (String action : List.of("rotate-secret", "ping")) {
+                given().header("Authorization", admin()).when().post("/webhook-endpoints/" + id + "/" + action)
+                        .then().statusCode(404).contentType(PROBLEM)
+                        .body("detail", containsString(id));
+            }
+        }
+    }
+
+    @Test
     void everyRouteWantsATokenAndTheRightRole() {
         String id = UUID.randomUUID().toString();
         for (String path : List.of("/webhook-endpoints", "/webhook-endpoints/" + id, "/webhook-deliveries",
@@ -161,6 +187,9 @@ class WebhookApiIT {
             given().header("Authorization", viewer()).contentType(ContentType.JSON).body("{}").when().post(path)
                     .then().statusCode(403).contentType(PROBLEM);
         }
+        given().contentType(ContentType.JSON).body(Map.of("url", receiver.url("/x")))
+                .when().put("/webhook-endpoints/" + id).then().statusCode(401).contentType(PROBLEM);
+        given().when().delete("/webhook-endpoints/" + id).then().statusCode(401).contentType(PROBLEM);
         given().header("Authorization", viewer()).contentType(ContentType.JSON).body("{}")
                 .when().put("/webhook-endpoints/" + id).then().statusCode(403);
         given().header("Authorization", viewer()).when().delete("/webhook-endpoints/" + id).then().statusCode(403);
@@ -309,5 +338,35 @@ class WebhookApiIT {
         given().header("Authorization", operator()).queryParam("since", since.toString())
                 .when().post("/webhook-endpoints/" + endpoint.id() + "/recover")
                 .then().statusCode(202).body("requeued", equalTo(0));
+    }
+
+    @Test
+    void recoveryLeavesFailedDeliveriesCreatedBeforeSinceFailed() throws Exception {
+        TestTenant tenant = TestTenant.fresh("recover-since");
+        receiver.answer("/recover-since", 500);
+        RegisteredEndpoint endpoint = register(receiver.url("/recover-since"), tenant.tenantId());
+        EventEnvelope<TenantActivated> older = tenant.activated();
+        publish(older);
+        await().atMost(TIMEOUT).until(() -> "failed".equals(deliveryStatus(older.id(), endpoint.id())));
+        // The database's clock stamps created_at: "since" is read from it, between the two deliveries.
+        Instant since = DispatcherTestSupport.databaseNow();
+        EventEnvelope<TenantActivated> newer = tenant.activated();
+        publish(newer);
+        await().atMost(TIMEOUT).until(() -> "failed".equals(deliveryStatus(newer.id(), endpoint.id())));
+        int olderRequests = requestsFor("/recover-since", older.id());
+
+        receiver.answer("/recover-since", 200);
+        given().header("Authorization", operator()).queryParam("since", since.toString())
+                .when().post("/webhook-endpoints/" + endpoint.id() + "/recover")
+                .then().statusCode(202).body("requeued", equalTo(1));
+
+        await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(newer.id(), endpoint.id())));
+        assertThat(deliveryStatus(older.id(), endpoint.id())).isEqualTo("failed");
+        assertThat(requestsFor("/recover-since", older.id())).isEqualTo(olderRequests);
+        assertThat(requestsFor("/recover-since", newer.id())).isEqualTo(olderRequests + 1);
+    }
+
+    private static int requestsFor(String path, String webhookId) {
+        return (int) receiver.requests(path).stream().filter(r -> webhookId.equals(r.header("webhook-id"))).count();
     }
 }

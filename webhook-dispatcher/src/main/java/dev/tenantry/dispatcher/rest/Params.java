@@ -51,10 +51,23 @@ final class Params {
         return instant;
     }
 
-    static int limit(int value) {
-        if (value < 1 || value > 500) {
+    /**
+     * Taken as text: a query parameter JAX-RS cannot convert to an int is answered 404, which
+     * would tell a client the route does not exist instead of what is wrong with its request.
+     */
+    static int limit(String value, int absent) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidField("limit", "a whole number between 1 and 500");
+        }
+        if (limit < 1 || limit > 500) {
             throw ProblemException.invalidField("limit", "must be between 1 and 500");
         }
-        return value;
+        return limit;
     }
 }

@@ -8,7 +8,6 @@ import dev.tenantry.dispatcher.service.DeliveryService;
 import dev.tenantry.support.rest.ProblemException;
 import dev.tenantry.support.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,6 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,10 +48,12 @@ public class WebhookDeliveryResource {
                     + "since (created at or after, RFC 3339), limit (1-500).")
     public List<Delivery> list(@QueryParam("status") String status, @QueryParam("endpoint") String endpoint,
                                @QueryParam("tenant") String tenant, @QueryParam("since") String since,
-                               @QueryParam("limit") @DefaultValue("50") int limit) throws SQLException {
+                               @QueryParam("limit") @Parameter(description = "1-500", schema = @Schema(
+                                       type = SchemaType.INTEGER, defaultValue = "50")) String limit)
+            throws SQLException {
         return deliveries.list(new DeliveryRepository.Filter(status(status), Params.optionalUuid(endpoint, "endpoint"),
                 tenant == null || tenant.isBlank() ? null : tenant.trim(), Params.optionalInstant(since, "since"),
-                Params.limit(limit)));
+                Params.limit(limit, 50)));
     }
 
     @GET

@@ -10,7 +10,6 @@ import dev.tenantry.support.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -26,6 +25,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -63,8 +65,10 @@ public class WebhookEndpointResource {
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
     @Operation(summary = "List endpoints, optionally those receiving a given tenant's events")
     public List<EndpointView> list(@QueryParam("tenant") String tenant,
-                                   @QueryParam("limit") @DefaultValue("100") int limit) throws SQLException {
-        return endpoints.list(tenant == null || tenant.isBlank() ? null : tenant.trim(), Params.limit(limit))
+                                   @QueryParam("limit") @Parameter(description = "1-500", schema = @Schema(
+                                           type = SchemaType.INTEGER, defaultValue = "100")) String limit)
+            throws SQLException {
+        return endpoints.list(tenant == null || tenant.isBlank() ? null : tenant.trim(), Params.limit(limit, 100))
                 .stream().map(EndpointView::of).toList();
     }
 
