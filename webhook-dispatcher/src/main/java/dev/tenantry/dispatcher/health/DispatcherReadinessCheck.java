@@ -2,6 +2,7 @@ package dev.tenantry.dispatcher.health;
 
 import dev.tenantry.dispatcher.messaging.LifecycleEventConsumer;
 import dev.tenantry.dispatcher.service.DeliveryEngine;
+import dev.tenantry.dispatcher.service.QueueFigures;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -11,6 +12,10 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready when the lifecycle consumer runs and, where delivery is switched on, the delivery engine
  * runs. Both start only after Flyway migrated the shared schema. The database and Kafka have
  * readiness checks of their own (the datasource's and service-support's).
+ *
+ * <p>The queue (due deliveries, age of the oldest) is reported as data but never makes the
+ * instance unready: a backlog is worked off by ready instances, and taking them out of service
+ * because of it would only make it grow.
  */
 @Readiness
 @ApplicationScoped
@@ -18,20 +23,26 @@ public class DispatcherReadinessCheck implements HealthCheck {
 
     private final LifecycleEventConsumer consumer;
     private final DeliveryEngine engine;
+    private final QueueFigures queue;
 
-    public DispatcherReadinessCheck(LifecycleEventConsumer consumer, DeliveryEngine engine) {
+    public DispatcherReadinessCheck(LifecycleEventConsumer consumer, DeliveryEngine engine, QueueFigures queue) {
         this.consumer = consumer;
         this.engine = engine;
+        this.queue = queue;
     }
 
     @Override
     public HealthCheckResponse call() {
         boolean consuming = consumer.isRunning();
         boolean delivering = !engine.isEnabled() || engine.isRunning();
+        QueueFigures.Snapshot figures = queue.current();
         return HealthCheckResponse.named("webhook-dispatcher")
                 .status(consuming && delivering)
                 .withData("lifecycleConsumer", consuming)
                 .withData("deliveryEngine", engine.isEnabled() ? (engine.isRunning() ? "running" : "stopped") : "off")
+                .withData("dueDeliveries", figures.due())
+                .withData("oldestDueAgeSeconds", (long) figures.oldestDueAgeSeconds())
+                .withData("queueReadAt", figures.readAt().toString())
                 .build();
     }
 }

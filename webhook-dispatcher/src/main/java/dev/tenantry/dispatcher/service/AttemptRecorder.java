@@ -168,6 +168,7 @@ public class AttemptRecorder {
         }
         Set<UUID> moved;
         List<UUID> disabled = new ArrayList<>();
+        int failedWithEndpoint = 0;
         long start = System.nanoTime();
         List<FailureRunChange> runs = failureRuns(batch);
         try (Connection connection = dataSource.getConnection()) {
@@ -180,7 +181,7 @@ public class AttemptRecorder {
                     moved = outcomeRows.record(connection, outcomes, attemptRows, runs);
                     for (UUID endpoint : goneEndpoints) {
                         if (endpoints.disable(connection, endpoint, GONE_REASON)) {
-                            deliveries.failPendingOfEndpoint(connection, endpoint, GONE_REASON);
+                            failedWithEndpoint += deliveries.failPendingOfEndpoint(connection, endpoint, GONE_REASON);
                             disabled.add(endpoint);
                         }
                     }
@@ -201,6 +202,8 @@ public class AttemptRecorder {
                 metrics.delivery(outcome.status());
             }
         }
+        // The disabled endpoints' queued deliveries failed without an attempt of their own.
+        metrics.deliveries(DeliveryStatus.FAILED, failedWithEndpoint);
         for (UUID endpoint : disabled) {
             metrics.endpointDisabled("gone");
             LOG.warnf("Disabled webhook endpoint %s: %s", endpoint, GONE_REASON);

@@ -2,42 +2,29 @@ package dev.tenantry.dispatcher.service;
 
 import dev.tenantry.dispatcher.model.AttemptResult;
 import dev.tenantry.dispatcher.model.DeliveryStatus;
-import dev.tenantry.dispatcher.repository.DeliveryRepository;
-import dev.tenantry.dispatcher.repository.DeliveryRepository.DueStats;
-import dev.tenantry.dispatcher.repository.EndpointRepository;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jboss.logging.Logger;
 
 /**
  * The dispatcher's meters. Queue figures (due deliveries, age of the oldest, disabled endpoints)
- * come from the database, read at most every two seconds however often they are scraped.
+ * come from {@link QueueFigures}.
  */
 @ApplicationScoped
 public class DispatcherMetrics {
 
-    private static final Logger LOG = Logger.getLogger(DispatcherMetrics.class);
-    private static final Duration QUEUE_STATS_MAX_AGE = Duration.ofSeconds(2);
-
     private final MeterRegistry registry;
-    private final AgroalDataSource dataSource;
-    private final DeliveryRepository deliveries;
-    private final EndpointRepository endpoints;
+    // Gauges keep only a weak reference to what they read: this field keeps the queue figures alive.
+    private final QueueFigures queue;
     private final Timer attemptDuration;
     private final Timer claimDuration;
     private final Timer writeDuration;
@@ -46,17 +33,10 @@ public class DispatcherMetrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<AttemptResult.Kind, Counter> attempts = new EnumMap<>(AttemptResult.Kind.class);
     private final Map<DeliveryStatus, Counter> deliveriesByOutcome = new ConcurrentHashMap<>();
-    private volatile QueueStats queueStats = new QueueStats(0, 0, 0, Instant.EPOCH);
 
-    private record QueueStats(long due, double oldestAgeSeconds, long disabledEndpoints, Instant readAt) {
-    }
-
-    public DispatcherMetrics(MeterRegistry registry, AgroalDataSource dataSource, DeliveryRepository deliveries,
-                             EndpointRepository endpoints) {
+    public DispatcherMetrics(MeterRegistry registry, QueueFigures queue) {
         this.registry = registry;
-        this.dataSource = dataSource;
-        this.deliveries = deliveries;
-        this.endpoints = endpoints;
+        this.queue = queue;
         this.attemptDuration = Timer.builder("tenantry.webhook.attempt.duration")
                 .description("Time from the start of a webhook request to its outcome")
                 .publishPercentileHistogram().register(registry);
@@ -72,11 +52,14 @@ public class DispatcherMetrics {
             attempts.put(kind, Counter.builder("tenantry.webhook.attempts").description("Webhook requests by outcome")
                     .tag("outcome", kind.name().toLowerCase(Locale.ROOT)).register(registry));
         }
-        Gauge.builder("tenantry.webhook.deliveries.due", this, m -> m.queueStats().due())
+        // Both end states from the start, so a rate over "failed" exists before the first failure.
+        counterOf(DeliveryStatus.DELIVERED);
+        counterOf(DeliveryStatus.FAILED);
+        Gauge.builder("tenantry.webhook.deliveries.due", queue, q -> q.current().due())
                 .description("Deliveries whose next attempt is due now (queue depth)").register(registry);
-        Gauge.builder("tenantry.webhook.deliveries.oldest.due.age", this, m -> m.queueStats().oldestAgeSeconds())
+        Gauge.builder("tenantry.webhook.deliveries.oldest.due.age", queue, q -> q.current().oldestDueAgeSeconds())
                 .description("Seconds the oldest due delivery has been waiting").baseUnit("seconds").register(registry);
-        Gauge.builder("tenantry.webhook.endpoints.disabled", this, m -> m.queueStats().disabledEndpoints())
+        Gauge.builder("tenantry.webhook.endpoints.disabled", queue, q -> q.current().disabledEndpoints())
                 .description("Webhook endpoints that are disabled").register(registry);
         Gauge.builder("tenantry.webhook.requests.in.flight", inFlight, AtomicInteger::get)
                 .description("Webhook requests this instance has in flight").register(registry);
@@ -89,9 +72,24 @@ public class DispatcherMetrics {
 
     /** A delivery reached an end state. */
     public void delivery(DeliveryStatus finalStatus) {
-        deliveriesByOutcome.computeIfAbsent(finalStatus, status -> Counter.builder("tenantry.webhook.deliveries")
+        deliveries(finalStatus, 1);
+    }
+
+    /**
+     * Deliveries that reached an end state together, e.g. the queue of an endpoint that was
+     * disabled: they failed without an attempt of their own, and count as failed all the same.
+     */
+    public void deliveries(DeliveryStatus finalStatus, int count) {
+        if (count <= 0) {
+            return;
+        }
+        counterOf(finalStatus).increment(count);
+    }
+
+    private Counter counterOf(DeliveryStatus finalStatus) {
+        return deliveriesByOutcome.computeIfAbsent(finalStatus, status -> Counter.builder("tenantry.webhook.deliveries")
                 .description("Deliveries that reached an end state, by outcome")
-                .tag("outcome", status.dbValue()).register(registry)).increment();
+                .tag("outcome", status.dbValue()).register(registry));
     }
 
     public void endpointDisabled(String reason) {
@@ -116,28 +114,5 @@ public class DispatcherMetrics {
 
     public void requestEnded() {
         inFlight.decrementAndGet();
-    }
-
-    private QueueStats queueStats() {
-        QueueStats current = queueStats;
-        if (Duration.between(current.readAt(), Instant.now()).compareTo(QUEUE_STATS_MAX_AGE) < 0) {
-            return current;
-        }
-        synchronized (this) {
-            if (queueStats != current) {
-                return queueStats;
-            }
-            try (Connection connection = dataSource.getConnection()) {
-                DueStats due = deliveries.dueStats(connection);
-                double age = due.oldestDueSince() == null ? 0
-                        : Math.max(0, Duration.between(due.oldestDueSince(), Instant.now()).toMillis() / 1000.0);
-                queueStats = new QueueStats(due.due(), age, endpoints.countDisabled(connection), Instant.now());
-            } catch (SQLException e) {
-                LOG.debugf("Could not read queue figures: %s", e.getMessage());
-                queueStats = new QueueStats(current.due(), current.oldestAgeSeconds(), current.disabledEndpoints(),
-                        Instant.now());
-            }
-            return queueStats;
-        }
     }
 }

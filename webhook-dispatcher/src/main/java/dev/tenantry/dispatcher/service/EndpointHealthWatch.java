@@ -1,6 +1,7 @@
 package dev.tenantry.dispatcher.service;
 
 import dev.tenantry.dispatcher.config.DispatcherConfig;
+import dev.tenantry.dispatcher.model.DeliveryStatus;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository.DisabledEndpoint;
@@ -65,15 +66,19 @@ public class EndpointHealthWatch {
         }
     }
 
+    private record Check(List<DisabledEndpoint> disabled, int failedDeliveries) {
+    }
+
     /** One check; returns the endpoints it disabled. */
     public List<DisabledEndpoint> check() throws SQLException {
         Instant cutoff = Instant.now().minus(config.window());
-        List<DisabledEndpoint> disabled = Transactions.inTransaction(dataSource, connection -> {
+        Check check = Transactions.inTransaction(dataSource, connection -> {
             List<DisabledEndpoint> off = endpoints.disableFailingSince(connection, cutoff, describe(config.window()));
             // Also catches retries that were in flight when any endpoint was disabled.
-            deliveries.failPendingOfDisabledEndpoints(connection);
-            return off;
+            return new Check(off, deliveries.failPendingOfDisabledEndpoints(connection));
         });
+        metrics.deliveries(DeliveryStatus.FAILED, check.failedDeliveries());
+        List<DisabledEndpoint> disabled = check.disabled();
         for (DisabledEndpoint endpoint : disabled) {
             metrics.endpointDisabled("persistent-failure");
             LOG.warnf("Disabled webhook endpoint %s: every delivery attempt failed since %s (window %s)",

@@ -3,6 +3,7 @@ package dev.tenantry.dispatcher.service;
 import dev.tenantry.contracts.EventType;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.dispatcher.config.DispatcherConfig;
+import dev.tenantry.dispatcher.model.DeliveryStatus;
 import dev.tenantry.dispatcher.model.EndpointSpec;
 import dev.tenantry.dispatcher.model.WebhookEndpoint;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
@@ -53,17 +54,19 @@ public class EndpointService {
     private final DeliveryRepository deliveries;
     private final SecretCipher cipher;
     private final SsrfGuard guard;
+    private final DispatcherMetrics metrics;
     private final DispatcherConfig config;
 
     public EndpointService(AgroalDataSource dataSource, EndpointRepository endpoints, SecretRepository secrets,
                            DeliveryRepository deliveries, SecretCipher cipher, SsrfGuard guard,
-                           DispatcherConfig config) {
+                           DispatcherMetrics metrics, DispatcherConfig config) {
         this.dataSource = dataSource;
         this.endpoints = endpoints;
         this.secrets = secrets;
         this.deliveries = deliveries;
         this.cipher = cipher;
         this.guard = guard;
+        this.metrics = metrics;
         this.config = config;
     }
 
@@ -99,18 +102,25 @@ public class EndpointService {
 
     public WebhookEndpoint update(UUID id, EndpointSpec spec) throws SQLException {
         EndpointSpec valid = validate(spec);
-        return inTransaction(connection -> {
+        Updated updated = inTransaction(connection -> {
             WebhookEndpoint before = endpoints.lock(connection, id).orElseThrow(() -> notFound(id));
             endpoints.update(connection, id, valid.url(), valid.description(), valid.eventTypes(), valid.tenantIds());
+            int failed = 0;
             if (Boolean.TRUE.equals(valid.enabled()) && !before.enabled()) {
                 endpoints.enable(connection, id);
                 LOG.infof("Webhook endpoint %s enabled again (was disabled: %s)", id, before.disabledReason());
             } else if (Boolean.FALSE.equals(valid.enabled()) && before.enabled()) {
                 endpoints.disable(connection, id, DISABLED_BY_CLIENT);
-                deliveries.failPendingOfEndpoint(connection, id, DISABLED_BY_CLIENT);
+                failed = deliveries.failPendingOfEndpoint(connection, id, DISABLED_BY_CLIENT);
             }
-            return endpoints.find(connection, id).orElseThrow();
+            return new Updated(endpoints.find(connection, id).orElseThrow(), failed);
         });
+        // Counted once committed: a disabled endpoint's queue fails without attempts of its own.
+        metrics.deliveries(DeliveryStatus.FAILED, updated.failedDeliveries());
+        return updated.endpoint();
+    }
+
+    private record Updated(WebhookEndpoint endpoint, int failedDeliveries) {
     }
 
     public void delete(UUID id) throws SQLException {
