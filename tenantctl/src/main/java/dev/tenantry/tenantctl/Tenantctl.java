@@ -2,6 +2,7 @@ package dev.tenantry.tenantctl;
 
 import dev.tenantry.tenantctl.client.ApiException;
 import dev.tenantry.tenantctl.client.Service;
+import dev.tenantry.tenantctl.client.StackFile;
 import dev.tenantry.tenantctl.client.UnreachableException;
 import dev.tenantry.tenantctl.command.DlqCommand;
 import dev.tenantry.tenantctl.command.HealthCommand;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "tenantctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Tenantctl.Version.class,
         description = "Operate Tenantry: tenants, migration drift, dead letters, webhooks, health.",
         footer = {"", "Environment: TENANTRY_PROVISIONING_URL (default http://localhost:8081), TENANTRY_WORKER_URL "
-                + "(http://localhost:8082), TENANTRY_DISPATCHER_URL (http://localhost:8083), TENANTRY_TOKEN (bearer token).",
+                + "(http://localhost:8082), TENANTRY_DISPATCHER_URL (http://localhost:8083), TENANTRY_TOKEN (bearer token); "
+                + "without a URL variable, those of a running local stack named by TENANTRY_STACK_FILE (its stack.json; "
+                + "bin/tenantctl sets it when the checkout's ./tenantry up runs).",
                 "Exit codes: 0 ok, 1 problems found, 2 usage error."},
         subcommands = {TenantsCommand.class, MigrationsCommand.class, DlqCommand.class, WebhooksCommand.class,
                 HealthCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
@@ -67,6 +70,7 @@ public class Tenantctl implements Runnable {
     Duration httpTimeout;
 
     private final Map<String, String> environment;
+    private Map<Service, String> stackUrls;
 
     public Tenantctl(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -81,7 +85,10 @@ public class Tenantctl implements Runnable {
         return environment;
     }
 
-    /** The URL of a service: flag, else environment variable, else the local default. */
+    /**
+     * The URL of a service: flag, else environment variable, else what a running local stack wrote
+     * ({@code TENANTRY_STACK_FILE}), else the local default.
+     */
     String url(Service service) {
         String flag = switch (service) {
             case PROVISIONING -> provisioningUrl;
@@ -92,7 +99,17 @@ public class Tenantctl implements Runnable {
             return flag.strip();
         }
         String variable = environment.get(service.urlVariable());
-        return variable != null && !variable.isBlank() ? variable.strip() : service.defaultUrl();
+        if (variable != null && !variable.isBlank()) {
+            return variable.strip();
+        }
+        return stackUrls().getOrDefault(service, service.defaultUrl());
+    }
+
+    private Map<Service, String> stackUrls() {
+        if (stackUrls == null) {
+            stackUrls = StackFile.urls(environment.get(StackFile.VARIABLE));
+        }
+        return stackUrls;
     }
 
     String token() {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineTests {
 
@@ -69,6 +72,30 @@ class CommandLineTests {
         CliRun defaults = CliRun.run(NO_ENV, "--provisioning-url", "http://127.0.0.1:" + closedPort, "health", "--json",
                 "--service", "provisioning", "--service", "dispatcher");
         assertThat(defaults.out()).contains("http://127.0.0.1:" + closedPort).contains("http://localhost:8083");
+    }
+
+    @Test
+    void aRunningLocalStacksUrlsComeAfterTheEnvironmentAndAStaleStackIsIgnored(@TempDir Path dir) throws Exception {
+        int stackPort = closedPort();
+        Path stack = dir.resolve("stack.json");
+        Files.writeString(stack, "{\"pid\":" + ProcessHandle.current().pid() + ",\"urls\":{\"worker\":"
+                + "\"http://127.0.0.1:" + stackPort + "\"}}");
+
+        CliRun fromStack = CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString()), "health", "--json",
+                "--service", "worker", "--service", "dispatcher");
+        assertThat(fromStack.out()).contains("http://127.0.0.1:" + stackPort).contains("http://localhost:8083");
+
+        CliRun envFirst = CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString(), "TENANTRY_WORKER_URL",
+                "http://127.0.0.1:" + (stackPort + 1)), "health", "--json", "--service", "worker");
+        assertThat(envFirst.out()).contains("http://127.0.0.1:" + (stackPort + 1)).doesNotContain(":" + stackPort + "\"");
+
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(stack, "{\"pid\":" + gone.pid() + ",\"urls\":{\"worker\":\"http://127.0.0.1:" + stackPort
+                + "\"}}");
+        CliRun stale = CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString()), "health", "--json", "--service",
+                "worker");
+        assertThat(stale.out()).contains("http://localhost:8082").doesNotContain(":" + stackPort);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * tenantctl against a really running migration worker (its quarkus-app jar in a child JVM) on
@@ -100,8 +102,25 @@ class TenantctlAgainstWorkerIT {
         CliRun human = cli("migrations", "verify");
         assertThat(human.exitCode()).isEqualTo(1);
         assertThat(human.out()).contains("1 behind").contains("tenant_" + behind).contains("tenantctl migrations fix");
-        assertThat(cli("migrations", "verify", "--tenant", current).exitCode()).isZero();
+        CliRun currentById = cli("migrations", "verify", "--tenant", tenantIdOf(current));
+        assertThat(currentById.exitCode()).as(currentById.toString()).isZero();
+        assertThat(currentById.out()).contains("no drift reported");
         assertThat(cli("migrations", "verify", "--tenant", behind).exitCode()).isEqualTo(1);
+        // A name no service confirms is not "no drift": exit 1 and say why.
+        CliRun unknown = cli("migrations", "verify", "--tenant", UUID.randomUUID().toString(), "--json");
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).contains("not a tenant id the migration worker has migrated")
+                .contains("provisioning-service is not reachable");
+        CliRun slugUnconfirmed = cli("migrations", "verify", "--tenant", current);
+        assertThat(slugUnconfirmed.exitCode()).as(slugUnconfirmed.toString()).isEqualTo(1);
+
+        // Drift does not make the worker unready; health shows it as a note and exits 0.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            CliRun health = cli("health", "--service", "worker");
+            assertThat(health.exitCode()).as(health.toString()).isZero();
+            assertThat(health.out()).contains("NOTES").contains("fleet drift: 1 behind, 0 ahead, 0 failed, 0 without schema");
+        });
 
         CliRun fix = cli("migrations", "fix", "--json", "--poll-interval", "100ms");
         assertThat(fix.exitCode()).as(fix.toString()).isZero();
@@ -221,6 +240,27 @@ class TenantctlAgainstWorkerIT {
         ProcessResult launcher = run(List.of("sh", Path.of("bin", "tenantctl").toString(), "--version"));
         assertThat(launcher.exitCode()).as(launcher.output()).isZero();
         assertThat(launcher.output()).startsWith("tenantctl ");
+    }
+
+    @Test
+    @Order(6)
+    void theLauncherUsesTheUrlsOfTheRunningLocalStack(@TempDir Path home) throws Exception {
+        // What ./tenantry up writes once everything is ready; this JVM stands in for the stack process.
+        Files.writeString(home.resolve("stack.json"), JSON.createObjectNode()
+                .put("pid", ProcessHandle.current().pid())
+                .set("urls", JSON.createObjectNode().put("worker", worker.url())).toString());
+        ProcessBuilder builder = new ProcessBuilder("sh", Path.of("bin", "tenantctl").toString(), "health", "--service",
+                "worker", "--json").redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("TENANTRY_"));
+        builder.environment().put("TENANTRY_HOME", home.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        JsonNode health = JSON.readTree(output);
+        assertThat(health.get("services").get(0).get("url").asText()).isEqualTo(worker.url());
+        assertThat(health.get("status").asText()).isEqualTo("UP");
     }
 
     // ---------------------------------------------------------------------------------------

@@ -18,7 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Liveness and readiness of every service (SmallRye Health at /q/health); exit 1 unless all are UP. */
+/**
+ * Liveness and readiness of every service (SmallRye Health at /q/health); exit 1 unless all are UP.
+ * Notes show what UP checks report that needs attention (fleet drift), without changing the exit code.
+ */
 @Command(name = "health", description = "Health of every service; exit 1 when any is down or unreachable")
 public class HealthCommand implements Callable<Integer> {
 
@@ -44,8 +47,8 @@ public class HealthCommand implements Callable<Integer> {
             all.set("services", results);
             cli.printJson(all);
         } else {
-            Table table = Table.of("SERVICE", "STATUS", "URL", "NOT UP");
-            results.forEach(r -> table.row(r.get("service"), r.get("status"), r.get("url"), notUp(r)));
+            Table table = Table.of("SERVICE", "STATUS", "URL", "NOT UP", "NOTES");
+            results.forEach(r -> table.row(r.get("service"), r.get("status"), r.get("url"), notUp(r), notes(r)));
             table.print(cli.out());
         }
         return allUp ? Tenantctl.OK : Tenantctl.PROBLEMS;
@@ -69,6 +72,23 @@ public class HealthCommand implements Callable<Integer> {
             result.put("error", e.getCause() == null ? e.getMessage() : e.getCause().toString());
         }
         return result;
+    }
+
+    /**
+     * What an UP check reports that an operator should still see: the worker's fleet-drift check is
+     * UP with tenants behind (drift does not make the worker unready), so it is shown here.
+     */
+    private static String notes(JsonNode result) {
+        List<String> notes = new ArrayList<>();
+        result.path("checks").forEach(c -> {
+            JsonNode data = c.path("data");
+            if ("fleet-drift".equals(c.path("name").asText()) && data.path("drift").asBoolean(false)) {
+                notes.add(String.format("fleet drift: %d behind, %d ahead, %d failed, %d without schema of %d "
+                                + "(tenantctl migrations verify)", data.path("behind").asInt(), data.path("ahead").asInt(),
+                        data.path("failed").asInt(), data.path("missingSchema").asInt(), data.path("tenants").asInt()));
+            }
+        });
+        return notes.isEmpty() ? "-" : String.join("; ", notes);
     }
 
     private static String notUp(JsonNode result) {

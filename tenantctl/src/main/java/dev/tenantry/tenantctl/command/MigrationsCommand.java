@@ -37,7 +37,8 @@ public class MigrationsCommand implements Runnable {
     static class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--tenant", description = "Only this tenant (id, slug or schema)")
+        @Option(names = "--tenant", description = "Only this tenant (id, slug or schema); exit 1 when no service "
+                + "knows it")
         String tenant;
         @Option(names = "--deep", description = "Also compare each schema's tables, columns, indexes and constraints "
                 + "with a freshly migrated reference schema")
@@ -49,6 +50,15 @@ public class MigrationsCommand implements Runnable {
             JsonNode report = cli.client(Service.WORKER).get(Query.path("/admin/drift").param("deep", deep).toString());
             ObjectNode shown = tenant == null ? (ObjectNode) report : DriftReports.onlyTenant((ObjectNode) report, tenant);
             boolean drift = DriftReports.hasDrift(shown);
+            if (tenant != null && !drift) {
+                // "No drift" for a misspelt tenant would be a false all-clear.
+                TenantLookup.Result lookup = TenantLookup.find(cli, tenant);
+                if (lookup.answer() != TenantLookup.Answer.KNOWN) {
+                    cli.err().println("Error: " + lookup.detail());
+                    cli.err().flush();
+                    return Tenantctl.PROBLEMS;
+                }
+            }
             if (cli.json()) {
                 cli.printJson(shown);
             } else {
