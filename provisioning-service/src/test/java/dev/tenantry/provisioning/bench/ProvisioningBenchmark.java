@@ -2,7 +2,6 @@ package dev.tenantry.provisioning.bench;
 
 import static dev.tenantry.provisioning.ProvisioningTestSupport.admin;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.infra;
-import static io.restassured.RestAssured.given;
 
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
@@ -14,13 +13,18 @@ import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.provisioning.repository.Transactions;
 import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.testinfra.TestNames;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,8 +73,19 @@ class ProvisioningBenchmark {
     Transactions transactions;
     @Inject
     OutboxRepository outbox;
+    @TestHTTPResource("/tenants")
+    URI tenantsUri;
+
+    // A plain HTTP client and one token: REST Assured compiles Groovy path expressions on every
+    // call, and that client-side CPU, on the same two cores, would be measured as service latency.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String token = admin();
 
     private final Map<String, CompletableFuture<Long>> arrivals = new ConcurrentHashMap<>();
+    /** Wall-clock microseconds, comparable with the database's timestamps: POST sent, event received. */
+    private final Map<String, Long> postedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> receivedAt = new ConcurrentHashMap<>();
     private final List<String> ids = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean listening = true;
 
@@ -97,13 +112,21 @@ class ProvisioningBenchmark {
             provisionConcurrently(clients, Math.max(1, warmup / clients));
             ids.clear();
             awaitSparePoolSettled();
+            CpuShares idle = CpuShares.read();
+            Thread.sleep(5_000);
+            out.append("idle, CPU per second: ").append(CpuShares.read().since(idle, 5).replace("CPU per signup: ", ""))
+                    .append('\n');
+            CpuShares before = CpuShares.read();
             List<Long> seq = provisionSequentially(sequential);
             out.append(line("POST -> TenantActivated on Kafka, sequential", seq));
+            out.append("  ").append(CpuShares.read().since(before, sequential)).append('\n');
             out.append(breakdown(List.copyOf(ids)));
             ids.clear();
             awaitSparePoolSettled();
+            before = CpuShares.read();
             List<Long> conc = provisionConcurrently(clients, perClient);
             out.append(line("POST -> TenantActivated on Kafka, " + clients + " clients", conc));
+            out.append("  ").append(CpuShares.read().since(before, clients * perClient)).append('\n');
             out.append(breakdown(List.copyOf(ids)));
         } finally {
             listening = false;
@@ -151,11 +174,18 @@ class ProvisioningBenchmark {
     /** @return microseconds from before the POST to TenantActivated arriving on Kafka */
     private long provisionOne() throws Exception {
         long start = System.nanoTime();
-        String id = given().header("Authorization", admin()).contentType(ContentType.JSON)
-                .body(Map.of("slug", TestNames.unique("bench"), "displayName", "Benchmark tenant"))
-                .when().post("/tenants").then().statusCode(202).extract().path("id");
+        long startWall = wallMicros();
+        String body = json.writeValueAsString(Map.of("slug", TestNames.unique("bench"), "displayName", "Benchmark tenant"));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tenantsUri)
+                .header("Authorization", token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("POST /tenants answered " + response.statusCode() + ": " + response.body());
+        }
+        String id = json.readTree(response.body()).get("id").asText();
         long arrived = arrivals.computeIfAbsent(id, k -> new CompletableFuture<>()).get(2, TimeUnit.MINUTES);
         arrivals.remove(id);
+        postedAt.put(id, startWall);
         ids.add(id);
         return (arrived - start) / 1_000;
     }
@@ -166,7 +196,8 @@ class ProvisioningBenchmark {
                 SELECT extract(epoch FROM a.occurred_at - t.created_at) * 1e6,
                        extract(epoch FROM r.started_at - t.created_at) * 1e6,
                        extract(epoch FROM r.finished_at - r.started_at) * 1e6,
-                       extract(epoch FROM m.occurred_at - r.finished_at) * 1e6
+                       extract(epoch FROM m.occurred_at - r.finished_at) * 1e6,
+                       t.id::text, extract(epoch FROM t.created_at) * 1e6, extract(epoch FROM a.occurred_at) * 1e6
                 FROM tenant t
                 JOIN tenant_timeline a ON a.tenant_id = t.id AND a.to_status = 'ACTIVE'
                 JOIN tenant_timeline m ON m.tenant_id = t.id AND m.kind = 'migration-result'
@@ -174,6 +205,8 @@ class ProvisioningBenchmark {
                 WHERE t.id = ANY (?::uuid[])
                 """;
         List<List<Long>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Long> posted = new ArrayList<>();
+        List<Long> published = new ArrayList<>();
         transactions.read(tx -> {
             try (var select = tx.connection().prepareStatement(sql)) {
                 select.setObject(1, tenantIds.toArray(new String[0]));
@@ -181,6 +214,11 @@ class ProvisioningBenchmark {
                     while (rows.next()) {
                         for (int c = 0; c < 4; c++) {
                             columns.get(c).add((long) rows.getDouble(c + 1));
+                        }
+                        String id = rows.getString(5);
+                        if (postedAt.containsKey(id) && receivedAt.containsKey(id)) {
+                            posted.add((long) rows.getDouble(6) - postedAt.get(id));
+                            published.add(receivedAt.get(id) - (long) rows.getDouble(7));
                         }
                     }
                 }
@@ -191,10 +229,12 @@ class ProvisioningBenchmark {
             return "  (no breakdown: worker run log not found)\n";
         }
         return "  schemas taken from the worker's spare pool: " + fromSparePool(tenantIds) + " of " + tenantIds.size()
-                + "\n  " + line("request committed -> ACTIVE in the registry", columns.get(0))
+                + "\n  " + line("POST sent -> request recorded (HTTP, auth)", posted)
+                + "  " + line("request recorded -> ACTIVE in the registry", columns.get(0))
                 + "  " + line("request committed -> worker starts (relay, Kafka)", columns.get(1))
                 + "  " + line("worker: create schema + migrations V1..V3", columns.get(2))
-                + "  " + line("worker done -> result applied (Kafka, saga)", columns.get(3));
+                + "  " + line("worker done -> result applied (Kafka, saga)", columns.get(3))
+                + "  " + line("ACTIVE recorded -> TenantActivated received", published);
     }
 
     /**
@@ -275,7 +315,8 @@ class ProvisioningBenchmark {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID());
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            // A fetch is answered as soon as a record arrives; a shorter wait only adds empty fetches.
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                     new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = new ArrayList<>();
@@ -294,10 +335,12 @@ class ProvisioningBenchmark {
                 while (listening) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                         long now = System.nanoTime();
+                        long nowWall = wallMicros();
                         if (type != null && !type.equals(header(record, CloudEventCodec.CE_TYPE))) {
                             continue;
                         }
                         String key = byKey ? record.key() : header(record, CloudEventCodec.CE_ID);
+                        receivedAt.put(key, nowWall);
                         arrivals.computeIfAbsent(key, k -> new CompletableFuture<>()).complete(now);
                     }
                 }
@@ -326,6 +369,11 @@ class ProvisioningBenchmark {
                 throw e;
             }
         }
+    }
+
+    private static long wallMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
