@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,7 +43,9 @@ import org.jboss.logging.Logger;
  *       (the outage is not the record's fault);</li>
  *   <li>any other failure is dead-lettered at once;</li>
  *   <li>offsets are committed only after a record was handled or dead-lettered (at-least-once;
- *       handlers are idempotent on the event id);</li>
+ *       handlers are idempotent on the event id); asynchronously while running, so the next
+ *       record does not wait for the broker, and synchronously when partitions are revoked and at
+ *       shutdown, so a clean stop or rebalance repeats nothing;</li>
  *   <li>a replayed record that fails again keeps the first-failure time of its dead letter.</li>
  * </ul>
  * Concurrency is one thread and one KafkaConsumer per slot, so records of one partition (one
@@ -119,10 +123,12 @@ public final class EventConsumer implements AutoCloseable {
         }
     }
 
-    private final class Worker implements Runnable {
+    private final class Worker implements Runnable, ConsumerRebalanceListener {
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties());
         final Thread thread;
         final CountDownLatch stopped = new CountDownLatch(1);
+        /** Offsets of everything handled so far whose commit has not been confirmed synchronously. */
+        private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
 
         Worker(String name) {
             this.thread = new Thread(this, name);
@@ -132,7 +138,7 @@ public final class EventConsumer implements AutoCloseable {
         @Override
         public void run() {
             try {
-                consumer.subscribe(List.of(settings.topic()));
+                consumer.subscribe(List.of(settings.topic()), this);
                 while (!stopping) {
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(250));
                     if (records.isEmpty()) {
@@ -148,7 +154,7 @@ public final class EventConsumer implements AutoCloseable {
                         done.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
                     }
-                    commit(done);
+                    commitAsync(done);
                 }
             } catch (WakeupException e) {
                 if (!stopping) {
@@ -157,26 +163,56 @@ public final class EventConsumer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Consumer %s of %s stopped", thread.getName(), settings.topic());
             } finally {
+                // close() woke the consumer: the wake-up is spent now, so the work already done
+                // can still be committed instead of being redone after the restart.
+                commitHandled(handled.keySet());
                 consumer.close(Duration.ofSeconds(5));
                 stopped.countDown();
             }
         }
 
-        private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
+        private void commitAsync(Map<TopicPartition, OffsetAndMetadata> done) {
             if (done.isEmpty()) {
                 return;
             }
-            try {
-                consumer.commitSync(done);
-            } catch (WakeupException e) {
-                if (!stopping) {
-                    throw e;
+            handled.putAll(done);
+            // A lost asynchronous commit only means those records are read again (idempotent
+            // handlers); the synchronous commits at revocation and shutdown cover the clean cases.
+            consumer.commitAsync(Map.copyOf(done), (offsets, error) -> {
+                if (error != null) {
+                    LOG.debugf("Offset commit for %s failed: %s", offsets.keySet(), error.toString());
                 }
-                // close() woke the consumer while a record was being handled; the wake-up is spent
-                // now, so the work already done can still be committed instead of being redone.
-                consumer.commitSync(done);
-                throw e;
+            });
+        }
+
+        private void commitHandled(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata offset = handled.get(partition);
+                if (offset != null) {
+                    offsets.put(partition, offset);
+                }
             }
+            if (offsets.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(5));
+                offsets.keySet().forEach(handled::remove);
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not commit offsets %s of %s (those records will be read again): %s", offsets,
+                        settings.topic(), e.toString());
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitHandled(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Nothing to do: positions come from the committed offsets.
         }
     }
 

@@ -15,9 +15,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The consumer loop on real Kafka: what happens to a record being retried when the service stops. */
+/** The consumer loop on real Kafka: what a stop leaves for the next consumer of the group. */
 @RealInfrastructure
 class EventConsumerShutdownIT {
+
+    @Test
+    void recordsHandledBeforeACleanStopAreNotHandledAgainByTheNextConsumer(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "clean-stop")) {
+            RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100));
+            Set<String> sent = ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < 20; i++) {
+                sent.add(bed.send().id());
+            }
+            Set<String> handledFirst = ConcurrentHashMap.newKeySet();
+            try (EventConsumer first = bed.consumer(policy, (e, r) -> handledFirst.add(e.id()))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> handledFirst.containsAll(sent));
+            }
+
+            String later = bed.send().id();
+            Set<String> handledSecond = ConcurrentHashMap.newKeySet();
+            try (EventConsumer second = bed.consumer(policy, (e, r) -> handledSecond.add(e.id()))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> handledSecond.contains(later));
+            }
+            assertThat(handledSecond).containsExactly(later);
+        }
+    }
 
     @Test
     void aRecordFailingTransientlyDuringShutdownIsLeftUncommittedAndReadAgainNotDeadLettered(Infrastructure infra)
