@@ -111,7 +111,8 @@ class ProvisioningBenchmark {
             provisionSequentially(warmup);
             provisionConcurrently(clients, Math.max(1, warmup / clients));
             ids.clear();
-            awaitSparePoolSettled();
+            out.append("spare pool settled at ").append(awaitSparePoolSettled()).append(" schemas; ")
+                    .append(spareFootprint()).append('\n');
             CpuShares idle = CpuShares.read();
             Thread.sleep(5_000);
             out.append("idle, CPU per second: ").append(CpuShares.read().since(idle, 5).replace("CPU per signup: ", ""))
@@ -242,7 +243,7 @@ class ProvisioningBenchmark {
      * (the pool full, or no longer growing), as a burst meets it in production. The figures print
      * how many signups found a spare.
      */
-    private void awaitSparePoolSettled() throws Exception {
+    private long awaitSparePoolSettled() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long previous = -1;
         while (System.nanoTime() < deadline) {
@@ -255,10 +256,27 @@ class ProvisioningBenchmark {
                 }
             });
             if (ready == previous && ready > 0) {
-                return;
+                return ready;
             }
             previous = ready;
         }
+        return previous;
+    }
+
+    /** Disk and catalog cost of one spare schema (what a larger pool costs). */
+    private String spareFootprint() throws Exception {
+        return transactions.read(tx -> {
+            try (var select = tx.connection().prepareStatement("""
+                    SELECT count(*), coalesce(sum(pg_total_relation_size(c.oid)), 0)
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = (SELECT schema_name FROM tenant_spare_schema ORDER BY created_at LIMIT 1)
+                      AND c.relkind IN ('r', 'i', 'S', 'p')
+                    """); var rows = select.executeQuery()) {
+                rows.next();
+                return String.format("one spare: %d tables, indexes and sequences, %.0f kB on disk", rows.getLong(1),
+                        rows.getLong(2) / 1024.0);
+            }
+        });
     }
 
     /** A schema whose first migration was recorded before its tenant was requested was a spare. */
