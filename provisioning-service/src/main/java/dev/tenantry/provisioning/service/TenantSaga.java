@@ -45,7 +45,8 @@ import org.jboss.logging.Logger;
  * The tenant saga's orchestrator. Applies {@link SagaTransition}s (registry row, timeline line and
  * outbox events in the caller's transaction) and decides which transition a migration result
  * means. Results are applied once per event id, and only when they answer the tenant's latest
- * request; anything else is written to the timeline as ignored and logged.
+ * request; anything else is written to the timeline as ignored and logged. A result for a tenant
+ * the registry does not show is retried, never ignored: see {@link TenantNotVisibleException}.
  */
 @ApplicationScoped
 public class TenantSaga {
@@ -154,11 +155,17 @@ public class TenantSaga {
                 return null;
             }
             Optional<UUID> tenantId = parseId(result.tenantId());
-            Optional<Tenant> found = tenantId.isEmpty() ? Optional.empty()
-                    : tenants.lockById(tx.connection(), tenantId.get());
-            if (found.isEmpty()) {
-                LOG.warnf("Ignoring %s %s for unknown tenant %s", event.type(), event.id(), result.tenantId());
+            if (tenantId.isEmpty()) {
+                LOG.warnf("Ignoring %s %s: tenant id %s is not a UUID", event.type(), event.id(), result.tenantId());
                 return null;
+            }
+            Optional<Tenant> found = tenants.lockById(tx.connection(), tenantId.get());
+            if (found.isEmpty()) {
+                // Not proof that there is no such tenant: the request may have been relayed and
+                // answered before the commit that recorded the tenant became visible here. Rolled
+                // back (the event is not marked processed) and retried; dead-lettered if it never shows.
+                throw new TenantNotVisibleException("No tenant " + result.tenantId() + " (yet) for " + event.type()
+                        + " " + event.id());
             }
             Tenant tenant = found.get();
             if (event.causationId() == null) {
