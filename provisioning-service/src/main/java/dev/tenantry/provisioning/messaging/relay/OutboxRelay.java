@@ -14,7 +14,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +68,12 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile long relayedCount;
     private volatile Thread thread;
     private Connection deleteConnection;
+    /**
+     * Relayed rows the cleanup has not deleted yet, with when they were relayed. PostgreSQL decodes
+     * a transaction as soon as its commit is flushed, a moment before other sessions can see it: a
+     * row relayed in that moment is invisible to the DELETE and is tried again with the next batch.
+     */
+    private final Map<UUID, Long> relayedNotDeleted = new LinkedHashMap<>();
 
     public OutboxRelay(RelaySettings settings, Publisher publisher, Consumer<Duration> relayedListener) {
         this.settings = settings;
@@ -258,7 +267,9 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void deleteRelayed(List<UUID> relayed) {
-        if (relayed.isEmpty()) {
+        long now = System.nanoTime();
+        relayed.forEach(id -> relayedNotDeleted.putIfAbsent(id, now));
+        if (relayedNotDeleted.isEmpty()) {
             return;
         }
         try {
@@ -266,15 +277,31 @@ public final class OutboxRelay implements AutoCloseable {
                 deleteConnection = open("cleanup");
             }
             try (PreparedStatement delete = deleteConnection.prepareStatement(
-                    "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?)")) {
-                Array ids = deleteConnection.createArrayOf("uuid", relayed.toArray());
+                    "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?) RETURNING id")) {
+                Array ids = deleteConnection.createArrayOf("uuid", relayedNotDeleted.keySet().toArray());
                 delete.setArray(1, ids);
-                delete.executeUpdate();
+                try (ResultSet deleted = delete.executeQuery()) {
+                    while (deleted.next()) {
+                        relayedNotDeleted.remove(deleted.getObject(1, UUID.class));
+                    }
+                }
             }
         } catch (SQLException e) {
             closeDeleteConnection();
-            throw new IllegalStateException("cannot delete " + relayed.size() + " relayed outbox row(s); "
+            throw new IllegalStateException("cannot delete " + relayedNotDeleted.size() + " relayed outbox row(s); "
                     + "the batch will be relayed again", e);
+        }
+        forgetRowsNeverSeen(now);
+    }
+
+    /** A row still not found a minute after it was relayed was deleted by someone else: stop looking. */
+    private void forgetRowsNeverSeen(long now) {
+        for (Iterator<Map.Entry<UUID, Long>> it = relayedNotDeleted.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<UUID, Long> row = it.next();
+            if (now - row.getValue() > TimeUnit.MINUTES.toNanos(1)) {
+                LOG.warnf("Relayed outbox row %s was never found to delete; forgetting it", row.getKey());
+                it.remove();
+            }
         }
     }
 
