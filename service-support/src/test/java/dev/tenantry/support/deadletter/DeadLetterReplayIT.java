@@ -10,8 +10,13 @@ import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.RealInfrastructure;
+import dev.tenantry.testinfra.TestNames;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +25,44 @@ import org.junit.jupiter.api.Test;
 class DeadLetterReplayIT {
 
     private static final RetryPolicy NO_RETRY = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
+
+    @Test
+    void aPoisonedRecordFixedAndReplayedReachesTheFailedGroupExactlyOnceAndNoOtherGroup(Infrastructure infra)
+            throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "exactlyonce")) {
+            AtomicBoolean fixed = new AtomicBoolean();
+            Map<String, AtomicInteger> handledByFailedGroup = new ConcurrentHashMap<>();
+            Map<String, AtomicInteger> handledByBystander = new ConcurrentHashMap<>();
+            EventEnvelope<TenantRollbackRequested> poisoned = bed.send();
+            try (EventConsumer failing = bed.consumer(NO_RETRY, (e, r) -> {
+                     if (!fixed.get()) {
+                         throw new IllegalStateException("poisoned until fixed");
+                     }
+                     count(handledByFailedGroup, e.id()).incrementAndGet();
+                 });
+                 EventConsumer bystander = new EventConsumer(new EventConsumer.Settings(bed.bootstrapServers, bed.topic,
+                         TestNames.unique("bystander"), 1, NO_RETRY, Map.of()),
+                         (e, r) -> count(handledByBystander, e.id()).incrementAndGet(), bed.deadLetters, bed.registry)) {
+                bystander.start();
+                bed.await(bed.deadLetterTopic, poisoned.id(), null);
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(handledByBystander, poisoned.id()).get() == 1);
+
+                fixed.set(true);
+                assertThat(bed.admin(3).replay(byEventId(poisoned.id())).replayed()).hasSize(1);
+                // The topic has one partition: once both groups handled a later event, both have read
+                // past the replayed record.
+                EventEnvelope<TenantRollbackRequested> later = bed.send();
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(handledByFailedGroup, later.id()).get() == 1
+                        && count(handledByBystander, later.id()).get() == 1);
+            }
+            assertThat(count(handledByFailedGroup, poisoned.id())).hasValue(1);
+            assertThat(count(handledByBystander, poisoned.id())).hasValue(1);
+        }
+    }
+
+    private static AtomicInteger count(Map<String, AtomicInteger> handled, String eventId) {
+        return handled.computeIfAbsent(eventId, k -> new AtomicInteger());
+    }
 
     @Test
     void replayingTheSameLetterTwiceInARowCountsBothReplaysAndTheCapRefusesTheThird(Infrastructure infra)
