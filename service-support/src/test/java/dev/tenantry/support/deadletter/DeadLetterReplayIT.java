@@ -60,6 +60,36 @@ class DeadLetterReplayIT {
         }
     }
 
+    @Test
+    void aDryRunNamesWhatItWouldReplayAndSendsNothing(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "dryrun")) {
+            AtomicBoolean fixed = new AtomicBoolean();
+            Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+            EventEnvelope<TenantRollbackRequested> poisoned = bed.send();
+            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                if (!fixed.get()) {
+                    throw new IllegalStateException("poisoned until fixed");
+                }
+                count(handled, e.id()).incrementAndGet();
+            })) {
+                bed.await(bed.deadLetterTopic, poisoned.id(), null);
+                fixed.set(true);
+                DeadLetterAdmin admin = bed.admin(3);
+                ReplayResult dryRun = admin.replay(new ReplayRequest(null, poisoned.id(), null, null, null, true, null));
+                assertThat(dryRun.dryRun()).isTrue();
+                assertThat(dryRun.replayed()).extracting(DeadLetter::eventId).containsExactly(poisoned.id());
+
+                EventEnvelope<TenantRollbackRequested> later = bed.send();
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(handled, later.id()).get() == 1);
+                assertThat(count(handled, poisoned.id())).hasValue(0);
+                // Nor was it counted: the first real replay is replay 1.
+                assertThat(admin.replay(byEventId(poisoned.id())).replayed()).extracting(DeadLetter::replayCount)
+                        .containsExactly(0);
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(handled, poisoned.id()).get() == 1);
+            }
+        }
+    }
+
     private static AtomicInteger count(Map<String, AtomicInteger> handled, String eventId) {
         return handled.computeIfAbsent(eventId, k -> new AtomicInteger());
     }
