@@ -1,6 +1,10 @@
 package dev.tenantry.worker;
 
 import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static dev.tenantry.worker.WorkerTestSupport.header;
 import static dev.tenantry.worker.WorkerTestSupport.infra;
 import static dev.tenantry.worker.WorkerTestSupport.kafka;
@@ -58,7 +62,8 @@ class FailureHandlingIT {
     }
 
     @Test
-    void aPostgresOutageMidRunIsRetriedAndTheTenantIsMigratedWithoutAFailureEvent() throws Exception {
+    void aPostgresOutageMakesTheWorkerUnreadyAndTheRequestIsRetriedAndMigratedWithoutAFailureEvent()
+            throws Exception {
         assumeTrue(infra().canRestartPostgres(), "provider cannot restart PostgreSQL");
         TestTenant tenant = TestTenant.fresh("outage");
         EventEnvelope<TenantRequested> request = tenant.requested();
@@ -66,10 +71,14 @@ class FailureHandlingIT {
         infra().stopPostgres();
         try {
             send(request);
-            Thread.sleep(Duration.ofSeconds(3).toMillis());
+            // Readiness tells the orchestrator to stop routing here while the database is away.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                    .statusCode(503).body("checks.findAll { it.status == 'DOWN' }.name",
+                            hasItem(containsString("Database"))));
         } finally {
             infra().startPostgres();
         }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
 
         assertThat(awaitResult(request).data()).isInstanceOf(TenantMigrated.class);
         assertThat(tables(tenant.schema())).contains("customers", "invoices");
