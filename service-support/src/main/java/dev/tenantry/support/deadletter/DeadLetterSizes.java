@@ -1,6 +1,7 @@
 package dev.tenantry.support.deadletter;
 
 import dev.tenantry.contracts.Topics;
+import dev.tenantry.support.messaging.LazyKafkaAdmin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -20,8 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -46,10 +44,9 @@ public class DeadLetterSizes {
 
     private final DeadLetterSources sources;
     private final MeterRegistry registry;
-    private final String bootstrapServers;
     private final Duration interval;
     private final Map<String, AtomicLong> sizes = new ConcurrentHashMap<>();
-    private volatile Admin admin;
+    private final LazyKafkaAdmin admin;
     private ScheduledExecutorService scheduler;
 
     public DeadLetterSizes(DeadLetterSources sources, MeterRegistry registry,
@@ -58,7 +55,7 @@ public class DeadLetterSizes {
                            Duration interval) {
         this.sources = sources;
         this.registry = registry;
-        this.bootstrapServers = bootstrapServers;
+        this.admin = new LazyKafkaAdmin(bootstrapServers, TIMEOUT);
         this.interval = interval;
     }
 
@@ -84,10 +81,7 @@ public class DeadLetterSizes {
 
     @PreDestroy
     void close() {
-        Admin current = admin;
-        if (current != null) {
-            current.close(Duration.ofSeconds(2));
-        }
+        admin.close();
     }
 
     private void measureQuietly() {
@@ -120,7 +114,7 @@ public class DeadLetterSizes {
     private long sizeOf(String topic) throws InterruptedException, ExecutionException, TimeoutException {
         TopicDescription description;
         try {
-            description = admin().describeTopics(List.of(topic)).allTopicNames()
+            description = admin.get().describeTopics(List.of(topic)).allTopicNames()
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -146,21 +140,6 @@ public class DeadLetterSizes {
 
     private Map<TopicPartition, ListOffsetsResultInfo> offsets(Map<TopicPartition, OffsetSpec> spec)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return admin().listOffsets(spec).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private Admin admin() {
-        if (admin == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    Properties props = new Properties();
-                    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-                    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-                    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-                    admin = Admin.create(props);
-                }
-            }
-        }
-        return admin;
+        return admin.get().listOffsets(spec).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
