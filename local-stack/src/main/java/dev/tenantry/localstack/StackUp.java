@@ -194,8 +194,12 @@ class StackUp implements Callable<Integer> {
             // The demo receiver is plain http on loopback: allowed here, refused by default.
             dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOW_HTTP", "true");
             dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOWED_CIDRS", "127.0.0.0/8");
+            Map<String, String> workerEnv = new LinkedHashMap<>(common);
+            // A laptop needs a few ready-made tenant schemas, not a production burst's worth (the
+            // worker's default is 128, about 57 MB for the demo schema); the environment can say otherwise.
+            workerEnv.put("TENANTRY_WORKER_SPARE_POOL_SIZE", System.getenv().getOrDefault("TENANTRY_WORKER_SPARE_POOL_SIZE", "8"));
             List<String> javaOptions = List.of(serviceJavaOptions.trim().split("\\s+"));
-            start(root, "migration-worker", workerPort, common, javaOptions);
+            start(root, "migration-worker", workerPort, workerEnv, javaOptions);
             start(root, "provisioning-service", provisioningPort, common, javaOptions);
             start(root, "webhook-dispatcher", dispatcherPort, dispatcherEnv, javaOptions);
             OUT.println("Starting the services (logs in " + files.logs() + ") ...");
