@@ -84,12 +84,15 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
         // 180 s each by default: a 2-core machine busy with other builds can need minutes for a cold
         // start. TENANTRY_TEST_STARTUP_TIMEOUT_SECONDS changes it.
         Duration timeout = Duration.ofSeconds(Settings.get(Settings.STARTUP_TIMEOUT).map(Long::parseLong).orElse(180L));
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
+        EmbeddedPostgresServer.Builder postgresBuilder = EmbeddedPostgresServer.builder()
                 .dataDirectory(run.resolve("postgres-data"))
                 .binariesDirectory(binariesDirectory(workdir))
                 .logFile(run.resolve("postgres.log"))
-                .startupTimeout(timeout)
-                .build();
+                .startupTimeout(timeout);
+        if (Settings.get(Settings.POSTGRES_FSYNC).filter(v -> v.equals("on") || v.equals("true")).isPresent()) {
+            postgresBuilder.serverSetting("fsync", "on");
+        }
+        EmbeddedPostgresServer postgres = postgresBuilder.build();
         EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder()
                 .dataDirectory(run.resolve("kafka-data"))
                 .logFile(run.resolve("kafka.log"))

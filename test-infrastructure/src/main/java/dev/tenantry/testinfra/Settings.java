@@ -21,6 +21,8 @@ final class Settings {
     static final String WORKDIR = "tenantry.test.workdir";
     static final String POSTGRES_BINARIES = "tenantry.test.postgres.binaries";
     static final String STARTUP_TIMEOUT = "tenantry.test.startup.timeout.seconds";
+    /** "on": the embedded PostgreSQL syncs its WAL to disk, for durability measurements (benchmarks). */
+    static final String POSTGRES_FSYNC = "tenantry.test.postgres.fsync";
 
     private Settings() {
     }
