@@ -37,6 +37,12 @@ public final class SsrfGuard {
     private static final Cidr SHARED_ADDRESS_SPACE = Cidr.parse("100.64.0.0/10");
     private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
     private static final Cidr RESERVED_V4 = Cidr.parse("240.0.0.0/4");
+    /** IETF protocol assignments and the benchmarking range: never a subscriber's public host. */
+    private static final Cidr PROTOCOL_ASSIGNMENTS = Cidr.parse("192.0.0.0/24");
+    private static final Cidr BENCHMARKING = Cidr.parse("198.18.0.0/15");
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
+    /** Teredo hides its IPv4 client address (XORed); such an address cannot be judged, so it is refused. */
+    private static final Cidr TEREDO = Cidr.parse("2001::/32");
     private static final Cidr UNIQUE_LOCAL = Cidr.parse("fc00::/7");
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
 
@@ -144,8 +150,11 @@ public final class SsrfGuard {
         if (address.isMulticastAddress()) {
             return Optional.of("a multicast");
         }
-        if (RESERVED_V4.contains(address)) {
+        if (RESERVED_V4.contains(address) || PROTOCOL_ASSIGNMENTS.contains(address) || BENCHMARKING.contains(address)) {
             return Optional.of("a reserved");
+        }
+        if (TEREDO.contains(address)) {
+            return Optional.of("a tunnelled (Teredo)");
         }
         if (UNIQUE_LOCAL.contains(address)) {
             return Optional.of("a unique-local");
@@ -159,9 +168,12 @@ public final class SsrfGuard {
         return Optional.empty();
     }
 
-    /** IPv4 carried inside IPv6 (mapped, compatible, NAT64), which reaches the same IPv4 host. */
+    /** IPv4 carried inside IPv6 (mapped, compatible, NAT64, 6to4), which reaches the same IPv4 host. */
     private static Optional<Inet4Address> embeddedIpv4(Inet6Address address) {
         byte[] b = address.getAddress();
+        if (SIX_TO_FOUR.contains(address)) {
+            return ipv4(b[2], b[3], b[4], b[5]);
+        }
         boolean firstTenZero = true;
         for (int i = 0; i < 10; i++) {
             firstTenZero &= b[i] == 0;
@@ -171,8 +183,12 @@ public final class SsrfGuard {
         if (!mapped && !compatible && !NAT64.contains(address)) {
             return Optional.empty();
         }
+        return ipv4(b[12], b[13], b[14], b[15]);
+    }
+
+    private static Optional<Inet4Address> ipv4(byte b0, byte b1, byte b2, byte b3) {
         try {
-            return Optional.of((Inet4Address) InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+            return Optional.of((Inet4Address) InetAddress.getByAddress(new byte[] {b0, b1, b2, b3}));
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

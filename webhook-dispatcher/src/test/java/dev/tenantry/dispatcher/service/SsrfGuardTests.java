@@ -47,6 +47,8 @@ class SsrfGuardTests {
             "https://0.0.0.0/hook", "https://[::]/hook", "https://224.0.0.1/hook", "https://255.255.255.255/hook",
             "https://[fe80::1]/hook", "https://[fc00::1]/hook", "https://[fd12:3456::1]/hook",
             "https://[::ffff:127.0.0.1]/hook", "https://[::ffff:a9fe:a9fe]/hook", "https://[64:ff9b::a00:1]/hook",
+            "https://[2002:7f00:1::1]/hook", "https://[2002:a9fe:a9fe::]/hook", "https://[2001:0:4136:e378::1]/hook",
+            "https://192.0.0.8/hook", "https://198.18.0.1/hook", "https://198.19.255.254/hook",
             "https://split.example.com/hook"})
     void internalAddressesAreRefusedWithoutAnAllowList(String url) {
         assertThatThrownBy(() -> strict.check(url)).isInstanceOf(UrlRefusedException.class)
@@ -57,6 +59,10 @@ class SsrfGuardTests {
     void aPublicHttpsUrlIsAccepted() {
         assertThatCode(() -> strict.check("https://hooks.example.com/tenantry?x=1")).doesNotThrowAnyException();
         assertThatCode(() -> strict.check("https://93.184.216.34:8443/hook")).doesNotThrowAnyException();
+        // 6to4 of a public address, and neighbours of the refused ranges, are public.
+        assertThatCode(() -> strict.check("https://[2002:5db8:d822::1]/hook")).doesNotThrowAnyException();
+        assertThatCode(() -> strict.check("https://198.20.0.1/hook")).doesNotThrowAnyException();
+        assertThatCode(() -> strict.check("https://192.0.1.1/hook")).doesNotThrowAnyException();
     }
 
     @Test
