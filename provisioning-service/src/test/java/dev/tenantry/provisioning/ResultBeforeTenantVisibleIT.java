@@ -52,11 +52,16 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ResultBeforeTenantVisibleIT.NoRelayHeartbeat.class)
 class ResultBeforeTenantVisibleIT {
 
-    /** Debezium runs the heartbeat's INSERT on its streaming thread: held, it would stop the relay. */
+    /**
+     * Debezium runs the heartbeat's INSERT on its streaming thread: held, it would stop the relay.
+     */
     public static class NoRelayHeartbeat implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tenantry.provisioning.relay.heartbeat-interval", "1h");
+            // The result is retried while the tenant's commit is held (seconds): give the retries
+            // room even on a busy machine, so the result is not dead-lettered before the release.
+            return Map.of("tenantry.provisioning.relay.heartbeat-interval", "1h",
+                    "tenantry.provisioning.retry.max-attempts", "60");
         }
     }
 
