@@ -275,6 +275,7 @@ public final class OutboxRelay implements AutoCloseable {
         try {
             if (deleteConnection == null || deleteConnection.isClosed()) {
                 deleteConnection = open("cleanup");
+                commitLocally(deleteConnection);
             }
             try (PreparedStatement delete = deleteConnection.prepareStatement(
                     "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?) RETURNING id")) {
@@ -294,14 +295,28 @@ public final class OutboxRelay implements AutoCloseable {
         forgetRowsNeverSeen(now);
     }
 
-    /** A row still not found a minute after it was relayed was deleted by someone else: stop looking. */
+    /**
+     * A row still not found half a minute after it was relayed was gone already: relayed again
+     * after a restart (Debezium resumes from its last flushed offset) or deleted by someone else.
+     */
     private void forgetRowsNeverSeen(long now) {
         for (Iterator<Map.Entry<UUID, Long>> it = relayedNotDeleted.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<UUID, Long> row = it.next();
-            if (now - row.getValue() > TimeUnit.MINUTES.toNanos(1)) {
-                LOG.warnf("Relayed outbox row %s was never found to delete; forgetting it", row.getKey());
+            if (now - row.getValue() > TimeUnit.SECONDS.toNanos(30)) {
+                LOG.debugf("Relayed outbox row %s was not in the outbox (already deleted); forgetting it", row.getKey());
                 it.remove();
             }
+        }
+    }
+
+    /**
+     * The relay's own bookkeeping (offsets, deletes of relayed rows) does not wait for synchronous
+     * standbys: losing such a write in a failover only means rows relayed again, which consumers
+     * drop by event id, while waiting would stop the relay whenever a standby lags.
+     */
+    static void commitLocally(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("SET synchronous_commit = local");
         }
     }
 

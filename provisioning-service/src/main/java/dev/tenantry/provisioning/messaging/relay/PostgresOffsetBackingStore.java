@@ -111,6 +111,7 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
         if (connection == null || connection.isClosed()) {
             connection = DriverManager.getConnection(url, user, password);
             connection.setAutoCommit(true);
+            OutboxRelay.commitLocally(connection);
         }
         return connection;
     }
