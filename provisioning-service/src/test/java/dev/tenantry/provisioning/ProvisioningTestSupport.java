@@ -98,6 +98,11 @@ public final class ProvisioningTestSupport {
         send(CODEC.toRecord(Topics.TENANT_COMMANDS, command));
     }
 
+    /** Publishes an event to {@code topic} as its producer would (CloudEvents headers, key = subject). */
+    public static void publish(String topic, EventEnvelope<?> event) {
+        send(CODEC.toRecord(topic, event));
+    }
+
     public static void send(String topic, String key, byte[] value, Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
         headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
