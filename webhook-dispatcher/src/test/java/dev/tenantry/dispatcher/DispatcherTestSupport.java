@@ -7,6 +7,8 @@ import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantUpgraded;
+import dev.tenantry.dispatcher.service.SecretCipher;
+import dev.tenantry.dispatcher.service.WebhookSigner;
 import dev.tenantry.support.security.Roles;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.TenantryInfrastructure;
@@ -107,6 +109,47 @@ public final class DispatcherTestSupport {
         ValidatableResponse response = given().header("Authorization", admin()).contentType(ContentType.JSON)
                 .body(body).when().post("/webhook-endpoints").then().statusCode(201);
         return new RegisteredEndpoint(response.extract().path("id"), url, response.extract().path("secret"));
+    }
+
+    /**
+     * Refuses to register {@code url}: a 422 problem on the url field. The answer is returned for
+     * further checks of its detail.
+     */
+    public static ValidatableResponse registrationRefused(String url) {
+        return given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body(Map.of("url", url, "tenantIds", List.of(UUID.randomUUID().toString())))
+                .when().post("/webhook-endpoints")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("url"));
+    }
+
+    /**
+     * Writes an endpoint straight into the database, past the registration checks: as if its name
+     * had resolved to a public address at registration and resolves to something else now.
+     */
+    public static UUID insertEndpointUnchecked(String url, String tenantId, SecretCipher cipher) throws SQLException {
+        UUID endpoint = UUID.randomUUID();
+        try (Connection c = infra().dataSource().getConnection();
+             PreparedStatement insertEndpoint = c.prepareStatement(
+                     "INSERT INTO webhook_endpoint (id, url, tenant_ids) VALUES (?, ?, ARRAY[?])");
+             PreparedStatement insertSecret = c.prepareStatement(
+                     "INSERT INTO webhook_secret (endpoint_id, version, ciphertext) VALUES (?, 1, ?)")) {
+            insertEndpoint.setObject(1, endpoint);
+            insertEndpoint.setString(2, url);
+            insertEndpoint.setString(3, tenantId);
+            insertEndpoint.executeUpdate();
+            insertSecret.setObject(1, endpoint);
+            insertSecret.setBytes(2, cipher.encrypt(endpoint, 1, WebhookSigner.newSecret()));
+            insertSecret.executeUpdate();
+        }
+        return endpoint;
+    }
+
+    /** The errors of every attempt made for an event. */
+    public static List<String> attemptErrors(String eventId) throws SQLException {
+        return strings("""
+                SELECT a.error FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
+                 WHERE d.event_id = ?""", eventId);
     }
 
     public static String deliveryStatus(String eventId, String endpointId) throws SQLException {
