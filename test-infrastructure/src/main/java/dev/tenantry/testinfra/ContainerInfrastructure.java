@@ -52,11 +52,11 @@ final class ContainerInfrastructure implements RunningInfrastructure {
         CompletableFuture<Long> pg = CompletableFuture.supplyAsync(() -> {
             postgres.start();
             return System.nanoTime();
-        });
+        }, EmbeddedInfrastructure.daemonThread("tenantry-start-postgres-container"));
         CompletableFuture<Long> kf = CompletableFuture.supplyAsync(() -> {
             kafka.start();
             return System.nanoTime();
-        });
+        }, EmbeddedInfrastructure.daemonThread("tenantry-start-kafka-container"));
         long pgReady;
         long kafkaReady;
         try {

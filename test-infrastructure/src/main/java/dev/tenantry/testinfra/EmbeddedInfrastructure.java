@@ -138,7 +138,11 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
         return new EmbeddedInfrastructure(run, postgres, kafka, summary);
     }
 
-    private static java.util.concurrent.Executor daemonThread(String name) {
+    /**
+     * Runs a task on a new daemon thread of its own. Starting servers blocks for seconds; on the
+     * shared ForkJoin pool such a task could wait behind (or hold up) unrelated work.
+     */
+    static java.util.concurrent.Executor daemonThread(String name) {
         return task -> {
             Thread t = new Thread(task, name);
             t.setDaemon(true);
@@ -171,23 +175,17 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
     // ---------------------------------------------------------------------------------------
 
     static String ownerLine(ProcessHandle process) {
-        long started = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return process.pid() + " " + started + "\n";
+        return ProcessIdentity.of(process).format();
     }
 
     /** Whether the JVM that wrote an owner file is still alive (same pid and start time). */
     static boolean ownerAlive(Path runDirectory) {
         Path owner = runDirectory.resolve(OWNER_FILE);
         try {
-            String[] parts = Files.readString(owner, StandardCharsets.UTF_8).trim().split("\\s+");
-            long pid = Long.parseLong(parts[0]);
-            long started = parts.length > 1 ? Long.parseLong(parts[1]) : 0L;
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            if (handle.isEmpty()) {
-                return false;
-            }
-            long actual = handle.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-            return started == 0L || actual == 0L || Math.abs(actual - started) < 2000;
+            return ProcessIdentity.parse(Files.readString(owner, StandardCharsets.UTF_8))
+                    .orElseThrow(() -> new IllegalStateException("unreadable owner file " + owner))
+                    .live()
+                    .isPresent();
         } catch (IOException | RuntimeException e) {
             // No owner file yet: a run that is being set up right now, unless it is old.
             try {

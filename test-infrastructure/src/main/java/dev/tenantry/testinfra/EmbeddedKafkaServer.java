@@ -169,7 +169,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         // until stop(): its end-of-file tells the broker that we are gone.
         Process started = pb.start();
         process = started;
-        Files.writeString(pidFile, Long.toString(started.pid()), StandardCharsets.UTF_8);
+        Files.writeString(pidFile, ProcessIdentity.of(started.toHandle()).format(), StandardCharsets.UTF_8);
 
         try {
             awaitReady(started, logOffset);
@@ -379,19 +379,24 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
      * it (only possible when its watchdog was off, or if it hangs).
      */
     static void stopLeftoverBroker(Path pidFile, Duration timeout) {
-        long pid;
+        Optional<ProcessIdentity> broker;
         try {
             if (!Files.exists(pidFile)) {
                 return;
             }
-            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
-        } catch (IOException | NumberFormatException e) {
+            broker = ProcessIdentity.parse(Files.readString(pidFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
             return;
         }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty() || !commandLineContains(pid, LAUNCHER_CLASS)) {
+        // Same pid and start time, and the launcher as an argument of its own: a recycled pid
+        // never gets a signal.
+        Optional<ProcessHandle> handle = broker.flatMap(ProcessIdentity::live)
+                .filter(h -> h.info().arguments().map(args -> List.of(args).contains(LAUNCHER_CLASS)).orElse(false)
+                        || commandLineContains(h.pid(), LAUNCHER_CLASS));
+        if (handle.isEmpty()) {
             return;
         }
+        long pid = handle.get().pid();
         LOG.infof("stopping Kafka broker (pid %d) left running by an earlier run", pid);
         handle.get().destroy();
         try {

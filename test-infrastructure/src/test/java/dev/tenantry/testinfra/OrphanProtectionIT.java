@@ -1,18 +1,22 @@
 package dev.tenantry.testinfra;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * run removes what is left of the directory.
  */
 class OrphanProtectionIT {
+
+    /** Longer than the child's own startup timeout (180 s), so a slow start fails in the child, with its reason. */
+    private static final Duration CHILD_START_TIMEOUT = Duration.ofSeconds(240);
 
     @Test
     void serversDieWithAKilledParentAndItsDirectoryIsCleanedUpLater() throws Exception {
@@ -39,7 +46,7 @@ class OrphanProtectionIT {
                 .start();
         String pids = null;
         try {
-            pids = awaitLine(child, "PIDS ", Duration.ofSeconds(120));
+            pids = awaitLine(child, "PIDS ", workdir, CHILD_START_TIMEOUT);
         } finally {
             if (pids == null) {
                 child.destroyForcibly();
@@ -98,49 +105,80 @@ class OrphanProtectionIT {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private static String awaitLine(Process process, String prefix, Duration timeout) throws Exception {
+    /**
+     * Reads the child's output on a thread of this test's own (never a shared pool, whose
+     * workers earlier tests may still occupy) until a line starts with {@code prefix}. If none
+     * comes, the failure says why: whether the child still runs or how it ended, what it
+     * printed, its thread dump, and the last lines of its servers' logs.
+     */
+    private static String awaitLine(Process process, String prefix, Path workdir, Duration timeout) throws Exception {
         StringBuilder output = new StringBuilder();
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader reader = new BufferedReader(
+        BlockingQueue<Optional<String>> found = new ArrayBlockingQueue<>(1);
+        Thread reader = new Thread(() -> {
+            boolean reported = false;
+            try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
-                while ((l = reader.readLine()) != null) {
-                    if (l.startsWith(prefix)) {
-                        // Keep draining so the child never blocks on a full pipe.
-                        Thread drain = new Thread(() -> {
-                            try {
-                                while (reader.readLine() != null) {
-                                    // discard
-                                }
-                            } catch (IOException ignored) {
-                                // child gone
-                            }
-                        });
-                        drain.setDaemon(true);
-                        drain.start();
-                        return l;
-                    }
-                    synchronized (output) {
-                        output.append(l).append('\n');
+                // Keeps reading after the line is found, so the child never blocks on a full pipe.
+                while ((l = lines.readLine()) != null) {
+                    if (!reported && l.startsWith(prefix)) {
+                        reported = found.offer(Optional.of(l));
+                    } else {
+                        synchronized (output) {
+                            output.append(l).append('\n');
+                        }
                     }
                 }
-                return null;
             } catch (IOException e) {
-                return null;
+                // The child is gone.
             }
-        });
-        String result;
-        try {
-            result = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            result = null;
-            // A thread dump (SIGQUIT) into the output, to see where the child is stuck.
-            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
-            Thread.sleep(1000);
+            if (!reported) {
+                found.offer(Optional.empty());
+            }
+        }, "orphan-test-child-output");
+        reader.setDaemon(true);
+        reader.start();
+
+        long begin = System.nanoTime();
+        Optional<String> line = found.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (line != null && line.isPresent()) {
+            return line.get();
+        }
+        String elapsed = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - begin) / 1e9);
+        String state;
+        if (process.isAlive()) {
+            state = "still running after " + elapsed + "; thread dump:\n" + threadDump(process.pid());
+        } else {
+            int code = process.exitValue();
+            state = "ended after " + elapsed + " with exit code " + code
+                    + (code > 128 ? " (signal " + (code - 128) + ")" : "");
+        }
+        StringBuilder logs = new StringBuilder();
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(workdir, "run-" + process.pid() + "-*")) {
+            for (Path run : runs) {
+                logs.append("\n--- ").append(run.resolve("postgres.log")).append('\n')
+                        .append(FileTrees.tail(run.resolve("postgres.log"), 20))
+                        .append("\n--- ").append(run.resolve("kafka.log")).append('\n')
+                        .append(FileTrees.tail(run.resolve("kafka.log"), 20));
+            }
         }
         synchronized (output) {
-            assertNotNull(result, "child did not report its servers; output:\n" + output);
+            fail("child did not report its servers: " + state + "\noutput:\n" + output + logs);
         }
-        return result;
+        return null;
+    }
+
+    private static String threadDump(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 }
