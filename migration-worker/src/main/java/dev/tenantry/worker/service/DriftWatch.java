@@ -53,7 +53,7 @@ public class DriftWatch {
             DriftReport report = drift.verify(false);
             if (report.behind().isEmpty()) {
                 LOG.debugf("Drift check: none of %d tenant(s) behind version %s (%d pinned below it)",
-                        report.totalTenants(), report.latest(), report.pinned().size());
+                        (Object) report.totalTenants(), report.latest(), report.pinned().size());
                 return;
             }
             LOG.warnf("Drift check: %d of %d tenant(s) behind version %s%s", report.behind().size(),
