@@ -99,7 +99,7 @@ class SchemaOwnershipIT {
         assertThat(answer.schemaExisted()).isFalse();
         assertThat(schemaExists(answer.archivedSchema())).isTrue();
         // Delivered again, the same answer.
-        send(deletion.withId(deletion.id()));
+        send(deletion);
         assertThat(WorkerTestSupport.awaitResults(deletion, 2)).extracting(EventEnvelope::data)
                 .containsOnly(answer);
     }
