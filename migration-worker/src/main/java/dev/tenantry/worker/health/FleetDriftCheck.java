@@ -17,7 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
- * The fleet in the readiness document: how many tenant schemas are behind, ahead, failed or
+ * The fleet in the readiness document: how many tenant schemas are behind, ahead, pinned, failed or
  * missing. Always UP: a tenant behind the latest migration is work for the drift repair, not a
  * reason to stop sending this worker requests (it is the one that repairs it).
  *
@@ -63,6 +63,7 @@ public class FleetDriftCheck implements HealthCheck {
                     .withData("upToDate", current.upToDate())
                     .withData("behind", current.behind().size())
                     .withData("ahead", current.ahead().size())
+                    .withData("pinned", current.pinned().size())
                     .withData("failed", current.failed().size())
                     .withData("missingSchema", current.missingSchema().size())
                     .withData("checkedAt", current.checkedAt().toString());

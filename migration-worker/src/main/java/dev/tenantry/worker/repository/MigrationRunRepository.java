@@ -52,6 +52,18 @@ public class MigrationRunRepository {
         }
     }
 
+    /** Completes a recorded run's outcome (a deletion recorded without an archive by an older release). */
+    public void updateOutcome(Connection connection, String requestId, MigrationRun run) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE migration_run SET result_detail = ?, error_code = ?, error_message = ? WHERE request_id = ?")) {
+            update.setString(1, run.detail());
+            update.setString(2, run.errorCode());
+            update.setString(3, run.errorMessage());
+            update.setString(4, requestId);
+            update.executeUpdate();
+        }
+    }
+
     public Optional<MigrationRun> findByRequest(Connection connection, String requestId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(BY_REQUEST)) {
             select.setString(1, requestId);

@@ -6,6 +6,9 @@ import dev.tenantry.worker.model.DriftReport.Behind;
 import dev.tenantry.worker.model.DriftReport.CatalogDrift;
 import dev.tenantry.worker.model.DriftReport.Failed;
 import dev.tenantry.worker.model.DriftReport.Missing;
+import dev.tenantry.worker.model.DriftReport.Pinned;
+import dev.tenantry.worker.repository.KnownVersionRepository;
+import dev.tenantry.worker.repository.SchemaOwnerRepository;
 import dev.tenantry.worker.repository.SchemaCatalogRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository;
 import dev.tenantry.worker.repository.TenantVersionRepository;
@@ -14,6 +17,8 @@ import dev.tenantry.worker.repository.TenantVersionRepository.SchemaEntry;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,6 +35,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
+import org.jboss.logging.Logger;
 
 /**
  * Drift detection: which tenant schemas are behind the latest migration, which failed, which are
@@ -39,6 +45,8 @@ import org.flywaydb.core.api.MigrationVersion;
 @ApplicationScoped
 public class DriftService {
 
+    private static final Logger LOG = Logger.getLogger(DriftService.class);
+
     /** Built from scratch for each deep verify; no tenant can be called this (slugs start with a letter). */
     static final TenantSchema REFERENCE = new TenantSchema("tenantry_reference");
 
@@ -46,16 +54,43 @@ public class DriftService {
     private final TenantMigrator migrator;
     private final TenantVersionRepository versions;
     private final TenantSchemaRepository schemas;
+    private final SchemaOwnerRepository owners;
+    private final KnownVersionRepository knownVersions;
     private final AtomicInteger tenantsBehind = new AtomicInteger();
+    private final AtomicInteger tenantsPinned = new AtomicInteger();
 
     public DriftService(AgroalDataSource dataSource, TenantMigrator migrator, TenantVersionRepository versions,
-                        TenantSchemaRepository schemas, MeterRegistry registry) {
+                        TenantSchemaRepository schemas, SchemaOwnerRepository owners,
+                        KnownVersionRepository knownVersions, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.versions = versions;
         this.schemas = schemas;
+        this.owners = owners;
+        this.knownVersions = knownVersions;
         Gauge.builder("tenantry.tenants.behind", tenantsBehind, AtomicInteger::get)
-                .description("Tenant schemas below the latest migration at the last verify").register(registry);
+                .description("Tenant schemas below the latest migration at the last verify (pinned ones excluded)")
+                .register(registry);
+        Gauge.builder("tenantry.tenants.pinned", tenantsPinned, AtomicInteger::get)
+                .description("Tenant schemas held below the latest migration by an upgrade to a target version")
+                .register(registry);
+    }
+
+    /** Tells the provisioning service which versions exist as soon as the worker runs. */
+    void onStart(@Observes StartupEvent start) {
+        try {
+            recordKnownVersions(Arrays.stream(migrator.resolvedMigrations()).map(MigrationInfo::getVersion)
+                    .filter(Objects::nonNull).map(MigrationVersion::getVersion).toList());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("Could not record the known tenant migration versions (the next drift check will): %s",
+                    e.getMessage());
+        }
+    }
+
+    private void recordKnownVersions(List<String> known) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            knownVersions.record(connection, known);
+        }
     }
 
     public DriftReport verify(boolean deep) throws SQLException {
@@ -68,12 +103,18 @@ public class DriftService {
 
         List<Behind> behind = new ArrayList<>();
         List<Behind> ahead = new ArrayList<>();
+        List<Pinned> pinned = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         int upToDate = 0;
         List<SchemaEntry> entries;
         Map<String, LastRun> lastRuns = new HashMap<>();
+        Map<String, String> pins;
+        Map<String, String> ownerOf;
         try (Connection connection = dataSource.getConnection()) {
+            knownVersions.record(connection, allVersions);
+            pins = owners.pins(connection);
+            ownerOf = owners.owners(connection);
             entries = versions.tenantSchemas(connection, history);
             versions.lastRuns(connection).forEach(run -> lastRuns.put(run.schema(), run));
             // Deep verify trusts nothing: it reads every history table itself.
@@ -84,11 +125,15 @@ public class DriftService {
                     .forEach(e -> current.put(e.schema(), e.indexedVersion()));
             for (SchemaEntry entry : entries) {
                 String version = current.get(entry.schema());
-                String tenant = tenantOf(entry.schema(), lastRuns);
+                String tenant = ownerOf.containsKey(entry.schema()) ? ownerOf.get(entry.schema())
+                        : tenantOf(entry.schema(), lastRuns);
+                String pin = pins.get(entry.schema());
                 if (Objects.equals(version, latest)) {
                     upToDate++;
                 } else if (isNewer(version, latest)) {
                     ahead.add(new Behind(tenant, entry.schema(), version, latest, List.of()));
+                } else if (pin != null) {
+                    pinned.add(new Pinned(tenant, entry.schema(), version, pin, latest));
                 } else {
                     behind.add(new Behind(tenant, entry.schema(), version, latest, pendingAfter(version, allVersions)));
                 }
@@ -108,7 +153,9 @@ public class DriftService {
         }
         List<CatalogDrift> catalogDrift = deep ? compareWithReference(present) : null;
         tenantsBehind.set(behind.size());
-        return new DriftReport(Instant.now(), latest, entries.size() + missing.size(), upToDate, behind, ahead, failed,
+        tenantsPinned.set(pinned.size());
+        return new DriftReport(Instant.now(), latest, entries.size() + missing.size(), upToDate, behind, ahead, pinned,
+                failed,
                 missing, catalogDrift, (System.nanoTime() - start) / 1_000_000);
     }
 

@@ -52,7 +52,8 @@ public class DriftWatch {
         try {
             DriftReport report = drift.verify(false);
             if (report.behind().isEmpty()) {
-                LOG.debugf("Drift check: all %d tenant(s) at version %s", report.totalTenants(), report.latest());
+                LOG.debugf("Drift check: none of %d tenant(s) behind version %s (%d pinned below it)",
+                        (Object) report.totalTenants(), report.latest(), report.pinned().size());
                 return;
             }
             LOG.warnf("Drift check: %d of %d tenant(s) behind version %s%s", report.behind().size(),

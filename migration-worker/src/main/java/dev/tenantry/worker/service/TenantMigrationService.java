@@ -19,6 +19,8 @@ import dev.tenantry.worker.model.MigrationOutcome;
 import dev.tenantry.worker.model.MigrationRun;
 import dev.tenantry.worker.model.RunKind;
 import dev.tenantry.worker.repository.MigrationRunRepository;
+import dev.tenantry.worker.repository.SchemaOwnerRepository;
+import dev.tenantry.worker.repository.SchemaOwnerRepository.Owner;
 import dev.tenantry.worker.repository.TenantSchemaRepository;
 import dev.tenantry.worker.repository.TenantVersionRepository;
 import io.agroal.api.AgroalDataSource;
@@ -35,6 +37,12 @@ import org.jboss.logging.Logger;
  * Handles the four migration requests. Each one is idempotent on its event id: the run log row
  * and the processed-event record commit together after the work, so a redelivered request whose
  * work is done publishes the same result again instead of redoing (or failing) anything.
+ *
+ * <p>A slug given up by a rolled-back or deleted tenant can be taken by a new tenant, so a schema
+ * name does not say whose data it holds. The owner of every schema (tenant and latest request) is
+ * recorded under the schema's lock, and a request of another tenant, or one older than the
+ * request that last changed the schema, leaves the schema alone and says so in its result: a
+ * dead letter replayed hours later cannot drop or archive a new tenant's schema.
  */
 @ApplicationScoped
 public class TenantMigrationService {
@@ -48,6 +56,7 @@ public class TenantMigrationService {
     private final TenantSchemaRepository schemas;
     private final MigrationRunRepository runs;
     private final TenantVersionRepository versions;
+    private final SchemaOwnerRepository owners;
     private final ResultPublisher results;
     private final MigrationMetrics metrics;
     private final ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
@@ -57,7 +66,7 @@ public class TenantMigrationService {
                                   SparePool sparePool,
                                   TenantSchemaRepository schemas,
                                   MigrationRunRepository runs, TenantVersionRepository versions,
-                                  ResultPublisher results, MigrationMetrics metrics,
+                                  SchemaOwnerRepository owners, ResultPublisher results, MigrationMetrics metrics,
                                   WorkerConfig config) {
         this.dataSource = dataSource;
         this.migrator = migrator;
@@ -66,6 +75,7 @@ public class TenantMigrationService {
         this.schemas = schemas;
         this.runs = runs;
         this.versions = versions;
+        this.owners = owners;
         this.results = results;
         this.metrics = metrics;
         this.consumer = config.consumerGroup();
@@ -78,9 +88,9 @@ public class TenantMigrationService {
         TenantryEvent data = request.data();
         MigrationRun run;
         if (data instanceof TenantRequested r) {
-            run = migrate(request.id(), r.tenantId(), r.slug(), r.schema(), r.targetVersion(), MigrationKind.NEW);
+            run = migrate(request, r.tenantId(), r.slug(), r.schema(), r.targetVersion(), MigrationKind.NEW);
         } else if (data instanceof TenantUpgradeRequested r) {
-            run = migrate(request.id(), r.tenantId(), r.slug(), r.schema(), r.targetVersion(), MigrationKind.UPGRADE);
+            run = migrate(request, r.tenantId(), r.slug(), r.schema(), r.targetVersion(), MigrationKind.UPGRADE);
         } else if (data instanceof TenantRollbackRequested r) {
             run = rollBack(request, r);
         } else if (data instanceof TenantDeletionRequested r) {
@@ -114,7 +124,7 @@ public class TenantMigrationService {
             metrics.migrationFinished(run);
         } else {
             String slug = schemaName.substring("tenant_".length());
-            run = migrate(requestId, tenantId, slug, schemaName, null, MigrationKind.UPGRADE);
+            run = migrate(new FleetRequest(requestId), tenantId, slug, schemaName, null, MigrationKind.UPGRADE);
         }
         if (record(requestId, run)) {
             results.publish(run.toResult(), fleetRunId);
@@ -122,15 +132,48 @@ public class TenantMigrationService {
         return run;
     }
 
-    private MigrationRun migrate(String requestId, String tenantId, String slug, String schemaName,
+    /**
+     * Who asked: a request event (its id and send time), or a fleet upgrade the worker started
+     * itself, which neither checks nor changes the recorded owner and pin.
+     */
+    private record FleetRequest(String id) {
+    }
+
+    private MigrationRun migrate(EventEnvelope<?> request, String tenantId, String slug, String schemaName,
                                  String targetVersion, MigrationKind kind) throws SQLException {
+        return migrate(request.id(), sentAt(request), tenantId, slug, schemaName, targetVersion, kind, true);
+    }
+
+    private MigrationRun migrate(FleetRequest request, String tenantId, String slug, String schemaName,
+                                 String targetVersion, MigrationKind kind) throws SQLException {
+        return migrate(request.id(), null, tenantId, slug, schemaName, targetVersion, kind, false);
+    }
+
+    private MigrationRun migrate(String requestId, Instant requestTime, String tenantId, String slug,
+                                 String schemaName, String targetVersion, MigrationKind kind, boolean byRequest)
+            throws SQLException {
         Instant started = now();
         Optional<String> invalid = checkSchemaMatchesSlug(slug, schemaName);
         if (invalid.isPresent()) {
             return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
                     MigrationOutcome.failed(null, null, "INVALID_REQUEST", invalid.get()), started, now());
         }
+        if (targetVersion != null && !isKnown(targetVersion, migrator.catalog())) {
+            // Answered instead of dead-lettered: the tenant's upgrade (or creation) fails and ends.
+            return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
+                    MigrationOutcome.failed(null, null, "UNKNOWN_VERSION", "Version " + targetVersion
+                            + " is not one of the tenant migrations this worker knows (latest "
+                            + migrator.catalog().latest() + ")"), started, now());
+        }
         TenantSchema schema = new TenantSchema(schemaName);
+        if (byRequest) {
+            Optional<String> foreign = claim(schema, tenantId, requestId, requestTime, kind, targetVersion);
+            if (foreign.isPresent()) {
+                return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
+                        MigrationOutcome.failed(null, null, "SCHEMA_OWNED_BY_OTHER_TENANT", foreign.get()), started,
+                        now());
+            }
+        }
         metrics.migrationStarted();
         try {
             MigrationOutcome outcome = kind == MigrationKind.NEW ? create(schema, targetVersion)
@@ -168,6 +211,72 @@ public class TenantMigrationService {
         }
     }
 
+    private static boolean isKnown(String version, MigrationCatalog catalog) {
+        MigrationVersion wanted = MigrationVersion.fromVersion(version);
+        return catalog.migrations().stream()
+                .anyMatch(script -> MigrationVersion.fromVersion(script.version()).compareTo(wanted) == 0);
+    }
+
+    /**
+     * Records this request's tenant as the schema's owner before a new tenant's schema is built or
+     * an upgrade runs: under the schema's lock, so the spare renamed into place or the schema
+     * created next is already known to be this tenant's. An upgrade with a target version pins the
+     * schema there; one without unpins it.
+     *
+     * @return why not, when the schema belongs to another tenant
+     */
+    private Optional<String> claim(TenantSchema schema, String tenantId, String requestId, Instant requestTime,
+                                   MigrationKind kind, String targetVersion) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return JdbcTransaction.run(connection, c -> {
+                SchemaLock.lockForTransaction(c, schema);
+                Optional<String> owner = ownerOf(c, schema);
+                if (owner.isPresent() && !owner.get().equals(tenantId)) {
+                    return Optional.of("Schema " + schema.name() + " belongs to tenant " + owner.get()
+                            + ", not to tenant " + tenantId + "; nothing was changed");
+                }
+                if (kind == MigrationKind.NEW) {
+                    owners.record(c, schema, tenantId, requestId, requestTime);
+                } else if (schemas.exists(c, schema)) {
+                    owners.recordUpgrade(c, schema, tenantId, requestId, requestTime, targetVersion);
+                }
+                return Optional.<String>empty();
+            });
+        }
+    }
+
+    /** The recorded owner, or for a schema made before owners were recorded the tenant of its run log. */
+    private Optional<String> ownerOf(Connection connection, TenantSchema schema) throws SQLException {
+        Optional<Owner> owner = owners.find(connection, schema);
+        return owner.isPresent() ? owner.map(Owner::tenantId) : owners.ownerFromRunLog(connection, schema);
+    }
+
+    /**
+     * Why a rollback or deletion must leave the schema alone: it belongs to another tenant, or
+     * this tenant changed it through a request sent after this one.
+     */
+    private Optional<String> whyNotYours(Connection connection, TenantSchema schema, String tenantId,
+                                         EventEnvelope<?> request) throws SQLException {
+        Optional<Owner> recorded = owners.find(connection, schema);
+        Optional<String> owner = recorded.isPresent() ? recorded.map(Owner::tenantId)
+                : owners.ownerFromRunLog(connection, schema);
+        if (owner.isPresent() && !owner.get().equals(tenantId)) {
+            return Optional.of("Schema " + schema.name() + " belongs to tenant " + owner.get() + ", not to tenant "
+                    + tenantId + "; nothing was changed");
+        }
+        Instant sent = sentAt(request);
+        if (recorded.isPresent() && recorded.get().requestTime() != null && sent != null
+                && sent.isBefore(recorded.get().requestTime())) {
+            return Optional.of("Request " + request.id() + " was sent before request " + recorded.get().requestId()
+                    + ", which last changed schema " + schema.name() + "; nothing was changed");
+        }
+        return Optional.empty();
+    }
+
+    private static Instant sentAt(EventEnvelope<?> request) {
+        return request.time() == null ? null : request.time().toInstant();
+    }
+
     private static boolean isLatest(String targetVersion, MigrationCatalog catalog) {
         return targetVersion == null || catalog.latest() != null
                 && MigrationVersion.fromVersion(targetVersion).equals(MigrationVersion.fromVersion(catalog.latest()));
@@ -190,37 +299,76 @@ public class TenantMigrationService {
     private MigrationRun rollBack(EventEnvelope<?> request, TenantRollbackRequested r) throws SQLException {
         Instant started = now();
         TenantSchema schema = requireTenantSchema(r.slug(), r.schema());
-        boolean existed;
+        record Dropped(boolean existed, String skipped) {
+        }
+        Dropped dropped;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
              Connection connection = dataSource.getConnection()) {
-            existed = schemas.drop(connection, schema);
-            versions.forget(connection, schema);
+            dropped = JdbcTransaction.run(connection, c -> {
+                Optional<String> skip = whyNotYours(c, schema, r.tenantId(), request);
+                if (skip.isPresent()) {
+                    return new Dropped(schemas.exists(c, schema), skip.get());
+                }
+                boolean existed = schemas.drop(c, schema);
+                versions.forget(c, schema);
+                owners.forget(c, schema);
+                return new Dropped(existed, null);
+            });
         }
-        LOG.infof("Rolled back tenant %s: schema %s %s", r.tenantId(), schema.name(),
-                existed ? "dropped" : "was already gone");
-        return new MigrationRun(r.tenantId(), schema.name(), request.id(), RunKind.ROLLBACK, true, null, null, null,
-                0, started, now(), null, null, Boolean.toString(existed));
+        if (dropped.skipped() != null) {
+            LOG.warnf("Rollback %s of tenant %s changed nothing: %s", request.id(), r.tenantId(), dropped.skipped());
+        } else {
+            LOG.infof("Rolled back tenant %s: schema %s %s", r.tenantId(), schema.name(),
+                    dropped.existed() ? "dropped" : "was already gone");
+        }
+        return MigrationRun.rollback(r.tenantId(), schema.name(), request.id(), dropped.existed(), dropped.skipped(),
+                started, now());
     }
 
+    /**
+     * Archives the tenant's schema (renamed aside with its owner record). A deletion always ends
+     * with an archive to name: the one an earlier delivery made, or, when the tenant's schema is
+     * not there at all, an empty schema under the archive name, reported as such.
+     */
     private MigrationRun delete(EventEnvelope<?> request, TenantDeletionRequested r) throws SQLException {
         Instant started = now();
         TenantSchema schema = requireTenantSchema(r.slug(), r.schema());
-        TenantSchema archive;
+        record Archived(TenantSchema archive, boolean existed, String skipped) {
+        }
+        Archived archived;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
              Connection connection = dataSource.getConnection()) {
-            if (schemas.exists(connection, schema)) {
-                archive = TenantSchemaRepository.archiveName(r.slug(), started.getEpochSecond());
-                schemas.rename(connection, schema, archive);
-                versions.forget(connection, schema);
-            } else {
-                // Already renamed by an earlier delivery whose result was lost: report that archive.
-                archive = schemas.findArchive(connection, r.slug()).orElse(null);
-            }
+            archived = JdbcTransaction.run(connection, c -> {
+                Optional<String> skip = whyNotYours(c, schema, r.tenantId(), request);
+                if (skip.isEmpty() && schemas.exists(c, schema)) {
+                    TenantSchema archive = TenantSchemaRepository.archiveName(r.slug(), started.getEpochSecond());
+                    schemas.rename(c, schema, archive);
+                    versions.forget(c, schema);
+                    if (owners.find(c, schema).isEmpty()) {
+                        owners.record(c, schema, r.tenantId(), request.id(), sentAt(request));
+                    }
+                    owners.move(c, schema, archive);
+                    return new Archived(archive, true, null);
+                }
+                // Already archived by an earlier delivery whose result was lost: report that archive.
+                Optional<TenantSchema> earlier = owners.archiveOf(c, r.tenantId());
+                if (earlier.isPresent()) {
+                    return new Archived(earlier.get(), true, skip.orElse(null));
+                }
+                TenantSchema empty = TenantSchemaRepository.archiveName(r.slug(), started.getEpochSecond());
+                schemas.create(c, empty);
+                owners.record(c, empty, r.tenantId(), request.id(), sentAt(request));
+                return new Archived(empty, false, skip.orElse(null));
+            });
         }
-        LOG.infof("Deleted tenant %s: schema %s archived as %s", r.tenantId(), schema.name(),
-                archive == null ? "(nothing to archive)" : archive.name());
-        return new MigrationRun(r.tenantId(), schema.name(), request.id(), RunKind.DELETION, true, null, null, null,
-                0, started, now(), null, null, archive == null ? null : archive.name());
+        if (archived.skipped() != null) {
+            LOG.warnf("Deletion %s of tenant %s changed nothing: %s", request.id(), r.tenantId(), archived.skipped());
+        } else {
+            LOG.infof("Deleted tenant %s: schema %s %s %s", r.tenantId(), schema.name(),
+                    archived.existed() ? "archived as" : "was not there; empty archive", archived.archive().name());
+        }
+        return MigrationRun.deletion(r.tenantId(), schema.name(), request.id(), archived.archive().name(),
+                archived.existed(), archived.skipped(), started, now());
     }
 
     /**
@@ -248,7 +396,15 @@ public class TenantMigrationService {
             }
             previous = runs.findByRequest(connection, request.id());
         }
-        if (previous.isPresent()) {
+        if (previous.isPresent() && previous.get().isDeletionWithoutArchive()
+                && request.data() instanceof TenantDeletionRequested deletion) {
+            // Recorded by an older release that had no archive to name, so it never got an answer.
+            MigrationRun finished = delete(request, deletion);
+            try (Connection connection = dataSource.getConnection()) {
+                runs.updateOutcome(connection, request.id(), finished);
+            }
+            results.publish(request, finished.toResult());
+        } else if (previous.isPresent()) {
             LOG.infof("Request %s (%s) already handled; publishing its result again", request.id(), request.type());
             results.publish(request, previous.get().toResult());
         }

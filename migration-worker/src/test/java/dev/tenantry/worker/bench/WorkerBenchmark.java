@@ -175,7 +175,7 @@ class WorkerBenchmark {
     private long fleetUpgrade(List<TestTenant> tenants) throws Exception {
         List<DriftReport.Behind> behind = tenants.stream()
                 .map(t -> new DriftReport.Behind(t.tenantId(), t.schema(), "3", "4", List.of("4"))).toList();
-        DriftReport report = new DriftReport(Instant.now(), "4", tenants.size(), 0, behind, List.of(), List.of(),
+        DriftReport report = new DriftReport(Instant.now(), "4", tenants.size(), 0, behind, List.of(), List.of(), List.of(),
                 List.of(), null, 0);
         long start = System.nanoTime();
         FleetProgress progress = fleet.start(report);

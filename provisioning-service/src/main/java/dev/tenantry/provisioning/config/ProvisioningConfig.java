@@ -47,6 +47,14 @@ public interface ProvisioningConfig {
         @WithDefault("2m")
         Duration provisioningTimeout();
 
+        /**
+         * A tenant still UPGRADING after this long has its upgrade request re-sent, up to
+         * {@link #maxProvisioningRequests()} requests, then its upgrade is failed (UPGRADE_FAILED).
+         * Longer than the provisioning timeout: an upgrade of a large tenant can take minutes.
+         */
+        @WithDefault("10m")
+        Duration upgradeTimeout();
+
         /** How often stuck tenants are looked for; 0 disables the sweep. */
         @WithDefault("15s")
         Duration sweepInterval();

@@ -130,7 +130,10 @@ public class TenantResource {
     @Operation(summary = "Upgrade an ACTIVE tenant, or retry a failed upgrade")
     @APIResponse(responseCode = "202", description = "Accepted")
     @APIResponse(responseCode = "404", description = "No such tenant")
+    @APIResponse(responseCode = "400", description = "targetVersion is not a migration version (like 3 or 1.2)")
     @APIResponse(responseCode = "409", description = "The tenant's status does not allow an upgrade")
+    @APIResponse(responseCode = "422", description = "targetVersion is not a tenant migration version the migration "
+            + "workers know")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = UpgradeTenantBody.class)))
     public Response upgrade(@PathParam("idOrSlug") String idOrSlug, String body,

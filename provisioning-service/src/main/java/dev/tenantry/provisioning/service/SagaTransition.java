@@ -28,6 +28,7 @@ import java.util.Set;
  *                         ▲ re-sent while stuck ┘     │               ▲ re-sent ┘
  *                                                     │
  *              ACTIVE | UPGRADE_FAILED ─► UPGRADING ──┴─► UPGRADE_FAILED
+ *                                           ▲ re-sent while stuck, then failed ┘
  * </pre>
  */
 public enum SagaTransition {
@@ -51,6 +52,11 @@ public enum SagaTransition {
     FINISH_ROLLBACK(EnumSet.of(COMPENSATING), ROLLED_BACK, false),
     /** Upgrade (or retry a failed upgrade). Sends TenantUpgradeRequested. */
     START_UPGRADE(EnumSet.of(ACTIVE, UPGRADE_FAILED), UPGRADING, true),
+    /**
+     * No upgrade result within the timeout: ask again, up to the provisioning request budget, then
+     * {@link #FAIL_UPGRADE}. Sends TenantUpgradeRequested with the same target version.
+     */
+    RESEND_UPGRADE_REQUEST(EnumSet.of(UPGRADING), UPGRADING, false),
     /** The worker applied the upgrade. Sends TenantUpgraded. */
     FINISH_UPGRADE(EnumSet.of(UPGRADING), ACTIVE, false),
     /**

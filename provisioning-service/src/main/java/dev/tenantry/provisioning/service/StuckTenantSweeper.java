@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Periodically gives tenants stuck in PROVISIONING a second chance, then fails and compensates
- * them. Safe on every replica at once: stuck rows are taken with SKIP LOCKED.
+ * Periodically gives tenants stuck in PROVISIONING or UPGRADING a second chance, then fails them
+ * (a new tenant is also compensated); COMPENSATING and DELETING have their request re-sent. Safe on every replica at once: stuck rows are taken with SKIP LOCKED.
  */
 @ApplicationScoped
 public class StuckTenantSweeper {
@@ -50,7 +50,7 @@ public class StuckTenantSweeper {
 
     /** Runs one sweep now. @return tenants moved */
     public int sweep() throws SQLException {
-        return saga.sweepStuck(config.provisioningTimeout(), config.maxProvisioningRequests());
+        return saga.sweepStuck(config.provisioningTimeout(), config.upgradeTimeout(), config.maxProvisioningRequests());
     }
 
     private void sweepQuietly() {

@@ -15,6 +15,7 @@ import dev.tenantry.provisioning.model.TenantPage;
 import dev.tenantry.provisioning.model.TenantStatus;
 import dev.tenantry.provisioning.model.TimelineEntry;
 import dev.tenantry.provisioning.repository.IdempotencyRepository;
+import dev.tenantry.provisioning.repository.MigrationVersionRepository;
 import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.provisioning.repository.TenantRepository;
 import dev.tenantry.provisioning.repository.TimelineRepository;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,6 +72,7 @@ public class TenantRequests {
     private final TimelineRepository timeline;
     private final IdempotencyRepository idempotency;
     private final OutboxRepository outbox;
+    private final MigrationVersionRepository migrationVersions;
     private final TenantSaga saga;
     private final SlugPolicy slugs;
     private final ProvisioningMetrics metrics;
@@ -78,13 +81,15 @@ public class TenantRequests {
     private final URI source;
 
     public TenantRequests(Transactions transactions, TenantRepository tenants, TimelineRepository timeline,
-                          IdempotencyRepository idempotency, OutboxRepository outbox, TenantSaga saga,
+                          IdempotencyRepository idempotency, OutboxRepository outbox,
+                          MigrationVersionRepository migrationVersions, TenantSaga saga,
                           SlugPolicy slugs, ProvisioningMetrics metrics, ProvisioningConfig config) {
         this.transactions = transactions;
         this.tenants = tenants;
         this.timeline = timeline;
         this.idempotency = idempotency;
         this.outbox = outbox;
+        this.migrationVersions = migrationVersions;
         this.saga = saga;
         this.slugs = slugs;
         this.metrics = metrics;
@@ -140,11 +145,34 @@ public class TenantRequests {
         if (targetVersion != null && !VERSION.matcher(targetVersion).matches()) {
             throw ProblemException.invalidField("targetVersion", "must be a migration version like 3 or 1.2");
         }
+        if (targetVersion != null) {
+            checkVersionExists(targetVersion);
+        }
         Map<String, Object> fingerprinted = new LinkedHashMap<>();
         fingerprinted.put("tenant", tenantRef);
         fingerprinted.put("targetVersion", targetVersion);
         return operate(tenantRef, SagaTransition.START_UPGRADE, Step.causedBy(cause).withVersion(targetVersion),
                 idempotencyKey, fingerprint("upgrade-tenant", fingerprinted));
+    }
+
+    /**
+     * Refuses a target version no migration worker knows, so the tenant does not wait in
+     * UPGRADING for an upgrade that cannot happen. When the workers have not said which versions
+     * they know, the request goes ahead and the worker answers an unknown version with a failed
+     * upgrade (UPGRADE_FAILED).
+     */
+    private void checkVersionExists(String targetVersion) throws SQLException {
+        List<String> known = transactions.read(tx -> migrationVersions.knownVersions(tx.connection()));
+        if (known.isEmpty()) {
+            return;
+        }
+        MigrationVersion wanted = MigrationVersion.fromVersion(targetVersion);
+        if (known.stream().noneMatch(v -> MigrationVersion.fromVersion(v).compareTo(wanted) == 0)) {
+            String latest = known.stream().map(MigrationVersion::fromVersion).max(MigrationVersion::compareTo)
+                    .map(MigrationVersion::getVersion).orElse(null);
+            throw ProblemException.unprocessable("Version " + targetVersion
+                    + " is not a tenant migration version the migration workers know (latest: " + latest + ")");
+        }
     }
 
     /** Deletes an ACTIVE (or UPGRADE_FAILED) tenant: its schema is archived by the worker. */

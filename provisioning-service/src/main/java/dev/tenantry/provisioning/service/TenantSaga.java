@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,24 +73,33 @@ public class TenantSaga {
         this.source = URI.create(config.eventSource());
     }
 
-    /** What a transition needs beyond the tenant: the event that caused it and its facts. */
+    /**
+     * What a transition needs beyond the tenant: the event that caused it and its facts.
+     *
+     * @param schemaExisted for a deletion: false when the worker found no schema to archive
+     */
     public record Step(EventEnvelope<?> cause, String version, String failedVersion, String reason,
-                       String archivedSchema) {
+                       String archivedSchema, Boolean schemaExisted) {
+
+        public Step(EventEnvelope<?> cause, String version, String failedVersion, String reason,
+                    String archivedSchema) {
+            this(cause, version, failedVersion, reason, archivedSchema, null);
+        }
 
         public static Step causedBy(EventEnvelope<?> cause) {
             return new Step(cause, null, null, null, null);
         }
 
         public Step withVersion(String version) {
-            return new Step(cause, version, failedVersion, reason, archivedSchema);
+            return new Step(cause, version, failedVersion, reason, archivedSchema, schemaExisted);
         }
 
         public Step withFailure(String failedVersion, String reason) {
-            return new Step(cause, version, failedVersion, reason, archivedSchema);
+            return new Step(cause, version, failedVersion, reason, archivedSchema, schemaExisted);
         }
 
-        public Step withArchivedSchema(String archivedSchema) {
-            return new Step(cause, version, failedVersion, reason, archivedSchema);
+        public Step withArchive(TenantDeleted deleted) {
+            return new Step(cause, version, failedVersion, reason, deleted.archivedSchema(), deleted.schemaExisted());
         }
     }
 
@@ -168,7 +178,12 @@ public class TenantSaga {
                         + " " + event.id());
             }
             Tenant tenant = found.get();
-            if (event.causationId() == null) {
+            Optional<String> skipped = skippedReason(result);
+            if (skipped.isPresent()) {
+                // The worker left the schema alone (another tenant's, or a superseded request):
+                // nothing happened to this tenant, so it does not move.
+                ignore(tx, tenant, event, "the worker changed nothing: " + skipped.get());
+            } else if (event.causationId() == null) {
                 applyWorkerInitiated(tx, tenant, event, result);
             } else if (!event.causationId().equals(tenant.lastRequestId())) {
                 ignore(tx, tenant, event, "stale: answers request " + event.causationId()
@@ -204,8 +219,11 @@ public class TenantSaga {
             recordResult(tx, tenant, event, "schema " + r.schema() + (r.schemaExisted() ? " dropped" : " was not there"));
             apply(tx, tenant, SagaTransition.FINISH_ROLLBACK, step);
         } else if (result instanceof TenantDeleted d && status == TenantStatus.DELETING) {
-            recordResult(tx, tenant, event, "schema " + d.schema() + " archived as " + d.archivedSchema());
-            apply(tx, tenant, SagaTransition.FINISH_DELETION, step.withArchivedSchema(d.archivedSchema()));
+            recordResult(tx, tenant, event, d.archivedSomething()
+                    ? "schema " + d.schema() + " archived as " + d.archivedSchema()
+                    : "schema " + d.schema() + " was not there; nothing archived (empty archive " + d.archivedSchema()
+                            + ")");
+            apply(tx, tenant, SagaTransition.FINISH_DELETION, step.withArchive(d));
         } else {
             ignore(tx, tenant, event, "unexpected in status " + status);
         }
@@ -215,12 +233,36 @@ public class TenantSaga {
     private void applyWorkerInitiated(Tx tx, Tenant tenant, EventEnvelope<?> event, MigrationResult result)
             throws SQLException {
         if (result instanceof TenantMigrated m && tenant.status() == TenantStatus.ACTIVE
-                && !m.toVersion().equals(tenant.currentVersion())) {
+                && isNewer(m.toVersion(), tenant.currentVersion())) {
             recordResult(tx, tenant, event, describe(m) + " (started by the worker)");
             apply(tx, tenant, SagaTransition.RECORD_WORKER_UPGRADE, Step.causedBy(event).withVersion(m.toVersion()));
         } else {
-            ignore(tx, tenant, event, "started by the worker; nothing to change in status " + tenant.status());
+            ignore(tx, tenant, event, "started by the worker; nothing to change in status " + tenant.status()
+                    + " at version " + tenant.currentVersion());
         }
+    }
+
+    private static Optional<String> skippedReason(MigrationResult result) {
+        if (result instanceof TenantRolledBack r && r.skipped()) {
+            return Optional.of(r.skippedReason());
+        }
+        if (result instanceof TenantDeleted d && d.skipped()) {
+            return Optional.of(d.skippedReason());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code version} is later than {@code current}; any version is later than none. */
+    static boolean isNewer(String version, String current) {
+        if (version == null) {
+            return false;
+        }
+        return current == null || MigrationVersion.fromVersion(version).isNewerThan(MigrationVersion.fromVersion(current));
+    }
+
+    /** The later of two versions: a worker's report never moves the registry's version backwards. */
+    static String later(String current, String reported) {
+        return isNewer(reported, current) ? reported : current;
     }
 
     private void recordResult(Tx tx, Tenant tenant, EventEnvelope<?> event, String detail) throws SQLException {
@@ -239,11 +281,14 @@ public class TenantSaga {
 
     /**
      * Tenants PROVISIONING for longer than {@code timeout}: each is asked for again until it has
-     * been requested {@code maxRequests} times, then failed and compensated.
+     * been requested {@code maxRequests} times, then failed and compensated. UPGRADING ones are
+     * treated alike after {@code upgradeTimeout} (failed, never compensated); COMPENSATING and
+     * DELETING ones have their request re-sent.
      *
      * @return how many tenants were moved
      */
-    public int sweepStuck(java.time.Duration timeout, int maxRequests) throws SQLException {
+    public int sweepStuck(java.time.Duration timeout, java.time.Duration upgradeTimeout, int maxRequests)
+            throws SQLException {
         return transactions.inTransaction(tx -> {
             List<Tenant> stuck = tenants.lockWaitingSince(tx.connection(), TenantStatus.PROVISIONING,
                     Instant.now().minus(timeout), 50);
@@ -262,9 +307,34 @@ public class TenantSaga {
                     apply(tx, failed, SagaTransition.COMPENSATE, step);
                 }
             }
-            return stuck.size() + resendStuck(tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST,
-                    timeout) + resendStuck(tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, timeout);
+            return stuck.size() + sweepUpgrading(tx, upgradeTimeout, maxRequests)
+                    + resendStuck(tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST, timeout)
+                    + resendStuck(tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, timeout);
         });
+    }
+
+    /**
+     * Upgrades with no answer (a request or result lost to an outage, or dead-lettered): asked for
+     * again up to {@code maxRequests} times, then failed. UPGRADE_FAILED keeps the version the
+     * registry last knew and allows a retry or a deletion.
+     */
+    private int sweepUpgrading(Tx tx, java.time.Duration timeout, int maxRequests) throws SQLException {
+        List<Tenant> stuck = tenants.lockWaitingSince(tx.connection(), TenantStatus.UPGRADING,
+                Instant.now().minus(timeout), 50);
+        for (Tenant tenant : stuck) {
+            if (tenant.requestAttempts() < maxRequests) {
+                LOG.warnf("Tenant %s (%s) has had no upgrade result for %s; requesting it again", tenant.id(),
+                        tenant.slug(), timeout);
+                apply(tx, tenant, SagaTransition.RESEND_UPGRADE_REQUEST,
+                        new Step(null, tenant.targetVersion(), null, "no result within " + timeout, null));
+            } else {
+                String reason = "No upgrade result within " + timeout + " after " + tenant.requestAttempts()
+                        + " requests";
+                LOG.warnf("Tenant %s (%s): %s; failing the upgrade", tenant.id(), tenant.slug(), reason);
+                apply(tx, tenant, SagaTransition.FAIL_UPGRADE, new Step(null, null, null, reason, null));
+            }
+        }
+        return stuck.size();
     }
 
     /**
@@ -308,16 +378,16 @@ public class TenantSaga {
             case FINISH_ROLLBACK -> {
                 // The slug is free again; subscribers already heard TenantProvisioningFailed.
             }
-            case START_UPGRADE ->
+            case START_UPGRADE, RESEND_UPGRADE_REQUEST ->
                     events.add(request(t, step, new TenantUpgradeRequested(id, t.slug(), schema, step.version())));
             case FINISH_UPGRADE, RECORD_WORKER_UPGRADE -> events.add(lifecycle(t, step,
-                    new TenantUpgraded(id, t.slug(), schema, before.currentVersion(), step.version())));
+                    new TenantUpgraded(id, t.slug(), schema, before.currentVersion(), t.currentVersion())));
             case FAIL_UPGRADE -> events.add(lifecycle(t, step, new TenantUpgradeFailed(id, t.slug(), schema,
                     t.currentVersion(), step.failedVersion(), step.reason())));
             case START_DELETION, RESEND_DELETION_REQUEST ->
                     events.add(request(t, step, new TenantDeletionRequested(id, t.slug(), schema)));
             case FINISH_DELETION -> events.add(lifecycle(t, step,
-                    new TenantDeleted(id, schema, step.archivedSchema())));
+                    new TenantDeleted(id, schema, step.archivedSchema(), step.schemaExisted(), null)));
         }
         return events;
     }
@@ -348,14 +418,22 @@ public class TenantSaga {
         switch (transition) {
             case START_PROVISIONING -> attempts = 1;
             case RESEND_PROVISIONING_REQUEST -> attempts = attempts + 1;
-            case ACTIVATE, FINISH_UPGRADE, RECORD_WORKER_UPGRADE -> {
+            case ACTIVATE -> {
                 current = step.version();
                 failure = null;
             }
+            case FINISH_UPGRADE, RECORD_WORKER_UPGRADE -> {
+                current = later(current, step.version());
+                failure = null;
+            }
             case FAIL_PROVISIONING -> failure = step.reason();
-            case START_UPGRADE -> target = step.version();
+            case START_UPGRADE -> {
+                target = step.version();
+                attempts = 1;
+            }
+            case RESEND_UPGRADE_REQUEST -> attempts = attempts + 1;
             case FAIL_UPGRADE -> {
-                current = step.version() != null ? step.version() : current;
+                current = later(current, step.version());
                 failure = step.reason();
             }
             default -> {

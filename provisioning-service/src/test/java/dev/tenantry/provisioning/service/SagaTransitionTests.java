@@ -28,7 +28,7 @@ class SagaTransitionTests {
             FAILED, EnumSet.of(COMPENSATING),
             COMPENSATING, EnumSet.of(COMPENSATING, ROLLED_BACK),
             ACTIVE, EnumSet.of(ACTIVE, UPGRADING, DELETING),
-            UPGRADING, EnumSet.of(ACTIVE, UPGRADE_FAILED),
+            UPGRADING, EnumSet.of(ACTIVE, UPGRADING, UPGRADE_FAILED),
             UPGRADE_FAILED, EnumSet.of(UPGRADING, DELETING),
             DELETING, EnumSet.of(DELETING, DELETED));
 

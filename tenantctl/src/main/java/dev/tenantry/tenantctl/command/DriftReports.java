@@ -14,10 +14,13 @@ public final class DriftReports {
     private DriftReports() {
     }
 
+    /** Lists that name tenants without being drift: pinned ones are where their tenant asked to be. */
+    static final List<String> OTHER_LISTS = List.of("pinned");
+
     /** The report with only the entries of one tenant (matched by tenant id, slug or schema). */
     public static ObjectNode onlyTenant(ObjectNode report, String tenant) {
         ObjectNode filtered = report.deepCopy();
-        for (String list : DRIFT_LISTS) {
+        for (String list : java.util.stream.Stream.concat(DRIFT_LISTS.stream(), OTHER_LISTS.stream()).toList()) {
             if (filtered.path(list).isArray()) {
                 ArrayNode kept = filtered.arrayNode();
                 filtered.get(list).forEach(entry -> {

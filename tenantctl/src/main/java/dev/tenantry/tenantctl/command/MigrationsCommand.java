@@ -183,9 +183,10 @@ public class MigrationsCommand implements Runnable {
 
     private static void printReport(PrintWriter out, JsonNode r, String tenant) {
         if (tenant == null) {
-            out.printf("%d tenant(s), %d up to date, %d behind, %d ahead, %d failed, %d without schema; latest "
-                            + "version %s (checked in %d ms)%n", r.path("totalTenants").asInt(), r.path("upToDate").asInt(),
-                    r.path("behind").size(), r.path("ahead").size(), r.path("failed").size(),
+            out.printf("%d tenant(s), %d up to date, %d behind, %d pinned, %d ahead, %d failed, %d without schema; "
+                            + "latest version %s (checked in %d ms)%n", r.path("totalTenants").asInt(),
+                    r.path("upToDate").asInt(), r.path("behind").size(), r.path("pinned").size(),
+                    r.path("ahead").size(), r.path("failed").size(),
                     r.path("missingSchema").size(), r.path("latest").asText("?"), r.path("durationMs").asLong());
         } else if (!DriftReports.hasDrift(r)) {
             out.printf("%s: no drift reported (latest version %s)%n", tenant, r.path("latest").asText("?"));
@@ -193,6 +194,10 @@ public class MigrationsCommand implements Runnable {
         section(out, r, "behind", "Behind the latest migration", Table.of("TENANT", "SCHEMA", "CURRENT", "LATEST", "PENDING"),
                 (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.hasNonNull("current") ? e.get("current") : "none",
                         e.get("latest"), join(e.path("pending"))));
+        section(out, r, "pinned", "Pinned below the latest (upgraded to a target version; not repaired until "
+                        + "upgraded without one)", Table.of("TENANT", "SCHEMA", "CURRENT", "PINNED", "LATEST"),
+                (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.hasNonNull("current") ? e.get("current") : "none",
+                        e.get("pinnedVersion"), e.get("latest")));
         section(out, r, "ahead", "Ahead of this worker (applied by a newer release)",
                 Table.of("TENANT", "SCHEMA", "CURRENT", "LATEST"),
                 (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.get("current"), e.get("latest")));

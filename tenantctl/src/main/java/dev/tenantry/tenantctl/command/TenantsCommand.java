@@ -103,7 +103,7 @@ public class TenantsCommand implements Runnable {
         }
     }
 
-    @Command(name = "create", description = "Request a new tenant; --wait follows it until ACTIVE or failed")
+    @Command(name = "create", description = "Request a new tenant; --wait follows it until ACTIVE or rolled back")
     static class CreateTenant implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -117,7 +117,8 @@ public class TenantsCommand implements Runnable {
         Map<String, String> metadata;
         @Option(names = "--idempotency-key", description = "Makes a retried create safe")
         String idempotencyKey;
-        @Option(names = "--wait", description = "Wait until the tenant is ACTIVE (exit 0) or failed (exit 1)")
+        @Option(names = "--wait", description = "Wait until the tenant is ACTIVE (exit 0) or, after a failure, "
+                + "its compensation ended ROLLED_BACK (exit 1)")
         boolean await;
         @Option(names = "--wait-timeout", defaultValue = "2m", description = "How long --wait waits (default ${DEFAULT-VALUE})")
         Duration waitTimeout;
@@ -137,8 +138,10 @@ public class TenantsCommand implements Runnable {
             ApiClient provisioning = cli.client(Service.PROVISIONING);
             JsonNode accepted = provisioning.post("/tenants", body,
                     idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+            // FAILED and COMPENSATING are on the way to ROLLED_BACK: the half-made schema is still
+            // being dropped, so the slug is not free yet. Only a final state ends the wait.
             return follow(cli, provisioning, accepted, "create", await, waitTimeout, Set.of("ACTIVE"),
-                    Set.of("FAILED", "COMPENSATING", "ROLLED_BACK"));
+                    Set.of("ROLLED_BACK", "DELETED"));
         }
     }
 
