@@ -75,8 +75,9 @@ class DeadLetterReplayIT {
             String operator = TestTokens.bearer(Roles.OPERATOR);
             JsonPath listed = given().header("Authorization", operator).queryParam("tenant", tenant.tenantId())
                     .get("/admin/dead-letters").then().statusCode(200).extract().jsonPath();
-            assertThat(listed.getList("eventId", String.class)).containsExactly(request.id());
-            assertThat(listed.getString("[0].reason")).contains("retries exhausted");
+            assertThat(listed.getList("items.eventId", String.class)).containsExactly(request.id());
+            assertThat(listed.getString("items[0].reason")).contains("retries exhausted");
+            assertThat(listed.getBoolean("partial")).isFalse();
 
             JsonPath dryRun = given().header("Authorization", operator).contentType(ContentType.JSON)
                     .body(Map.of("eventId", request.id(), "dryRun", true)).post("/admin/dead-letters/replay")
@@ -104,7 +105,7 @@ class DeadLetterReplayIT {
         String operator = TestTokens.bearer(Roles.OPERATOR);
         await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", operator)
                 .queryParam("tenant", tenant.tenantId()).get("/admin/dead-letters").then().extract()
-                .jsonPath().getList("eventId").size() == 1);
+                .jsonPath().getList("items.eventId").size() == 1);
 
         JsonPath first = given().header("Authorization", operator).contentType(ContentType.JSON)
                 .body(Map.of("tenant", tenant.tenantId())).post("/admin/dead-letters/replay")
@@ -112,7 +113,7 @@ class DeadLetterReplayIT {
         assertThat(first.getList("replayed")).hasSize(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", operator)
                 .queryParam("tenant", tenant.tenantId()).get("/admin/dead-letters").then().extract()
-                .jsonPath().getList("eventId").size() == 2);
+                .jsonPath().getList("items.eventId").size() == 2);
 
         JsonPath second = given().header("Authorization", operator).contentType(ContentType.JSON)
                 .body(Map.of("tenant", tenant.tenantId())).post("/admin/dead-letters/replay")

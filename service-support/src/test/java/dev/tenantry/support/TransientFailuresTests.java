@@ -2,6 +2,7 @@ package dev.tenantry.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.persistence.TransientFailures;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -20,6 +21,26 @@ class TransientFailuresTests {
         assertThat(TransientFailures.isTransient(new SQLException("shutting down", "57P01"))).isTrue();
         assertThat(TransientFailures.isTransient(new ConnectException("Connection refused"))).isTrue();
         assertThat(TransientFailures.isTransient(new SQLException("Sorry, acquisition timeout!"))).isTrue();
+    }
+
+    @Test
+    void kafkaTimeoutsExpiredBatchesAndAnUnreachableBrokerAreTransient() {
+        assertThat(TransientFailures.isTransient(new EventPublisher.PublishFailedException(
+                "no acknowledgement from Kafka within PT30S", new java.util.concurrent.TimeoutException()))).isTrue();
+        assertThat(TransientFailures.isTransient(new EventPublisher.PublishFailedException("Kafka refused the record",
+                new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s): 30001 ms has passed since "
+                        + "batch creation")))).isTrue();
+        assertThat(TransientFailures.isTransient(new org.apache.kafka.common.errors.TimeoutException(
+                "Topic tenant-migration-results not present in metadata after 30000 ms."))).isTrue();
+        assertThat(TransientFailures.isTransient(new org.apache.kafka.common.errors.NetworkException("gone"))).isTrue();
+        assertThat(TransientFailures.isTransient(new org.apache.kafka.common.errors.NotEnoughReplicasException("isr")))
+                .isTrue();
+    }
+
+    @Test
+    void aRecordKafkaRefusesForGoodIsPermanent() {
+        assertThat(TransientFailures.isTransient(new EventPublisher.PublishFailedException("Kafka refused the record",
+                new org.apache.kafka.common.errors.RecordTooLargeException("too large")))).isFalse();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantRequested;
@@ -56,6 +57,9 @@ class FoundationSmokeIT {
     @Test
     void healthIsUpWithDatabaseKafkaAndConsumerReady() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("consumer-loops"))
+                .body("checks.find { it.name == 'consumer-loops' }.data.'tenant-migration-requests/migration-worker'",
+                        equalTo("running"));
     }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -25,6 +26,7 @@ public class ProvisioningMetrics {
 
     private static final Logger LOG = Logger.getLogger(ProvisioningMetrics.class);
     private static final Duration CACHE = Duration.ofSeconds(1);
+    private static final List<String> COMMAND_TYPES = List.of("CreateTenant", "UpgradeTenant", "DeleteTenant");
 
     private final Transactions transactions;
     private final TenantRepository tenants;
@@ -65,7 +67,7 @@ public class ProvisioningMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(1))
                 .register(registry);
         // Shown at zero from the start, not only after the first rejection.
-        for (String type : java.util.List.of("CreateTenant", "UpgradeTenant", "DeleteTenant")) {
+        for (String type : COMMAND_TYPES) {
             rejectedCounter(type);
         }
         compensations = Counter.builder("tenantry.saga.compensations")
@@ -81,8 +83,14 @@ public class ProvisioningMetrics {
         compensations.increment();
     }
 
+    /**
+     * @param commandType the command's type as the sender wrote it, possibly garbage from an
+     *                    unreadable record: only the known command types become a tag value (each
+     *                    distinct tag value is a time series of its own), anything else is "other"
+     */
     public void commandRejected(String commandType) {
-        rejectedCounter(commandType == null ? "unknown" : commandType).increment();
+        rejectedCounter(commandType == null ? "unknown"
+                : COMMAND_TYPES.contains(commandType) ? commandType : "other").increment();
     }
 
     private Counter rejectedCounter(String commandType) {

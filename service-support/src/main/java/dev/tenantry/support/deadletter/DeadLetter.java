@@ -8,16 +8,19 @@ import java.time.Instant;
  * it came from, and how often it has been replayed already.
  *
  * @param id          the record's address on the dead-letter topic, {@code <dlq topic>/<partition>/<offset>}
- * @param replayCount how often this event was replayed to its consumer group so far (from the replay log)
+ * @param origin      the original record, {@code <topic>/<partition>/<offset>} where it was first consumed:
+ *                    shared by every dead letter of it; the replay cap counts per origin
+ * @param replayCount how often this record was replayed to its consumer group so far (from the replay log)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeadLetter(String id, String eventId, String eventType, String tenant, String reason,
                          String errorClass, String errorMessage, String originalTopic, Integer originalPartition,
-                         Long originalOffset, String consumerGroup, String firstFailureTime, int attempts,
-                         int replayCount, Instant deadLetteredAt) {
+                         Long originalOffset, String origin, String consumerGroup, String firstFailureTime,
+                         int attempts, int replayCount, Instant deadLetteredAt) {
 
     DeadLetter withReplayCount(int count) {
         return new DeadLetter(id, eventId, eventType, tenant, reason, errorClass, errorMessage, originalTopic,
-                originalPartition, originalOffset, consumerGroup, firstFailureTime, attempts, count, deadLetteredAt);
+                originalPartition, originalOffset, origin, consumerGroup, firstFailureTime, attempts, count,
+                deadLetteredAt);
     }
 }

@@ -14,7 +14,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /** The dead-letter admin API every Tenantry service exposes (role operator). */
 @Path("/admin/dead-letters")
@@ -29,13 +28,14 @@ public class DeadLetterResource {
     }
 
     @GET
-    public List<DeadLetter> list(@QueryParam("consumerGroup") String consumerGroup, @QueryParam("tenant") String tenant,
-                                 @QueryParam("eventType") String eventType, @QueryParam("since") String since,
-                                 @QueryParam("limit") @DefaultValue("100") int limit) {
+    public DeadLetterPage list(@QueryParam("consumerGroup") String consumerGroup, @QueryParam("tenant") String tenant,
+                               @QueryParam("eventType") String eventType, @QueryParam("since") String since,
+                               @QueryParam("limit") @DefaultValue("100") int limit,
+                               @QueryParam("cursor") String cursor) {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalidField("limit", "must be between 1 and 1000");
         }
-        return admin.list(consumerGroup, tenant, eventType, parseInstant(since), limit);
+        return admin.list(consumerGroup, tenant, eventType, parseInstant(since), limit, cursor);
     }
 
     @GET

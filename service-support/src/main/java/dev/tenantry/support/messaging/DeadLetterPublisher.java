@@ -46,9 +46,19 @@ public class DeadLetterPublisher {
         put(headers, DeadLetterHeaders.CONSUMER_GROUP, consumerGroup);
         put(headers, DeadLetterHeaders.FIRST_FAILURE_TIME, firstFailure.toString());
         put(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
+        put(headers, DeadLetterHeaders.ORIGIN, originOf(record));
         publisher.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers));
         LOG.warnf("Dead-lettered %s-%d@%d to %s after %d attempt(s): %s", record.topic(), record.partition(),
                 record.offset(), topic, attempts, reason);
+    }
+
+    /** A replayed copy names the record it is a copy of; any other record is its own origin. */
+    private static String originOf(ConsumerRecord<String, byte[]> record) {
+        Header carried = record.headers().lastHeader(DeadLetterHeaders.REPLAY_ORIGIN);
+        if (carried != null && carried.value() != null && carried.value().length > 0) {
+            return new String(carried.value(), StandardCharsets.UTF_8);
+        }
+        return record.topic() + "/" + record.partition() + "/" + record.offset();
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -13,13 +13,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,41 +40,72 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>a record that does not decode (malformed JSON, unknown type, missing headers) goes to the
  *       dead-letter topic with the reason, and the loop carries on with the next record;</li>
- *   <li>a transient failure is retried with bounded exponential backoff, then dead-lettered; while
- *       the consumer shuts down it is left uncommitted instead, to be read again after the restart
- *       (the outage is not the record's fault);</li>
+ *   <li>a transient failure (database or Kafka away, see {@link TransientFailures}) is retried with
+ *       bounded exponential backoff, then dead-lettered; while the consumer shuts down it is left
+ *       uncommitted instead, to be read again after the restart (the outage is not the record's
+ *       fault);</li>
  *   <li>any other failure is dead-lettered at once;</li>
  *   <li>offsets are committed only after a record was handled or dead-lettered (at-least-once;
  *       handlers are idempotent on the event id); asynchronously while running, so the next
  *       record does not wait for the broker, and synchronously when partitions are revoked and at
  *       shutdown, so a clean stop or rebalance repeats nothing;</li>
+ *   <li>a record whose dead letter cannot be written (Kafka away longer than the publish timeout)
+ *       is not committed: the loop is restarted with backoff on a new KafkaConsumer and reads it
+ *       again;</li>
  *   <li>a replayed record that fails again keeps the first-failure time of its dead letter.</li>
  * </ul>
  * Concurrency is one thread and one KafkaConsumer per slot, so records of one partition (one
- * tenant) stay in order while different partitions are handled in parallel.
+ * tenant) stay in order while different partitions are handled in parallel. Each slot is
+ * supervised: whatever ends its loop other than a shutdown is logged, and the loop starts again
+ * after a backoff (doubling up to a bound). {@link #failingSince()} tells liveness how long a loop
+ * has been unable to get past a failure.
  */
 public final class EventConsumer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+    private static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
 
-    /** What to consume and how hard to try. */
+    /**
+     * What to consume and how hard to try.
+     *
+     * @param restartBackoff    wait before restarting a loop that failed; doubles with each failure in a row
+     * @param maxRestartBackoff bound of that wait; a loop that ran this long without failing counts as recovered
+     */
     public record Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
-                           RetryPolicy retry, Map<String, Object> kafkaOverrides) {
+                           RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
+                           Duration maxRestartBackoff) {
         public Settings {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
             }
+            if (restartBackoff.isNegative() || maxRestartBackoff.compareTo(restartBackoff) < 0) {
+                throw new IllegalArgumentException("restart backoff must satisfy 0 <= initial <= max");
+            }
             kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
         }
+
+        public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
+                        RetryPolicy retry, Map<String, Object> kafkaOverrides) {
+            this(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides, DEFAULT_RESTART_BACKOFF,
+                    DEFAULT_MAX_RESTART_BACKOFF);
+        }
+    }
+
+    /** Makes sure the topics a consumer reads and writes exist before it subscribes. */
+    @FunctionalInterface
+    public interface TopicSetup {
+        void ensureTopics(String topic, String consumerGroup) throws Exception;
     }
 
     private final Settings settings;
     private final EventHandler handler;
     private final DeadLetterPublisher deadLetters;
     private final CloudEventCodec codec = new CloudEventCodec();
-    private final List<Worker> workers = new ArrayList<>();
-    private final AtomicInteger assignedWorkers = new AtomicInteger();
+    private final List<Slot> slots = new ArrayList<>();
     private final Counter deadLettered;
+    private final Counter restarts;
+    private volatile TopicSetup topicSetup;
     private volatile boolean stopping;
 
     public EventConsumer(Settings settings, EventHandler handler, DeadLetterPublisher deadLetters,
@@ -84,21 +117,43 @@ public final class EventConsumer implements AutoCloseable {
                 .description("Records sent to a dead-letter topic")
                 .tag("topic", settings.topic()).tag("group", settings.consumerGroup())
                 .register(registry);
+        this.restarts = Counter.builder("tenantry.consumer.restarts")
+                .description("Consumer loops restarted after a failure")
+                .tag("topic", settings.topic()).tag("group", settings.consumerGroup())
+                .register(registry);
+    }
+
+    /** Topics to create before the first subscription; set before {@link #start()}. */
+    public void ensureTopicsWith(TopicSetup setup) {
+        this.topicSetup = setup;
     }
 
     public synchronized void start() {
         for (int i = 0; i < settings.concurrency(); i++) {
-            Worker worker = new Worker(settings.consumerGroup() + "-" + i);
-            workers.add(worker);
-            worker.thread.start();
+            Slot slot = new Slot(settings.consumerGroup() + "-" + i);
+            slots.add(slot);
+            slot.thread.start();
         }
         LOG.infof("Consuming %s as group %s with %d thread(s)", settings.topic(), settings.consumerGroup(),
                 settings.concurrency());
     }
 
-    /** True while every consumer thread is alive (readiness). */
+    /** True while every consumer loop runs and none is failing (readiness). */
     public boolean isRunning() {
-        return !workers.isEmpty() && workers.stream().allMatch(w -> w.thread.isAlive());
+        return !slots.isEmpty() && slots.stream().allMatch(s -> s.thread.isAlive() && s.failingSince == null);
+    }
+
+    /**
+     * Since when a loop of this consumer has been unable to get past a failure (crashed and
+     * restarting, or its thread ended); empty while every loop runs.
+     */
+    public Optional<Instant> failingSince() {
+        return slots.stream().map(Slot::failingSinceOrDead).filter(Objects::nonNull).min(Comparator.naturalOrder());
+    }
+
+    /** How often loops of this consumer were restarted after a failure. */
+    public long restartCount() {
+        return slots.stream().mapToLong(s -> s.restarts).sum();
     }
 
     public String topic() {
@@ -112,10 +167,10 @@ public final class EventConsumer implements AutoCloseable {
     @Override
     public synchronized void close() {
         stopping = true;
-        workers.forEach(w -> w.consumer.wakeup());
-        for (Worker worker : workers) {
+        slots.forEach(Slot::wakeUp);
+        for (Slot slot : slots) {
             try {
-                worker.stopped.await(15, TimeUnit.SECONDS);
+                slot.stopped.await(15, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -123,51 +178,145 @@ public final class EventConsumer implements AutoCloseable {
         }
     }
 
-    private final class Worker implements Runnable, ConsumerRebalanceListener {
-        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+    /** One consumer thread; runs loops one after the other until the consumer is closed. */
+    private final class Slot implements Runnable {
         final Thread thread;
         final CountDownLatch stopped = new CountDownLatch(1);
-        /** Offsets of everything handled so far whose commit has not been confirmed synchronously. */
-        private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        volatile Loop current;
+        volatile Instant failingSince;
+        volatile Instant diedAt;
+        volatile long restarts;
+        private boolean topicsReady;
 
-        Worker(String name) {
+        Slot(String name) {
             this.thread = new Thread(this, name);
             this.thread.setDaemon(true);
         }
 
+        Instant failingSinceOrDead() {
+            return diedAt != null ? diedAt : failingSince;
+        }
+
+        void wakeUp() {
+            Loop loop = current;
+            if (loop != null) {
+                loop.consumer.wakeup();
+            }
+        }
+
         @Override
         public void run() {
+            int failuresInARow = 0;
+            try {
+                while (!stopping) {
+                    long started = System.nanoTime();
+                    try {
+                        if (!topicsReady && topicSetup != null) {
+                            topicSetup.ensureTopics(settings.topic(), settings.consumerGroup());
+                            topicsReady = true;
+                        }
+                        Loop loop = new Loop(this);
+                        current = loop;
+                        loop.run();
+                    } catch (VirtualMachineError e) {
+                        throw e;
+                    } catch (Throwable e) {
+                        if (stopping) {
+                            break;
+                        }
+                        boolean ranLongEnough = System.nanoTime() - started >= settings.maxRestartBackoff().toNanos();
+                        failuresInARow = ranLongEnough ? 1 : failuresInARow + 1;
+                        if (failingSince == null) {
+                            failingSince = Instant.now();
+                        }
+                        restarts++;
+                        EventConsumer.this.restarts.increment();
+                        Duration backoff = restartBackoff(failuresInARow);
+                        LOG.errorf(e, "Consumer %s of %s failed (%d failure(s) in a row, failing since %s); restarting "
+                                + "it in %d ms", thread.getName(), settings.topic(), failuresInARow, failingSince,
+                                backoff.toMillis());
+                        sleepUnlessStopping(backoff);
+                    } finally {
+                        current = null;
+                    }
+                }
+            } finally {
+                if (!stopping) {
+                    diedAt = Instant.now();
+                    LOG.errorf("Consumer %s of %s ended for good", thread.getName(), settings.topic());
+                }
+                stopped.countDown();
+            }
+        }
+
+        /** The loop got past its failure: it handled records, or ran long enough to count as recovered. */
+        void ranWell(long loopStartedNanos, boolean handledRecords) {
+            if (failingSince != null && (handledRecords
+                    || System.nanoTime() - loopStartedNanos >= settings.maxRestartBackoff().toNanos())) {
+                LOG.infof("Consumer %s of %s runs again (failing since %s)", thread.getName(), settings.topic(),
+                        failingSince);
+                failingSince = null;
+            }
+        }
+    }
+
+    private Duration restartBackoff(int failuresInARow) {
+        long base = settings.restartBackoff().toMillis() << Math.min(failuresInARow - 1, 20);
+        return Duration.ofMillis(Math.min(base, settings.maxRestartBackoff().toMillis()));
+    }
+
+    /** One KafkaConsumer from subscription to close; a failure that escapes it restarts the slot. */
+    private final class Loop implements ConsumerRebalanceListener {
+        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+        private final Slot slot;
+        private final long startedNanos = System.nanoTime();
+        /** Offsets of everything handled so far whose commit has not been confirmed synchronously. */
+        private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+
+        Loop(Slot slot) {
+            this.slot = slot;
+        }
+
+        void run() {
             try {
                 consumer.subscribe(List.of(settings.topic()), this);
                 while (!stopping) {
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(250));
                     if (records.isEmpty()) {
+                        slot.ranWell(startedNanos, false);
                         continue;
                     }
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        // A record given up at shutdown ends the batch: nothing after it may be
-                        // committed, or it would be skipped after the restart.
-                        if (stopping || !process(record)) {
-                            break;
+                    boolean complete = true;
+                    try {
+                        for (ConsumerRecord<String, byte[]> record : records) {
+                            // A record given up at shutdown ends the batch: nothing after it may be
+                            // committed, or it would be skipped after the restart.
+                            if (stopping || !process(record)) {
+                                complete = false;
+                                break;
+                            }
+                            done.put(new TopicPartition(record.topic(), record.partition()),
+                                    new OffsetAndMetadata(record.offset() + 1));
                         }
-                        done.put(new TopicPartition(record.topic(), record.partition()),
-                                new OffsetAndMetadata(record.offset() + 1));
+                    } finally {
+                        // Also when a record failed beyond handling (its dead letter could not be
+                        // written): the records before it are done, it and those after it are not.
+                        commitAsync(done);
                     }
-                    commitAsync(done);
+                    if (complete) {
+                        slot.ranWell(startedNanos, true);
+                    }
                 }
             } catch (WakeupException e) {
                 if (!stopping) {
-                    LOG.error("Consumer woken up unexpectedly", e);
+                    throw e;
                 }
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Consumer %s of %s stopped", thread.getName(), settings.topic());
             } finally {
                 // close() woke the consumer: the wake-up is spent now, so the work already done
                 // can still be committed instead of being redone after the restart.
                 commitHandled(handled.keySet());
                 consumer.close(Duration.ofSeconds(5));
-                stopped.countDown();
             }
         }
 

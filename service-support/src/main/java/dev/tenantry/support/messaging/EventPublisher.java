@@ -3,7 +3,9 @@ package dev.tenantry.support.messaging;
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
 import jakarta.annotation.PreDestroy;
+import dev.tenantry.support.config.MessagingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +30,31 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class EventPublisher {
 
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final String bootstrapServers;
+    private final Duration timeout;
     private final CloudEventCodec codec = new CloudEventCodec();
     private volatile KafkaProducer<String, byte[]> producer;
 
-    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    @Inject
+    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                          MessagingConfig config) {
+        this(bootstrapServers, config.publishTimeout());
+    }
+
+    public EventPublisher(String bootstrapServers) {
+        this(bootstrapServers, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout how long a publish waits for Kafka's acknowledgement before it fails (transiently) */
+    public EventPublisher(String bootstrapServers, Duration timeout) {
+        if (timeout.toMillis() < 100) {
+            throw new IllegalArgumentException("the publish timeout must be at least 100 ms");
+        }
         this.bootstrapServers = bootstrapServers;
+        this.timeout = timeout;
     }
 
     /** Sends the event and returns when the broker has acknowledged it. */
@@ -82,16 +101,18 @@ public class EventPublisher {
         return result;
     }
 
-    private static RecordMetadata await(CompletableFuture<RecordMetadata> future) {
+    private RecordMetadata await(CompletableFuture<RecordMetadata> future) {
         try {
-            return future.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // A little longer than the producer's own delivery timeout, so that an expired batch
+            // normally reports Kafka's own reason; either way the failure is transient.
+            return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while publishing", e);
         } catch (ExecutionException e) {
             throw new PublishFailedException("Kafka refused the record: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new PublishFailedException("no acknowledgement from Kafka within " + SEND_TIMEOUT, e);
+            throw new PublishFailedException("no acknowledgement from Kafka within " + timeout, e);
         }
     }
 
@@ -114,8 +135,13 @@ public class EventPublisher {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // The whole publish is bounded by the timeout: a send never blocks longer than that for
+        // metadata of an unreachable broker, a batch expires after it (linger + request timeout
+        // must fit within the delivery timeout).
+        long requestTimeout = Math.min(MAX_REQUEST_TIMEOUT.toMillis(), timeout.toMillis() - 10);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(props);
@@ -129,7 +155,11 @@ public class EventPublisher {
         }
     }
 
-    /** Kafka did not acknowledge an event; the caller must not consider it published. */
+    /**
+     * Kafka did not acknowledge an event; the caller must not consider it published. Whether it is
+     * worth retrying depends on the cause ({@link dev.tenantry.support.persistence.TransientFailures}):
+     * a timeout or an unreachable broker is, a record Kafka refuses for good is not.
+     */
     public static class PublishFailedException extends RuntimeException {
         public PublishFailedException(String message, Throwable cause) {
             super(message, cause);

@@ -6,12 +6,16 @@ import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * Decides whether a failure is worth retrying. Transient: the database or network went away or
- * was busy (connection errors, serialization failures, deadlocks, lock and statement timeouts,
- * server shutdown). Everything else (SQL errors in a migration, constraint violations, bad input)
- * is permanent: retrying would fail the same way.
+ * Decides whether a failure is worth retrying. Transient: the database, Kafka or the network went
+ * away or was busy (connection errors, serialization failures, deadlocks, lock and statement
+ * timeouts, server shutdown; a Kafka publish that was not acknowledged in time, an expired batch,
+ * an unreachable broker or any error Kafka itself calls retriable). Everything else (SQL errors in
+ * a migration, constraint violations, bad input, a record Kafka refuses for good) is permanent:
+ * retrying would fail the same way.
  */
 public final class TransientFailures {
 
@@ -34,6 +38,12 @@ public final class TransientFailures {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof ConnectException
                     || t instanceof SocketTimeoutException || t instanceof SocketException) {
+                return true;
+            }
+            // Kafka: RetriableException covers timeouts (expired batches, metadata not available
+            // within max.block.ms), lost connections and leader changes; a publish that waited
+            // for its acknowledgement in vain ends in a java.util.concurrent.TimeoutException.
+            if (t instanceof RetriableException || t instanceof TimeoutException) {
                 return true;
             }
             if (t instanceof SQLException sql && isTransientState(sql.getSQLState())) {

@@ -47,6 +47,9 @@ public final class ConsumerTestbed implements AutoCloseable {
         this.deadLetterTopic = Topics.deadLetter(topic, group);
         this.kafka = new TestKafka(bootstrapServers);
         kafka.createTopic(topic, 1);
+        // One partition each, so that records are in the order they were written.
+        kafka.createTopic(deadLetterTopic, 1);
+        kafka.createTopic(ReplayLog.topicOf(deadLetterTopic), 1);
         this.publisher = new EventPublisher(bootstrapServers);
         this.deadLetters = new DeadLetterPublisher(publisher);
         this.replayLog = new ReplayLog(publisher, bootstrapServers);
@@ -54,11 +57,27 @@ public final class ConsumerTestbed implements AutoCloseable {
 
     /** A consumer of the testbed's topic and group, registered as a dead-letter source; started. */
     public EventConsumer consumer(RetryPolicy retry, EventHandler handler) {
+        EventConsumer consumer = registeredConsumer(retry, handler);
+        consumer.start();
+        return consumer;
+    }
+
+    /** A consumer of the testbed's topic and group, registered as a dead-letter source; not started. */
+    public EventConsumer registeredConsumer(RetryPolicy retry, EventHandler handler) {
         EventConsumer consumer = new EventConsumer(new EventConsumer.Settings(bootstrapServers, topic, group, 1, retry,
                 Map.of()), handler, deadLetters, registry);
         sources.register(consumer);
-        consumer.start();
         return consumer;
+    }
+
+    /** Records on the topic now (end offsets summed). */
+    public long recordCount(String onTopic) {
+        try (var consumer = kafka.newConsumer()) {
+            var partitions = consumer.partitionsFor(onTopic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(onTopic, p.partition())).toList();
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
+                    .mapToLong(Long::longValue).sum();
+        }
     }
 
     DeadLetterAdmin admin(int maxReplays) {

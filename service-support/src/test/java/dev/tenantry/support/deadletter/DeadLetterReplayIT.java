@@ -11,6 +11,7 @@ import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.RealInfrastructure;
 import dev.tenantry.testinfra.TestNames;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Replays and their cap, and what a dead letter says about its failure, on real Kafka. */
@@ -118,7 +120,7 @@ class DeadLetterReplayIT {
                     assertThat(refused.reason()).isEqualTo("replayed 2 time(s) already; the cap is 2"));
             assertThat(bed.await(bed.topic, event.id(), "1")).isNotNull();
             assertThat(header(bed.await(bed.topic, event.id(), "2"), "tenantry-replay-group")).isEqualTo(bed.group);
-            assertThat(admin.list(bed.group, null, null, null, 100)).singleElement()
+            assertThat(admin.list(bed.group, null, null, null, 100, null).items()).singleElement()
                     .satisfies(letter -> assertThat(letter.replayCount()).isEqualTo(2));
         }
     }
@@ -177,6 +179,76 @@ class DeadLetterReplayIT {
                 });
             } finally {
                 sizes.close();
+            }
+        }
+    }
+
+    @Test
+    void theReplayCapHoldsPerOriginalRecordForGarbageWithoutAnEventId(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "garbage")) {
+            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                throw new IllegalStateException("never called: garbage does not decode");
+            })) {
+                bed.kafka.producer().send(new ProducerRecord<>(bed.topic, "garbage-key",
+                        "garbage, not a CloudEvent".getBytes(StandardCharsets.UTF_8))).get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> bed.recordCount(bed.deadLetterTopic) == 1);
+                DeadLetterAdmin admin = bed.admin(3);
+                for (int call = 1; call <= 8; call++) {
+                    long before = bed.recordCount(bed.deadLetterTopic);
+                    ReplayResult result = admin.replay(new ReplayRequest(null, null, null, null, true, null, null));
+                    // Each replayed copy fails again and is dead-lettered again before the next call.
+                    long expected = before + result.replayed().size();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> bed.recordCount(bed.deadLetterTopic) == expected);
+                    if (call > 3) {
+                        assertThat(result.replayed()).as("call " + call).isEmpty();
+                        assertThat(result.refused()).singleElement().satisfies(refused ->
+                                assertThat(refused.reason()).isEqualTo("replayed 3 time(s) already; the cap is 3"));
+                    }
+                }
+                assertThat(bed.recordCount(bed.topic)).as("the original and its 3 replays").isEqualTo(4);
+                DeadLetterPage letters = admin.list(bed.group, null, null, null, 100, null);
+                assertThat(letters.items()).hasSize(4).extracting(DeadLetter::origin).containsOnly(bed.topic + "/0/0");
+                assertThat(letters.items().get(0).replayCount()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void listingReadsNewestFirstAPageAtATimeAndSaysWhenItStoppedAtTheScanLimit(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "paged")) {
+            try (EventConsumer unstarted = bed.registeredConsumer(NO_RETRY, (e, r) -> { })) {
+                for (int i = 0; i < 25; i++) {
+                    bed.deadLetters.deadLetter(new ConsumerRecord<>(bed.topic, 0, i, "tenant-" + i,
+                            ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), bed.group, "test letter " + i,
+                            null, 1, Instant.now());
+                }
+                DeadLetterAdmin admin = new DeadLetterAdmin(bed.sources, bed.publisher, bed.replayLog,
+                        bed.bootstrapServers, 3, 10);
+
+                DeadLetterPage newest = admin.list(null, null, null, null, 5, null);
+                assertThat(newest.items()).extracting(DeadLetter::tenant)
+                        .containsExactly("tenant-24", "tenant-23", "tenant-22", "tenant-21", "tenant-20");
+                assertThat(newest.partial()).isFalse();
+                DeadLetterPage older = admin.list(null, null, null, null, 5, newest.nextCursor());
+                assertThat(older.items()).extracting(DeadLetter::tenant)
+                        .containsExactly("tenant-19", "tenant-18", "tenant-17", "tenant-16", "tenant-15");
+
+                // The oldest letter is beyond the scan limit of 10 records: the page says so.
+                DeadLetterPage first = admin.list(null, "tenant-0", null, null, 5, null);
+                assertThat(first.items()).isEmpty();
+                assertThat(first.partial()).isTrue();
+                DeadLetterPage page = first;
+                int pages = 1;
+                while (page.items().isEmpty() && page.nextCursor() != null) {
+                    page = admin.list(null, "tenant-0", null, null, 5, page.nextCursor());
+                    pages++;
+                }
+                assertThat(page.items()).extracting(DeadLetter::tenant).containsExactly("tenant-0");
+                assertThat(page.partial()).isFalse();
+                assertThat(page.nextCursor()).isNull();
+                assertThat(pages).isEqualTo(3);
+                assertThat(admin.find(page.items().get(0).id())).hasValueSatisfying(letter ->
+                        assertThat(letter.reason()).isEqualTo("test letter 0"));
             }
         }
     }

@@ -62,10 +62,17 @@ public class DlqCommand implements Runnable {
                 String path = Query.path("/admin/dead-letters").param("consumerGroup", group).param("tenant", tenant)
                         .param("eventType", eventType).param("since", since).param("limit", limit).toString();
                 try {
-                    for (JsonNode letter : cli.client(s).get(path)) {
+                    JsonNode page = cli.client(s).get(path);
+                    for (JsonNode letter : page.path("items")) {
                         ObjectNode withService = cli.mapper().createObjectNode().put("service", s.shortName());
                         withService.setAll((ObjectNode) letter);
                         all.add(withService);
+                    }
+                    if (page.path("partial").asBoolean()) {
+                        cli.err().println("Warning: " + s.shortName() + " stopped reading at its scan limit; older "
+                                + "dead letters may match (narrow with --since, --tenant or --event-type)");
+                    } else if (page.hasNonNull("nextCursor")) {
+                        cli.err().println("Note: " + s.shortName() + " has older dead letters beyond --limit " + limit);
                     }
                 } catch (UnreachableException e) {
                     if (service != null) {

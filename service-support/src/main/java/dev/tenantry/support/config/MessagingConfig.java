@@ -1,0 +1,51 @@
+package dev.tenantry.support.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/** How every Tenantry service talks to Kafka: publishing, the topics it creates, liveness of its consumers. */
+@ConfigMapping(prefix = "tenantry.messaging")
+public interface MessagingConfig {
+
+    /**
+     * How long a publish waits for Kafka's acknowledgement (also the producer's delivery timeout
+     * and the longest a send blocks for metadata). Past it the publish fails as a transient failure.
+     */
+    @WithDefault("30s")
+    Duration publishTimeout();
+
+    Topics topics();
+
+    Liveness liveness();
+
+    /** Topics each service creates at start instead of relying on the broker to create them. */
+    interface Topics {
+
+        /** Create missing topics at start; off when topics are managed outside Tenantry. */
+        @WithDefault("true")
+        boolean create();
+
+        /** Partitions of the event topics (tenant-commands, ...): the parallelism of their consumers. */
+        @WithDefault("4")
+        int partitions();
+
+        /** Partitions of each dead-letter topic and of its replay log. */
+        @WithDefault("1")
+        int deadLetterPartitions();
+
+        /** Replication factor of every created topic; the broker's default.replication.factor when unset. */
+        OptionalInt replicationFactor();
+    }
+
+    interface Liveness {
+
+        /**
+         * A consumer loop that crashed and has not got past its failure for this long turns the
+         * liveness check DOWN, so that an orchestrator restarts the process.
+         */
+        @WithDefault("2m")
+        Duration downAfter();
+    }
+}
