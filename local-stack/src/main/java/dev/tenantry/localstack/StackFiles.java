@@ -1,5 +1,6 @@
 package dev.tenantry.localstack;
 
+import dev.tenantry.tenantctl.client.DevTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,18 @@ record StackFiles(Path home) {
     /** A development bearer token for tenantctl and curl. */
     Path tokenFile() {
         return home.resolve("token");
+    }
+
+    /**
+     * The stack's own token-signing key pair, generated on the first run: the services verify
+     * tokens with its public half (never with the development key, whose private half is public).
+     */
+    Path jwtPrivateKey() {
+        return home.resolve(DevTokens.STACK_PRIVATE_KEY);
+    }
+
+    Path jwtPublicKey() {
+        return home.resolve(DevTokens.STACK_PUBLIC_KEY);
     }
 
     Path receiverSecretFile() {

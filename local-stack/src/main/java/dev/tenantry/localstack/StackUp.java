@@ -190,6 +190,7 @@ class StackUp implements Callable<Integer> {
             common.put("TENANTRY_DB_USER", dbUser);
             common.put("TENANTRY_DB_PASSWORD", dbPassword);
             common.put("TENANTRY_KAFKA_BOOTSTRAP", bootstrap);
+            common.put("TENANTRY_JWT_PUBLIC_KEY", signingKey().toString());
             Map<String, String> dispatcherEnv = new LinkedHashMap<>(common);
             // The demo receiver is plain http on loopback: allowed here, refused by default.
             dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOW_HTTP", "true");
@@ -208,7 +209,7 @@ class StackUp implements Callable<Integer> {
                 OUT.printf("  %-21s ready at %s%n", service.name(), service.url());
             }
 
-            String token = token(root);
+            String token = token();
             Files.writeString(files.tokenFile(), token + "\n", StandardCharsets.UTF_8);
             restrict(files.tokenFile());
             if (receiver != null) {
@@ -277,13 +278,18 @@ class StackUp implements Callable<Integer> {
         OUT.println("Local stack stopped.");
     }
 
-    private String token(Path root) {
-        Optional<Path> key = Optional.ofNullable(System.getenv("TENANTRY_DEV_KEY")).filter(StackUp::notBlank).map(Path::of)
-                .or(() -> DevTokens.findRepositoryKey(root, Optional.empty()));
-        Path pem = key.orElseThrow(() -> new IllegalStateException("no development key: expected "
-                + root.resolve(DevTokens.KEY_IN_REPOSITORY) + " or TENANTRY_DEV_KEY"));
-        return new DevTokens(JSON).sign(DevTokens.readKey(pem), DevTokens.DEFAULT_ISSUER, "local-stack",
-                List.of("operator", "tenant-admin", "viewer"), Duration.ofDays(7), Instant.now());
+    /** The stack's public key, after generating the pair on the first run (or when half of it is missing). */
+    private Path signingKey() {
+        if (!Files.isRegularFile(files.jwtPrivateKey()) || !Files.isRegularFile(files.jwtPublicKey())) {
+            DevTokens.generateKeyPair(files.jwtPrivateKey(), files.jwtPublicKey());
+            OUT.println("Generated this stack's token-signing key pair in " + files.jwtPrivateKey().getParent());
+        }
+        return files.jwtPublicKey().toAbsolutePath();
+    }
+
+    private String token() {
+        return new DevTokens(JSON).sign(DevTokens.readKey(files.jwtPrivateKey()), DevTokens.DEFAULT_ISSUER,
+                "local-stack", List.of("operator", "tenant-admin", "viewer"), Duration.ofDays(7), Instant.now());
     }
 
     /**
@@ -357,7 +363,8 @@ class StackUp implements Callable<Integer> {
         OUT.printf("  Kafka                 %s%n", bootstrap);
         OUT.printf("  metrics               http://127.0.0.1:%d/q/metrics (each service)%n", provisioningPort);
         OUT.println();
-        OUT.println("Development token (operator, tenant-admin, viewer; 7 days), also in " + files.tokenFile() + ":");
+        OUT.println("Token signed with this stack's own key (operator, tenant-admin, viewer; 7 days), also in "
+                + files.tokenFile() + ":");
         OUT.println("  " + token);
         OUT.println();
         OUT.println("Provision a demo tenant and see its webhooks delivered (paste in another terminal):");

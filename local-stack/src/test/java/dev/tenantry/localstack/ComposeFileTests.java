@@ -101,6 +101,32 @@ class ComposeFileTests {
     }
 
     @Test
+    void everyServiceVerifiesTokensWithTheKeyPairGeneratedForThisDeployment() {
+        JsonNode keys = compose.path("services").path("jwt-keys");
+        assertThat(keys.isObject()).as("the one-shot key generator").isTrue();
+        String script = keys.path("command").toString();
+        assertThat(script).contains("openssl genpkey").contains("/keys/private.pem").contains("/keys/public.pem");
+        assertThat(keys.path("volumes").get(0).asText()).isEqualTo("jwt-keys:/keys");
+        assertThat(compose.path("volumes").has("jwt-keys")).as("a named volume: the pair survives restarts").isTrue();
+        for (Path module : serviceModules) {
+            String name = module.getFileName().toString();
+            JsonNode service = compose.path("services").path(name);
+            String publicKey = environment(service).get("TENANTRY_JWT_PUBLIC_KEY");
+            assertThat(publicKey).as(name + " TENANTRY_JWT_PUBLIC_KEY").isNotBlank()
+                    .doesNotContain("tenantry-dev-keys");
+            List<String> mounts = new ArrayList<>();
+            service.path("volumes").forEach(v -> mounts.add(v.asText()));
+            assertThat(mounts).as(name + " mounts the generated key").anySatisfy(mount -> {
+                String[] parts = mount.split(":");
+                assertThat(parts[0]).isEqualTo("jwt-keys");
+                assertThat(publicKey).isEqualTo(parts[1] + "/public.pem");
+            });
+            assertThat(service.path("depends_on").path("jwt-keys").path("condition").asText())
+                    .isEqualTo("service_completed_successfully");
+        }
+    }
+
+    @Test
     void servicesReachPostgresAndKafkaByComposeServiceNames() {
         for (Path module : serviceModules) {
             Map<String, String> env = environment(compose.path("services").path(module.getFileName().toString()));

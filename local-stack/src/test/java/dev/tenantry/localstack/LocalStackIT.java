@@ -75,6 +75,7 @@ class LocalStackIT {
 
         Run health = tenantctl(env, "health", "--json");
         assertThat(health.exitCode()).as(health.toString()).isZero();
+        servicesTrustTheStacksOwnKeyOnly(urls);
 
         Run created = tenantctl(env, "tenants", "create", "demo_it", "--display-name", "Demo Ltd", "--wait", "--json");
         assertThat(created.exitCode()).as(created.toString()).isZero();
@@ -175,6 +176,39 @@ class LocalStackIT {
             assertThat(isFree(port)).as("port %d is free after down", port).isTrue();
         }
         assertThat(isFree(ports.get(0) + 1)).as("Kafka controller port is free after down").isTrue();
+    }
+
+    /**
+     * The stack generated a key pair of its own and its services verify tokens with it: a token
+     * tenantctl signs by default (it finds the stack's key) is accepted, one signed with the
+     * repository's development key is not.
+     */
+    private void servicesTrustTheStacksOwnKeyOnly(JsonNode urls) {
+        assertThat(HOME.resolve("jwt").resolve("private.pem")).isRegularFile();
+        assertThat(HOME.resolve("jwt").resolve("public.pem")).isRegularFile();
+        Map<String, String> stackEnv = Map.of("TENANTRY_HOME", HOME.toString());
+        Run ownToken = tenantctl(stackEnv, "token");
+        assertThat(ownToken.exitCode()).as(ownToken.toString()).isZero();
+        Path developmentKey = REPO.resolve("test-infrastructure/src/main/resources/tenantry-dev-keys/private.pem");
+        Run developmentToken = tenantctl(Map.of(), "token", "--dev-key", developmentKey.toString());
+        assertThat(developmentToken.exitCode()).as(developmentToken.toString()).isZero();
+        for (String service : List.of("provisioning", "worker", "dispatcher")) {
+            String url = urls.get(service).asText();
+            Map<String, String> own = Map.of("TENANTRY_TOKEN", ownToken.out().strip(),
+                    "TENANTRY_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL", url);
+            Map<String, String> development = Map.of("TENANTRY_TOKEN", developmentToken.out().strip(),
+                    "TENANTRY_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL", url);
+            String[] listing = switch (service) {
+                case "provisioning" -> new String[] {"tenants", "list"};
+                case "worker" -> new String[] {"migrations", "verify"};
+                default -> new String[] {"webhooks", "endpoints"};
+            };
+            Run accepted = tenantctl(own, listing);
+            assertThat(accepted.err()).as(service + " with the stack's token: " + accepted).doesNotContain("401");
+            Run refused = tenantctl(development, listing);
+            assertThat(refused.exitCode()).as(service + " with a development-key token: " + refused).isNotZero();
+            assertThat(refused.err()).contains("401");
+        }
     }
 
     /** Starts {@code ./tenantry up} as a user would and waits until it is ready; returns its URLs. */

@@ -4,6 +4,7 @@ import static dev.tenantry.worker.WorkerTestSupport.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.testinfra.TestNames;
+import dev.tenantry.testinfra.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,6 +46,10 @@ class SharedSchemaFailureIT {
         builder.environment().put("TENANTRY_DB_USER", infra().username());
         builder.environment().put("TENANTRY_DB_PASSWORD", infra().password());
         builder.environment().put("TENANTRY_KAFKA_BOOTSTRAP", infra().kafkaBootstrapServers());
+        // A key of its own, as deployed: without one the worker would refuse to start before migrating.
+        Path publicKey = Files.createTempFile("issuer-public", ".pem");
+        TestTokens.freshKeyPair(publicKey);
+        builder.environment().put("TENANTRY_JWT_PUBLIC_KEY", publicKey.toString());
         Process worker = builder.start();
         worker.getOutputStream().close();
         try {

@@ -101,6 +101,8 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Xmx384m");
         command.add("-XX:+UseSerialGC");
         command.add("-Dquarkus.http.port=0");
+        // The tests sign tokens with the development key, which only the dev and test profiles trust.
+        command.add("-Dquarkus.profile=dev");
         command.addAll(systemProperties.stream().map(p -> "-D" + p).toList());
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());

@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tenantry.tenantctl.client.DevTokens;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +52,31 @@ class DevTokensTests {
     void theRepositoryKeyIsFoundFromTheWorkingDirectoryWithoutConfiguration() {
         CliRun run = CliRun.run(Map.of(), "token");
         assertThat(run.exitCode()).as(run.toString()).isZero();
+    }
+
+    @Test
+    void theLocalStacksOwnKeyIsPreferredToTheDevelopmentKey(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("stack-home");
+        DevTokens.generateKeyPair(home.resolve(DevTokens.STACK_PRIVATE_KEY), home.resolve(DevTokens.STACK_PUBLIC_KEY));
+        assertThat(Files.getPosixFilePermissions(home.resolve(DevTokens.STACK_PRIVATE_KEY)))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        CliRun run = CliRun.run(Map.of("TENANTRY_HOME", home.toString()), "token");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        String[] parts = run.out().strip().split("\\.");
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initVerify(publicKey(home.resolve(DevTokens.STACK_PUBLIC_KEY)));
+        rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertThat(rsa.verify(Base64.getUrlDecoder().decode(parts[2]))).as("signed with the stack's key").isTrue();
+
+        assertThat(DevTokens.findSigningKey(dir, Optional.empty(), Optional.of(home)))
+                .contains(home.resolve(DevTokens.STACK_PRIVATE_KEY));
+        Path checkout = Files.createDirectories(dir.resolve("checkout").resolve("sub"));
+        DevTokens.generateKeyPair(dir.resolve("checkout").resolve(DevTokens.DEFAULT_STACK_HOME)
+                .resolve(DevTokens.STACK_PRIVATE_KEY), dir.resolve("checkout").resolve(DevTokens.DEFAULT_STACK_HOME)
+                .resolve(DevTokens.STACK_PUBLIC_KEY));
+        assertThat(DevTokens.findSigningKey(checkout, Optional.empty(), Optional.empty())).get().asString()
+                .endsWith(Path.of(".tenantry", "jwt", "private.pem").toString());
     }
 
     @Test

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenantctlAgainstWorkerIT {
 
+    private static final Map<String, String> DEVELOPMENT_KEY = Map.of("TENANTRY_DEV_KEY", Path.of("..",
+            "test-infrastructure", "src", "main", "resources", "tenantry-dev-keys", "private.pem").toString());
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final URI SOURCE = URI.create("urn:tenantry:tenantctl-tests");
     private static final CloudEventCodec CODEC = new CloudEventCodec();
@@ -58,7 +61,9 @@ class TenantctlAgainstWorkerIT {
                 "tenantry.worker.drift.verify-at-start", "false",
                 "tenantry.worker.drift.interval", "0s",
                 "tenantry.dead-letters.max-replays", "1"));
-        String token = CliRun.run(Map.of(), "token", "--role", "operator").out().strip();
+        // The worker runs in the dev profile, which trusts the development key: sign with that one,
+        // whatever local stack key a checkout may hold.
+        String token = CliRun.run(DEVELOPMENT_KEY, "token", "--role", "operator").out().strip();
         env = new HashMap<>();
         env.put("TENANTRY_WORKER_URL", worker.url());
         env.put("TENANTRY_TOKEN", token);
@@ -218,7 +223,7 @@ class TenantctlAgainstWorkerIT {
         assertThat(unauthorized.exitCode()).isEqualTo(1);
         assertThat(unauthorized.err()).contains("401 Unauthorized").contains("tenantctl token");
 
-        String viewer = CliRun.run(Map.of(), "token", "--role", "viewer").out().strip();
+        String viewer = CliRun.run(DEVELOPMENT_KEY, "token", "--role", "viewer").out().strip();
         CliRun forbidden = CliRun.run(env, "--token", viewer, "dlq", "list", "--service", "worker");
         assertThat(forbidden.exitCode()).isEqualTo(1);
         assertThat(forbidden.err()).contains("403 Forbidden");

@@ -46,7 +46,9 @@ final class WorkerProcess implements AutoCloseable {
         Path log = Path.of("target", "migration-worker-" + port + ".log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port));
+                "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port,
+                // The tests sign tokens with the development key, which only the dev and test profiles trust.
+                "-Dquarkus.profile=dev"));
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

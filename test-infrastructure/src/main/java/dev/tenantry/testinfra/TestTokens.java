@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -37,6 +41,40 @@ public final class TestTokens {
 
     /** A signed JWT valid for {@code lifetime}, carrying the given roles. */
     public static String token(Duration lifetime, String... roles) {
+        try {
+            return token(privateKey(), lifetime, roles);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the development key", e);
+        }
+    }
+
+    /** {@code "Bearer <jwt>"} signed with {@code signingKey} instead of the development key. */
+    public static String bearer(PrivateKey signingKey, String... roles) {
+        return "Bearer " + token(signingKey, Duration.ofHours(1), roles);
+    }
+
+    /**
+     * A new RSA key pair whose public half is written as PEM to {@code publicPem}: what a
+     * deployment's own issuer would have, for starting a service outside the dev and test profiles.
+     */
+    public static KeyPair freshKeyPair(Path publicPem) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(pair.getPublic().getEncoded());
+            Files.writeString(publicPem, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n",
+                    StandardCharsets.US_ASCII);
+            return pair;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a key pair", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String token(PrivateKey signingKey, Duration lifetime, String... roles) {
         Instant now = Instant.now();
         String groups = Stream.of(roles).map(r -> '"' + r + '"').collect(Collectors.joining(",", "[", "]"));
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
@@ -47,7 +85,7 @@ public final class TestTokens {
                 + base64Url(payload.getBytes(StandardCharsets.UTF_8));
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(privateKey());
+            signature.initSign(signingKey);
             signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + base64Url(signature.sign());
         } catch (GeneralSecurityException e) {

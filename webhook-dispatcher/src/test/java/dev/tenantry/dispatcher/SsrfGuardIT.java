@@ -9,6 +9,7 @@ import static dev.tenantry.dispatcher.DispatcherTestSupport.registrationRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantActivated;
@@ -57,6 +58,24 @@ class SsrfGuardIT {
                 "http://127.0.0.1:" + port + "/hook", "https",
                 "http://169.254.169.254/latest/meta-data/", "https");
         refused.forEach((url, why) -> registrationRefused(url).body("detail", containsString(why)));
+    }
+
+    @Test
+    void aRefusalNamesTheHostGivenButNotTheInternalAddressItResolvesTo() {
+        int port = Integer.parseInt(receiver.url("").replaceAll(".*:", ""));
+        registrationRefused("https://localhost:" + port + "/hook")
+                .body("detail", containsString("host localhost resolves to an address which webhooks may not call"))
+                .body("detail", not(containsString("127.0.0.1")))
+                .body("detail", not(containsString("loopback")))
+                .body("errors[0].message", not(containsString("127.0.0.1")));
+    }
+
+    @Test
+    void addressFormsThatResolversReadDifferentlyAreRefused() {
+        // Java reads 0177.0.0.1 as the public 177.0.0.1; the C library (and curl) as 127.0.0.1.
+        registrationRefused("https://0177.0.0.1/hook").body("detail", containsString("read differently"));
+        registrationRefused("https://2130706433/hook").body("detail", containsString("read differently"));
+        registrationRefused("https://[64:ff9b:1::7f00:1]/hook").body("detail", containsString("may not call"));
     }
 
     @Test

@@ -24,6 +24,7 @@ public class IdempotencyRepository {
                 response_body)
             VALUES (?, ?, ?, ?, ?::jsonb)
             """;
+    private static final String INSERT_IF_ABSENT = INSERT.strip() + " ON CONFLICT (idempotency_key) DO NOTHING";
 
     /** Holds the key until the transaction ends. */
     public void lock(Connection connection, String key) throws SQLException {
@@ -45,7 +46,17 @@ public class IdempotencyRepository {
     }
 
     public void insert(Connection connection, String key, UUID tenantId, StoredResponse response) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        insert(connection, INSERT, key, tenantId, response);
+    }
+
+    /** Stores {@code response} unless the key already has one: a key keeps its first answer. */
+    public void insertIfAbsent(Connection connection, String key, StoredResponse response) throws SQLException {
+        insert(connection, INSERT_IF_ABSENT, key, null, response);
+    }
+
+    private static void insert(Connection connection, String sql, String key, UUID tenantId, StoredResponse response)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, key);
             insert.setString(2, response.requestHash());
             insert.setObject(3, tenantId);

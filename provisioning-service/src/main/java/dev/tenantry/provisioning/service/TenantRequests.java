@@ -64,6 +64,8 @@ public class TenantRequests {
     private static final int MAX_METADATA_KEY = 64;
     private static final int MAX_METADATA_VALUE = 1024;
     private static final String LIVE_SLUG_INDEX = "tenant_live_slug_key";
+    /** request_hash of a command id whose answer was a rejection: it matches no request, and wins over any. */
+    private static final String REJECTED_COMMAND = "rejected-command";
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -198,15 +200,26 @@ public class TenantRequests {
 
     /**
      * Answers a command that could not be carried out with TenantRequestRejected (through the
-     * outbox), once per command event.
+     * outbox), once per command event, and records that answer under the command id in the same
+     * transaction: a command id, once answered, keeps its answer. The same command delivered again
+     * later (a redelivery, a replayed dead letter, a resend) is refused the same way even if it
+     * could be carried out by then, since its sender was already told it was rejected.
      *
      * @param commandEventId id of the Kafka record's event (or its coordinates when it had none)
+     * @param refusal        why; its detail is the reason the sender reads
      */
     public void reject(String commandEventId, String correlationId, String commandId, String commandType,
-                       String subject, String reason) throws SQLException {
+                       String subject, Problem refusal) throws SQLException {
+        String reason = refusal.detail();
         transactions.inTransaction(tx -> {
             if (!processed.markProcessed(tx.connection(), COMMANDS_CONSUMER, commandEventId)) {
                 return null;
+            }
+            if (commandId != null && IDEMPOTENCY_KEY.matcher(commandId).matches()) {
+                // An id that is not a valid key is refused by checkKey on every delivery anyway.
+                idempotency.lock(tx.connection(), commandId);
+                idempotency.insertIfAbsent(tx.connection(), commandId,
+                        new StoredResponse(REJECTED_COMMAND, refusal.status(), json(refusal)));
             }
             TenantRequestRejected rejected = new TenantRequestRejected(commandId, commandType, subject, reason);
             EventEnvelope<TenantRequestRejected> created = EventEnvelope.create(source, rejected);
@@ -266,6 +279,9 @@ public class TenantRequests {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
+        if (stored.get().requestHash().equals(REJECTED_COMMAND)) {
+            throw new ProblemException(readStoredRefusal(stored.get()));
+        }
         if (!stored.get().requestHash().equals(hash)) {
             throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
                     "Idempotency key '" + key + "' was already used for a different request");
@@ -274,6 +290,14 @@ public class TenantRequests {
             return Optional.of(new Accepted(CANONICAL.readValue(stored.get().body(), AcceptedTenant.class), true));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored response of idempotency key is not readable", e);
+        }
+    }
+
+    private static Problem readStoredRefusal(StoredResponse stored) {
+        try {
+            return CANONICAL.readValue(stored.body(), Problem.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored refusal of a command id is not readable", e);
         }
     }
 

@@ -19,6 +19,12 @@ public class ProblemException extends RuntimeException {
         this.problem = new Problem(Problem.type(typeSlug), title, status, detail, null, errors);
     }
 
+    /** Ends a request with a problem given before, e.g. a stored answer that is given again. */
+    public ProblemException(Problem problem) {
+        super(problem.detail());
+        this.problem = problem;
+    }
+
     public Problem problem() {
         return problem;
     }

@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -25,9 +30,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * Development bearer tokens: RS256 JWTs signed with the repository's development key, whose
- * public half the services trust unless TENANTRY_JWT_PUBLIC_KEY names another. Roles go into the
- * {@code groups} claim. Only for local stacks and tests: the private key is public.
+ * Development bearer tokens: RS256 JWTs signed with the local stack's own key, or with the
+ * repository's development key, whose public half the services trust only in the dev and test
+ * profiles (its private half is public). Roles go into the {@code groups} claim.
  */
 public final class DevTokens {
 
@@ -35,6 +40,11 @@ public final class DevTokens {
     public static final Path KEY_IN_REPOSITORY =
             Path.of("test-infrastructure", "src", "main", "resources", "tenantry-dev-keys", "private.pem");
     public static final String DEFAULT_ISSUER = "https://tenantry.dev";
+    /** The key pair the local stack generates on its first run, relative to the stack's home folder. */
+    public static final Path STACK_PRIVATE_KEY = Path.of("jwt", "private.pem");
+    public static final Path STACK_PUBLIC_KEY = Path.of("jwt", "public.pem");
+    /** The local stack's default home, inside the checkout. */
+    public static final Path DEFAULT_STACK_HOME = Path.of(".tenantry");
 
     private final ObjectWriter json;
 
@@ -82,22 +92,73 @@ public final class DevTokens {
     }
 
     /**
-     * The development key of the checkout tenantctl runs in: looked for above the working
-     * directory and above tenantctl's own jar.
+     * The key to sign with when none is named: the local stack's own key (in {@code stackHome}, or
+     * in {@code .tenantry/} above the working directory or tenantctl's jar), which the services of
+     * {@code ./tenantry up} trust; otherwise the repository's development key, which services trust
+     * only in the dev and test profiles.
      */
-    public static Optional<Path> findRepositoryKey(Path workingDirectory, Optional<Path> codeLocation) {
+    public static Optional<Path> findSigningKey(Path workingDirectory, Optional<Path> codeLocation,
+                                                Optional<Path> stackHome) {
+        Optional<Path> stackKey = stackHome.map(home -> home.resolve(STACK_PRIVATE_KEY)).filter(Files::isRegularFile);
+        if (stackKey.isPresent()) {
+            return stackKey;
+        }
+        return findAbove(DEFAULT_STACK_HOME.resolve(STACK_PRIVATE_KEY), workingDirectory, codeLocation)
+                .or(() -> findAbove(KEY_IN_REPOSITORY, workingDirectory, codeLocation));
+    }
+
+    private static Optional<Path> findAbove(Path relative, Path workingDirectory, Optional<Path> codeLocation) {
         List<Path> starts = new ArrayList<>();
         starts.add(workingDirectory.toAbsolutePath());
         codeLocation.map(Path::toAbsolutePath).ifPresent(starts::add);
         for (Path start : starts) {
             for (Path dir = start; dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve(KEY_IN_REPOSITORY);
+                Path candidate = dir.resolve(relative);
                 if (Files.isRegularFile(candidate)) {
                     return Optional.of(candidate);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Generates an RSA key pair: the private half as PKCS#8 PEM readable by its owner only, the
+     * public half as PEM for TENANTRY_JWT_PUBLIC_KEY.
+     */
+    public static void generateKeyPair(Path privatePem, Path publicPem) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Files.createDirectories(privatePem.toAbsolutePath().getParent());
+            Files.createDirectories(publicPem.toAbsolutePath().getParent());
+            Path partial = privatePem.resolveSibling(privatePem.getFileName() + ".partial");
+            Files.deleteIfExists(partial);
+            Files.createFile(partial);
+            ownerOnly(partial);
+            Files.writeString(partial, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+            Files.writeString(publicPem, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
+            // The private half last: a half-written pair is generated again on the next run.
+            Files.move(partial, privatePem, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a key pair: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a key pair next to " + privatePem + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: its own defaults apply.
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 
     private static String base64Url(byte[] bytes) {

@@ -38,6 +38,7 @@ public class TokenCommand implements Callable<Integer> {
     String issuer;
 
     @Option(names = "--dev-key", paramLabel = "PEM", description = "PKCS#8 private key (env TENANTRY_DEV_KEY; default: "
+            + "the local stack's .tenantry/jwt/private.pem, else the development key "
             + "test-infrastructure/src/main/resources/tenantry-dev-keys/private.pem of this checkout)")
     Path devKey;
 
@@ -72,7 +73,16 @@ public class TokenCommand implements Callable<Integer> {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(Path.of(fromEnv));
         }
-        return DevTokens.findRepositoryKey(Path.of("").toAbsolutePath(), codeLocation());
+        return DevTokens.findSigningKey(Path.of("").toAbsolutePath(), codeLocation(), stackHome(cli));
+    }
+
+    /** The home folder of the local stack tenantctl is pointed at (TENANTRY_STACK_FILE or TENANTRY_HOME). */
+    private static Optional<Path> stackHome(Cli cli) {
+        String stackFile = cli.environment().get("TENANTRY_STACK_FILE");
+        if (stackFile != null && !stackFile.isBlank()) {
+            return Optional.ofNullable(Path.of(stackFile).toAbsolutePath().getParent());
+        }
+        return Optional.ofNullable(cli.environment().get("TENANTRY_HOME")).filter(h -> !h.isBlank()).map(Path::of);
     }
 
     private static Optional<Path> codeLocation() {

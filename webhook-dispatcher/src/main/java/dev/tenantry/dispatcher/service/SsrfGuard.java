@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps webhooks from being pointed at the dispatcher's own network (server-side request
@@ -45,6 +46,12 @@ public final class SsrfGuard {
     private static final Cidr TEREDO = Cidr.parse("2001::/32");
     private static final Cidr UNIQUE_LOCAL = Cidr.parse("fc00::/7");
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    /**
+     * Local-use NAT64 (RFC 8215): the operator chooses where the IPv4 address sits, so the address
+     * it reaches cannot be judged; refused like Teredo.
+     */
+    private static final Cidr LOCAL_NAT64 = Cidr.parse("64:ff9b:1::/48");
+    private static final Logger LOG = Logger.getLogger(SsrfGuard.class);
 
     private final boolean allowHttp;
     private final List<Cidr> allowed;
@@ -102,6 +109,10 @@ public final class SsrfGuard {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             throw new UrlRefusedException("URL has no valid host");
         }
+        if (isAmbiguousAddressForm(uri.getHost())) {
+            throw new UrlRefusedException("host " + uri.getHost() + " is an IP address in a form that resolvers read "
+                    + "differently; write IPv4 addresses as four decimal numbers without leading zeros (a.b.c.d)");
+        }
         if (uri.getRawUserInfo() != null) {
             throw new UrlRefusedException("credentials in the URL are not accepted");
         }
@@ -123,14 +134,65 @@ public final class SsrfGuard {
         if (addresses == null || addresses.length == 0) {
             throw new UrlRefusedException("host " + host + " does not resolve");
         }
+        boolean literal = isAddressLiteral(bare);
         for (InetAddress address : addresses) {
             Optional<String> category = blockedCategory(address);
             if (category.isPresent() && allowed.stream().noneMatch(range -> range.contains(address))) {
-                throw new UrlRefusedException("host " + host + " resolves to " + category.get() + " address "
-                        + address.getHostAddress() + ", which webhooks may not call");
+                // The caller may be a tenant-admin: what a name resolves to inside our network is not
+                // theirs to learn, so a name gets no address and no category. A literal address only
+                // hears back what it already says.
+                LOG.debugf("host %s refused: %s address %s", host, category.get(), address.getHostAddress());
+                throw new UrlRefusedException(literal
+                        ? "host " + host + " is " + category.get() + " address, which webhooks may not call"
+                        : "host " + host + " resolves to an address which webhooks may not call");
             }
         }
         return List.of(addresses);
+    }
+
+    /**
+     * An IPv4 address written in any form other than four decimal numbers without leading zeros
+     * (octal {@code 0177.0.0.1}, hex {@code 0x7f.1}, short {@code 127.1}, a single integer
+     * {@code 2130706433}): Java and the C library read such forms as different addresses, so what is
+     * checked here might not be what a proxy or another client would call. A host whose last label is
+     * numeric is read as an address by URL parsers, so such a host must be exactly a.b.c.d. The
+     * dotted tail of an IPv6 literal follows the same rule.
+     */
+    static boolean isAmbiguousAddressForm(String host) {
+        if (host.startsWith("[")) {
+            String bare = host.endsWith("]") ? host.substring(1, host.length() - 1) : host.substring(1);
+            int dot = bare.indexOf('.');
+            if (dot < 0) {
+                return false;
+            }
+            String dotted = bare.substring(bare.lastIndexOf(':') + 1);
+            return !isCanonicalIpv4(dotted);
+        }
+        String[] labels = host.split("\\.", -1);
+        String last = labels[labels.length - 1];
+        if (last.isEmpty() && labels.length > 1) {
+            last = labels[labels.length - 2];
+        }
+        boolean numericLastLabel = !last.isEmpty()
+                && (last.chars().allMatch(Character::isDigit) || last.toLowerCase(Locale.ROOT).matches("0x[0-9a-f]*"));
+        return numericLastLabel && !isCanonicalIpv4(host);
+    }
+
+    private static boolean isCanonicalIpv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (!part.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAddressLiteral(String bareHost) {
+        return bareHost.contains(":") || isCanonicalIpv4(bareHost);
     }
 
     /** Why an address is internal, or empty when it is a public address. */
@@ -155,6 +217,9 @@ public final class SsrfGuard {
         }
         if (TEREDO.contains(address)) {
             return Optional.of("a tunnelled (Teredo)");
+        }
+        if (LOCAL_NAT64.contains(address)) {
+            return Optional.of("a translated (local-use NAT64)");
         }
         if (UNIQUE_LOCAL.contains(address)) {
             return Optional.of("a unique-local");

@@ -49,6 +49,7 @@ class SsrfGuardTests {
             "https://[::ffff:127.0.0.1]/hook", "https://[::ffff:a9fe:a9fe]/hook", "https://[64:ff9b::a00:1]/hook",
             "https://[2002:7f00:1::1]/hook", "https://[2002:a9fe:a9fe::]/hook", "https://[2001:0:4136:e378::1]/hook",
             "https://192.0.0.8/hook", "https://198.18.0.1/hook", "https://198.19.255.254/hook",
+            "https://[64:ff9b:1::a00:1]/hook", "https://[64:ff9b:1:ffff::5db8:d822]/hook",
             "https://split.example.com/hook"})
     void internalAddressesAreRefusedWithoutAnAllowList(String url) {
         assertThatThrownBy(() -> strict.check(url)).isInstanceOf(UrlRefusedException.class)
@@ -63,6 +64,41 @@ class SsrfGuardTests {
         assertThatCode(() -> strict.check("https://[2002:5db8:d822::1]/hook")).doesNotThrowAnyException();
         assertThatCode(() -> strict.check("https://198.20.0.1/hook")).doesNotThrowAnyException();
         assertThatCode(() -> strict.check("https://192.0.1.1/hook")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aRefusedNameDoesNotRevealWhatItResolvesTo() {
+        assertThatThrownBy(() -> strict.check("https://rebound.example.com/hook"))
+                .hasMessage("host rebound.example.com resolves to an address which webhooks may not call");
+        assertThatThrownBy(() -> strict.check("https://split.example.com/hook"))
+                .hasMessageNotContaining("10.1.2.3").hasMessageNotContaining("private");
+        // A literal address hears back only what it already says.
+        assertThatThrownBy(() -> strict.check("https://10.0.0.5/hook"))
+                .hasMessage("host 10.0.0.5 is a private address, which webhooks may not call");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // Java reads 0177 as decimal 177 (a public address), the C library as octal 127.
+            "https://0177.0.0.1/hook", "https://010.0.0.1/hook", "https://127.0.0.01/hook",
+            "https://2130706433/hook", "https://0x7f000001/hook", "https://0x7f.1/hook", "https://127.1/hook",
+            "https://1.2.3.4.5/hook", "https://93.184.216.034/hook", "https://[::ffff:0177.0.0.1]/hook"})
+    void addressFormsThatResolversReadDifferentlyAreRefused(String url) {
+        assertThatThrownBy(() -> strict.check(url)).isInstanceOf(UrlRefusedException.class)
+                .hasMessageNotContaining("177.0.0.1/");
+    }
+
+    @Test
+    void anOctalLookingHostIsRefusedBecauseOfItsFormNotItsAddress() {
+        assertThatThrownBy(() -> strict.check("https://0177.0.0.1/hook"))
+                .hasMessageContaining("a form that resolvers read differently");
+        assertThat(SsrfGuard.isAmbiguousAddressForm("93.184.216.34")).isFalse();
+        assertThat(SsrfGuard.isAmbiguousAddressForm("[::ffff:93.184.216.34]")).isFalse();
+        assertThat(SsrfGuard.isAmbiguousAddressForm("[2001:db8::1]")).isFalse();
+        assertThat(SsrfGuard.isAmbiguousAddressForm("hooks.example.com")).isFalse();
+        assertThat(SsrfGuard.isAmbiguousAddressForm("123.example.com")).isFalse();
+        assertThat(SsrfGuard.isAmbiguousAddressForm("0177.0.0.1")).isTrue();
+        assertThat(SsrfGuard.isAmbiguousAddressForm("2130706433")).isTrue();
     }
 
     @Test
@@ -87,7 +123,7 @@ class SsrfGuardTests {
 
         assertThatCode(() -> local.check("http://127.0.0.1:8080/hook")).doesNotThrowAnyException();
         // localhost also resolves to ::1, which the list does not cover.
-        assertThatThrownBy(() -> local.check("http://localhost:8080/hook")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> local.check("http://localhost:8080/hook")).hasMessageContaining("may not call");
         assertThatThrownBy(() -> local.check("http://169.254.169.254/")).hasMessageContaining("link-local");
         assertThatThrownBy(() -> local.check("http://10.0.0.1/")).hasMessageContaining("private");
     }

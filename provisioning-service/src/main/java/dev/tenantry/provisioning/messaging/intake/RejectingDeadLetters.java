@@ -8,6 +8,7 @@ import dev.tenantry.provisioning.service.TenantRequests;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
 import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.persistence.TransientFailures;
+import dev.tenantry.support.rest.Problem;
 import jakarta.enterprise.inject.Vetoed;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -50,7 +51,8 @@ class RejectingDeadLetters extends DeadLetterPublisher {
         String subject = firstNonBlank(dataField(record, "tenantId"), dataField(record, "slug"), record.key());
         try {
             requests.reject(eventId != null ? eventId : coordinates, header(record, CloudEventCodec.CE_CORRELATIONID),
-                    commandId, commandType, subject, reason);
+                    commandId, commandType, subject,
+                    new Problem(Problem.type("unreadable-command"), "Unreadable command", 400, reason, null, null));
         } catch (Exception e) {
             // The record is in the dead-letter topic already: nothing is lost, only the answer.
             LOG.errorf(e, "Could not reject unreadable command %s (%s)", commandId, coordinates);

@@ -73,7 +73,7 @@ public class TenantCommandConsumer {
                     accepted.tenant().id(), accepted.tenant().status(), accepted.replayed() ? ", a repeat" : "");
         } catch (ProblemException refused) {
             requests.reject(event.id(), event.correlationIdOrId(), command.commandId(),
-                    event.eventType().simpleName(), subjectOf(command), refused.problem().detail());
+                    event.eventType().simpleName(), subjectOf(command), refused.problem());
         }
     }
 
