@@ -62,7 +62,7 @@ public final class ConsumerTestbed implements AutoCloseable {
     }
 
     DeadLetterAdmin admin(int maxReplays) {
-        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays);
+        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays, Duration.ofDays(7));
     }
 
     /** Sends a valid event to the testbed's topic and returns it. */
