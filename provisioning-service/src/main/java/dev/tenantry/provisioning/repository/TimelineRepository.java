@@ -68,7 +68,7 @@ public class TimelineRepository {
         }
     }
 
-    /** Deletes up to {@code limit} entries older than {@code before} that the tenant's current state does not rest on. */
+    /** Deletes up to {@code limit} entries older than {@code before} that the tenant's state does not rest on. */
     public int prune(Connection connection, Instant before, int limit) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(PRUNE)) {
             delete.setTimestamp(1, Timestamp.from(before));

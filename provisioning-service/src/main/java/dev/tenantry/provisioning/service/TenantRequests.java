@@ -249,7 +249,8 @@ public class TenantRequests {
         }
     }
 
-    private Accepted remember(Tx tx, String key, String hash, Tenant tenant, boolean fromCommand) throws SQLException {
+    private Accepted remember(Tx tx, String key, String hash, Tenant tenant, boolean fromCommand)
+            throws SQLException {
         AcceptedTenant accepted = AcceptedTenant.of(tenant);
         if (key != null) {
             idempotency.insert(tx.connection(), key, tenant.id(), new StoredResponse(hash, 202, json(accepted)),
