@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -300,11 +301,17 @@ class StackUp implements Callable<Integer> {
         ApiClient dispatcher = new ApiClient(Service.DISPATCHER, "http://127.0.0.1:" + dispatcherPort, token,
                 Duration.ofSeconds(30), HttpClient.newHttpClient(), JSON);
         JsonNode existing = null;
-        for (JsonNode endpoint : dispatcher.get("/webhook-endpoints?limit=500")) {
-            if (receiver.url().equals(endpoint.path("url").asText())) {
-                existing = endpoint;
+        String cursor = null;
+        do {
+            JsonNode page = dispatcher.get("/webhook-endpoints?limit=500"
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+            for (JsonNode endpoint : page.path("items")) {
+                if (receiver.url().equals(endpoint.path("url").asText())) {
+                    existing = endpoint;
+                }
             }
-        }
+            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
         String secret;
         Path secretFile = files.receiverSecretFile();
         if (existing == null) {

@@ -99,7 +99,8 @@ class LocalStackIT {
         assertThat(Files.readString(console)).contains("[receiver]").contains("signature valid");
 
         // The rest of tenantctl's tenant and webhook commands against the real services.
-        JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--json").out());
+        JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--all", "--json").out())
+                .get("items");
         String endpointId = endpoints.get(0).get("id").asText();
         assertThat(endpoints.get(0).get("url").asText()).isEqualTo(urls.get("receiver").asText());
         assertThat(tenantctl(env, "webhooks", "ping", endpointId).exitCode()).isZero();
@@ -307,7 +308,7 @@ class LocalStackIT {
 
     private static int delivered(Map<String, String> env, String tenantId) throws IOException {
         Run run = tenantctl(env, "webhooks", "deliveries", "--tenant", tenantId, "--status", "delivered", "--json");
-        return run.exitCode() == 0 ? JSON.readTree(run.out()).size() : 0;
+        return run.exitCode() == 0 ? JSON.readTree(run.out()).path("items").size() : 0;
     }
 
     /** The stack's own script, as a user calls it from the repository root. */

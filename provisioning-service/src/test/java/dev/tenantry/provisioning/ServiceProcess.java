@@ -80,7 +80,7 @@ public final class ServiceProcess implements AutoCloseable {
         // Quiet and predictable: no fleet checks of its own while the tests drive it.
         settings.add("tenantry.worker.drift.verify-at-start=false");
         settings.add("tenantry.worker.drift.interval=0s");
-        settings.add("tenantry.worker.deletion.sweep-interval=0s");
+        settings.add("tenantry.worker.retention.interval=0s");
         settings.addAll(systemProperties);
         return start("worker-" + name, copyOfBuiltWorker().resolve("quarkus-run.jar"), settings);
     }

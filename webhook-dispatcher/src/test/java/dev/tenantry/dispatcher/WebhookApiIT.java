@@ -75,9 +75,9 @@ class WebhookApiIT {
         given().header("Authorization", viewer()).when().get("/webhook-endpoints/" + id)
                 .then().statusCode(200).body("url", equalTo(receiver.url("/crud"))).body("secret", nullValue());
         given().header("Authorization", viewer()).queryParam("tenant", tenant).when().get("/webhook-endpoints")
-                .then().statusCode(200).body("id", hasItem(id)).body("secret", everyItem(nullValue()));
+                .then().statusCode(200).body("items.id", hasItem(id)).body("items.secret", everyItem(nullValue()));
         given().header("Authorization", viewer()).queryParam("tenant", UUID.randomUUID().toString())
-                .when().get("/webhook-endpoints").then().statusCode(200).body("id", not(hasItem(id)));
+                .when().get("/webhook-endpoints").then().statusCode(200).body("items.id", not(hasItem(id)));
 
         given().header("Authorization", operator()).contentType(ContentType.JSON)
                 .body(Map.of("url", receiver.url("/crud-2"), "tenantIds", List.of(tenant), "enabled", false))
@@ -274,19 +274,19 @@ class WebhookApiIT {
 
         given().header("Authorization", viewer()).queryParam("tenant", tenant.tenantId())
                 .when().get("/webhook-deliveries")
-                .then().statusCode(200).body("eventId", equalTo(List.of(event.id(), event.id())))
-                .body("tenantId", hasItem(tenant.tenantId()));
+                .then().statusCode(200).body("items.eventId", equalTo(List.of(event.id(), event.id())))
+                .body("items.tenantId", hasItem(tenant.tenantId()));
         given().header("Authorization", viewer()).queryParam("tenant", tenant.tenantId()).queryParam("status", "failed")
                 .when().get("/webhook-deliveries")
-                .then().statusCode(200).body("endpointId", equalTo(List.of(bad.id())))
-                .body("[0].lastResponseStatus", equalTo(410));
+                .then().statusCode(200).body("items.endpointId", equalTo(List.of(bad.id())))
+                .body("items[0].lastResponseStatus", equalTo(410));
         given().header("Authorization", viewer()).queryParam("endpoint", good.id())
                 .queryParam("since", before.toString()).when().get("/webhook-deliveries")
-                .then().statusCode(200).body("status", equalTo(List.of("delivered")))
-                .body("[0].eventType", equalTo(EventType.TENANT_ACTIVATED.type()));
+                .then().statusCode(200).body("items.status", equalTo(List.of("delivered")))
+                .body("items[0].eventType", equalTo(EventType.TENANT_ACTIVATED.type()));
         given().header("Authorization", viewer()).queryParam("endpoint", good.id())
                 .queryParam("since", Instant.now().plusSeconds(60).toString()).when().get("/webhook-deliveries")
-                .then().statusCode(200).body("$", hasSize(0));
+                .then().statusCode(200).body("items", hasSize(0)).body("nextCursor", nullValue());
         given().header("Authorization", viewer())
                 .when().get("/webhook-deliveries/" + deliveryId(event.id(), bad.id()) + "/attempts")
                 .then().statusCode(200).body("responseStatus", equalTo(List.of(410)))

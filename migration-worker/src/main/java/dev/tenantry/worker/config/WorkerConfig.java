@@ -33,6 +33,8 @@ public interface WorkerConfig {
 
     Deletion deletion();
 
+    Retention retention();
+
     SparePool sparePool();
 
     interface TenantMigrations {
@@ -81,10 +83,29 @@ public interface WorkerConfig {
         /** How long a deleted tenant's schema is kept (renamed aside) before it is dropped. */
         @WithDefault("30d")
         Duration retention();
+    }
 
-        /** How often renamed schemas past retention are looked for; 0 disables the sweep. */
+    /** The retention sweep: deleted tenants' schemas (see {@link Deletion}) and the worker's own history. */
+    interface Retention {
+        /** How often everything past retention is looked for; 0 switches the sweep off. */
         @WithDefault("1h")
-        Duration sweepInterval();
+        Duration interval();
+
+        /** Rows deleted per statement. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /**
+         * How long a handled request's event id is remembered (a redelivered or replayed request
+         * with a remembered id is skipped). Must be longer than the dead-letter replay window
+         * (tenantry.dead-letters.replay-window, 7 days) and the retention of the request topic.
+         */
+        @WithDefault("30d")
+        Duration processedEvents();
+
+        /** How long the run log keeps a run; the latest run of every tenant and schema is always kept. */
+        @WithDefault("90d")
+        Duration runs();
     }
 
     interface SparePool {

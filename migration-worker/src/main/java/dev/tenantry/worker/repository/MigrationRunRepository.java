@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,19 @@ public class MigrationRunRepository {
             + " FROM migration_run WHERE request_id = ? ORDER BY id DESC LIMIT 1";
     private static final String BY_TENANT = "SELECT " + COLUMNS
             + " FROM migration_run WHERE tenant_id = ? ORDER BY id DESC LIMIT ?";
+
+    // A run goes once a later run of its schema and a later run of its tenant exist: what drift
+    // (latest run per schema) and the tenant's run history (latest run per tenant) stand on stays.
+    private static final String PRUNE = """
+            DELETE FROM migration_run
+             WHERE id IN (SELECT r.id FROM migration_run r
+                           WHERE r.finished_at < ?
+                             AND EXISTS (SELECT 1 FROM migration_run s
+                                          WHERE s.schema_name = r.schema_name AND s.id > r.id)
+                             AND EXISTS (SELECT 1 FROM migration_run t
+                                          WHERE t.tenant_id = r.tenant_id AND t.id > r.id)
+                           LIMIT ?)
+            """;
 
     public void insert(Connection connection, MigrationRun run) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -84,6 +98,15 @@ public class MigrationRunRepository {
                 }
             }
             return runs;
+        }
+    }
+
+    /** Deletes up to {@code limit} runs that finished before {@code before} and are nobody's latest. */
+    public int prune(Connection connection, Instant before, int limit) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(PRUNE)) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            delete.setInt(2, limit);
+            return delete.executeUpdate();
         }
     }
 

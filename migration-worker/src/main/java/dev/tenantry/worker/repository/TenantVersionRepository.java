@@ -26,6 +26,11 @@ public class TenantVersionRepository {
 
     static final String TRIGGER = "tenantry_track_version";
 
+    static final String LAST_RUNS = """
+            SELECT tenant_id, schema_name, kind, status = 'succeeded', failed_version, error_code, error_message
+            FROM migration_run_latest
+            """;
+
     /**
      * A tenant schema, whether Flyway's history table exists in it, and its version from the
      * shared index when the index can be trusted for it (its history table carries the enabled
@@ -121,18 +126,17 @@ public class TenantVersionRepository {
         return sql.toString();
     }
 
-    /** Latest new/upgrade run per schema that the worker still owns, with the tenant id it served. */
+    /** Latest run per schema that the worker still owns, with the tenant id it served. */
     public record LastRun(String tenantId, String schema, String kind, boolean succeeded, String failedVersion,
                           String errorCode, String errorMessage) {
     }
 
+    /**
+     * Reads the per-schema table the run log keeps by trigger: one row per schema, however many runs
+     * the log holds (the readiness check calls this every 10 s).
+     */
     public List<LastRun> lastRuns(Connection connection) throws SQLException {
-        String sql = """
-                SELECT DISTINCT ON (schema_name) tenant_id, schema_name, kind, status = 'succeeded',
-                       failed_version, error_code, error_message
-                FROM migration_run
-                ORDER BY schema_name, id DESC
-                """;
+        String sql = LAST_RUNS;
         List<LastRun> runs = new ArrayList<>();
         try (Statement select = connection.createStatement(); ResultSet rows = select.executeQuery(sql)) {
             while (rows.next()) {

@@ -1,9 +1,15 @@
 package dev.tenantry.worker.service;
 
+import dev.tenantry.support.deadletter.DeadLetterAdmin;
+import dev.tenantry.support.persistence.ProcessedEvents;
+import dev.tenantry.support.persistence.RetentionRule;
+import dev.tenantry.support.persistence.RetentionSweep;
 import dev.tenantry.worker.config.WorkerConfig;
+import dev.tenantry.worker.repository.MigrationRunRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository.ArchivedSchema;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,13 +18,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Drops deleted tenants' schemas once they have been kept aside for the retention period. Until
- * then an operator can restore one by renaming it back.
+ * The worker's retention sweep: drops deleted tenants' schemas once they have been kept aside for
+ * their retention period (until then an operator can restore one by renaming it back), and prunes
+ * the processed-event log and the run log.
  */
 @ApplicationScoped
 public class RetentionSweeper {
@@ -27,55 +35,53 @@ public class RetentionSweeper {
 
     private final AgroalDataSource dataSource;
     private final TenantSchemaRepository schemas;
-    private final WorkerConfig.Deletion config;
-    private ScheduledExecutorService scheduler;
+    private final WorkerConfig config;
+    private final RetentionSweep sweep;
 
-    public RetentionSweeper(AgroalDataSource dataSource, TenantSchemaRepository schemas, WorkerConfig config) {
+    public RetentionSweeper(AgroalDataSource dataSource, TenantSchemaRepository schemas, MigrationRunRepository runs,
+                            WorkerConfig config, MeterRegistry registry,
+                            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW,
+                                    defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW) Duration replayWindow) {
         this.dataSource = dataSource;
         this.schemas = schemas;
-        this.config = config.deletion();
+        this.config = config;
+        WorkerConfig.Retention retention = config.retention();
+        ProcessedEvents.requireLongerThanReplayWindow(retention.processedEvents(), replayWindow,
+                "tenantry.worker.retention.processed-events");
+        ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
+        this.sweep = new RetentionSweep("worker-retention", dataSource, List.of(
+                new RetentionRule("deleted_schema", config.deletion().retention(), this::dropArchived),
+                new RetentionRule("worker_processed_event", retention.processedEvents(), processed::prune),
+                new RetentionRule("migration_run", retention.runs(), runs::prune)),
+                retention.batchSize(), registry);
     }
 
     void onStart(@Observes StartupEvent start) {
-        Duration interval = config.sweepInterval();
-        if (interval.isZero()) {
-            return;
-        }
-        scheduler = BackgroundTasks.singleThread("retention-sweeper");
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        sweep.start(config.retention().interval());
     }
 
     void onStop(@Observes ShutdownEvent stop) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        sweep.close();
     }
 
-    /** Drops every archived schema older than the retention period; returns how many. */
-    public int sweep() throws SQLException {
-        long cutoff = Instant.now().minus(config.retention()).getEpochSecond();
+    /** Runs every retention rule once; returns the rows (schemas) deleted per table. */
+    public Map<String, Integer> sweep() throws SQLException {
+        return sweep.sweep();
+    }
+
+    /** Drops up to {@code limit} archived schemas older than {@code before}, each under its schema lock. */
+    private int dropArchived(Connection connection, Instant before, int limit) throws SQLException {
         int dropped = 0;
-        try (Connection connection = dataSource.getConnection()) {
-            for (ArchivedSchema archived : schemas.archivedSchemas(connection)) {
-                if (archived.archivedAtEpoch() < cutoff) {
-                    try (SchemaLock lock = SchemaLock.acquire(dataSource, archived.schema())) {
-                        schemas.drop(connection, archived.schema());
-                    }
-                    LOG.infof("Dropped %s: past the %s retention of deleted tenants", archived.schema().name(),
-                            config.retention());
-                    dropped++;
+        for (ArchivedSchema archived : schemas.archivedSchemas(connection)) {
+            if (dropped < limit && archived.archivedAtEpoch() < before.getEpochSecond()) {
+                try (SchemaLock lock = SchemaLock.acquire(dataSource, archived.schema())) {
+                    schemas.drop(connection, archived.schema());
                 }
+                LOG.infof("Dropped %s: past the %s retention of deleted tenants", archived.schema().name(),
+                        config.deletion().retention());
+                dropped++;
             }
         }
         return dropped;
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweep();
-        } catch (Exception e) {
-            LOG.warnf("Retention sweep failed, will try again: %s", e.getMessage());
-        }
     }
 }

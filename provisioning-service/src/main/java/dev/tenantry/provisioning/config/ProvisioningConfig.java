@@ -28,6 +28,8 @@ public interface ProvisioningConfig {
 
     Api api();
 
+    Retention retention();
+
     interface Tenants {
         /**
          * Slugs nobody may take, beyond the built-in ones (public, information_schema, pg_*,
@@ -132,5 +134,42 @@ public interface ProvisioningConfig {
         /** Largest page size a client may ask for. */
         @WithDefault("200")
         int maxPageSize();
+    }
+
+    /** The retention sweep of the service's own history. */
+    interface Retention {
+        /** How often rows past retention are looked for; 0 switches the sweep off. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /** Rows deleted per statement. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /**
+         * How long a consumed event's id is remembered (a redelivered or replayed event with a
+         * remembered id is skipped). Must be longer than the dead-letter replay window
+         * (tenantry.dead-letters.replay-window, 7 days) and the retention of the consumed topics.
+         */
+        @WithDefault("30d")
+        Duration processedEvents();
+
+        /** How long a client's Idempotency-Key answers a retry with the first response. */
+        @WithDefault("48h")
+        Duration idempotencyKeys();
+
+        /**
+         * How long the id of a command from tenant-commands keeps its answer. Must be longer than
+         * the dead-letter replay window, like processed-event ids.
+         */
+        @WithDefault("30d")
+        Duration commandIds();
+
+        /**
+         * How long a tenant's timeline keeps an entry. Entries since the tenant's last status
+         * change are kept however old: they explain the state it is in.
+         */
+        @WithDefault("90d")
+        Duration timeline();
     }
 }

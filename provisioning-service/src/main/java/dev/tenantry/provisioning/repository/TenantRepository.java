@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.provisioning.model.Tenant;
 import dev.tenantry.provisioning.model.TenantPage;
 import dev.tenantry.provisioning.model.TenantStatus;
+import dev.tenantry.support.persistence.PageCursor;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +159,7 @@ public class TenantRepository {
             params.add(status.name());
         }
         if (cursor != null) {
-            Cursor position = Cursor.decode(cursor);
+            PageCursor position = PageCursor.decode(cursor);
             sql.append(" AND (created_at, id) > (?, ?)");
             params.add(Timestamp.from(position.createdAt()));
             params.add(position.id());
@@ -177,31 +176,7 @@ public class TenantRepository {
             }
             List<Tenant> page = tenants.subList(0, limit);
             Tenant last = page.get(limit - 1);
-            return new TenantPage(List.copyOf(page), new Cursor(last.createdAt(), last.id()).encode());
-        }
-    }
-
-    /** Position after a tenant in page order, opaque to clients. */
-    public record Cursor(Instant createdAt, UUID id) {
-
-        public String encode() {
-            long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((micros + "|" + id).getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** @throws IllegalArgumentException if the text is not a cursor this service issued */
-        public static Cursor decode(String text) {
-            try {
-                String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                int bar = plain.indexOf('|');
-                long micros = Long.parseLong(plain.substring(0, bar));
-                UUID id = UUID.fromString(plain.substring(bar + 1));
-                return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                        Math.floorMod(micros, 1_000_000L) * 1_000L), id);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("not a valid cursor", e);
-            }
+            return new TenantPage(List.copyOf(page), new PageCursor(last.createdAt(), last.id()).encode());
         }
     }
 

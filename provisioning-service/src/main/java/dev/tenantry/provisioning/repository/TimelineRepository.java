@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +24,18 @@ public class TimelineRepository {
     private static final String BY_TENANT = """
             SELECT seq, occurred_at, kind, from_status, to_status, event_type, event_id, detail
             FROM tenant_timeline WHERE tenant_id = ? ORDER BY seq
+            """;
+
+    // An entry goes once a later entry of its tenant changed the tenant's status: the transition into
+    // the current status, and whatever came after it, stay however old.
+    private static final String PRUNE = """
+            DELETE FROM tenant_timeline
+             WHERE seq IN (SELECT t.seq FROM tenant_timeline t
+                            WHERE t.occurred_at < ?
+                              AND EXISTS (SELECT 1 FROM tenant_timeline n
+                                           WHERE n.tenant_id = t.tenant_id AND n.seq > t.seq
+                                             AND n.to_status IS NOT NULL)
+                            LIMIT ?)
             """;
 
     public void append(Connection connection, UUID tenantId, String kind, TenantStatus from, TenantStatus to,
@@ -51,6 +65,15 @@ public class TimelineRepository {
                 }
             }
             return entries;
+        }
+    }
+
+    /** Deletes up to {@code limit} entries older than {@code before} that the tenant's state does not rest on. */
+    public int prune(Connection connection, Instant before, int limit) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(PRUNE)) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            delete.setInt(2, limit);
+            return delete.executeUpdate();
         }
     }
 

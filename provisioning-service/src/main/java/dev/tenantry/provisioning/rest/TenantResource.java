@@ -60,13 +60,15 @@ public class TenantResource {
     @RolesAllowed(Roles.TENANT_ADMIN)
     @Operation(summary = "Request a new tenant", description = "Provisioning continues asynchronously; follow "
             + "the tenant's status or the tenant-lifecycle topic. The same Idempotency-Key with the same body "
-            + "returns the first response again; with another body it is refused (422).")
+            + "returns the first response again; with another body it is refused (422). A key is remembered for "
+            + "48 hours (tenantry.provisioning.retention.idempotency-keys).")
     @APIResponse(responseCode = "202", description = "Accepted; Location names the tenant")
     @APIResponse(responseCode = "400", description = "Invalid or reserved slug, malformed body, unknown fields")
     @APIResponse(responseCode = "409", description = "The slug belongs to a live tenant")
     @APIResponse(responseCode = "422", description = "Idempotency key reused with another body")
     public Response create(CreateTenantBody body,
-                           @Parameter(description = "Makes retries safe") @HeaderParam(IDEMPOTENCY_KEY) String key)
+                           @Parameter(description = "Makes retries safe for 48 hours")
+                           @HeaderParam(IDEMPOTENCY_KEY) String key)
             throws SQLException {
         if (body == null) {
             throw ProblemException.badRequest("A JSON body with slug and displayName is required");

@@ -130,7 +130,7 @@ public class TenantRequests {
                         valid.metadata(), TenantStatus.REQUESTED, null,
                         config.tenants().initialVersion().orElse(null), null, null, correlationId, 0, now, now, now);
                 Tenant started = saga.start(tx, requested, cause);
-                return remember(tx, idempotencyKey, hash, started);
+                return remember(tx, idempotencyKey, hash, started, cause != null);
             });
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains(LIVE_SLUG_INDEX)) {
@@ -154,7 +154,7 @@ public class TenantRequests {
         fingerprinted.put("tenant", tenantRef);
         fingerprinted.put("targetVersion", targetVersion);
         return operate(tenantRef, SagaTransition.START_UPGRADE, Step.causedBy(cause).withVersion(targetVersion),
-                idempotencyKey, fingerprint("upgrade-tenant", fingerprinted));
+                idempotencyKey, fingerprint("upgrade-tenant", fingerprinted), cause != null);
     }
 
     /**
@@ -180,11 +180,11 @@ public class TenantRequests {
     /** Deletes an ACTIVE (or UPGRADE_FAILED) tenant: its schema is archived by the worker. */
     public Accepted delete(String tenantRef, String idempotencyKey, EventEnvelope<?> cause) throws SQLException {
         return operate(tenantRef, SagaTransition.START_DELETION, Step.causedBy(cause), idempotencyKey,
-                fingerprint("delete-tenant", Map.of("tenant", tenantRef)));
+                fingerprint("delete-tenant", Map.of("tenant", tenantRef)), cause != null);
     }
 
     private Accepted operate(String tenantRef, SagaTransition transition, Step step, String idempotencyKey,
-                             String hash) throws SQLException {
+                             String hash, boolean fromCommand) throws SQLException {
         checkKey(idempotencyKey);
         return transactions.inTransaction(tx -> {
             Optional<Accepted> replay = replay(tx, idempotencyKey, hash);
@@ -194,7 +194,7 @@ public class TenantRequests {
             UUID id = resolve(tx, tenantRef).map(Tenant::id).orElseThrow(() -> notFound(tenantRef));
             Tenant tenant = tenants.lockById(tx.connection(), id).orElseThrow(() -> notFound(tenantRef));
             Tenant moved = saga.apply(tx, tenant, transition, step);
-            return remember(tx, idempotencyKey, hash, moved);
+            return remember(tx, idempotencyKey, hash, moved, fromCommand);
         });
     }
 
@@ -218,7 +218,7 @@ public class TenantRequests {
             if (commandId != null && IDEMPOTENCY_KEY.matcher(commandId).matches()) {
                 // An id that is not a valid key is refused by checkKey on every delivery anyway.
                 idempotency.lock(tx.connection(), commandId);
-                idempotency.insertIfAbsent(tx.connection(), commandId,
+                idempotency.insertCommandAnswerIfAbsent(tx.connection(), commandId,
                         new StoredResponse(REJECTED_COMMAND, refusal.status(), json(refusal)));
             }
             TenantRequestRejected rejected = new TenantRequestRejected(commandId, commandType, subject, reason);
@@ -301,10 +301,12 @@ public class TenantRequests {
         }
     }
 
-    private Accepted remember(Tx tx, String key, String hash, Tenant tenant) throws SQLException {
+    private Accepted remember(Tx tx, String key, String hash, Tenant tenant, boolean fromCommand)
+            throws SQLException {
         AcceptedTenant accepted = AcceptedTenant.of(tenant);
         if (key != null) {
-            idempotency.insert(tx.connection(), key, tenant.id(), new StoredResponse(hash, 202, json(accepted)));
+            idempotency.insert(tx.connection(), key, tenant.id(), new StoredResponse(hash, 202, json(accepted)),
+                    fromCommand);
         }
         return new Accepted(accepted, false);
     }

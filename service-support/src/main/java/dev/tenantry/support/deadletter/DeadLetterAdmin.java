@@ -7,6 +7,7 @@ import dev.tenantry.support.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,10 +33,18 @@ import org.jboss.logging.Logger;
  * cap allows is refused, however its earlier replays ended. The cap counts per original record:
  * every dead letter of it (however often it was replayed and failed again) carries its origin.
  * Dead-letter topics are read newest first and bounded ({@link TopicReader}), never whole.
+ *
+ * <p>A letter is replayed only within the replay window after it was dead-lettered. Consumers
+ * recognise a repeat by its event id in their processed-event log, whose ids are pruned after a
+ * retention that each service requires to be longer than this window ({@link #REPLAY_WINDOW}): so a
+ * letter replayed again after an earlier replay succeeded is always recognised and skipped.
  */
 @ApplicationScoped
 public class DeadLetterAdmin {
 
+    /** Property naming how long after dead-lettering a letter may be replayed. */
+    public static final String REPLAY_WINDOW = "tenantry.dead-letters.replay-window";
+    public static final String DEFAULT_REPLAY_WINDOW = "7d";
     private static final Logger LOG = Logger.getLogger(DeadLetterAdmin.class);
 
     private final DeadLetterSources sources;
@@ -44,23 +53,27 @@ public class DeadLetterAdmin {
     private final TopicReader reader;
     private final int maxReplays;
     private final int scanLimit;
+    private final Duration replayWindow;
 
     @Inject
     public DeadLetterAdmin(DeadLetterSources sources, EventPublisher publisher, ReplayLog replayLog,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                            @ConfigProperty(name = "tenantry.dead-letters.max-replays", defaultValue = "3") int maxReplays,
-                           @ConfigProperty(name = "tenantry.dead-letters.scan-limit", defaultValue = "10000") int scanLimit) {
+                           @ConfigProperty(name = "tenantry.dead-letters.scan-limit", defaultValue = "10000") int scanLimit,
+                           @ConfigProperty(name = REPLAY_WINDOW, defaultValue = DEFAULT_REPLAY_WINDOW)
+                           Duration replayWindow) {
         this.sources = sources;
         this.publisher = publisher;
         this.replayLog = replayLog;
         this.reader = new TopicReader(bootstrapServers);
         this.maxReplays = maxReplays;
         this.scanLimit = scanLimit;
+        this.replayWindow = replayWindow;
     }
 
     public DeadLetterAdmin(DeadLetterSources sources, EventPublisher publisher, ReplayLog replayLog,
                            String bootstrapServers, int maxReplays) {
-        this(sources, publisher, replayLog, bootstrapServers, maxReplays, 10_000);
+        this(sources, publisher, replayLog, bootstrapServers, maxReplays, 10_000, Duration.parse("P7D"));
     }
 
     /**
@@ -124,6 +137,11 @@ public class DeadLetterAdmin {
             if (letter.replayCount() >= maxReplays) {
                 refused.add(new ReplayResult.Refused(letter, "replayed " + letter.replayCount()
                         + " time(s) already; the cap is " + maxReplays));
+                continue;
+            }
+            if (letter.deadLetteredAt().isBefore(Instant.now().minus(replayWindow))) {
+                refused.add(new ReplayResult.Refused(letter, "dead-lettered more than " + replayWindow
+                        + " ago (" + REPLAY_WINDOW + "): a repeat could no longer be recognised"));
                 continue;
             }
             if (letter.originalTopic() == null || letter.consumerGroup() == null) {

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +20,7 @@ public final class ProcessedEvents {
 
     private final String insertSql;
     private final String selectSql;
+    private final String pruneSql;
 
     public ProcessedEvents(String table) {
         if (!TABLE_NAME.matcher(table).matches()) {
@@ -25,6 +29,34 @@ public final class ProcessedEvents {
         this.insertSql = "INSERT INTO " + table
                 + " (consumer, event_id, processed_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING";
         this.selectSql = "SELECT 1 FROM " + table + " WHERE consumer = ? AND event_id = ?";
+        this.pruneSql = "DELETE FROM " + table + " WHERE (consumer, event_id) IN (SELECT consumer, event_id FROM "
+                + table + " WHERE processed_at < ? LIMIT ?)";
+    }
+
+    /**
+     * Forgets up to {@code limit} ids processed before {@code before} (a retention rule's pruner).
+     * Safe only while no delivery of those events can still come: the retention is kept longer than
+     * the dead-letter replay window and the topics' own retention.
+     */
+    public int prune(Connection connection, Instant before, int limit) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(pruneSql)) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            delete.setInt(2, limit);
+            return delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Refuses a processed-event retention that is not longer than the dead-letter replay window:
+     * a letter replayed a second time after its first replay succeeded would no longer find its id
+     * and would be applied twice.
+     */
+    public static void requireLongerThanReplayWindow(Duration retention, Duration replayWindow, String property) {
+        if (retention.compareTo(replayWindow) <= 0) {
+            throw new IllegalStateException(property + " (" + retention + ") must be longer than the dead-letter "
+                    + "replay window tenantry.dead-letters.replay-window (" + replayWindow + "), or a replayed "
+                    + "event could be applied twice");
+        }
     }
 
     /**

@@ -81,7 +81,11 @@ public final class ConsumerTestbed implements AutoCloseable {
     }
 
     DeadLetterAdmin admin(int maxReplays) {
-        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays);
+        return admin(maxReplays, Duration.ofDays(7));
+    }
+
+    DeadLetterAdmin admin(int maxReplays, Duration replayWindow) {
+        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays, replayWindow);
     }
 
     /** Sends a valid event to the testbed's topic and returns it. */

@@ -126,6 +126,31 @@ class DeadLetterReplayIT {
     }
 
     @Test
+    void aLetterDeadLetteredLongerAgoThanTheReplayWindowIsRefused(Infrastructure infra) throws Exception {
+        try (ConsumerTestbed bed = new ConsumerTestbed(infra, "window")) {
+            EventEnvelope<TenantRollbackRequested> event = bed.send();
+            ConsumerRecord<String, byte[]> dead;
+            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                throw new IllegalStateException("poisoned");
+            })) {
+                dead = bed.await(bed.deadLetterTopic, event.id(), null);
+            }
+            // The same letter as if dead-lettered two days ago: the newest copy is the one replayed.
+            bed.kafka.producer().send(new ProducerRecord<>(bed.deadLetterTopic, null,
+                    Instant.now().minus(Duration.ofDays(2)).toEpochMilli(), dead.key(), dead.value(), dead.headers()))
+                    .get();
+
+            ReplayResult refused = bed.admin(3, Duration.ofDays(1)).replay(byEventId(event.id()));
+
+            assertThat(refused.replayed()).isEmpty();
+            assertThat(refused.refused()).singleElement().satisfies(r -> assertThat(r.reason())
+                    .isEqualTo("dead-lettered more than PT24H ago (tenantry.dead-letters.replay-window): a repeat "
+                            + "could no longer be recognised"));
+            assertThat(bed.admin(3, Duration.ofDays(7)).replay(byEventId(event.id())).replayed()).hasSize(1);
+        }
+    }
+
+    @Test
     void aReplayedRecordThatFailsAgainKeepsTheFirstFailureTimeOfItsDeadLetter(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "firstfailure")) {
             Instant sent = Instant.now();

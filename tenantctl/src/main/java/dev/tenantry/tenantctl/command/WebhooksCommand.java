@@ -1,13 +1,17 @@
 package dev.tenantry.tenantctl.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.tenantctl.Cli;
 import dev.tenantry.tenantctl.Tenantctl;
+import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.Query;
 import dev.tenantry.tenantctl.client.Service;
 import dev.tenantry.tenantctl.output.Table;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,16 +39,21 @@ public class WebhooksCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--tenant", description = "Only endpoints receiving this tenant's events")
         String tenant;
-        @Option(names = "--limit", defaultValue = "100")
+        @Option(names = "--limit", defaultValue = "100", description = "Page size (1-500)")
         int limit;
+        @Option(names = "--cursor", description = "Continue from a previous page's nextCursor")
+        String cursor;
+        @Option(names = "--all", description = "Follow the cursor through every page")
+        boolean all;
 
         @Override
         public Integer call() {
             Cli cli = Cli.of(spec);
-            JsonNode endpoints = cli.client(Service.DISPATCHER).get(Query.path("/webhook-endpoints")
-                    .param("tenant", tenant).param("limit", limit).toString());
+            Pages pages = Pages.read(cli, cursor, all, next -> Query.path("/webhook-endpoints").param("tenant", tenant)
+                    .param("limit", limit).param("cursor", next).toString());
+            JsonNode endpoints = pages.items();
             if (cli.json()) {
-                cli.printJson(endpoints);
+                cli.printJson(pages.json(cli));
                 return Tenantctl.OK;
             }
             Table table = Table.of("ID", "URL", "ENABLED", "EVENT TYPES", "FAILING SINCE", "DISABLED REASON");
@@ -56,6 +65,7 @@ public class WebhooksCommand implements Runnable {
             } else {
                 table.print(cli.out());
             }
+            pages.printMore(cli, "tenantctl webhooks endpoints");
             return Tenantctl.OK;
         }
     }
@@ -74,8 +84,12 @@ public class WebhooksCommand implements Runnable {
         String tenant;
         @Option(names = "--since", paramLabel = "TIME", description = "Created at or after (time or age such as 2h)")
         Instant since;
-        @Option(names = "--limit", defaultValue = "50")
+        @Option(names = "--limit", defaultValue = "50", description = "Page size (1-500)")
         int limit;
+        @Option(names = "--cursor", description = "Continue from a previous page's nextCursor")
+        String cursor;
+        @Option(names = "--all", description = "Follow the cursor through every page")
+        boolean all;
 
         @Override
         public Integer call() {
@@ -83,11 +97,12 @@ public class WebhooksCommand implements Runnable {
             if (failed && status != null && !status.equalsIgnoreCase("failed")) {
                 throw cli.usage("--failed and --status " + status + " contradict each other");
             }
-            JsonNode deliveries = cli.client(Service.DISPATCHER).get(Query.path("/webhook-deliveries")
+            Pages pages = Pages.read(cli, cursor, all, next -> Query.path("/webhook-deliveries")
                     .param("status", failed ? "failed" : status).param("endpoint", endpoint).param("tenant", tenant)
-                    .param("since", since).param("limit", limit).toString());
+                    .param("since", since).param("limit", limit).param("cursor", next).toString());
+            JsonNode deliveries = pages.items();
             if (cli.json()) {
-                cli.printJson(deliveries);
+                cli.printJson(pages.json(cli));
                 return Tenantctl.OK;
             }
             Table table = Table.of("ID", "EVENT TYPE", "TENANT", "STATUS", "ATTEMPTS", "LAST", "CREATED", "ERROR");
@@ -98,6 +113,7 @@ public class WebhooksCommand implements Runnable {
             } else {
                 table.print(cli.out());
             }
+            pages.printMore(cli, "tenantctl webhooks deliveries");
             return Tenantctl.OK;
         }
     }
@@ -225,6 +241,35 @@ public class WebhooksCommand implements Runnable {
                         result.hasNonNull("error") ? " - " + result.get("error").asText() : "");
             }
             return result.path("delivered").asBoolean() ? Tenantctl.OK : Tenantctl.PROBLEMS;
+        }
+    }
+
+    /** The items of one page, or of every page with --all, and the cursor to continue from. */
+    record Pages(ArrayNode items, String next) {
+
+        static Pages read(Cli cli, String cursor, boolean all, Function<String, String> pathOfPage) {
+            ApiClient dispatcher = cli.client(Service.DISPATCHER);
+            ArrayNode items = cli.mapper().createArrayNode();
+            String next = cursor;
+            do {
+                JsonNode page = dispatcher.get(pathOfPage.apply(next));
+                page.path("items").forEach(items::add);
+                next = page.path("nextCursor").isTextual() ? page.get("nextCursor").asText() : null;
+            } while (all && next != null);
+            return new Pages(items, next);
+        }
+
+        ObjectNode json(Cli cli) {
+            ObjectNode result = cli.mapper().createObjectNode();
+            result.set("items", items);
+            result.put("nextCursor", next);
+            return result;
+        }
+
+        void printMore(Cli cli, String command) {
+            if (next != null) {
+                cli.out().println("More: " + command + " --cursor " + next + " (or --all)");
+            }
         }
     }
 }

@@ -134,12 +134,24 @@ public interface DispatcherConfig {
     }
 
     interface Retention {
-        /** Delivered and failed deliveries (with their attempts) and processed-event ids older than this are deleted. */
+        /** Delivered and failed deliveries (with their attempts) older than this are deleted; queued ones never. */
         @WithDefault("30d")
         Duration period();
+
+        /**
+         * How long a consumed event's id is remembered (a redelivered or replayed event with a
+         * remembered id is not queued again). Must be longer than the dead-letter replay window
+         * (tenantry.dead-letters.replay-window, 7 days) and the retention of tenant-lifecycle.
+         */
+        @WithDefault("30d")
+        Duration processedEvents();
 
         /** How often old rows are looked for; 0 switches the sweep off. */
         @WithDefault("1h")
         Duration interval();
+
+        /** Rows deleted per statement. */
+        @WithDefault("1000")
+        int batchSize();
     }
 }

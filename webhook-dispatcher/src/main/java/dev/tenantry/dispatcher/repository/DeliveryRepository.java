@@ -3,6 +3,8 @@ package dev.tenantry.dispatcher.repository;
 import dev.tenantry.dispatcher.model.ClaimedDelivery;
 import dev.tenantry.dispatcher.model.Delivery;
 import dev.tenantry.dispatcher.model.DeliveryStatus;
+import dev.tenantry.dispatcher.model.Page;
+import dev.tenantry.support.persistence.PageCursor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -176,7 +178,8 @@ public class DeliveryRepository {
               AND (?::uuid IS NULL OR d.endpoint_id = ?::uuid)
               AND (?::text IS NULL OR d.tenant_id = ?::text)
               AND (?::timestamptz IS NULL OR d.created_at >= ?::timestamptz)
-            ORDER BY d.created_at DESC, d.id
+              AND (?::timestamptz IS NULL OR (d.created_at, d.id) < (?::timestamptz, ?::uuid))
+            ORDER BY d.created_at DESC, d.id DESC
             LIMIT ?
             """.formatted(STATUS);
     private static final String DUE_STATS = """
@@ -202,8 +205,9 @@ public class DeliveryRepository {
     public record DueStats(long due, Instant oldestDueSince) {
     }
 
-    /** Filters of the delivery list; null = any. */
-    public record Filter(DeliveryStatus status, UUID endpointId, String tenantId, Instant since, int limit) {
+    /** Filters of the delivery list; null = any. {@code after}: the page continues after this position. */
+    public record Filter(DeliveryStatus status, UUID endpointId, String tenantId, Instant since, PageCursor after,
+                         int limit) {
     }
 
     /** What intake did with an event: seen before (nothing queued), or how many deliveries it queued. */
@@ -398,7 +402,8 @@ public class DeliveryRepository {
         }
     }
 
-    public List<Delivery> list(Connection connection, Filter filter) throws SQLException {
+    /** Deliveries newest first, a page of them. */
+    public Page<Delivery> list(Connection connection, Filter filter) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(LIST)) {
             String status = filter.status() == null ? null : filter.status().dbValue();
             select.setString(1, status);
@@ -409,14 +414,23 @@ public class DeliveryRepository {
             select.setString(6, filter.tenantId());
             select.setTimestamp(7, Jdbc.timestamp(filter.since()));
             select.setTimestamp(8, Jdbc.timestamp(filter.since()));
-            select.setInt(9, filter.limit());
+            PageCursor after = filter.after();
+            select.setTimestamp(9, after == null ? null : Jdbc.timestamp(after.createdAt()));
+            select.setTimestamp(10, after == null ? null : Jdbc.timestamp(after.createdAt()));
+            select.setObject(11, after == null ? null : after.id());
+            select.setInt(12, filter.limit() + 1);
             List<Delivery> deliveries = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     deliveries.add(map(rows));
                 }
             }
-            return deliveries;
+            if (deliveries.size() <= filter.limit()) {
+                return new Page<>(deliveries, null);
+            }
+            Delivery last = deliveries.get(filter.limit() - 1);
+            return new Page<>(List.copyOf(deliveries.subList(0, filter.limit())),
+                    new PageCursor(last.createdAt(), last.id()).encode());
         }
     }
 

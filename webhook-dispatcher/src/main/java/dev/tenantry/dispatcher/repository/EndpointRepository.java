@@ -1,11 +1,14 @@
 package dev.tenantry.dispatcher.repository;
 
+import dev.tenantry.dispatcher.model.Page;
 import dev.tenantry.dispatcher.model.WebhookEndpoint;
+import dev.tenantry.support.persistence.PageCursor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,7 @@ public class EndpointRepository {
     private static final String LIST = "SELECT " + COLUMNS + """
              FROM webhook_endpoint
             WHERE (?::text IS NULL OR tenant_ids IS NULL OR ?::text = ANY (tenant_ids))
+              AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
             ORDER BY created_at, id
             LIMIT ?
             """;
@@ -112,18 +116,29 @@ public class EndpointRepository {
         return findOne(connection, BY_ID_FOR_UPDATE, id);
     }
 
-    public List<WebhookEndpoint> list(Connection connection, String tenantId, int limit) throws SQLException {
+    /** Endpoints oldest first, a page after {@code after} (null: from the start). */
+    public Page<WebhookEndpoint> list(Connection connection, String tenantId, PageCursor after, int limit)
+            throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(LIST)) {
             select.setString(1, tenantId);
             select.setString(2, tenantId);
-            select.setInt(3, limit);
+            Timestamp afterTime = after == null ? null : Timestamp.from(after.createdAt());
+            select.setTimestamp(3, afterTime);
+            select.setTimestamp(4, afterTime);
+            select.setObject(5, after == null ? null : after.id());
+            select.setInt(6, limit + 1);
             List<WebhookEndpoint> endpoints = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     endpoints.add(map(rows));
                 }
             }
-            return endpoints;
+            if (endpoints.size() <= limit) {
+                return new Page<>(endpoints, null);
+            }
+            WebhookEndpoint last = endpoints.get(limit - 1);
+            return new Page<>(List.copyOf(endpoints.subList(0, limit)),
+                    new PageCursor(last.createdAt(), last.id()).encode());
         }
     }
 

@@ -6,7 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** Deletes history past its retention, a bounded chunk per statement so no transaction grows large. */
+/** Deletes finished deliveries past their retention, a bounded chunk per statement so no transaction grows large. */
 @ApplicationScoped
 public class RetentionRepository {
 
@@ -17,23 +17,10 @@ public class RetentionRepository {
                            WHERE status IN ('delivered', 'failed') AND created_at < ?
                            LIMIT ?)
             """;
-    private static final String DELETE_PROCESSED = """
-            DELETE FROM dispatcher_processed_event
-             WHERE (consumer, event_id) IN (SELECT consumer, event_id FROM dispatcher_processed_event
-                                             WHERE processed_at < ? LIMIT ?)
-            """;
 
     /** @return rows deleted (their attempts go with them) */
     public int deleteFinishedDeliveries(Connection connection, Instant before, int limit) throws SQLException {
-        return delete(connection, DELETE_DELIVERIES, before, limit);
-    }
-
-    public int deleteProcessedEvents(Connection connection, Instant before, int limit) throws SQLException {
-        return delete(connection, DELETE_PROCESSED, before, limit);
-    }
-
-    private static int delete(Connection connection, String sql, Instant before, int limit) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_DELIVERIES)) {
             delete.setTimestamp(1, Jdbc.timestamp(before));
             delete.setInt(2, limit);
             return delete.executeUpdate();

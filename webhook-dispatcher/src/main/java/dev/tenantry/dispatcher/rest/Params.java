@@ -1,5 +1,6 @@
 package dev.tenantry.dispatcher.rest;
 
+import dev.tenantry.support.persistence.PageCursor;
 import dev.tenantry.support.rest.ProblemException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -69,5 +70,17 @@ final class Params {
             throw ProblemException.invalidField("limit", "must be between 1 and 500");
         }
         return limit;
+    }
+
+    /** The position a previous page ended at; null for the first page. */
+    static PageCursor cursor(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return PageCursor.decode(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("cursor", "is not a cursor from a previous page");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tenantry.dispatcher.rest;
 
+import dev.tenantry.dispatcher.model.Page;
+import dev.tenantry.dispatcher.model.WebhookEndpoint;
 import dev.tenantry.dispatcher.service.DeliveryService;
 import dev.tenantry.dispatcher.service.DeliveryService.PingResult;
 import dev.tenantry.dispatcher.service.DeliveryService.Recovery;
@@ -22,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -63,13 +64,20 @@ public class WebhookEndpointResource {
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
-    @Operation(summary = "List endpoints, optionally those receiving a given tenant's events")
-    public List<EndpointView> list(@QueryParam("tenant") String tenant,
-                                   @QueryParam("limit") @Parameter(description = "1-500", schema = @Schema(
-                                           type = SchemaType.INTEGER, defaultValue = "100")) String limit)
-            throws SQLException {
-        return endpoints.list(tenant == null || tenant.isBlank() ? null : tenant.trim(), Params.limit(limit, 100))
-                .stream().map(EndpointView::of).toList();
+    @Operation(summary = "Endpoints, oldest first, a page at a time; optionally those receiving a given tenant's events",
+            description = "Pass the answer's nextCursor as cursor for the next page; it is null on the last page. "
+                    + "A page continues after the last endpoint of the previous one, so endpoints registered "
+                    + "meanwhile never make a walk see one twice.")
+    @APIResponse(responseCode = "200", description = "A page of endpoints")
+    @APIResponse(responseCode = "400", description = "limit or cursor not valid")
+    public EndpointPageView list(@QueryParam("tenant") String tenant,
+                                 @QueryParam("limit") @Parameter(description = "Page size, 1-500", schema = @Schema(
+                                         type = SchemaType.INTEGER, defaultValue = "100")) String limit,
+                                 @QueryParam("cursor") @Parameter(description = "nextCursor of the previous page")
+                                 String cursor) throws SQLException {
+        Page<WebhookEndpoint> page = endpoints.list(tenant == null || tenant.isBlank() ? null : tenant.trim(),
+                Params.cursor(cursor), Params.limit(limit, 100));
+        return new EndpointPageView(page.items().stream().map(EndpointView::of).toList(), page.nextCursor());
     }
 
     @GET

@@ -10,6 +10,7 @@ import dev.tenantry.dispatcher.model.AttemptResult;
 import dev.tenantry.dispatcher.model.ClaimedDelivery;
 import dev.tenantry.dispatcher.model.Delivery;
 import dev.tenantry.dispatcher.model.DeliveryStatus;
+import dev.tenantry.dispatcher.model.Page;
 import dev.tenantry.dispatcher.model.WebhookEndpoint;
 import dev.tenantry.dispatcher.repository.AttemptRepository;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
@@ -80,7 +81,7 @@ public class DeliveryService {
         this.config = config;
     }
 
-    public List<Delivery> list(DeliveryRepository.Filter filter) throws SQLException {
+    public Page<Delivery> list(DeliveryRepository.Filter filter) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             return deliveries.list(connection, filter);
         }

@@ -5,11 +5,13 @@ import dev.tenantry.contracts.Topics;
 import dev.tenantry.dispatcher.config.DispatcherConfig;
 import dev.tenantry.dispatcher.model.DeliveryStatus;
 import dev.tenantry.dispatcher.model.EndpointSpec;
+import dev.tenantry.dispatcher.model.Page;
 import dev.tenantry.dispatcher.model.WebhookEndpoint;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.SecretRepository;
 import dev.tenantry.support.rest.Problem;
+import dev.tenantry.support.persistence.PageCursor;
 import dev.tenantry.support.rest.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,9 +96,9 @@ public class EndpointService {
         }
     }
 
-    public List<WebhookEndpoint> list(String tenantId, int limit) throws SQLException {
+    public Page<WebhookEndpoint> list(String tenantId, PageCursor after, int limit) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return endpoints.list(connection, tenantId, limit);
+            return endpoints.list(connection, tenantId, after, limit);
         }
     }
 
