@@ -85,7 +85,7 @@ public final class ConsumerTestbed implements AutoCloseable {
     }
 
     DeadLetterAdmin admin(int maxReplays, Duration replayWindow) {
-        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays, replayWindow);
+        return new DeadLetterAdmin(sources, publisher, replayLog, bootstrapServers, maxReplays, 10_000, replayWindow);
     }
 
     /** Sends a valid event to the testbed's topic and returns it. */

@@ -248,7 +248,7 @@ class DeadLetterReplayIT {
                             null, 1, Instant.now());
                 }
                 DeadLetterAdmin admin = new DeadLetterAdmin(bed.sources, bed.publisher, bed.replayLog,
-                        bed.bootstrapServers, 3, 10);
+                        bed.bootstrapServers, 3, 10, java.time.Duration.ofDays(7));
 
                 DeadLetterPage newest = admin.list(null, null, null, null, 5, null);
                 assertThat(newest.items()).extracting(DeadLetter::tenant)
