@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
  * carry them;</li>
  * <li>a target longer than {@link HttpLimits#maxUriLength()}: 414; headers larger than
  * {@link HttpLimits#maxHeaderBytes()}: 431; a Content-Length above
- * {@link HttpLimits#maxBodyBytes()}: 413.</li>
+ * {@link HttpLimits#maxBodyBytes()}, or a body sent without a length that grows beyond it: 413.</li>
  * </ul>
  * Errors JAX-RS resources raise are {@link ProblemMapper}'s.
  */
@@ -49,10 +50,17 @@ public class HttpGuard {
 
     private final HttpLimits limits;
     private final ObjectMapper json;
+    /**
+     * Reads a body sent without a length (chunked) up to the limit before a resource does: past it,
+     * the route fails with 413 and {@link #failed} answers. Left to the resource, Quarkus would cut
+     * it at its own hard stop with an empty 413.
+     */
+    private final BodyHandler unsizedBodies;
 
     public HttpGuard(HttpLimits limits, ObjectMapper json) {
         this.limits = limits;
         this.json = json;
+        this.unsizedBodies = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     }
 
     void install(@Observes Router router) {
@@ -89,6 +97,10 @@ public class HttpGuard {
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            unsizedBodies.handle(context);
+            return;
+        }
         if (length != null) {
             long bytes;
             try {
@@ -128,6 +140,11 @@ public class HttpGuard {
         }
         if (failure instanceof ForbiddenException) {
             refuse(context, 403, "forbidden", "Forbidden", "Your token does not carry a role that may use this operation");
+            return;
+        }
+        if (status == 413) {
+            refuse(context, 413, "payload-too-large", "Payload too large",
+                    "The request body is larger than the " + limits.maxBodyBytes() + " bytes accepted");
             return;
         }
         if (status >= 400 && status < 500) {
