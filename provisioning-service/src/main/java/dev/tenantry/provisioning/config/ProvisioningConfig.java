@@ -123,10 +123,6 @@ public interface ProvisioningConfig {
     }
 
     interface Api {
-        /** Largest request body accepted, in bytes; larger ones get a 413 problem. */
-        @WithDefault("16384")
-        int maxBodyBytes();
-
         /** Page size of GET /tenants when no limit is given. */
         @WithDefault("50")
         int defaultPageSize();

@@ -23,6 +23,7 @@ import dev.tenantry.provisioning.repository.Transactions;
 import dev.tenantry.provisioning.repository.Transactions.Tx;
 import dev.tenantry.provisioning.service.TenantSaga.Step;
 import dev.tenantry.support.persistence.ProcessedEvents;
+import dev.tenantry.support.rest.Printable;
 import dev.tenantry.support.rest.Problem;
 import dev.tenantry.support.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -235,7 +236,8 @@ public class TenantRequests {
             tx.afterCommit(() -> metrics.commandRejected(commandType));
             return null;
         });
-        LOG.infof("Rejected %s %s (%s): %s", commandType, commandId, subject, reason);
+        LOG.infof("Rejected %s %s (%s): %s", Printable.of(commandType), Printable.of(commandId),
+                Printable.of(subject), Printable.of(reason));
     }
 
     // ------------------------------------------------------------------ queries
@@ -333,11 +335,15 @@ public class TenantRequests {
         }
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             String key = entry.getKey();
-            if (key == null || key.isBlank() || key.length() > MAX_METADATA_KEY) {
-                errors.add(new Problem.FieldError("metadata", "keys must be 1 to " + MAX_METADATA_KEY + " characters"));
-            } else if (entry.getValue() == null || entry.getValue().length() > MAX_METADATA_VALUE) {
+            // Checked here rather than left to PostgreSQL, which refuses NUL in text: a command
+            // carrying one is then rejected for what it is, not with a database error.
+            if (key == null || key.isBlank() || key.length() > MAX_METADATA_KEY || hasControlCharacters(key)) {
+                errors.add(new Problem.FieldError("metadata", "keys must be 1 to " + MAX_METADATA_KEY
+                        + " characters without control characters"));
+            } else if (entry.getValue() == null || entry.getValue().length() > MAX_METADATA_VALUE
+                    || hasControlCharacters(entry.getValue())) {
                 errors.add(new Problem.FieldError("metadata." + key,
-                        "must be a string of at most " + MAX_METADATA_VALUE + " characters"));
+                        "must be a string of at most " + MAX_METADATA_VALUE + " characters without control characters"));
             }
         }
         if (!errors.isEmpty()) {

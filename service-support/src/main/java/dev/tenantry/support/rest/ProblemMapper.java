@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -24,6 +25,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final HttpLimits limits;
+
+    public ProblemMapper(HttpLimits limits) {
+        this.limits = limits;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -52,6 +59,15 @@ public class ProblemMapper {
         String detail = field.isEmpty() ? "Request body does not match the expected JSON structure"
                 : "Field '" + field + "' has the wrong type";
         return respond(simple(400, "invalid-request", "Invalid request", detail), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response nulCharacter(NulCharacterException e, UriInfo uri) {
+        String field = path(e);
+        String message = "must not contain the NUL character (\\u0000)";
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                (field.isEmpty() ? "Text " : "Field '" + field + "' ") + message, null,
+                List.of(new Problem.FieldError(field, message))), uri);
     }
 
     @ServerExceptionMapper
@@ -85,6 +101,12 @@ public class ProblemMapper {
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformedJson(json, uri);
         }
+        if (e instanceof NotFoundException && e.getCause() != null && !(e.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers a path or query parameter it cannot convert (limit=abc) with 404, as if
+            // the route did not exist; the client sent a bad value, and is told so.
+            return respond(simple(400, "invalid-request", "Invalid request",
+                    "A path or query parameter has the wrong type or format"), uri);
+        }
         Response.Status.Family family = Response.Status.Family.familyOf(status);
         if (family != Response.Status.Family.CLIENT_ERROR) {
             return e.getResponse();
@@ -99,10 +121,33 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response internal(Throwable e, UriInfo uri) {
+        if (DependencyOutage.isOutage(e)) {
+            return unavailable(e, uri);
+        }
         String errorId = UUID.randomUUID().toString();
-        LOG.errorf(e, "Unhandled error %s on %s", errorId, uri.getPath());
+        LOG.errorf(e, "Unhandled error %s on %s", errorId, Printable.of(uri.getPath()));
         return respond(simple(500, "internal-error", "Internal error",
                 "The server failed to handle this request; quote error id " + errorId), uri);
+    }
+
+    /**
+     * PostgreSQL or Kafka is away: the request may well succeed later, so the client is told when
+     * to try again rather than that the server is broken.
+     */
+    private Response unavailable(Throwable e, UriInfo uri) {
+        LOG.warnf("Request on %s answered 503, a dependency is unavailable: %s", Printable.of(uri.getPath()),
+                Printable.of(String.valueOf(rootCause(e))));
+        return Response.fromResponse(respond(simple(503, "service-unavailable", "Service unavailable",
+                        "A service this request depends on is unavailable; try again later"), uri))
+                .header("Retry-After", Long.toString(limits.retryAfter().toSeconds())).build();
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private Response unauthorized(UriInfo uri) {
@@ -120,13 +165,14 @@ public class ProblemMapper {
     }
 
     private static Response problemResponse(Problem problem, UriInfo uri) {
-        Problem withPath = problem.withInstance(uri == null ? null : "/" + uri.getPath().replaceFirst("^/", ""));
+        Problem withPath = problem.withInstance(
+                uri == null ? null : Printable.of("/" + uri.getPath().replaceFirst("^/", "")));
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(withPath).build();
     }
 
     private static String path(MismatchedInputException e) {
         return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .map(ref -> ref.getFieldName() != null ? Printable.of(ref.getFieldName()) : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));
     }
 }
