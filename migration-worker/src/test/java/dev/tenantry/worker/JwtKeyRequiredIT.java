@@ -117,7 +117,7 @@ class JwtKeyRequiredIT {
                 // Quiet: no background work of its own, and a consumer group no other test uses.
                 "-Dtenantry.worker.consumer-group=" + TestNames.unique("jwt-key-it"),
                 "-Dtenantry.worker.spare-pool.size=0", "-Dtenantry.worker.drift.verify-at-start=false",
-                "-Dtenantry.worker.drift.interval=0s", "-Dtenantry.worker.deletion.sweep-interval=0s",
+                "-Dtenantry.worker.drift.interval=0s", "-Dtenantry.worker.retention.interval=0s",
                 "-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("TENANTRY_JWT_PUBLIC_KEY");
