@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP contract: authentication, roles, validation and problem documents, paging. */
@@ -30,6 +31,16 @@ import org.junit.jupiter.api.Test;
 class RestApiIT {
 
     private static final String PROBLEM = "application/problem+json";
+
+    /**
+     * Tenants created here must stay PROVISIONING (the status filter is checked against them), so no
+     * worker may answer: the shared worker that an earlier test class left running is stopped.
+     * Test classes run in no fixed order.
+     */
+    @BeforeAll
+    static void noWorkerAnswers() {
+        ServiceProcess.stopSharedWorker();
+    }
 
     /** Every mutating route, as a request on a given spec. */
     private static List<Function<RequestSpecification, io.restassured.response.Response>> mutatingRoutes(String id) {
