@@ -58,6 +58,14 @@ record StackFiles(Path home) {
         return home.resolve(DevTokens.STACK_PUBLIC_KEY);
     }
 
+    /**
+     * The dispatcher's key for endpoint secrets at rest, generated on the first run and kept with
+     * the database whose secrets it encrypts (wiping the data wipes both).
+     */
+    Path webhookSecretKeyFile() {
+        return data().resolve("webhook-secret-key");
+    }
+
     Path receiverSecretFile() {
         return data().resolve("demo-receiver-secret");
     }

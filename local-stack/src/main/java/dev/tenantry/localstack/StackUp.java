@@ -18,11 +18,13 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,6 +198,7 @@ class StackUp implements Callable<Integer> {
             // The demo receiver is plain http on loopback: allowed here, refused by default.
             dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOW_HTTP", "true");
             dispatcherEnv.put("TENANTRY_WEBHOOK_ALLOWED_CIDRS", "127.0.0.0/8");
+            dispatcherEnv.put("TENANTRY_WEBHOOK_SECRET_KEY", webhookSecretKey());
             Map<String, String> workerEnv = new LinkedHashMap<>(common);
             // A laptop needs a few ready-made tenant schemas, not a production burst's worth (the
             // worker's default is 128, about 57 MB for the demo schema); the environment can say otherwise.
@@ -286,6 +289,29 @@ class StackUp implements Callable<Integer> {
             OUT.println("Generated this stack's token-signing key pair in " + files.jwtPrivateKey().getParent());
         }
         return files.jwtPublicKey().toAbsolutePath();
+    }
+
+    /**
+     * The key the dispatcher encrypts endpoint secrets with: the environment's, or this stack's own,
+     * generated on the first run (the dispatcher refuses the published development key).
+     */
+    private String webhookSecretKey() throws IOException {
+        String given = System.getenv("TENANTRY_WEBHOOK_SECRET_KEY");
+        if (given != null && !given.isBlank()) {
+            return given.strip();
+        }
+        Path file = files.webhookSecretKeyFile();
+        if (!Files.isRegularFile(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(file.getParent());
+            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            Files.writeString(partial, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+            restrict(partial);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            OUT.println("Generated this stack's webhook secret encryption key in " + file);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).strip();
     }
 
     private String token() {

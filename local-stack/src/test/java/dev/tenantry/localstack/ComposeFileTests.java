@@ -127,6 +127,13 @@ class ComposeFileTests {
     }
 
     @Test
+    void theDispatcherIsGivenTheDeploymentsOwnSecretKeyOrComposeRefusesToStart() {
+        String key = environment(compose.path("services").path("webhook-dispatcher")).get("TENANTRY_WEBHOOK_SECRET_KEY");
+        // ${VAR:?message}: compose stops with the message when the variable is unset or empty.
+        assertThat(key).startsWith("${TENANTRY_WEBHOOK_SECRET_KEY:?").doesNotContain("61X4XxWi9l82V3xoH9sAX6SkX0d2BJJTFjrf6U6CjHY=");
+    }
+
+    @Test
     void servicesReachPostgresAndKafkaByComposeServiceNames() {
         for (Path module : serviceModules) {
             Map<String, String> env = environment(compose.path("services").path(module.getFileName().toString()));

@@ -1,7 +1,6 @@
 package dev.tenantry.support.security;
 
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,7 +20,6 @@ import java.security.cert.CertificateFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -42,12 +40,10 @@ public class JwtKeyCheck {
     public static final String DEVELOPMENT_KEY = "tenantry-dev-keys/public.pem";
     static final String KEY_PROPERTY = "mp.jwt.verify.publickey";
     static final String LOCATION_PROPERTY = "mp.jwt.verify.publickey.location";
-    private static final List<String> TRUSTING_PROFILES = List.of("dev", "test");
     private static final Logger LOG = Logger.getLogger(JwtKeyCheck.class);
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
-        List<String> profiles = ConfigUtils.getProfiles();
-        if (profiles.stream().anyMatch(TRUSTING_PROFILES::contains)) {
+        if (DevelopmentMode.trustsPublishedKeys()) {
             return;
         }
         Config config = ConfigProvider.getConfig();

@@ -4,7 +4,6 @@ import dev.tenantry.dispatcher.service.Cidr;
 import dev.tenantry.dispatcher.service.RetrySchedule;
 import dev.tenantry.dispatcher.service.SecretCipher;
 import dev.tenantry.dispatcher.service.SsrfGuard;
-import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
@@ -16,17 +15,12 @@ public class DispatcherBeans {
 
     private static final Logger LOG = Logger.getLogger(DispatcherBeans.class);
 
-    /** Published in application.properties for local use; anything real must set its own key. */
-    static final String DEVELOPMENT_KEY = "61X4XxWi9l82V3xoH9sAX6SkX0d2BJJTFjrf6U6CjHY=";
-
+    /** The key is present and usable: {@link WebhookSecretKeyCheck} stopped start-up otherwise. */
     @Produces
     @Singleton
     SecretCipher secretCipher(DispatcherConfig config) {
-        if (DEVELOPMENT_KEY.equals(config.secretEncryptionKey().trim()) && LaunchMode.current() == LaunchMode.NORMAL) {
-            LOG.warn("Webhook secrets are encrypted with the published development key; "
-                    + "set TENANTRY_WEBHOOK_SECRET_KEY (base64 of 32 random bytes) outside local use");
-        }
-        return new SecretCipher(config.secretEncryptionKey());
+        return new SecretCipher(config.secretEncryptionKey().orElseThrow(
+                () -> new IllegalStateException("tenantry.dispatcher.secret-encryption-key is not set")));
     }
 
     @Produces

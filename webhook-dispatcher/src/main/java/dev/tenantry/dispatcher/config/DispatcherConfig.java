@@ -20,11 +20,12 @@ public interface DispatcherConfig {
     int consumerConcurrency();
 
     /**
-     * AES-256 key (base64 of 32 bytes) that encrypts endpoint secrets at rest. The default in
-     * application.properties is a published development key: set TENANTRY_WEBHOOK_SECRET_KEY
-     * anywhere real secrets are stored.
+     * AES-256 key (base64 of 32 bytes) that encrypts endpoint secrets at rest, from
+     * TENANTRY_WEBHOOK_SECRET_KEY. Only the dev and test profiles have a default (a published
+     * development key); elsewhere the dispatcher does not start without a key of its own
+     * ({@link WebhookSecretKeyCheck}).
      */
-    String secretEncryptionKey();
+    Optional<String> secretEncryptionKey();
 
     /** Plain http endpoints are refused unless this is true (local stacks and tests). */
     @WithDefault("false")
