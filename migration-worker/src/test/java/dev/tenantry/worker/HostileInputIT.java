@@ -38,6 +38,8 @@ class HostileInputIT {
         assertProblem(get("/admin/tenants/{id}/runs"), 400);
         assertProblem(get("/admin/tenants/a}b/runs"), 400);
         assertProblem(get("/admin/dead-letters?tenant=%00"), 400);
+        assertProblem(get("/admin/tenants/%zz/runs"), 400);
+        assertProblem(get("/admin/tenants/a%/runs"), 400);
     }
 
     @Test

@@ -98,6 +98,14 @@ class HostileInputIT {
     }
 
     @Test
+    void aMalformedPercentEscapeIsABadRequest() {
+        assertProblem(get("/tenants/%zz", viewer()), 400);
+        assertProblem(get("/tenants/a%", viewer()), 400);
+        assertProblem(raw("DELETE", "/tenants/%z%7A", admin(), null), 400);
+        assertProblem(raw("POST", "/tenants/%%30%30/upgrade", admin(), "{\"targetVersion\":\"3\"}"), 400);
+    }
+
+    @Test
     void oversizedHeadersTargetsAndBodiesGetProblems() {
         assertProblem(RawHttp.send(port(), "GET", "/tenants", Map.of("Authorization", viewer(),
                 "X-Padding", "p".repeat(40_000)), null), 431);

@@ -51,6 +51,8 @@ class HostileInputIT {
         assertProblem(send("GET", "/webhook-deliveries?tenant=a%00", viewer(), null), 400);
         assertProblem(send("GET", "/webhook-endpoints/{id}", viewer(), null), 400);
         assertProblem(send("GET", "/webhook-deliveries/a}b", viewer(), null), 400);
+        assertProblem(send("PUT", "/webhook-endpoints/%zz", admin(), "{}"), 400);
+        assertProblem(send("GET", "/webhook-endpoints/a%", viewer(), null), 400);
     }
 
     @Test

@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * not exist) leaves as a problem document too, and hostile requests are refused here, once for
  * every route of every service:
  * <ul>
- * <li>a request target that is not a valid URI ({@code {}} or {@code |} unescaped): 400. Quarkus
- * answers these itself with an empty 400 unless started with {@code -Dvertx.disableURIValidation=true},
+ * <li>a request target that is not a valid URI ({@code {}} or {@code |} unescaped, a malformed
+ * escape such as {@code %zz}): 400, also when one of Quarkus's own earlier routes fails on it. Quarkus
+ * answers unescaped characters itself with an empty 400 unless started with {@code -Dvertx.disableURIValidation=true},
  * which every Tenantry service is, so that this check is the one that answers;</li>
  * <li>a percent-encoded control character ({@code %00} ... {@code %1F}, {@code %7F}) in the path or
  * query: 400. No id or parameter contains one; PostgreSQL refuses NUL in text, logs must not
@@ -78,8 +79,7 @@ public class HttpGuard {
             return;
         }
         if (!isUri(target)) {
-            refuse(context, 400, "invalid-request", "Invalid request", "The request target is not a valid URI: "
-                    + "characters such as { } | \\ ^ ` \" < > and spaces must be percent-encoded");
+            refuseInvalidTarget(context);
             return;
         }
         if (ENCODED_CONTROL.matcher(target).find()) {
@@ -130,6 +130,12 @@ public class HttpGuard {
             write(context, problem.problem());
             return;
         }
+        if (!isUri(context.request().uri())) {
+            // Quarkus's own routes that run before the screen (the REST layer's path-template
+            // observer) decode the path and fail on a malformed escape such as %zz.
+            refuseInvalidTarget(context);
+            return;
+        }
         if (failure instanceof HttpException http) {
             status = http.getStatusCode();
         }
@@ -162,6 +168,12 @@ public class HttpGuard {
         LOG.errorf(failure, "Unhandled error %s on %s", errorId, Printable.of(context.request().path()));
         refuse(context, 500, "internal-error", "Internal error",
                 "The server failed to handle this request; quote error id " + errorId);
+    }
+
+    private void refuseInvalidTarget(RoutingContext context) {
+        refuse(context, 400, "invalid-request", "Invalid request", "The request target is not a valid URI: "
+                + "characters such as { } | \\ ^ ` \" < > and spaces must be percent-encoded, and % must start "
+                + "an escape of two hex digits");
     }
 
     private void notFound(RoutingContext context) {
