@@ -98,8 +98,11 @@ class HostileInputIT {
     }
 
     @Test
-    void aMalformedPercentEscapeIsABadRequest() {
+    void aMalformedOrDoublyEncodedPercentEscapeIsABadRequest() {
         assertProblem(get("/tenants/%zz", viewer()), 400);
+        // Decoded twice on the way to a resource: a NUL for PostgreSQL, a malformed escape.
+        assertProblem(raw("DELETE", "/tenants/1%25%300;%2D", admin(), null), 400);
+        assertProblem(get("/tenants/%25z%7A;x", viewer()), 400);
         assertProblem(get("/tenants/a%", viewer()), 400);
         assertProblem(raw("DELETE", "/tenants/%z%7A", admin(), null), 400);
         assertProblem(raw("POST", "/tenants/%%30%30/upgrade", admin(), "{\"targetVersion\":\"3\"}"), 400);
