@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The stack supervises what it runs, with the real PostgreSQL and Kafka it starts: a service
  * killed with SIGKILL comes back ready while the stack stays up, a killed broker is restarted and
  * tenants are provisioned through it afterwards, {@code ./tenantry stop} keeps a component down
- * (the supervisor leaves it alone) until {@code ./tenantry restart}, PostgreSQL restarts in place,
+ * (the supervisor leaves it alone) until {@code ./tenantry restart}, PostgreSQL restarts in place
+ * on request and after being killed,
  * and {@code ./tenantry down} still leaves no process and every port free. Every wait is on a
  * condition seen in {@code ./tenantry status --json}, never on time.
  */
@@ -98,6 +99,14 @@ class SupervisionIT {
         Run postgresRestart = script(HOME, "restart", "postgres");
         assertThat(postgresRestart.exitCode()).as(postgresRestart.toString()).isZero();
         awaitComponent("postgres", c -> running(c) && c.get("pid").asLong() != postgresPid);
+
+        // PostgreSQL killed outright: its postmaster is not the stack's child and may stay a zombie
+        // holding postmaster.pid; it still comes back on the same data.
+        long killedPostgresPid = component(status(), "postgres").get("pid").asLong();
+        ProcessHandle.of(killedPostgresPid).orElseThrow().destroyForcibly();
+        awaitComponent("postgres", c -> running(c) && c.get("restarts").asInt() >= 2
+                && c.get("pid").asLong() != killedPostgresPid);
+        assertThat(Files.readString(console)).contains("[supervisor] postgres (pid " + killedPostgresPid + ") exited");
 
         // The broker killed outright is restarted, and a tenant is provisioned through it afterwards.
         long kafkaPid = component(status(), "kafka").get("pid").asLong();
