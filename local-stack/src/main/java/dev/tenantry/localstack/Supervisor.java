@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * An operator may stop a component (it then stays down) and restart it.
  *
  * <p>Threads: one watcher checks every process twice a second; each component has a thread of
- * its own for its starts, stops and readiness checks, so a broker taking seconds to start delays
- * neither the watch of the others nor their restarts.
+ * its own for its starts, stops, readiness checks and crash decisions, so a broker taking seconds
+ * to start delays neither the watch of the others nor their restarts, and an operator's request
+ * and a restart of the same component never interleave.
  */
 final class Supervisor implements AutoCloseable {
 
@@ -75,11 +76,11 @@ final class Supervisor implements AutoCloseable {
     /** Stops a component and keeps it down until {@link #restart}; the future ends once it is down. */
     Future<ComponentStatus> stop(String name) {
         Supervised s = supervised(name);
-        s.held = true;
-        s.cancelPendingRestart();
         s.operations.incrementAndGet();
         return s.worker.submit(() -> {
             try {
+                s.held = true;
+                s.cancelPendingRestart();
                 s.component.stop();
                 s.state = ComponentState.STOPPED;
                 s.ready = false;
@@ -97,16 +98,16 @@ final class Supervisor implements AutoCloseable {
      */
     Future<ComponentStatus> restart(String name) {
         Supervised s = supervised(name);
-        s.cancelPendingRestart();
         s.operations.incrementAndGet();
         return s.worker.submit(() -> {
             try {
+                s.held = false;
+                s.cancelPendingRestart();
                 s.component.stop();
                 s.backoff.reset();
                 startAgain(s, "on request");
                 return statusOf(s);
             } finally {
-                s.held = false;
                 s.operations.decrementAndGet();
             }
         });
@@ -146,7 +147,7 @@ final class Supervisor implements AutoCloseable {
                     s.lastPid = s.component.pid().orElse(s.lastPid);
                     probe(s);
                 } else {
-                    crashed(s);
+                    confirmCrash(s);
                 }
             } catch (RuntimeException e) {
                 // One component's trouble must not end the watch of the others.
@@ -173,6 +174,30 @@ final class Supervisor implements AutoCloseable {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             s.probing.set(false);
+        }
+    }
+
+    /**
+     * Decided on the component's own thread, where operator requests run too: a process an
+     * operator has just stopped is not a crash.
+     */
+    private void confirmCrash(Supervised s) {
+        if (!s.confirming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            s.worker.execute(() -> {
+                try {
+                    if (!closed && !s.held && s.state != ComponentState.RESTARTING && s.operations.get() == 0
+                            && !s.component.isAlive()) {
+                        crashed(s);
+                    }
+                } finally {
+                    s.confirming.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            s.confirming.set(false);
         }
     }
 
@@ -210,7 +235,6 @@ final class Supervisor implements AutoCloseable {
             s.lastPid = s.component.pid().orElse(null);
             int count = s.restarts.incrementAndGet();
             s.state = ComponentState.NOT_READY;
-            s.held = false;
             out.println("[supervisor] " + s.component.name() + " restarted " + why + " (pid "
                     + (s.lastPid == null ? "unknown" : s.lastPid) + ", restart " + count + ")");
         } catch (Exception e) {
@@ -221,7 +245,6 @@ final class Supervisor implements AutoCloseable {
             String message = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
             out.println("[supervisor] " + s.component.name() + " did not start (" + message + "); next attempt in "
                     + seconds(delay));
-            s.held = false;
             scheduleRestart(s, delay);
         }
     }
@@ -262,6 +285,7 @@ final class Supervisor implements AutoCloseable {
         final AtomicInteger restarts = new AtomicInteger();
         final AtomicInteger operations = new AtomicInteger();
         final AtomicBoolean probing = new AtomicBoolean();
+        final AtomicBoolean confirming = new AtomicBoolean();
         volatile ComponentState state = ComponentState.NOT_READY;
         volatile boolean ready;
         volatile boolean held;
