@@ -2,8 +2,6 @@ package dev.tenantry.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static dev.tenantry.localstack.StackProcesses.commandLine;
-import static dev.tenantry.localstack.StackProcesses.freePort;
-import static dev.tenantry.localstack.StackProcesses.freePortPair;
 import static dev.tenantry.localstack.StackProcesses.isFree;
 import static dev.tenantry.localstack.StackProcesses.script;
 import static dev.tenantry.localstack.StackProcesses.tenantctl;
@@ -64,7 +62,7 @@ class LocalStackIT {
     @Test
     void upProvisionsADemoTenantWhoseWebhooksArriveSignedDownLeavesNoProcessBehindAndUpAgainKeepsTheData()
             throws Exception {
-        ports = List.of(freePortPair(), freePort(), freePort(), freePort(), freePort(), freePort());
+        ports = StackProcesses.stackPorts();
         Files.deleteIfExists(console);
         JsonNode urls = up("--fresh");
         assertThat(Files.readString(console)).contains("Tenantry is up").contains("./tenantry ctl tenants create demo_");

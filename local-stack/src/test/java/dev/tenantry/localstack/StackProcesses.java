@@ -88,6 +88,24 @@ final class StackProcesses {
         }
     }
 
+    /**
+     * Six distinct free ports for {@link #up}: Kafka (its controller on the next port), PostgreSQL,
+     * receiver, provisioning, worker, dispatcher. Each port is free when picked but not held, so
+     * the same one can come back twice: duplicates are picked again.
+     */
+    static List<Integer> stackPorts() throws IOException {
+        int kafka = freePortPair();
+        java.util.Set<Integer> taken = new java.util.LinkedHashSet<>(List.of(kafka, kafka + 1));
+        List<Integer> ports = new ArrayList<>(List.of(kafka));
+        while (ports.size() < 6) {
+            int port = freePort();
+            if (taken.add(port)) {
+                ports.add(port);
+            }
+        }
+        return ports;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();

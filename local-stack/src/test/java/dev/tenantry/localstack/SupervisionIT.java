@@ -1,8 +1,6 @@
 package dev.tenantry.localstack;
 
 import static dev.tenantry.localstack.StackProcesses.commandLine;
-import static dev.tenantry.localstack.StackProcesses.freePort;
-import static dev.tenantry.localstack.StackProcesses.freePortPair;
 import static dev.tenantry.localstack.StackProcesses.isFree;
 import static dev.tenantry.localstack.StackProcesses.script;
 import static dev.tenantry.localstack.StackProcesses.tenantctl;
@@ -50,7 +48,7 @@ class SupervisionIT {
 
     @Test
     void crashedPartsComeBackStoppedPartsStayDownAndDownLeavesNothingBehind() throws Exception {
-        List<Integer> ports = List.of(freePortPair(), freePort(), freePort(), freePort(), freePort(), freePort());
+        List<Integer> ports = StackProcesses.stackPorts();
         Files.deleteIfExists(console);
         stack = StackProcesses.up(HOME, ports, console, "--fresh");
         Path stateFile = HOME.resolve("stack.json");
