@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    // One client for every probe: each client owns a selector thread.
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final String name;
     private final Process process;
     private final Process watchdog;
@@ -84,9 +87,13 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Exit status once the process has ended (128 + signal number when a signal ended it). */
+    java.util.OptionalInt exitStatus() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    }
+
     /** Waits until /q/health/ready answers 200; fails at once if the process exits. */
     void awaitReady(Duration timeout) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastAnswer = "no answer";
         while (System.nanoTime() < deadline) {
@@ -94,23 +101,36 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IOException(name + " exited with code " + process.exitValue() + "; last lines of " + log
                         + ":\n" + tail(40));
             }
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-                lastAnswer = "HTTP " + ready.statusCode() + " " + ready.body();
-            } catch (IOException e) {
-                lastAnswer = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + name, e);
+            lastAnswer = readiness();
+            if (lastAnswer == null) {
+                return;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("interrupted while waiting for " + name);
             }
             sleep(300);
         }
         throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s (" + lastAnswer
                 + "); last lines of " + log + ":\n" + tail(40));
+    }
+
+    /** Whether /q/health/ready answers 200 now. */
+    boolean isReady() {
+        return process.isAlive() && readiness() == null;
+    }
+
+    /** null when ready, else what the readiness endpoint said (or why it did not answer). */
+    private String readiness() {
+        try {
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return ready.statusCode() == 200 ? null : "HTTP " + ready.statusCode() + " " + ready.body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     String tail(int lines) {

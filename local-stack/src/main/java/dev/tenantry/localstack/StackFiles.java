@@ -41,6 +41,11 @@ record StackFiles(Path home) {
         return home.resolve("stack.json");
     }
 
+    /** The running stack's control-channel token (owner-only), new at each start. */
+    Path controlTokenFile() {
+        return home.resolve("control-token");
+    }
+
     /** A development bearer token for tenantctl and curl. */
     Path tokenFile() {
         return home.resolve("token");

@@ -31,7 +31,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,9 +85,21 @@ class StackUp implements Callable<Integer> {
             description = "JVM options of each service (default: ${DEFAULT-VALUE})")
     String serviceJavaOptions;
 
-    private final List<ServiceProcess> services = new ArrayList<>();
-    private EmbeddedPostgresServer postgres;
-    private EmbeddedKafkaServer kafka;
+    @Option(names = "--control-port", defaultValue = "0",
+            description = "Loopback port of the control channel used by status, stop and restart (default: any free one)")
+    int controlPort;
+
+    private final List<ServiceComponent> services = new ArrayList<>();
+    // Owned threads for starting and stopping in parallel (never the common pool).
+    private final ExecutorService parallel = Executors.newFixedThreadPool(3, r -> {
+        Thread t = new Thread(r, "tenantry-stack");
+        t.setDaemon(true);
+        return t;
+    });
+    private PostgresComponent postgres;
+    private KafkaComponent kafka;
+    private Supervisor supervisor;
+    private ControlServer control;
     private WebhookReceiver receiver;
     private StackFiles files;
     private volatile boolean stopped;
@@ -130,57 +148,52 @@ class StackUp implements Callable<Integer> {
             String jdbcUrl;
             String dbUser;
             String dbPassword;
-            CompletableFuture<Void> postgresStarted = CompletableFuture.completedFuture(null);
+            Future<?> postgresStarted = CompletableFuture.completedFuture(null);
             if (externalDb) {
                 jdbcUrl = env.get("TENANTRY_DB_URL");
                 dbUser = env.getOrDefault("TENANTRY_DB_USER", "tenantry");
                 dbPassword = env.getOrDefault("TENANTRY_DB_PASSWORD", "tenantry");
                 OUT.println("PostgreSQL: using " + jdbcUrl + " (TENANTRY_DB_URL)");
             } else {
-                postgres = EmbeddedPostgresServer.builder()
+                EmbeddedPostgresServer server = EmbeddedPostgresServer.builder()
                         .dataDirectory(files.postgresData())
                         .binariesDirectory(files.postgresBinaries())
                         .logFile(files.logs().resolve("postgres.log"))
                         .port(postgresPort)
                         .cleanDataDirectory(false)
                         .build();
-                jdbcUrl = postgres.jdbcUrl("tenantry");
-                dbUser = postgres.username();
+                jdbcUrl = server.jdbcUrl("tenantry");
+                dbUser = server.username();
                 dbPassword = "local";
-                postgresStarted = CompletableFuture.runAsync(() -> {
-                    try {
-                        postgres.start();
-                        postgres.createDatabase("tenantry");
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
+                postgres = new PostgresComponent(server, "tenantry");
+                postgresStarted = parallel.submit(() -> {
+                    postgres.start();
+                    return null;
                 });
             }
             String bootstrap;
-            CompletableFuture<Void> kafkaStarted = CompletableFuture.completedFuture(null);
+            Future<?> kafkaStarted = CompletableFuture.completedFuture(null);
             if (externalKafka) {
                 bootstrap = env.get("TENANTRY_KAFKA_BOOTSTRAP");
                 OUT.println("Kafka: using " + bootstrap + " (TENANTRY_KAFKA_BOOTSTRAP)");
             } else {
                 // Data kept across restarts: a started-again broker reuses the cluster id and node id
                 // recorded in its data folder.
-                kafka = EmbeddedKafkaServer.builder().dataDirectory(files.kafkaData())
+                EmbeddedKafkaServer server = EmbeddedKafkaServer.builder().dataDirectory(files.kafkaData())
                         .logFile(files.logs().resolve("kafka.log")).port(kafkaPort).controllerPort(kafkaPort + 1)
                         .cleanDataDirectory(false).startupTimeout(Duration.ofSeconds(90)).build();
-                bootstrap = kafka.bootstrapServers();
-                kafkaStarted = CompletableFuture.runAsync(() -> {
-                    try {
-                        kafka.start();
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
+                bootstrap = server.bootstrapServers();
+                kafka = new KafkaComponent(server);
+                kafkaStarted = parallel.submit(() -> {
+                    kafka.start();
+                    return null;
                 });
             }
-            postgresStarted.join();
+            postgresStarted.get();
             if (postgres != null) {
                 OUT.printf("PostgreSQL 17 on %s (data %s)%n", jdbcUrl, files.postgresData());
             }
-            kafkaStarted.join();
+            kafkaStarted.get();
             if (kafka != null) {
                 OUT.printf("Kafka on %s (data %s)%n", bootstrap, files.kafkaData());
             }
@@ -208,7 +221,7 @@ class StackUp implements Callable<Integer> {
             start(root, "provisioning-service", provisioningPort, common, javaOptions);
             start(root, "webhook-dispatcher", dispatcherPort, dispatcherEnv, javaOptions);
             OUT.println("Starting the services (logs in " + files.logs() + ") ...");
-            for (ServiceProcess service : services) {
+            for (ServiceComponent service : services) {
                 service.awaitReady(readyTimeout);
                 OUT.printf("  %-21s ready at %s%n", service.name(), service.url());
             }
@@ -219,11 +232,12 @@ class StackUp implements Callable<Integer> {
             if (receiver != null) {
                 registerDemoEndpoint(token);
             }
+            superviseAndOpenControl();
             writeState(jdbcUrl, dbUser, bootstrap);
             printBanner(Duration.between(begin, Instant.now()), jdbcUrl, bootstrap, token);
         } catch (Exception e) {
             OUT.println();
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             OUT.println("The local stack did not start: " + cause.getMessage());
             stopAll();
             return 1;
@@ -234,21 +248,42 @@ class StackUp implements Callable<Integer> {
     private void start(Path root, String name, int port, Map<String, String> env, List<String> javaOptions)
             throws IOException {
         Path jar = root.resolve(name).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
-        services.add(ServiceProcess.start(name, jar, port, env, Map.of(), javaOptions,
-                files.logs().resolve(name + ".log")));
+        Map<String, String> environment = Map.copyOf(env);
+        ServiceComponent service = new ServiceComponent(name, port, () -> ServiceProcess.start(name, jar, port,
+                environment, Map.of(), javaOptions, files.logs().resolve(name + ".log")));
+        service.start();
+        services.add(service);
     }
 
-    /** Runs until stopped; a service that dies takes the stack down with a clear message. */
+    /**
+     * From here on a crashed component is restarted rather than taking the stack down; the control
+     * channel lets ./tenantry status, stop and restart reach the supervisor.
+     */
+    private void superviseAndOpenControl() throws IOException {
+        List<Component> supervised = new ArrayList<>();
+        if (postgres != null) {
+            supervised.add(postgres);
+        }
+        if (kafka != null) {
+            supervised.add(kafka);
+        }
+        supervised.addAll(services);
+        supervisor = new Supervisor(supervised, RestartBackoff::standard, Clock.systemUTC(), OUT);
+        supervisor.begin();
+        String controlToken = randomToken();
+        Path tokenFile = files.controlTokenFile();
+        Path partial = tokenFile.resolveSibling(tokenFile.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        // Created owner-only before the token is written into it.
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(partial, controlToken, StandardCharsets.US_ASCII);
+        Files.move(partial, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        control = ControlServer.start(controlPort, supervisor, controlToken, JSON);
+    }
+
+    /** Runs until stopped; the supervisor restarts what crashes meanwhile. */
     private int watch() throws InterruptedException {
         while (!stopped) {
-            for (ServiceProcess service : services) {
-                if (!service.isAlive() && !stopped) {
-                    OUT.println(service.name() + " stopped unexpectedly; last lines of " + service.log() + ":");
-                    OUT.println(service.tail(30));
-                    stopAll();
-                    return 1;
-                }
-            }
             Thread.sleep(1000);
         }
         return 0;
@@ -260,21 +295,35 @@ class StackUp implements Callable<Integer> {
         }
         stopped = true;
         OUT.println("Stopping the local stack ...");
+        // No restarts from here on, and no more operations through the control channel.
+        if (control != null) {
+            control.close();
+        }
+        if (supervisor != null) {
+            supervisor.close();
+        }
         // Services first, together: they still reach PostgreSQL and Kafka while shutting down.
-        List<CompletableFuture<Void>> stopping = services.stream()
-                .map(s -> CompletableFuture.runAsync(s::close)).toList();
-        stopping.forEach(CompletableFuture::join);
+        List<Future<?>> stopping = services.stream().map(s -> parallel.submit(s::stop)).collect(Collectors.toList());
+        for (Future<?> f : stopping) {
+            try {
+                f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                // Each service's own stop ends with SIGKILL at worst; go on with the rest.
+            }
+        }
         if (receiver != null) {
             receiver.close();
         }
         if (kafka != null) {
-            kafka.close();
+            kafka.stop();
         }
         if (postgres != null) {
             postgres.stop();
         }
+        parallel.shutdownNow();
         try {
             Files.deleteIfExists(files.stateFile());
+            Files.deleteIfExists(files.controlTokenFile());
             Files.deleteIfExists(files.pidFile());
         } catch (IOException e) {
             // Nothing left to do about it.
@@ -377,8 +426,8 @@ class StackUp implements Callable<Integer> {
         state.put("kafkaBootstrap", bootstrap);
         state.put("tokenFile", files.tokenFile().toString());
         state.put("logs", files.logs().toString());
-        ObjectNode pids = state.putObject("servicePids");
-        services.forEach(s -> pids.put(s.name(), s.pid()));
+        // Pids change as the supervisor restarts components: ./tenantry status asks for them.
+        state.put("controlPort", control.port());
         Files.writeString(files.stateFile(), JSON.writeValueAsString(state), StandardCharsets.UTF_8);
     }
 
@@ -411,6 +460,12 @@ class StackUp implements Callable<Integer> {
         OUT.println("Ctrl-C or ./tenantry down stops everything; data stays in " + files.data()
                 + " (./tenantry up --fresh starts empty).");
         OUT.flush();
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static String randomSuffix() {

@@ -1,11 +1,15 @@
 package dev.tenantry.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.tenantry.localstack.StackProcesses.commandLine;
+import static dev.tenantry.localstack.StackProcesses.isFree;
+import static dev.tenantry.localstack.StackProcesses.script;
+import static dev.tenantry.localstack.StackProcesses.tenantctl;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tenantry.tenantctl.Tenantctl;
+import dev.tenantry.localstack.StackProcesses.Run;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,7 +45,7 @@ import org.junit.jupiter.api.Test;
 class LocalStackIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final Path REPO = StackProcesses.REPO;
     private static final Path HOME = Path.of("target", "it-stack").toAbsolutePath();
 
     private final Path console = Path.of("target", "it-stack-console.log").toAbsolutePath();
@@ -52,17 +56,13 @@ class LocalStackIT {
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        if (stack != null && stack.isAlive()) {
-            List<ProcessHandle> children = stack.descendants().toList();
-            stack.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            children.forEach(ProcessHandle::destroyForcibly);
-        }
+        StackProcesses.kill(stack);
     }
 
     @Test
     void upProvisionsADemoTenantWhoseWebhooksArriveSignedDownLeavesNoProcessBehindAndUpAgainKeepsTheData()
             throws Exception {
-        ports = List.of(freePortPair(), freePort(), freePort(), freePort(), freePort(), freePort());
+        ports = StackProcesses.stackPorts();
         Files.deleteIfExists(console);
         JsonNode urls = up("--fresh");
         assertThat(Files.readString(console)).contains("Tenantry is up").contains("./tenantry ctl tenants create demo_");
@@ -144,7 +144,7 @@ class LocalStackIT {
         assertThat(duplicate.exitCode()).as(duplicate.toString()).isEqualTo(2);
         assertThat(duplicate.err()).contains("provisioning-service answered 400");
 
-        Run status = script("status");
+        Run status = script(HOME, "status", "--json");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.out()).contains("\"pid\" : " + stack.pid());
         down();
@@ -214,15 +214,7 @@ class LocalStackIT {
 
     /** Starts {@code ./tenantry up} as a user would and waits until it is ready; returns its URLs. */
     private JsonNode up(String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("local-stack.jar", "target/local-stack.jar"), "--home", HOME.toString(), "up",
-                "--repo", REPO.toString(), "--kafka-port", Integer.toString(ports.get(0)),
-                "--postgres-port", Integer.toString(ports.get(1)), "--receiver-port", Integer.toString(ports.get(2)),
-                "--provisioning-port", Integer.toString(ports.get(3)), "--worker-port", Integer.toString(ports.get(4)),
-                "--dispatcher-port", Integer.toString(ports.get(5))));
-        command.addAll(List.of(extra));
-        stack = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        stack = StackProcesses.up(HOME, ports, console, extra);
         Path state = HOME.resolve("stack.json");
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Files.exists(state) || !stack.isAlive());
@@ -234,7 +226,7 @@ class LocalStackIT {
     private void down() throws Exception {
         List<ProcessHandle> started = stack.descendants().toList();
         assertThat(started).hasSizeGreaterThanOrEqualTo(4);
-        Run down = script("down");
+        Run down = script(HOME, "down");
         assertThat(down.exitCode()).as(down.toString()).isZero();
         assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
         await().atMost(Duration.ofSeconds(30))
@@ -277,69 +269,10 @@ class LocalStackIT {
         return values;
     }
 
-    private static String commandLine(ProcessHandle process) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException e) {
-            return process.info().commandLine().orElse("");
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     // ---------------------------------------------------------------------------------------
-
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run tenantctl(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Tenantctl.execute(args, env, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static int delivered(Map<String, String> env, String tenantId) throws IOException {
         Run run = tenantctl(env, "webhooks", "deliveries", "--tenant", tenantId, "--status", "delivered", "--json");
         return run.exitCode() == 0 ? JSON.readTree(run.out()).path("items").size() : 0;
-    }
-
-    /** The stack's own script, as a user calls it from the repository root. */
-    private static Run script(String command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", REPO.resolve("tenantry").toString(), command)
-                .directory(REPO.toFile()).redirectErrorStream(true);
-        builder.environment().put("TENANTRY_HOME", HOME.toString());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), output, "");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A free port whose successor is free too (Kafka's controller listens there). */
-    private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int port = freePort();
-            if (port < 65535) {
-                try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getByName("127.0.0.1"))) {
-                    return port;
-                } catch (IOException e) {
-                    // Taken: try another.
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports");
     }
 }
