@@ -67,8 +67,13 @@ final class TenantBurst implements AutoCloseable {
         return slugs.size();
     }
 
-    /** Waits until every signup was answered; the first client failure is thrown. */
+    /**
+     * No more waves: every signup not released yet goes out now. Waits until every signup was
+     * answered; the first client failure is thrown.
+     */
     List<Signup> awaitAnswered(Duration patience) throws Exception {
+        // One permit more per client, so that each one, finding nothing left, ends.
+        released.release(slugs.size() + running.size());
         List<Signup> all = new ArrayList<>();
         for (Future<List<Signup>> client : running) {
             all.addAll(client.get(patience.toSeconds(), TimeUnit.SECONDS));
@@ -82,8 +87,6 @@ final class TenantBurst implements AutoCloseable {
             released.acquire();
             int index = next.getAndIncrement();
             if (index >= slugs.size()) {
-                // More permits than signups: pass this one on so every other client ends too.
-                released.release();
                 return answered;
             }
             answered.add(signUp(slugs.get(index), doomed.get(index)));
@@ -108,8 +111,7 @@ final class TenantBurst implements AutoCloseable {
 
     @Override
     public void close() {
-        // The last wave may still be waited for; once everything was answered this ends idle clients.
-        released.release(slugs.size() + running.size());
+        // After a failure: clients still waiting for a wave are interrupted.
         clients.shutdownNow();
         connections.shutdownNow();
     }
