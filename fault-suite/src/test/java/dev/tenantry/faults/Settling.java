@@ -53,7 +53,14 @@ final class Settling {
     void awaitCaughtUp(Callable<InvariantReport> check, Duration patience) {
         try {
             await("checker reports nothing still catching up").atMost(patience).pollInterval(Duration.ofSeconds(5))
-                    .until(check, report -> report.violations().stream().noneMatch(v -> CATCHING_UP.contains(v.rule())));
+                    .until(check, report -> {
+                        boolean caughtUp = report.violations().stream().noneMatch(v -> CATCHING_UP.contains(v.rule()));
+                        if (!caughtUp) {
+                            // What it waits for, so that a run that times out here says why.
+                            System.out.println("[fault-suite] still catching up: " + report.countsByRule());
+                        }
+                        return caughtUp;
+                    });
         } catch (ConditionTimeoutException stillCatchingUp) {
             System.out.println("[fault-suite] not caught up after " + patience + ": " + stillCatchingUp.getMessage());
         }
