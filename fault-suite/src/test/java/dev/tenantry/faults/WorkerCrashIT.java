@@ -2,7 +2,6 @@ package dev.tenantry.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,12 +79,13 @@ class WorkerCrashIT {
 
             Map<String, String> statuses = TenantStatuses.of(signups, system.provisioningUrl(), system.token());
             InvariantReport report = checker.check(since);
-            ScenarioSummary summary = new ScenarioSummary(SCENARIO, seed, signups.size(),
-                    (int) signups.stream().filter(Signup::doomed).count(), killer.count(),
-                    report.violations().size(), report.deadLetters(), settledAfter);
+            ScenarioSummary summary = new ScenarioSummary(SCENARIO, "SIGKILL of the migration worker during a "
+                    + "signup burst, " + signups.stream().filter(Signup::doomed).count() + " tenants doomed to fail",
+                    killer.count(), signups.size(), report.violations().size(), report.deadLetters(), settledAfter,
+                    seed);
             System.out.println(summary.line());
             System.out.println("[fault-suite] tenants by status: " + settling.tenantsByStatus() + "; summary in "
-                    + summary.write(Path.of(System.getProperty("fault-suite.target", "target"))));
+                    + summary.write());
 
             assertThat(signups).hasSize(tenantCount);
             List<String> misplaced = signups.stream()
