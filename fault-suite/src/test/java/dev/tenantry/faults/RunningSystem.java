@@ -121,6 +121,25 @@ final class RunningSystem implements AutoCloseable {
         return components;
     }
 
+    /** {@code ./tenantry stop <component>}: the supervisor leaves it down until {@link #restart}. */
+    void stop(String component) throws Exception {
+        stackCommand("stop", component);
+    }
+
+    /** {@code ./tenantry restart <component>}: answers once the component runs again. */
+    void restart(String component) throws Exception {
+        stackCommand("restart", component);
+    }
+
+    private void stackCommand(String command, String component) throws Exception {
+        Process process = new ProcessBuilder(javaBinary(), "-jar", stackJar(), "--home", home.toString(), command,
+                component).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(STARTUP.toMinutes(), TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(command + " " + component + " failed: " + out);
+        }
+    }
+
     ComponentStatus component(String name) throws Exception {
         return status().stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no component " + name));

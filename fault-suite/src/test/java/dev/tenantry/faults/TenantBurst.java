@@ -1,14 +1,17 @@
 package dev.tenantry.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TenantBurst implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A dependency outage of a scenario lasts up to a minute; the service must answer again soon after. */
+    private static final Duration RETRY_PATIENCE = Duration.ofMinutes(3);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     private final List<String> slugs;
     private final List<Boolean> doomed;
@@ -37,6 +43,7 @@ final class TenantBurst implements AutoCloseable {
     private final Semaphore released = new Semaphore(0);
     private final AtomicInteger next = new AtomicInteger();
     private final List<Future<List<Signup>>> running = new ArrayList<>();
+    private final AtomicInteger unavailable = new AtomicInteger();
 
     /**
      * @param doomed for each slug, whether its first migration is made to fail
@@ -93,6 +100,11 @@ final class TenantBurst implements AutoCloseable {
         }
     }
 
+    /**
+     * One signup as a careful client makes it: while the service answers 503 (a dependency away)
+     * or cannot be reached, it asks again with the same Idempotency-Key, so that a request that
+     * did go through is not made twice. Anything else but 202 is an error of the run.
+     */
     private Signup signUp(String slug, boolean doomedTenant) throws Exception {
         if (doomedTenant) {
             doomedSchemas.prepare(slug);
@@ -100,13 +112,35 @@ final class TenantBurst implements AutoCloseable {
         String body = JSON.writeValueAsString(Map.of("slug", slug, "displayName", "Crash " + slug));
         HttpRequest request = HttpRequest.newBuilder(URI.create(provisioningUrl + "/tenants"))
                 .timeout(Duration.ofMinutes(2)).header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", UUID.randomUUID().toString())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("signup " + slug + " answered " + response.statusCode() + ": "
-                    + response.body());
+        Instant giveUp = Instant.now().plus(RETRY_PATIENCE);
+        while (true) {
+            String failure;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 202) {
+                    return new Signup(slug, doomedTenant, JSON.readTree(response.body()).get("id").asText());
+                }
+                failure = "answered " + response.statusCode() + ": " + response.body();
+                if (response.statusCode() != 503) {
+                    throw new IllegalStateException("signup " + slug + " " + failure);
+                }
+            } catch (IOException unreachable) {
+                failure = "could not be sent: " + unreachable;
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException("signup " + slug + " still failing after " + RETRY_PATIENCE + ": "
+                        + failure);
+            }
+            unavailable.incrementAndGet();
+            Thread.sleep(RETRY_PAUSE.toMillis());
         }
-        return new Signup(slug, doomedTenant, JSON.readTree(response.body()).get("id").asText());
+    }
+
+    /** How many answers were 503 or no answer at all (each followed by a retry). */
+    int unavailableAnswers() {
+        return unavailable.get();
     }
 
     @Override
