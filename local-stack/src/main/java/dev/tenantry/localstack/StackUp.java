@@ -248,7 +248,10 @@ class StackUp implements Callable<Integer> {
     private void start(Path root, String name, int port, Map<String, String> env, List<String> javaOptions)
             throws IOException {
         Path jar = root.resolve(name).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
-        Map<String, String> environment = Map.copyOf(env);
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        // One instance of each service, restarted by the supervisor under the same name: static
+        // group membership gives a crashed service's partitions back to its restart at once.
+        environment.putIfAbsent("TENANTRY_MESSAGING_CONSUMERS_INSTANCE_ID", "local-" + name);
         ServiceComponent service = new ServiceComponent(name, port, () -> ServiceProcess.start(name, jar, port,
                 environment, Map.of(), javaOptions, files.logs().resolve(name + ".log")));
         service.start();

@@ -3,6 +3,7 @@ package dev.tenantry.worker.messaging;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.worker.config.WorkerConfig;
@@ -24,13 +25,14 @@ public class MigrationRequestConsumer {
     public MigrationRequestConsumer(WorkerConfig config, TenantMigrationService service,
                                     DeadLetterPublisher deadLetters, DeadLetterSources deadLetterSources,
                                     MeterRegistry registry,
-                                    @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                                    MessagingConfig messaging,
+                                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         WorkerConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_REQUESTS, config.consumerGroup(),
                         config.concurrency(),
                         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                        Map.of()),
+                        Map.of()).withInstanceId(messaging.consumers().instanceId()),
                 (event, record) -> service.handle(event), deadLetters, registry);
         deadLetterSources.register(consumer);
     }

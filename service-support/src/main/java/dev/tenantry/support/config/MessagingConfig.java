@@ -3,6 +3,7 @@ package dev.tenantry.support.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** How every Tenantry service talks to Kafka: publishing, the topics it creates, liveness of its consumers. */
@@ -19,6 +20,8 @@ public interface MessagingConfig {
     Topics topics();
 
     Liveness liveness();
+
+    Consumers consumers();
 
     /** Topics each service creates at start instead of relying on the broker to create them. */
     interface Topics {
@@ -37,6 +40,18 @@ public interface MessagingConfig {
 
         /** Replication factor of every created topic; the broker's default.replication.factor when unset. */
         OptionalInt replicationFactor();
+    }
+
+    interface Consumers {
+
+        /**
+         * This instance's name in its consumer groups (static membership: each consumer thread
+         * joins as {@code <instance-id>-<topic>-<n>}). Set it to a name unique among the instances of the
+         * service and stable across restarts (a StatefulSet pod name, a host name): a restarted
+         * instance then gets its partitions back at once, instead of after the broker expired its
+         * predecessor's session. Unset, consumers join as dynamic members.
+         */
+        Optional<String> instanceId();
     }
 
     interface Liveness {

@@ -74,7 +74,7 @@ public final class EventConsumer implements AutoCloseable {
      */
     public record Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
                            RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
-                           Duration maxRestartBackoff) {
+                           Duration maxRestartBackoff, Optional<String> instanceId) {
         public Settings {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
@@ -83,12 +83,32 @@ public final class EventConsumer implements AutoCloseable {
                 throw new IllegalArgumentException("restart backoff must satisfy 0 <= initial <= max");
             }
             kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+            instanceId = instanceId == null ? Optional.empty() : instanceId.filter(id -> !id.isBlank());
+        }
+
+        public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
+                        RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
+                        Duration maxRestartBackoff) {
+            this(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides, restartBackoff,
+                    maxRestartBackoff, Optional.empty());
         }
 
         public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
                         RetryPolicy retry, Map<String, Object> kafkaOverrides) {
             this(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides, DEFAULT_RESTART_BACKOFF,
                     DEFAULT_MAX_RESTART_BACKOFF);
+        }
+
+        /**
+         * Static group membership: slot {@code i} joins as {@code <instanceId>-<topic>-<i>}. A process
+         * restarted after a crash then takes its slots' places in the group at once, instead of
+         * waiting, partitions unassigned, until the broker expires the dead members' sessions
+         * (45 s by default; a worker crashing more often than that never consumed again). The id
+         * must be unique among the instances of a service and stable across its restarts.
+         */
+        public Settings withInstanceId(Optional<String> id) {
+            return new Settings(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides,
+                    restartBackoff, maxRestartBackoff, id);
         }
     }
 
@@ -130,7 +150,7 @@ public final class EventConsumer implements AutoCloseable {
 
     public synchronized void start() {
         for (int i = 0; i < settings.concurrency(); i++) {
-            Slot slot = new Slot(settings.consumerGroup() + "-" + i);
+            Slot slot = new Slot(settings.consumerGroup() + "-" + i, i);
             slots.add(slot);
             slot.thread.start();
         }
@@ -181,6 +201,7 @@ public final class EventConsumer implements AutoCloseable {
     /** One consumer thread; runs loops one after the other until the consumer is closed. */
     private final class Slot implements Runnable {
         final Thread thread;
+        final int index;
         final CountDownLatch stopped = new CountDownLatch(1);
         volatile Loop current;
         volatile Instant failingSince;
@@ -188,7 +209,8 @@ public final class EventConsumer implements AutoCloseable {
         volatile long restarts;
         private boolean topicsReady;
 
-        Slot(String name) {
+        Slot(String name, int index) {
+            this.index = index;
             this.thread = new Thread(this, name);
             this.thread.setDaemon(true);
         }
@@ -267,7 +289,7 @@ public final class EventConsumer implements AutoCloseable {
 
     /** One KafkaConsumer from subscription to close; a failure that escapes it restarts the slot. */
     private final class Loop implements ConsumerRebalanceListener {
-        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+        final KafkaConsumer<String, byte[]> consumer;
         private final Slot slot;
         private final long startedNanos = System.nanoTime();
         /** Offsets of everything handled so far whose commit has not been confirmed synchronously. */
@@ -275,6 +297,7 @@ public final class EventConsumer implements AutoCloseable {
 
         Loop(Slot slot) {
             this.slot = slot;
+            this.consumer = new KafkaConsumer<>(consumerProperties(slot.index));
         }
 
         void run() {
@@ -452,7 +475,7 @@ public final class EventConsumer implements AutoCloseable {
         }
     }
 
-    private Properties consumerProperties() {
+    private Properties consumerProperties(int slotIndex) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
@@ -461,6 +484,9 @@ public final class EventConsumer implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        // The topic is part of the member's name: one service may read two topics in one group.
+        settings.instanceId().ifPresent(id -> props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                id + "-" + settings.topic() + "-" + slotIndex));
         props.putAll(settings.kafkaOverrides());
         return props;
     }

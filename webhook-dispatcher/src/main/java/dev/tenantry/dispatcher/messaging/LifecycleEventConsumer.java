@@ -5,6 +5,7 @@ import dev.tenantry.dispatcher.config.DispatcherConfig;
 import dev.tenantry.dispatcher.service.DeliveryIntake;
 import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,12 +28,13 @@ public class LifecycleEventConsumer {
 
     public LifecycleEventConsumer(DispatcherConfig config, DeliveryIntake intake, DeadLetterPublisher deadLetters,
                                   DeadLetterSources deadLetterSources, MeterRegistry registry,
-                                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                                  MessagingConfig messaging,
+                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         DispatcherConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_LIFECYCLE, config.consumerGroup(),
                         config.consumerConcurrency(),
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()),
+                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).withInstanceId(messaging.consumers().instanceId()),
                 (event, record) -> intake.accept(event), deadLetters, registry);
         // Lets the shared dead-letter admin API (/admin/dead-letters) list and replay this consumer's DLQ.
         deadLetterSources.register(consumer);

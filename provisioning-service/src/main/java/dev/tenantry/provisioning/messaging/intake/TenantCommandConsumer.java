@@ -11,6 +11,7 @@ import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.model.NewTenant;
 import dev.tenantry.provisioning.service.TenantRequests;
 import dev.tenantry.support.deadletter.DeadLetterSources;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.messaging.RetryPolicy;
@@ -43,12 +44,13 @@ public class TenantCommandConsumer {
 
     public TenantCommandConsumer(DeadLetterSources deadLetterSources, ProvisioningConfig config, TenantRequests requests, EventPublisher publisher,
                                  MeterRegistry registry,
+                                 MessagingConfig messaging,
                                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.requests = requests;
         ProvisioningConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_COMMANDS, config.consumerGroup(), 1,
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()),
+                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).withInstanceId(messaging.consumers().instanceId()),
                 this::handle, new RejectingDeadLetters(publisher, requests), registry);
         deadLetterSources.register(consumer);
     }

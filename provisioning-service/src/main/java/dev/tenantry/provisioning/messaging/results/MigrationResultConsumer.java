@@ -5,6 +5,7 @@ import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.service.TenantSaga;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
 import dev.tenantry.support.deadletter.DeadLetterSources;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,11 +24,12 @@ public class MigrationResultConsumer {
 
     public MigrationResultConsumer(DeadLetterSources deadLetterSources, ProvisioningConfig config, TenantSaga saga, DeadLetterPublisher deadLetters,
                                    MeterRegistry registry,
-                                   @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                                   MessagingConfig messaging,
+                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         ProvisioningConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_RESULTS, config.consumerGroup(), 1,
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()),
+                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).withInstanceId(messaging.consumers().instanceId()),
                 (event, record) -> saga.onResult(event), deadLetters, registry);
         deadLetterSources.register(consumer);
     }
