@@ -46,10 +46,10 @@ public final class FaultReportTable implements TestExecutionListener {
 
     static String table(List<ScenarioSummary> summaries) {
         StringBuilder out = new StringBuilder("[fault-suite] summary\n");
-        String row = "| %-22s | %-62s | %6s | %7s | %10s | %12s | %8s |%n";
+        String row = "| %-40s | %-62s | %6s | %7s | %10s | %12s | %8s |%n";
         out.append(String.format(row, "scenario", "faults injected", "count", "tenants", "violations",
                 "dead letters", "recovery"));
-        out.append(String.format(row, "-".repeat(22), "-".repeat(62), "-".repeat(6), "-".repeat(7), "-".repeat(10),
+        out.append(String.format(row, "-".repeat(40), "-".repeat(62), "-".repeat(6), "-".repeat(7), "-".repeat(10),
                 "-".repeat(12), "-".repeat(8)));
         for (ScenarioSummary s : summaries) {
             out.append(String.format(row, s.scenario(), abbreviate(s.faults(), 62), s.faultsInjected(), s.tenants(),
