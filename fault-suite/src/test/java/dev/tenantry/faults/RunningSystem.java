@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -93,6 +95,15 @@ final class RunningSystem implements AutoCloseable {
 
     String provisioningUrl() {
         return state.get("urls").get("provisioning").asText();
+    }
+
+    /** The three services' base URLs by name (provisioning, worker, dispatcher). */
+    Map<String, String> serviceUrls() {
+        Map<String, String> urls = new TreeMap<>();
+        for (String service : List.of("provisioning", "worker", "dispatcher")) {
+            urls.put(service, state.get("urls").get(service).asText());
+        }
+        return urls;
     }
 
     /** The bearer token the stack signed with its own key (tenant-admin, viewer and operator). */
