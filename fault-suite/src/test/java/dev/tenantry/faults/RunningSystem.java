@@ -106,6 +106,28 @@ final class RunningSystem implements AutoCloseable {
         return urls;
     }
 
+    String workerUrl() {
+        return state.get("urls").get("worker").asText();
+    }
+
+    String dispatcherUrl() {
+        return state.get("urls").get("dispatcher").asText();
+    }
+
+    /** The stack's demo webhook receiver, registered as an endpoint when the stack started. */
+    String receiverUrl() {
+        return state.get("urls").get("receiver").asText();
+    }
+
+    String dbPassword() {
+        return EMBEDDED_DB_PASSWORD;
+    }
+
+    /** The stack's home folder: its keys ({@code jwt/}), data ({@code data/}), token and logs. */
+    Path home() {
+        return home;
+    }
+
     /** The bearer token the stack signed with its own key (tenant-admin, viewer and operator). */
     String token() throws IOException {
         return Files.readString(home.resolve("token")).strip();
