@@ -11,6 +11,8 @@ public class ImpatientRetryProfile implements QuarkusTestProfile {
         return Map.of("tenantry.worker.retry.max-attempts", "2",
                 "tenantry.worker.retry.initial-backoff", "100ms",
                 "tenantry.worker.retry.max-backoff", "100ms",
-                "tenantry.dead-letters.max-replays", "1");
+                "tenantry.dead-letters.max-replays", "1",
+                // Dead-letters a request failing during an outage at once, instead of waiting for PostgreSQL.
+                "tenantry.messaging.consumers.outage-patience", "0s");
     }
 }

@@ -32,7 +32,7 @@ public class MigrationRequestConsumer {
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_REQUESTS, config.consumerGroup(),
                         config.concurrency(),
                         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                        Map.of()).withInstanceId(messaging.consumers().instanceId()),
+                        Map.of()).configuredBy(messaging.consumers()),
                 (event, record) -> service.handle(event), deadLetters, registry);
         deadLetterSources.register(consumer);
     }

@@ -52,6 +52,16 @@ public interface MessagingConfig {
          * predecessor's session. Unset, consumers join as dynamic members.
          */
         Optional<String> instanceId();
+
+        /**
+         * How long a record waits for PostgreSQL or Kafka when it fails, past its retries, because
+         * one of them is away: it is left uncommitted and read again with backoff, not
+         * dead-lettered (the outage is not the record's fault). After this long it is
+         * dead-lettered after all, so that a record that always fails this way cannot block its
+         * partition for ever.
+         */
+        @WithDefault("10m")
+        Duration outagePatience();
     }
 
     interface Liveness {

@@ -4,6 +4,7 @@ import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventDecodingException;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.persistence.TransientFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +66,7 @@ public final class EventConsumer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
     private static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
     private static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_OUTAGE_PATIENCE = Duration.ofMinutes(10);
 
     /**
      * What to consume and how hard to try.
@@ -74,7 +76,7 @@ public final class EventConsumer implements AutoCloseable {
      */
     public record Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
                            RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
-                           Duration maxRestartBackoff, Optional<String> instanceId) {
+                           Duration maxRestartBackoff, Optional<String> instanceId, Duration outagePatience) {
         public Settings {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
@@ -84,13 +86,14 @@ public final class EventConsumer implements AutoCloseable {
             }
             kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
             instanceId = instanceId == null ? Optional.empty() : instanceId.filter(id -> !id.isBlank());
+            outagePatience = outagePatience == null ? DEFAULT_OUTAGE_PATIENCE : outagePatience;
         }
 
         public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
                         RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
                         Duration maxRestartBackoff) {
             this(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides, restartBackoff,
-                    maxRestartBackoff, Optional.empty());
+                    maxRestartBackoff, Optional.empty(), DEFAULT_OUTAGE_PATIENCE);
         }
 
         public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
@@ -108,7 +111,22 @@ public final class EventConsumer implements AutoCloseable {
          */
         public Settings withInstanceId(Optional<String> id) {
             return new Settings(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides,
-                    restartBackoff, maxRestartBackoff, id);
+                    restartBackoff, maxRestartBackoff, id, outagePatience);
+        }
+
+        /**
+         * How long a record whose handling fails because a dependency is away (see
+         * {@link TransientFailures#isDependencyAway}) waits for it, past its retries, before it is
+         * dead-lettered after all.
+         */
+        public Settings withOutagePatience(Duration patience) {
+            return new Settings(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides,
+                    restartBackoff, maxRestartBackoff, instanceId, patience);
+        }
+
+        /** The settings every service takes from {@code tenantry.messaging.consumers}. */
+        public Settings configuredBy(MessagingConfig.Consumers consumers) {
+            return withInstanceId(consumers.instanceId()).withOutagePatience(consumers.outagePatience());
         }
     }
 
@@ -123,6 +141,8 @@ public final class EventConsumer implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final CloudEventCodec codec = new CloudEventCodec();
     private final List<Slot> slots = new ArrayList<>();
+    /** Records waiting for a dependency past their retries, by position: since when. */
+    private final Map<String, Instant> awaySince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter deadLettered;
     private final Counter restarts;
     private volatile TopicSetup topicSetup;
@@ -254,9 +274,16 @@ public final class EventConsumer implements AutoCloseable {
                         restarts++;
                         EventConsumer.this.restarts.increment();
                         Duration backoff = restartBackoff(failuresInARow);
-                        LOG.errorf(e, "Consumer %s of %s failed (%d failure(s) in a row, failing since %s); restarting "
-                                + "it in %d ms", thread.getName(), settings.topic(), failuresInARow, failingSince,
-                                backoff.toMillis());
+                        if (e instanceof DependencyAwayException) {
+                            // Expected while PostgreSQL or Kafka is away: no stack trace for each restart.
+                            LOG.warnf("Consumer %s of %s waits for a dependency (%d restart(s) in a row, since %s); "
+                                    + "restarting it in %d ms: %s", thread.getName(), settings.topic(), failuresInARow,
+                                    failingSince, backoff.toMillis(), e.getMessage());
+                        } else {
+                            LOG.errorf(e, "Consumer %s of %s failed (%d failure(s) in a row, failing since %s); "
+                                    + "restarting it in %d ms", thread.getName(), settings.topic(), failuresInARow,
+                                    failingSince, backoff.toMillis());
+                        }
                         sleepUnlessStopping(backoff);
                     } finally {
                         current = null;
@@ -410,6 +437,7 @@ public final class EventConsumer implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 handler.handle(event, record);
+                awaySince.remove(position(record));
                 return true;
             } catch (Exception e) {
                 firstFailure = firstFailure == null ? firstFailure(record) : firstFailure;
@@ -425,6 +453,10 @@ public final class EventConsumer implements AutoCloseable {
                     return false;
                 }
                 if (!settings.retry().canRetryAfter(attempt)) {
+                    if (TransientFailures.isDependencyAway(e) && stillWaitingForDependency(record)) {
+                        throw new DependencyAwayException(record, e);
+                    }
+                    awaySince.remove(position(record));
                     deadLetter(record, "transient failure, retries exhausted: " + e.getMessage(), e, attempt,
                             firstFailure);
                     return true;
@@ -434,6 +466,31 @@ public final class EventConsumer implements AutoCloseable {
                         backoff.toMillis(), e.getMessage());
                 sleepUnlessStopping(backoff);
             }
+        }
+    }
+
+    /**
+     * Whether a record that failed past its retries because a dependency is away should wait
+     * longer: the outage is not the record's fault, so it is left uncommitted and read again once
+     * the loop restarts (with backoff), until the dependency is back or the patience has run out
+     * (a record that always fails this way must not block its partition for ever).
+     */
+    private boolean stillWaitingForDependency(ConsumerRecord<String, byte[]> record) {
+        if (awaySince.size() > 1_000) {
+            awaySince.clear(); // records of partitions this instance no longer owns
+        }
+        Instant since = awaySince.computeIfAbsent(position(record), p -> Instant.now());
+        return Duration.between(since, Instant.now()).compareTo(settings.outagePatience()) < 0;
+    }
+
+    private static String position(ConsumerRecord<String, byte[]> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** Ends a consumer loop without committing the record: a dependency is away, not the record at fault. */
+    static final class DependencyAwayException extends RuntimeException {
+        DependencyAwayException(ConsumerRecord<String, byte[]> record, Throwable cause) {
+            super("dependency away while handling " + position(record) + ": " + cause.getMessage(), cause);
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +32,13 @@ public final class TransientFailures {
             "53300", // too_many_connections
             "08000", "08003", "08006", "08001", "08004");
 
+    /** SQLSTATE values, beyond class 08, that mean the server itself is away or full. */
+    private static final Set<String> OUTAGE_STATES = Set.of(
+            "57P01", // admin_shutdown
+            "57P02", // crash_shutdown
+            "57P03", // cannot_connect_now
+            "53300"); // too_many_connections
+
     private TransientFailures() {
     }
 
@@ -54,6 +62,35 @@ public final class TransientFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * The narrower case of a transient failure where a dependency itself is away, not merely busy:
+     * PostgreSQL unreachable, shutting down or out of connections, or Kafka not answering. A record
+     * failing like this is not at fault, so a consumer waits for the dependency instead of
+     * dead-lettering it. Deadlocks, serialization failures and lock or statement timeouts are
+     * transient but not an outage: they can come from the record itself.
+     */
+    public static boolean isDependencyAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof RetriableException || t instanceof TimeoutException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && isOutageState(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() == null && mentionsPoolTimeout(sql)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isOutageState(String state) {
+        return state != null && (state.startsWith("08") || OUTAGE_STATES.contains(state));
     }
 
     private static boolean isTransientState(String state) {

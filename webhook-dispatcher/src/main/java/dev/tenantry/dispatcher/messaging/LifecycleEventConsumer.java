@@ -34,7 +34,7 @@ public class LifecycleEventConsumer {
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_LIFECYCLE, config.consumerGroup(),
                         config.consumerConcurrency(),
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).withInstanceId(messaging.consumers().instanceId()),
+                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).configuredBy(messaging.consumers()),
                 (event, record) -> intake.accept(event), deadLetters, registry);
         // Lets the shared dead-letter admin API (/admin/dead-letters) list and replay this consumer's DLQ.
         deadLetterSources.register(consumer);

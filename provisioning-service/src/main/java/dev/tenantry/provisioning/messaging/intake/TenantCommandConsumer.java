@@ -50,7 +50,7 @@ public class TenantCommandConsumer {
         ProvisioningConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_COMMANDS, config.consumerGroup(), 1,
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).withInstanceId(messaging.consumers().instanceId()),
+                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).configuredBy(messaging.consumers()),
                 this::handle, new RejectingDeadLetters(publisher, requests), registry);
         deadLetterSources.register(consumer);
     }

@@ -29,7 +29,7 @@ public class MigrationResultConsumer {
         ProvisioningConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
                 new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_RESULTS, config.consumerGroup(), 1,
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).withInstanceId(messaging.consumers().instanceId()),
+                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).configuredBy(messaging.consumers()),
                 (event, record) -> saga.onResult(event), deadLetters, registry);
         deadLetterSources.register(consumer);
     }
