@@ -34,8 +34,9 @@ final class Settling {
     }
 
     void awaitTenantsFinal(Duration patience) {
-        await("every tenant ACTIVE or ROLLED_BACK").atMost(patience).pollInterval(Duration.ofSeconds(2))
-                .until(() -> count("SELECT count(*) FROM tenant WHERE status NOT IN ('ACTIVE', 'ROLLED_BACK')") == 0);
+        await("every tenant in a final status").atMost(patience).pollInterval(Duration.ofSeconds(2))
+                .until(() -> count("SELECT count(*) FROM tenant "
+                        + "WHERE status NOT IN ('ACTIVE', 'ROLLED_BACK', 'DELETED', 'UPGRADE_FAILED')") == 0);
     }
 
     void awaitOutboxAndWebhooksSettled(Duration patience) {
