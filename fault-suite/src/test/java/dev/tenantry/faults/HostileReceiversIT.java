@@ -39,6 +39,7 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.assertj.core.api.SoftAssertions;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -197,6 +198,7 @@ class HostileReceiversIT {
         Instant since = Instant.now();
         List<Signup> signups;
         long hostileStillQueued;
+        List<String> timedOut = new ArrayList<>();
         ServiceWatch watch = new ServiceWatch(dispatcherBefore.pid(), system.dispatcherUrl());
         try {
             List<String> slugs = IntStream.range(0, TENANTS).mapToObj(i -> String.format("hostile_%02d", i))
@@ -209,16 +211,17 @@ class HostileReceiversIT {
             Settling settling = new Settling(database);
             settling.awaitTenantsFinal(Duration.ofMinutes(10));
             int expected = TENANTS * LIFECYCLE_OF_A_NEW_TENANT.size();
-            await("the healthy receiver has every lifecycle event of the new tenants").atMost(Duration.ofMinutes(5))
-                    .pollInterval(Duration.ofMillis(500))
+            // A wait that runs out is reported with the assertions below, which then say what is wrong.
+            awaitOrNote(timedOut, () -> await("the healthy receiver has every lifecycle event of the new tenants")
+                    .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                     .until(() -> count("SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ?::uuid "
-                            + "AND status = 'delivered'", healthy) >= expected);
+                            + "AND status = 'delivered'", healthy) >= expected));
             hostileStillQueued = count("SELECT count(*) FROM webhook_delivery WHERE status = 'pending' "
                     + "AND endpoint_id::text = ANY (?)", ids(retried));
             System.out.printf("[fault-suite] %s: healthy receiver complete; %d hostile deliveries still queued "
                     + "for a retry%n", SCENARIO, hostileStillQueued);
             // Four attempts of up to 15 s each and 50 s of schedule in between, plus the writes.
-            settling.awaitOutboxAndWebhooksSettled(Duration.ofMinutes(10));
+            awaitOrNote(timedOut, () -> settling.awaitOutboxAndWebhooksSettled(Duration.ofMinutes(10)));
         } finally {
             watch.close();
         }
@@ -243,12 +246,16 @@ class HostileReceiversIT {
                 hostile.size(), signups.size(), report.violations().size(), report.deadLetters(), -1, 0);
         System.out.println(summary.line());
         System.out.printf("[fault-suite] %s: dispatcher RSS %d MiB before the burst, peak %d MiB over %d samples; "
-                        + "%d readiness probes, %d not ready; longest attempt per receiver (ms): %s; summary in %s%n",
+                        + "%d readiness probes, %d not ready; most written on one huge-body connection %d KiB; "
+                        + "longest attempt per receiver (ms): %s; longest wait of a healthy delivery %d ms; "
+                        + "summary in %s%n",
                 SCENARIO, baselineRssKib / 1024, watch.peakRssKib() / 1024, watch.rssSamples(),
-                watch.readyProbes(), watch.notReady().size(), longestAttempts(deliveries, attempts),
-                summary.write());
+                watch.readyProbes(), watch.notReady().size(),
+                huge.connections().stream().mapToLong(HostileReceiver.Connection::bytesWritten).max().orElse(0) / 1024,
+                longestAttempts(deliveries, attempts), longestHealthyWait(healthy, deliveries), summary.write());
 
         SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(timedOut).as("waits that ran out").isEmpty();
         softly.assertThat(statuses).as("every tenant ACTIVE").allSatisfy((slug, status) ->
                 assertThat(status).as(slug).isEqualTo("ACTIVE"));
         boundedTimePerAttempt(softly, deliveries, attempts);
@@ -525,6 +532,20 @@ class HostileReceiversIT {
                     .mapToLong(Attempt::durationMs).max().orElse(-1));
         }
         return longest;
+    }
+
+    private static void awaitOrNote(List<String> timedOut, Runnable wait) {
+        try {
+            wait.run();
+        } catch (ConditionTimeoutException e) {
+            System.out.println("[fault-suite] " + SCENARIO + ": " + e.getMessage());
+            timedOut.add(e.getMessage());
+        }
+    }
+
+    private static long longestHealthyWait(String healthy, List<Delivery> deliveries) {
+        return deliveries.stream().filter(d -> d.endpointId().equals(healthy) && d.deliveredAt() != null)
+                .mapToLong(d -> Duration.between(d.createdAt(), d.deliveredAt()).toMillis()).max().orElse(-1);
     }
 
     private String[] ids(List<HostileReceiver> receivers) {
