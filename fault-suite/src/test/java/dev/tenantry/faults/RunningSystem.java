@@ -48,6 +48,15 @@ final class RunningSystem implements AutoCloseable {
 
     /** Starts a stack with fresh data under {@code target/<name>} and waits until every component runs. */
     static RunningSystem start(String name) throws Exception {
+        return start(name, Map.of());
+    }
+
+    /**
+     * As {@link #start(String)}, with extra environment variables for the stack process. The stack
+     * passes its environment on to the services it starts, so this is how a scenario sets a
+     * service's configuration for its own stack only (e.g. {@code TENANTRY_DISPATCHER_DELIVERY_REQUEST_TIMEOUT}).
+     */
+    static RunningSystem start(String name, Map<String, String> environment) throws Exception {
         Path target = Path.of(System.getProperty("fault-suite.target", "target")).toAbsolutePath();
         Path home = target.resolve(name);
         Path console = target.resolve(name + "-console.log");
@@ -56,8 +65,10 @@ final class RunningSystem implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", stackJar(), "--home", home.toString(),
                 "up", "--repo", repository().toString(), "--fresh"));
         command.addAll(StackPorts.pick().upArguments());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         RunningSystem system = new RunningSystem(home, console, process);
         try {
             system.awaitStarted();
