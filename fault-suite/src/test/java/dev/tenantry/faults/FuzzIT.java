@@ -77,8 +77,8 @@ class FuzzIT {
     @Test
     @Order(2)
     void generatedRequestsAreAnswered2xxOr4xxWithProblemJsonAndNoServiceFails() throws Exception {
-        int count = intProperty("tenantry.faults.fuzz-requests", 10_000);
-        long seed = seed();
+        int count = ScenarioProperties.intProperty("tenantry.faults.fuzz-requests", 10_000);
+        long seed = ScenarioProperties.seed();
         System.out.printf("[fault-suite] fuzz-rest: %d requests, seed %d%n", count, seed);
         Random random = new Random(seed);
         Map<String, String> urls = system.serviceUrls();
@@ -117,8 +117,8 @@ class FuzzIT {
     @Test
     @Order(1)
     void everyGarbageRecordIsDeadLetteredWithAReasonAndEveryConsumerGoesOn() throws Exception {
-        int perTopic = intProperty("tenantry.faults.fuzz-records", 40);
-        long seed = seed();
+        int perTopic = ScenarioProperties.intProperty("tenantry.faults.fuzz-records", 40);
+        long seed = ScenarioProperties.seed();
         System.out.printf("[fault-suite] fuzz-consumers: %d records on each of %s, seed %d%n", perTopic, CONSUMED,
                 seed);
         Random random = new Random(seed);
@@ -259,15 +259,5 @@ class FuzzIT {
     private static String excerpt(String body) {
         String text = body == null ? "" : body.replaceAll("\\p{Cntrl}", "?");
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-    }
-
-    private static int intProperty(String name, int fallback) {
-        String value = System.getProperty(name, "");
-        return value.isBlank() ? fallback : Integer.parseInt(value.strip());
-    }
-
-    private static long seed() {
-        String value = System.getProperty("tenantry.faults.seed", "");
-        return value.isBlank() ? new Random().nextLong() : Long.parseLong(value.strip());
     }
 }

@@ -36,9 +36,9 @@ class WorkerCrashIT {
 
     @Test
     void everyTenantEndsWhereItShouldAndNoInvariantBreaksWhileTheWorkerIsKilledAgainAndAgain() throws Exception {
-        int tenantCount = intProperty("tenantry.faults.tenants", 200);
-        int killCount = intProperty("tenantry.faults.kills", 20);
-        long seed = seed();
+        int tenantCount = ScenarioProperties.intProperty("tenantry.faults.tenants", 200);
+        int killCount = ScenarioProperties.intProperty("tenantry.faults.kills", 20);
+        long seed = ScenarioProperties.seed();
         System.out.printf("[fault-suite] %s: %d tenants, %d kills, seed %d (-Dtenantry.faults.seed=%d repeats it)%n",
                 SCENARIO, tenantCount, killCount, seed, seed);
         Random random = new Random(seed);
@@ -115,15 +115,5 @@ class WorkerCrashIT {
         return java.util.stream.IntStream.range(0, waveCount)
                 .mapToObj(w -> tenantCount * (w + 1) / waveCount - tenantCount * w / waveCount)
                 .collect(Collectors.toList());
-    }
-
-    private static int intProperty(String name, int fallback) {
-        String value = System.getProperty(name, "");
-        return value.isBlank() ? fallback : Integer.parseInt(value.strip());
-    }
-
-    private static long seed() {
-        String value = System.getProperty("tenantry.faults.seed", "");
-        return value.isBlank() ? new Random().nextLong() : Long.parseLong(value.strip());
     }
 }
