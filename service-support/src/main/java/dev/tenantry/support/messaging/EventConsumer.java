@@ -41,10 +41,13 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>a record that does not decode (malformed JSON, unknown type, missing headers) goes to the
  *       dead-letter topic with the reason, and the loop carries on with the next record;</li>
- *   <li>a transient failure (database or Kafka away, see {@link TransientFailures}) is retried with
- *       bounded exponential backoff, then dead-lettered; while the consumer shuts down it is left
- *       uncommitted instead, to be read again after the restart (the outage is not the record's
- *       fault);</li>
+ *   <li>a transient failure (see {@link TransientFailures}) is retried with bounded exponential
+ *       backoff, then dead-lettered; while the consumer shuts down it is left uncommitted instead,
+ *       to be read again after the restart;</li>
+ *   <li>when the failure is a dependency away (PostgreSQL or Kafka, see
+ *       {@link TransientFailures#isDependencyAway}), a record past its retries is left uncommitted
+ *       and read again after the loop's restart backoff, until the dependency is back or the
+ *       outage patience has run out: the outage is not the record's fault;</li>
  *   <li>any other failure is dead-lettered at once;</li>
  *   <li>offsets are committed only after a record was handled or dead-lettered (at-least-once;
  *       handlers are idempotent on the event id); asynchronously while running, so the next
