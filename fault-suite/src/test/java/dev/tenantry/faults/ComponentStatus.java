@@ -3,9 +3,9 @@ package dev.tenantry.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One component as {@code ./tenantry status --json} lists it. */
-record ComponentStatus(String name, String state, Long pid, boolean ready, int restarts) {
+public record ComponentStatus(String name, String state, Long pid, boolean ready, int restarts) {
 
-    static ComponentStatus of(JsonNode component) {
+    public static ComponentStatus of(JsonNode component) {
         JsonNode pid = component.path("pid");
         return new ComponentStatus(component.path("name").asText(), component.path("state").asText(),
                 pid.canConvertToLong() ? pid.asLong() : null, component.path("ready").asBoolean(),
@@ -13,7 +13,7 @@ record ComponentStatus(String name, String state, Long pid, boolean ready, int r
     }
 
     /** Alive and ready: what the supervisor reports once a restarted part serves again. */
-    boolean running() {
+    public boolean running() {
         return state.equals("running") && ready && pid != null;
     }
 }

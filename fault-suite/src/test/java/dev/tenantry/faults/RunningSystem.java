@@ -25,9 +25,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * (the database, the broker, the provisioning URL, a token) and the components' state from
  * {@code status --json}, the same view an operator has.
  */
-final class RunningSystem implements AutoCloseable {
+public final class RunningSystem implements AutoCloseable {
 
-    static final List<String> COMPONENTS = List.of("postgres", "kafka", "migration-worker", "provisioning-service",
+    public static final List<String> COMPONENTS = List.of("postgres", "kafka", "migration-worker", "provisioning-service",
             "webhook-dispatcher");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Two cores run five JVMs and PostgreSQL: starting everything takes minutes, not seconds. */
@@ -47,7 +47,7 @@ final class RunningSystem implements AutoCloseable {
     }
 
     /** Starts a stack with fresh data under {@code target/<name>} and waits until every component runs. */
-    static RunningSystem start(String name) throws Exception {
+    public static RunningSystem start(String name) throws Exception {
         return start(name, Map.of());
     }
 
@@ -56,7 +56,13 @@ final class RunningSystem implements AutoCloseable {
      * passes its environment on to the services it starts, so this is how a scenario sets a
      * service's configuration for its own stack only (e.g. {@code TENANTRY_DISPATCHER_DELIVERY_REQUEST_TIMEOUT}).
      */
-    static RunningSystem start(String name, Map<String, String> environment) throws Exception {
+    public static RunningSystem start(String name, Map<String, String> environment) throws Exception {
+        return start(name, environment, List.of());
+    }
+
+    /** As {@link #start(String, Map)}, with extra options for {@code up} (e.g. {@code --postgres-fsync}). */
+    public static RunningSystem start(String name, Map<String, String> environment, List<String> upOptions)
+            throws Exception {
         Path target = Path.of(System.getProperty("fault-suite.target", "target")).toAbsolutePath();
         Path home = target.resolve(name);
         Path console = target.resolve(name + "-console.log");
@@ -65,6 +71,7 @@ final class RunningSystem implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", stackJar(), "--home", home.toString(),
                 "up", "--repo", repository().toString(), "--fresh"));
         command.addAll(StackPorts.pick().upArguments());
+        command.addAll(upOptions);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
         builder.environment().putAll(environment);
@@ -92,7 +99,7 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setURL(state.get("jdbcUrl").asText());
         source.setUser(state.get("dbUser").asText());
@@ -100,16 +107,16 @@ final class RunningSystem implements AutoCloseable {
         return source;
     }
 
-    String kafkaBootstrap() {
+    public String kafkaBootstrap() {
         return state.get("kafkaBootstrap").asText();
     }
 
-    String provisioningUrl() {
+    public String provisioningUrl() {
         return state.get("urls").get("provisioning").asText();
     }
 
     /** The three services' base URLs by name (provisioning, worker, dispatcher). */
-    Map<String, String> serviceUrls() {
+    public Map<String, String> serviceUrls() {
         Map<String, String> urls = new TreeMap<>();
         for (String service : List.of("provisioning", "worker", "dispatcher")) {
             urls.put(service, state.get("urls").get(service).asText());
@@ -117,43 +124,43 @@ final class RunningSystem implements AutoCloseable {
         return urls;
     }
 
-    String workerUrl() {
+    public String workerUrl() {
         return state.get("urls").get("worker").asText();
     }
 
-    String dispatcherUrl() {
+    public String dispatcherUrl() {
         return state.get("urls").get("dispatcher").asText();
     }
 
     /** The stack's demo webhook receiver, registered as an endpoint when the stack started. */
-    String receiverUrl() {
+    public String receiverUrl() {
         return state.get("urls").get("receiver").asText();
     }
 
-    String dbPassword() {
+    public String dbPassword() {
         return EMBEDDED_DB_PASSWORD;
     }
 
     /** The stack's home folder: its keys ({@code jwt/}), data ({@code data/}), token and logs. */
-    Path home() {
+    public Path home() {
         return home;
     }
 
     /** The bearer token the stack signed with its own key (tenant-admin, viewer and operator). */
-    String token() throws IOException {
+    public String token() throws IOException {
         return Files.readString(home.resolve("token")).strip();
     }
 
-    Path console() {
+    public Path console() {
         return console;
     }
 
-    Path logs() {
+    public Path logs() {
         return Path.of(state.get("logs").asText());
     }
 
     /** Every component's state, through {@code status --json}. */
-    List<ComponentStatus> status() throws Exception {
+    public List<ComponentStatus> status() throws Exception {
         Process status = new ProcessBuilder(javaBinary(), "-jar", stackJar(), "--home", home.toString(), "status",
                 "--json").redirectErrorStream(true).start();
         String out = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -166,12 +173,12 @@ final class RunningSystem implements AutoCloseable {
     }
 
     /** {@code ./tenantry stop <component>}: the supervisor leaves it down until {@link #restart}. */
-    void stop(String component) throws Exception {
+    public void stop(String component) throws Exception {
         stackCommand("stop", component);
     }
 
     /** {@code ./tenantry restart <component>}: answers once the component runs again. */
-    void restart(String component) throws Exception {
+    public void restart(String component) throws Exception {
         stackCommand("restart", component);
     }
 
@@ -184,13 +191,13 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
-    ComponentStatus component(String name) throws Exception {
+    public ComponentStatus component(String name) throws Exception {
         return status().stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no component " + name));
     }
 
     /** Waits until {@code status --json} shows the component in the wanted condition. */
-    ComponentStatus awaitComponent(String name, Predicate<ComponentStatus> condition, Duration patience) {
+    public ComponentStatus awaitComponent(String name, Predicate<ComponentStatus> condition, Duration patience) {
         if (!stack.isAlive()) {
             throw new IllegalStateException("the local stack ended:\n" + consoleText());
         }
@@ -198,7 +205,7 @@ final class RunningSystem implements AutoCloseable {
                 .until(() -> component(name), condition);
     }
 
-    String consoleText() {
+    public String consoleText() {
         try {
             return Files.readString(console);
         } catch (IOException e) {

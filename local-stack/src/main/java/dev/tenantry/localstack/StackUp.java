@@ -78,6 +78,11 @@ class StackUp implements Callable<Integer> {
     @Option(names = "--dispatcher-port", defaultValue = "8083")
     int dispatcherPort;
 
+    // Off by default: a development stack trades durability on power loss for speed. Figures that
+    // claim persistence (the benchmarks) turn it on.
+    @Option(names = "--postgres-fsync", description = "Start the embedded PostgreSQL with fsync=on (default: off)")
+    boolean postgresFsync;
+
     @Option(names = "--ready-timeout", defaultValue = "180s", description = "How long each service may take to be ready")
     Duration readyTimeout;
 
@@ -161,6 +166,7 @@ class StackUp implements Callable<Integer> {
                         .logFile(files.logs().resolve("postgres.log"))
                         .port(postgresPort)
                         .cleanDataDirectory(false)
+                        .serverSetting("fsync", postgresFsync ? "on" : "off")
                         .build();
                 jdbcUrl = server.jdbcUrl("tenantry");
                 dbUser = server.username();
