@@ -29,7 +29,7 @@ class BenchmarkRun {
 
     /** In run order: later scenarios use what earlier ones leave (e.g. the burst's tenants). */
     static List<Scenario> scenarios() {
-        return List.of();
+        return List.of(new StartupScenario(), new SignupLatencyScenario(), new BurstScenario());
     }
 
     @Test
@@ -59,7 +59,7 @@ class BenchmarkRun {
         try (RunningSystem system = RunningSystem.start("bench-stack", environment, List.of("--postgres-fsync"));
              ServiceClient client = new ServiceClient(system.token())) {
             double upSeconds = (System.nanoTime() - upStart) / 1e9;
-            figures.system("startup", "./tenantry up, jars built (to every component ready)", "s",
+            figures.system(StartupScenario.ID, "./tenantry up, jars built (to every component ready)", "s",
                     Target.atMost(20), upSeconds);
             BenchContext context = new BenchContext(system, client, figures, quick, repeats, work);
             for (Scenario scenario : chosen) {
