@@ -60,8 +60,8 @@ public final class BenchContext {
         return workDirectory;
     }
 
-    /** A tenant slug no other tenant of this run has: {@code <prefix>-<run>-<n>}. */
+    /** A tenant slug no other tenant of this run has: {@code <prefix>_<run>_<n>} (slugs allow no hyphen). */
     public String slug(String prefix) {
-        return prefix + "-" + runId + "-" + slugs.incrementAndGet();
+        return prefix + "_" + runId + "_" + slugs.incrementAndGet();
     }
 }

@@ -96,7 +96,7 @@ final class BurstScenario implements Scenario {
         Clients.run(CLIENTS, client -> {
             try (Connection connection = database.getConnection()) {
                 while (next.getAndIncrement() < tenants) {
-                    demo.create(connection, "bench_floor_" + context.slug("b").replace('-', '_'));
+                    demo.create(connection, "bench_floor_" + context.slug("b"));
                 }
             }
             return List.of();

@@ -77,7 +77,7 @@ final class SignupLatencyScenario implements Scenario {
                  KafkaRoundTrip kafka = new KafkaRoundTrip(context.system().kafkaBootstrap(),
                          "bench-round-trip-" + client)) {
                 for (int i = 0; i < each; i++) {
-                    String schema = "bench_floor_" + context.slug("s").replace('-', '_');
+                    String schema = "bench_floor_" + context.slug("s");
                     long start = System.nanoTime();
                     demo.create(connection, schema);
                     kafka.once();

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,25 @@ final class StartupScenario implements Scenario {
                 figures.system(ID, "process start → ready, " + service, "s", Target.atMost(2),
                         startToReady(system, service) / 1000.0);
             }
+            figures.info(ID, "tenantctl --version (a new JVM)", "ms", tenantctlMillis());
         }
+        if (!context.quick()) {
+            // Once, not per repetition: it builds every module (minutes).
+            figures.system(ID, "./tenantry up, fresh clone (build included)", "s", null,
+                    FreshCloneUp.seconds(context.workDirectory()));
+        }
+    }
+
+    /** One tenantctl invocation as a script makes it, through its launcher script. */
+    private static double tenantctlMillis() throws Exception {
+        Path root = Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder("sh", root.resolve("tenantctl/bin/tenantctl").toString(), "--version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("tenantctl --version failed");
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     /** Stops the service, starts it again and measures from its new process's start to ready. */

@@ -12,9 +12,9 @@ import java.util.List;
  * port is picked, so no two parts are handed the same port (a port free when picked is not held
  * afterwards: another process may still take it before the stack does).
  */
-record StackPorts(int kafka, int postgres, int receiver, int provisioning, int worker, int dispatcher) {
+public record StackPorts(int kafka, int postgres, int receiver, int provisioning, int worker, int dispatcher) {
 
-    static StackPorts pick() throws IOException {
+    public static StackPorts pick() throws IOException {
         List<ServerSocket> held = new ArrayList<>();
         try {
             int kafka = consecutivePair(held);
@@ -30,7 +30,7 @@ record StackPorts(int kafka, int postgres, int receiver, int provisioning, int w
         }
     }
 
-    List<String> upArguments() {
+    public List<String> upArguments() {
         return List.of("--kafka-port", Integer.toString(kafka), "--postgres-port", Integer.toString(postgres),
                 "--receiver-port", Integer.toString(receiver), "--provisioning-port", Integer.toString(provisioning),
                 "--worker-port", Integer.toString(worker), "--dispatcher-port", Integer.toString(dispatcher));
