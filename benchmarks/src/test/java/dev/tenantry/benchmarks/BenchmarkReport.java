@@ -109,23 +109,23 @@ final class BenchmarkReport {
      * floor can be compared by eye; the red tick is the target.
      */
     private String svg() {
-        int width = 980;
-        int labelWidth = 430;
-        int barWidth = 400;
+        int width = 1100;
+        int labelWidth = 470;
+        int barWidth = 440;
         int rowHeight = 20;
         StringBuilder rows = new StringBuilder();
         int y = 40;
         for (String scenario : scenarioIds()) {
             y += 10;
-            rows.append(text(10, y + 4, scenario + " — " + title(scenario), "bold", 13));
+            rows.append(text(10, y + 4, shorten(scenario + " — " + title(scenario), 120), "bold", 13));
             y += rowHeight;
             Map<String, Double> scale = new LinkedHashMap<>();
             for (Figure f : of(scenario)) {
                 double top = Math.max(f.max(), f.target() == null ? 0 : f.target().bound());
-                scale.merge(f.unit(), top, Math::max);
+                scale.merge(scaleKey(f), top, Math::max);
             }
             for (Figure f : of(scenario)) {
-                double full = scale.get(f.unit()) <= 0 ? 1 : scale.get(f.unit());
+                double full = scale.get(scaleKey(f)) <= 0 ? 1 : scale.get(scaleKey(f));
                 int x0 = labelWidth;
                 rows.append(text(20, y + 4, f.name() + " (" + f.unit() + ")", "normal", 11));
                 int bar = (int) Math.round(barWidth * Math.max(0, f.median()) / full);
@@ -155,17 +155,26 @@ final class BenchmarkReport {
         }
         legend.append(String.format("<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"26\" stroke=\"#e53e3e\" stroke-width=\"2\"/>%n",
                 lx, lx));
-        legend.append(text(lx + 6, 22, "target   whisker: min–max of " + machine.get("repeats") + " repetitions; "
+        legend.append(text(lx + 6, 22, "target;  whisker: min–max of " + machine.get("repeats") + " repetitions; "
                 + machine.get("cores") + " cores, commit " + machine.get("commit"), "normal", 11));
         return String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n%s%s</svg>%n",
                 width, y + 10, legend, rows);
     }
 
+    /** Details (CPU, hops) explain, they are not compared with the headline: a scale of their own. */
+    private static String scaleKey(Figure f) {
+        return f.role() == Figure.Role.INFO ? "detail " + f.unit() : f.unit();
+    }
+
     private static String text(int x, int y, String content, String weight, int size) {
         String escaped = content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
         return String.format("<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"%s\">%s</text>%n", x, y, size,
                 weight, escaped);
+    }
+
+    private static String shorten(String line, int max) {
+        return line.length() <= max ? line : line.substring(0, max - 1) + "…";
     }
 
     private void notesAndFailure(String scenario, StringBuilder out, String prefix) {

@@ -58,6 +58,8 @@ final class BurstScenario implements Scenario {
                 Latencies latency = Latencies.ofNanos(latencies);
                 figures.system(ID, "POST → ACTIVE p50", "ms", null, latency.percentile(50));
                 figures.system(ID, "POST → ACTIVE p99", "ms", null, latency.percentile(99));
+                SignupHops.medians(database, sent.stream().map(Sent::tenantId).toList())
+                        .forEach((hop, ms) -> figures.info(ID, "hop p50, " + hop, "ms", ms));
                 Map<String, Long> cpuAfter = ComponentMeters.cpuMillis(context.system());
                 cpuAfter.forEach((component, ms) -> figures.info(ID, "CPU per signup, " + component, "ms",
                         (double) (ms - cpuBefore.getOrDefault(component, 0L)) / tenants));
