@@ -29,7 +29,7 @@ class BenchmarkRun {
 
     /** In run order: later scenarios use what earlier ones leave (e.g. the burst's tenants). */
     static List<Scenario> scenarios() {
-        return List.of();
+        return List.of(new WebhookDeliveryScenario());
     }
 
     @Test
