@@ -26,7 +26,7 @@ final class WebhookDeliveryScenario implements Scenario {
 
     @Override
     public void run(BenchContext context) throws Exception {
-        int events = context.size(2500, 250);
+        int events = context.size(2500, 500);
         int seconds = context.size(15, 5);
         WebhookEndpoints api = new WebhookEndpoints(context.client(), context.system().dispatcherUrl());
         try (LoopbackReceiver receiver = new LoopbackReceiver();
@@ -35,19 +35,24 @@ final class WebhookDeliveryScenario implements Scenario {
              DemoEndpointPause demo = DemoEndpointPause.pause(api, context.system().receiverUrl())) {
             DeliveryThroughput throughput = new DeliveryThroughput(context, api, receiver, lifecycle, ledger);
             DeliveryLatency latency = new DeliveryLatency(context, api, receiver, lifecycle, ledger);
+            Figures figures = context.figures();
+            figures.note(ID, String.format("Throughput: %,d events × %d endpoints = %,d deliveries, from the first "
+                    + "event produced to the last successful attempt persisted (Kafka intake, queueing, signing, "
+                    + "sending, writing each attempt). The raw clients post the same number of the dispatcher's own "
+                    + "signed bodies with %d in flight (its default of %d per endpoint), without queue, database or "
+                    + "signing.", events, ENDPOINTS, events * ENDPOINTS, DeliveryThroughput.inFlight(ENDPOINTS),
+                    DeliveryThroughput.PER_ENDPOINT_IN_FLIGHT));
+            figures.note(ID, String.format("Latency: %d events/s for %d s (%,d events) to one endpoint, event "
+                    + "produced → request received; the raw java.net.http client posts the same bodies at the same "
+                    + "rate, sent → received.", EVENTS_PER_SECOND, seconds, EVENTS_PER_SECOND * seconds));
+            figures.note(ID, "Each phase starts once the dispatcher has nothing queued. The stack's demo receiver "
+                    + "endpoint (" + demo.count() + " found) is disabled during the scenario, so it gets none of "
+                    + "these events.");
             throughput.warmUp(context.size(3000, 500));
             for (int repetition = 1; repetition <= context.repeats(); repetition++) {
                 throughput.measure(repetition, events, ENDPOINTS);
                 latency.measure(repetition, EVENTS_PER_SECOND, seconds);
             }
-            Figures figures = context.figures();
-            figures.note(ID, "Throughput runs from the first event produced to the last successful attempt "
-                    + "persisted (Kafka intake, queueing, signing, sending, writing each attempt); the raw clients "
-                    + "post the dispatcher's own signed bodies with " + DeliveryThroughput.inFlight(ENDPOINTS)
-                    + " in flight (its default of " + DeliveryThroughput.PER_ENDPOINT_IN_FLIGHT
-                    + " per endpoint), without queue, database or signing.");
-            figures.note(ID, "Each phase starts once the dispatcher has nothing queued; the stack's demo receiver "
-                    + "endpoint (" + demo.count() + ") is disabled during the scenario, so it gets none of these events.");
         }
     }
 }
