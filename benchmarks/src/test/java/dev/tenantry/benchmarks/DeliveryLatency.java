@@ -36,7 +36,7 @@ final class DeliveryLatency {
     void measure(int repetition, int perSecond, int seconds) throws Exception {
         List<BenchTenant> tenants = LifecycleEvents.freshTenants(context, TENANTS);
         String endpointId = api.register(receiver.url("/latency/" + repetition), LifecycleEvents.ids(tenants));
-        ledger.awaitNothingQueued(Duration.ofMinutes(5));
+        ledger.awaitNothingDue(Duration.ofMinutes(5));
 
         int total = perSecond * seconds;
         String[] eventIds = new String[total];

@@ -79,8 +79,8 @@ final class DeliveryThroughput {
 
     /**
      * Registers {@code endpoints} endpoints under {@code path} for fresh tenants, waits until the
-     * dispatcher has nothing else queued, produces the events and returns once every delivery's
-     * successful attempt is in PostgreSQL.
+     * dispatcher has nothing else in flight or due, produces the events and returns once every
+     * delivery's successful attempt is in PostgreSQL.
      */
     private Delivered deliverAll(String path, int events, int endpoints) throws Exception {
         List<BenchTenant> tenants = LifecycleEvents.freshTenants(context, TENANTS);
@@ -92,7 +92,7 @@ final class DeliveryThroughput {
             endpointIds.add(api.register(receiver.url(paths.get(i)), tenantIds));
         }
         int deliveries = events * endpoints;
-        ledger.awaitNothingQueued(PATIENCE);
+        ledger.awaitNothingDue(PATIENCE);
 
         long start = System.nanoTime();
         for (int i = 0; i < events; i++) {

@@ -45,9 +45,9 @@ final class WebhookDeliveryScenario implements Scenario {
             figures.note(ID, String.format("Latency: %d events/s for %d s (%,d events) to one endpoint, event "
                     + "produced → request received; the raw java.net.http client posts the same bodies at the same "
                     + "rate, sent → received.", EVENTS_PER_SECOND, seconds, EVENTS_PER_SECOND * seconds));
-            figures.note(ID, "Each phase starts once the dispatcher has nothing queued. The stack's demo receiver "
-                    + "endpoint (" + demo.count() + " found) is disabled during the scenario, so it gets none of "
-                    + "these events.");
+            figures.note(ID, "Each phase starts once the dispatcher has nothing in flight or due. The stack's demo "
+                    + "receiver endpoint (" + demo.count() + " found) is disabled during the scenario, so it gets "
+                    + "none of these events.");
             throughput.warmUp(context.size(3000, 500));
             for (int repetition = 1; repetition <= context.repeats(); repetition++) {
                 throughput.measure(repetition, events, ENDPOINTS);
