@@ -31,7 +31,8 @@ class BenchmarkRun {
 
     /** In run order: later scenarios use what earlier ones leave (e.g. the burst's tenants). */
     static List<Scenario> scenarios() {
-        return List.of(new StartupScenario(), new SignupLatencyScenario(), new BurstScenario());
+        return List.of(new StartupScenario(), new SignupLatencyScenario(), new BurstScenario(),
+                new WebhookDeliveryScenario());
     }
 
     @Test

@@ -56,6 +56,14 @@ public final class ServiceClient implements AutoCloseable {
         return ok(http.send(request, HttpResponse.BodyHandlers.ofString()), "GET " + url);
     }
 
+    /** PUT that must answer 2xx; its body as JSON. */
+    public JsonNode putOk(String url, Object body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return ok(http.send(request, HttpResponse.BodyHandlers.ofString()), "PUT " + url);
+    }
+
     private static JsonNode ok(HttpResponse<String> response, String what) throws IOException {
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(what + " answered " + response.statusCode() + ": " + response.body());
