@@ -2,6 +2,10 @@ package dev.tenantry.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -79,6 +83,22 @@ final class FleetAdmin {
                     + ": " + progress.get("failures"));
         }
         return run;
+    }
+
+    /**
+     * The mean time one tenant's migration took as the worker's run log records it (lock, history,
+     * DDL, commit), without what follows it per tenant (run log row, result event) or any queueing.
+     */
+    double meanMigrationMillis(FleetRun run) throws SQLException {
+        try (Connection c = context.system().dataSource().getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT avg(duration_ms) FROM migration_run WHERE request_id LIKE ? AND kind = 'upgrade'")) {
+            select.setString(1, run.id() + ":%");
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getDouble(1);
+            }
+        }
     }
 
     /** Instants as the worker writes them: ISO-8601 text, or decimal epoch seconds if timestamps are numeric. */

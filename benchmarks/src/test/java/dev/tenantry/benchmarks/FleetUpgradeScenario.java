@@ -67,6 +67,9 @@ final class FleetUpgradeScenario implements Scenario {
                 figures.ratio(ID, "fleet upgrade vs floor", Target.atMost(1.15), run.serverSeconds() / floorSeconds);
                 figures.system(ID, "tenants upgraded per second", "tenants/s", null, run.tenantsPerSecond());
                 figures.info(ID, "registry at the new version, after the upgrade finished", "s", registrySeconds);
+                figures.info(ID, "per tenant, the migration as the run log times it (mean)", "ms",
+                        worker.meanMigrationMillis(run));
+                figures.info(ID, "per tenant, fleet upgrade time ÷ tenants", "ms", run.serverSeconds() * 1000 / tenants);
             }
         } finally {
             floor.drop();
