@@ -39,10 +39,11 @@ final class FleetUpgradeScenario implements Scenario {
                     fleet.activeTenants() - before, (System.nanoTime() - signupStart) / 1e9, before));
         }
         int tenants = fleet.tenantSchemas();
-        if (tenants != fleet.activeTenants()) {
-            // Every tenant schema must take an ALTER on customers; a history-only schema would fail it.
-            throw new IllegalStateException(tenants + " tenant schemas but " + fleet.activeTenants()
-                    + " ACTIVE tenants: the fleet is not made of real tenants only");
+        int foreign = fleet.schemasWithoutDemoTables();
+        if (foreign > 0) {
+            // The release alters customers: a history-only schema (e.g. left by the scale scenario
+            // run before this one) would fail it, and the figure would time failures.
+            throw new IllegalStateException(foreign + " of " + tenants + " tenant schemas lack the demo tables");
         }
         RawFleet floor = RawFleet.build(context.system().dataSource(), tenants, releases.allScripts());
         try {

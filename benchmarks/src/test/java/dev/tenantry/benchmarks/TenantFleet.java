@@ -41,6 +41,12 @@ final class TenantFleet {
         return count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'");
     }
 
+    /** Tenant schemas without the demo's customers table (history-only ones, or foreign schemas). */
+    int schemasWithoutDemoTables() throws SQLException {
+        return count("SELECT count(*) FROM pg_namespace n WHERE n.nspname LIKE 'tenant\\_%' AND NOT EXISTS"
+                + " (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'customers')");
+    }
+
     int activeTenants() throws SQLException {
         return count("SELECT count(*) FROM tenant WHERE status = 'ACTIVE'");
     }
