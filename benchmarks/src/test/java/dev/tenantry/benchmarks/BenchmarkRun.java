@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +32,8 @@ class BenchmarkRun {
 
     /** In run order: later scenarios use what earlier ones leave (e.g. the burst's tenants). */
     static List<Scenario> scenarios() {
-        return List.of(new StartupScenario(), new SignupLatencyScenario(), new BurstScenario(),
-                new WebhookDeliveryScenario());
+        return List.of(new StartupScenario(), new SignupLatencyScenario(), new FleetUpgradeScenario(),
+                new DriftVerifyScenario(), new ScaleScenario(), new BurstScenario(), new WebhookDeliveryScenario());
     }
 
     @Test
@@ -57,11 +58,22 @@ class BenchmarkRun {
         List<Scenario> chosen = scenarios().stream().filter(s -> only.isEmpty() || only.contains(s.id())).toList();
         // The worker reads tenant migrations from the classpath and from a folder of this run's, into
         // which the fleet scenarios drop a new release.
+        // A fresh stack starts from the demo schema: an earlier run's releases are gone with its data.
         Path releases = Files.createDirectories(work.resolve("releases"));
-        // The worker keeps its own default spare pool (128), as in production: the local stack's 8
-        // suits a laptop, not a benchmark. The burst is larger than either.
+        try (Stream<Path> stale = Files.list(releases)) {
+            for (Path file : stale.toList()) {
+                Files.delete(file);
+            }
+        }
         Map<String, String> environment = Map.of("TENANTRY_WORKER_TENANT_MIGRATIONS_LOCATIONS",
-                "classpath:db/tenant,filesystem:" + releases, "TENANTRY_WORKER_SPARE_POOL_SIZE", SPARE_POOL);
+                "classpath:db/tenant,filesystem:" + releases,
+                // Auto-heal would start a fleet upgrade at the worker's next drift check after a
+                // release appears (or after drift-verify puts tenants behind), racing the scenario's
+                // own POST /admin/drift/fix: a fleet figure must time exactly the upgrade it started.
+                "TENANTRY_WORKER_DRIFT_AUTO_HEAL", "false",
+                // The worker keeps its own default spare pool (128), as in production: the local
+                // stack's 8 suits a laptop, not a benchmark. The burst is larger than either.
+                "TENANTRY_WORKER_SPARE_POOL_SIZE", SPARE_POOL);
         long upStart = System.nanoTime();
         try (RunningSystem system = RunningSystem.start("bench-stack", environment, List.of("--postgres-fsync"));
              ServiceClient client = new ServiceClient(system.token())) {
