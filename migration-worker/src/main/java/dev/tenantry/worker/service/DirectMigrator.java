@@ -107,16 +107,22 @@ public class DirectMigrator {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                // The lock and the history are read once per transaction, not once per script: the
+                // scripts a schema already has are skipped inside the transaction that holds the
+                // lock, so an upgrade by one migration costs one transaction whatever the catalog's
+                // length. After each commit the lock is gone, so the next script locks and reads again.
+                HistoryState state = null;
                 for (MigrationCatalog.Script script : catalog.migrations()) {
-                    SchemaLock.lockForTransaction(connection, schema);
-                    HistoryState state = readHistory(connection, table);
-                    if (applied == 0) {
-                        from = state.version();
+                    if (state == null) {
+                        SchemaLock.lockForTransaction(connection, schema);
+                        state = readHistory(connection, table);
+                        if (applied == 0) {
+                            from = state.version();
+                        }
+                        current = state.version();
                     }
-                    current = state.version();
                     if (current != null && !MigrationVersion.fromVersion(script.version())
                             .isNewerThan(MigrationVersion.fromVersion(current))) {
-                        connection.rollback();
                         continue;
                     }
                     try {
@@ -130,6 +136,7 @@ public class DirectMigrator {
                         connection.commit();
                         current = script.version();
                         applied++;
+                        state = null;
                     } catch (SQLException e) {
                         connection.rollback();
                         if (TransientFailures.isTransient(e)) {
@@ -140,6 +147,7 @@ public class DirectMigrator {
                     }
                 }
             } finally {
+                // Ends the transaction that only read (and releases its lock) when nothing was pending.
                 if (!connection.isClosed()) {
                     connection.rollback();
                     connection.setAutoCommit(true);

@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +32,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.jboss.logging.Logger;
 
@@ -79,8 +77,7 @@ public class DriftService {
     /** Tells the provisioning service which versions exist as soon as the worker runs. */
     void onStart(@Observes StartupEvent start) {
         try {
-            recordKnownVersions(Arrays.stream(migrator.resolvedMigrations()).map(MigrationInfo::getVersion)
-                    .filter(Objects::nonNull).map(MigrationVersion::getVersion).toList());
+            recordKnownVersions(migrator.versions());
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("Could not record the known tenant migration versions (the next drift check will): %s",
                     e.getMessage());
@@ -95,9 +92,7 @@ public class DriftService {
 
     public DriftReport verify(boolean deep) throws SQLException {
         long start = System.nanoTime();
-        MigrationInfo[] resolved = migrator.resolvedMigrations();
-        List<String> allVersions = Arrays.stream(resolved).map(MigrationInfo::getVersion).filter(Objects::nonNull)
-                .sorted().map(MigrationVersion::getVersion).toList();
+        List<String> allVersions = migrator.versions();
         String latest = allVersions.isEmpty() ? null : allVersions.get(allVersions.size() - 1);
         String history = migrator.historyTable();
 

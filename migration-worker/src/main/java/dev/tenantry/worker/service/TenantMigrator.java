@@ -40,7 +40,7 @@ public class TenantMigrator {
 
     private final AgroalDataSource dataSource;
     private final WorkerConfig config;
-    private volatile CachedCatalog cachedCatalog;
+    private volatile CachedResolution cached;
 
     public TenantMigrator(AgroalDataSource dataSource, WorkerConfig config) {
         this.dataSource = dataSource;
@@ -90,30 +90,45 @@ public class TenantMigrator {
     }
 
     /** All configured tenant migrations, in order, as Flyway resolves them. */
-    public MigrationInfo[] resolvedMigrations() {
+    private MigrationInfo[] resolvedMigrations() {
         return flyway(PROBE_SCHEMA).info().all();
     }
 
     /**
      * The migrations with their SQL text, for the direct path. Resolving them through Flyway
-     * takes tens of milliseconds, too much to repeat for every signup, so the result is kept as
-     * long as the locations look the same: classpath locations cannot change while the worker
-     * runs, and filesystem locations are compared by their files' names, sizes and modification
-     * times, so a migration dropped into one is seen on the next call.
+     * takes tens of milliseconds, too much to repeat for every signup or drift check, so the
+     * result is kept as long as the locations look the same: classpath locations cannot change
+     * while the worker runs, and filesystem locations are compared by their files' names, sizes
+     * and modification times, so a migration dropped into one is seen on the next call.
      */
     public MigrationCatalog catalog() {
+        return resolved().catalog();
+    }
+
+    /**
+     * Every versioned migration's version, in order, SQL or not (the catalog leaves out what it
+     * cannot apply directly): what drift is measured against. Kept like {@link #catalog()}.
+     */
+    public List<String> versions() {
+        return resolved().versions();
+    }
+
+    private Resolved resolved() {
         Optional<String> fingerprint = locationsFingerprint();
-        CachedCatalog known = cachedCatalog;
+        CachedResolution known = cached;
         if (known != null && fingerprint.isPresent() && known.fingerprint().equals(fingerprint.get())) {
-            return known.catalog();
+            return known.resolved();
         }
-        MigrationCatalog resolved = resolveCatalog();
+        Resolved resolved = resolve();
         // A file changed between fingerprint and resolution only makes the next call resolve again.
-        fingerprint.ifPresent(f -> cachedCatalog = new CachedCatalog(f, resolved));
+        fingerprint.ifPresent(f -> cached = new CachedResolution(f, resolved));
         return resolved;
     }
 
-    private record CachedCatalog(String fingerprint, MigrationCatalog catalog) {
+    private record Resolved(MigrationCatalog catalog, List<String> versions) {
+    }
+
+    private record CachedResolution(String fingerprint, Resolved resolved) {
     }
 
     /** Empty when a location cannot be fingerprinted (not classpath or filesystem): never cache then. */
@@ -141,10 +156,14 @@ public class TenantMigrator {
         return Optional.of(fingerprint.toString());
     }
 
-    private MigrationCatalog resolveCatalog() {
+    private Resolved resolve() {
         List<MigrationCatalog.Script> scripts = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
         boolean direct = true;
         for (MigrationInfo info : resolvedMigrations()) {
+            if (info.getVersion() != null) {
+                versions.add(info.getVersion().getVersion());
+            }
             if (info.getVersion() == null || !"SQL".equals(info.getType().name())) {
                 direct = false;
                 continue;
@@ -159,7 +178,8 @@ public class TenantMigrator {
             direct &= script.isPlainTransactionalSql();
             scripts.add(script);
         }
-        return new MigrationCatalog(List.copyOf(scripts), direct);
+        versions.sort((a, b) -> MigrationVersion.fromVersion(a).compareTo(MigrationVersion.fromVersion(b)));
+        return new Resolved(new MigrationCatalog(List.copyOf(scripts), direct), List.copyOf(versions));
     }
 
     private Optional<String> readScript(MigrationInfo info) {
