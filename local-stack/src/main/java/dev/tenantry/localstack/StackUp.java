@@ -86,7 +86,7 @@ class StackUp implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "180s", description = "How long each service may take to be ready")
     Duration readyTimeout;
 
-    @Option(names = "--service-java-opts", defaultValue = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+    @Option(names = "--service-java-opts", defaultValue = "-Xms16m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
             description = "JVM options of each service (default: ${DEFAULT-VALUE})")
     String serviceJavaOptions;
 
