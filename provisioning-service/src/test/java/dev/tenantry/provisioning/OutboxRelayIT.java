@@ -8,6 +8,7 @@ import static dev.tenantry.provisioning.ProvisioningTestSupport.read;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
@@ -255,6 +256,59 @@ class OutboxRelayIT {
         }
         assertExactlyOnce(topic, ids);
         dropSlot(settings);
+    }
+
+    /**
+     * PostgreSQL 17 can create a logical slot that never decodes: when DDL transactions run while
+     * the slot is being created, decoding later fails on one of their tables with "could not map
+     * filenumber ... to relation OID", at the same WAL record on every retry. A relay that only
+     * retried would stay stuck for good, with every signup behind it. Such a slot is made here the
+     * way it happens in production (the worker building spare schemas while the relay starts):
+     * slots are created under DDL load until one of them fails to decode.
+     */
+    @Test
+    void aSlotThatCannotBeDecodedIsRecreatedAndEveryPendingRowIsRelayedOnce() throws Exception {
+        RelaySettings settings = settings("undecodable");
+        String topic = topicFor(settings);
+        OutboxRelay.prepare(settings);
+        ProvisioningTestSupport.execute("SELECT pg_drop_replication_slot(?)", settings.slotName());
+        try (SchemaChurn churn = SchemaChurn.start(infra().dataSource(), 8)) {
+            assumeTrue(createUndecodableSlot(settings), "PostgreSQL decoded every slot made under DDL load");
+        }
+        List<String> ids = new ArrayList<>(write(topic, 5));
+
+        try (OutboxRelay relay = relays.newRelay(settings)) {
+            relay.start();
+            awaitOnKafka(topic, ids);
+            await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
+            ids.addAll(write(topic, 3));
+            awaitOnKafka(topic, ids);
+        }
+        assertExactlyOnce(topic, ids);
+        dropSlot(settings);
+    }
+
+    /** Creates the relay's slot until a peek at its changes fails the way an undecodable slot does. */
+    private static boolean createUndecodableSlot(RelaySettings settings) throws Exception {
+        for (int attempt = 0; attempt < 80; attempt++) {
+            ProvisioningTestSupport.execute("SELECT pg_create_logical_replication_slot(?, 'pgoutput')",
+                    settings.slotName());
+            Thread.sleep(300);
+            try (Connection c = infra().dataSource().getConnection();
+                 PreparedStatement peek = c.prepareStatement("SELECT count(*) FROM pg_logical_slot_peek_binary_changes("
+                         + "?, NULL, NULL, 'proto_version', '1', 'publication_names', ?)")) {
+                peek.setString(1, settings.slotName());
+                peek.setString(2, settings.publicationName());
+                peek.executeQuery().close();
+            } catch (java.sql.SQLException e) {
+                if (String.valueOf(e.getMessage()).contains("could not map filenumber")) {
+                    return true;
+                }
+                throw e;
+            }
+            ProvisioningTestSupport.execute("SELECT pg_drop_replication_slot(?)", settings.slotName());
+        }
+        return false;
     }
 
     private static boolean slotExists(RelaySettings settings) throws Exception {

@@ -67,6 +67,8 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile String lastError;
     private volatile long relayedCount;
     private volatile Thread thread;
+    /** Set when the engine stopped because PostgreSQL cannot decode the slot: the next start recreates it. */
+    private volatile boolean slotUndecodable;
     private Connection deleteConnection;
     /**
      * Relayed rows the cleanup has not deleted yet, with when they were relayed. PostgreSQL decodes
@@ -151,6 +153,10 @@ public final class OutboxRelay implements AutoCloseable {
                     role = Role.STARTING;
                     LOG.infof("Relay %s took the relay lock; starting Debezium on slot %s", settings.engineName(),
                             settings.slotName());
+                    if (slotUndecodable) {
+                        ReplicationSlotRecovery.recreateUndecodable(lock, settings);
+                        slotUndecodable = false;
+                    }
                     prepare(lock, settings);
                     relayWhileHoldingLock(lock);
                 } catch (Exception e) {
@@ -189,6 +195,7 @@ public final class OutboxRelay implements AutoCloseable {
                 .using((success, message, error) -> {
                     if (!success) {
                         failure.set(message + (error == null ? "" : ": " + error));
+                        slotUndecodable = ReplicationSlotRecovery.isUndecodable(error);
                     }
                     engineDone.countDown();
                 })
@@ -449,6 +456,11 @@ public final class OutboxRelay implements AutoCloseable {
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
+        // Debezium retries a failing connection by itself, by default forever. A slot PostgreSQL
+        // cannot decode fails the same way on every retry, so the engine gives up after a few
+        // and this relay's own loop, which can recreate such a slot, starts it again.
+        p.setProperty("errors.max.retries", "3");
+        p.setProperty("retriable.restart.connector.wait.ms", "2000");
         // The slot may still be held for a moment by a relay that just stopped elsewhere.
         p.setProperty("slot.max.retries", "30");
         p.setProperty("slot.retry.delay.ms", "1000");

@@ -31,6 +31,12 @@ import org.jboss.logging.Logger;
  * offsets. Such a slot is dropped and made again, since which rows it has already seen is
  * unknown. A slot in use by a running relay is never touched. Repairs are serialized across
  * replicas by an advisory lock.
+ *
+ * <p>A slot can also exist, be current and still never decode: PostgreSQL 17 can create a slot
+ * that, when DDL transactions ran while it was being created (the worker building spare schemas,
+ * say), fails on one of their tables with "could not map filenumber ... to relation OID", at the
+ * same WAL record on every retry. The relay reports such a failure ({@link #isUndecodable}) and
+ * the slot is recreated in the same way ({@link #recreateUndecodable}).
  */
 final class ReplicationSlotRecovery {
 
@@ -39,6 +45,8 @@ final class ReplicationSlotRecovery {
 
     private static final Logger LOG = Logger.getLogger(ReplicationSlotRecovery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** PostgreSQL's error when a slot's historic catalog does not know a table its changes touch. */
+    private static final String UNDECODABLE = "could not map filenumber";
 
     private ReplicationSlotRecovery() {
     }
@@ -95,6 +103,42 @@ final class ReplicationSlotRecovery {
                     + " repeats by event id)", settings.slotName(), outcome, rows);
         }
         return outcome;
+    }
+
+    /** Whether a relay failure is PostgreSQL being unable to decode the slot's changes at all. */
+    static boolean isUndecodable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(UNDECODABLE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops the relay's slot, which PostgreSQL cannot decode, and creates it again; the rows still
+     * in the outbox are written again for the new slot and the old slot's position is forgotten.
+     * Nothing is lost: a row leaves the outbox only once Kafka has it.
+     */
+    static Outcome recreateUndecodable(Connection connection, RelaySettings settings) throws SQLException {
+        lock(connection, settings, true);
+        try {
+            Slot slot = slot(connection, settings);
+            if (slot != null && slot.active()) {
+                return Outcome.SLOT_IN_USE;
+            }
+            if (slot != null) {
+                execute(connection, "SELECT pg_drop_replication_slot(?)", settings.slotName());
+            }
+            create(connection, settings);
+            int rows = rewritePendingRows(connection, settings);
+            forgetStoredPosition(connection, settings);
+            LOG.warnf("Relay slot %s could not be decoded by PostgreSQL (%s); recreated it, %d unrelayed outbox row(s)"
+                    + " written again for the new slot", settings.slotName(), UNDECODABLE, rows);
+            return Outcome.SLOT_RECREATED;
+        } finally {
+            lock(connection, settings, false);
+        }
     }
 
     /**
