@@ -68,6 +68,9 @@ public final class RunningSystem implements AutoCloseable {
         Path console = target.resolve(name + "-console.log");
         Files.createDirectories(target);
         Files.deleteIfExists(console);
+        // A stack killed before it could clean up leaves its state behind: read as this stack's, its
+        // ports would point at nothing. The new stack writes the file once it is up.
+        Files.deleteIfExists(home.resolve("stack.json"));
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", stackJar(), "--home", home.toString(),
                 "up", "--repo", repository().toString(), "--fresh"));
         command.addAll(StackPorts.pick().upArguments());
