@@ -7,9 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,12 +77,12 @@ class DuplicateDeliveryIT {
             List<String> misplaced = signups.stream().filter(s -> !expected(s, deleted).equals(statuses.get(s.slug())))
                     .map(s -> s.slug() + " is " + statuses.get(s.slug()) + ", expected " + expected(s, deleted))
                     .toList();
-            List<String> runTwice = rows(database, "SELECT request_id || ' (' || kind || ') ran ' || count(*) "
+            List<String> runTwice = QueryRows.of(database, "SELECT request_id || ' (' || kind || ') ran ' || count(*) "
                     + "|| ' times' FROM migration_run GROUP BY request_id, kind HAVING count(*) > 1");
-            List<String> enteredTwice = rows(database, "SELECT tenant_id || ' entered ' || to_status || ' ' "
+            List<String> enteredTwice = QueryRows.of(database, "SELECT tenant_id || ' entered ' || to_status || ' ' "
                     + "|| count(*) || ' times' FROM tenant_timeline WHERE to_status IS NOT NULL "
                     + "AND from_status IS DISTINCT FROM to_status GROUP BY tenant_id, to_status HAVING count(*) > 1");
-            List<String> deliveredTwice = rows(database, "SELECT event_id || ' queued ' || count(*) || ' times for "
+            List<String> deliveredTwice = QueryRows.of(database, "SELECT event_id || ' queued ' || count(*) || ' times for "
                     + "endpoint ' || endpoint_id FROM webhook_delivery GROUP BY event_id, endpoint_id "
                     + "HAVING count(*) > 1");
             InvariantReport report = checker.check(since);
@@ -118,16 +115,5 @@ class DuplicateDeliveryIT {
             throw new IllegalStateException("DELETE " + signup.slug() + " answered " + response.statusCode() + ": "
                     + response.body());
         }
-    }
-
-    private static List<String> rows(DataSource database, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet result = query.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
     }
 }

@@ -45,6 +45,9 @@ public interface ProvisioningConfig {
         /**
          * A tenant still PROVISIONING after this long is re-requested once, then failed and
          * compensated; one still COMPENSATING or DELETING after this long has its request re-sent.
+         * Only if the worker has answered nothing for this long, or has answered requests sent this
+         * long after the tenant's: a request queued behind a backlog the worker is working through
+         * is never taken for lost.
          */
         @WithDefault("2m")
         Duration provisioningTimeout();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.provisioning.model.Tenant;
 import dev.tenantry.provisioning.model.TenantPage;
 import dev.tenantry.provisioning.model.TenantStatus;
+import dev.tenantry.provisioning.model.WorkerProgress;
 import dev.tenantry.support.persistence.PageCursor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -41,7 +42,8 @@ public class TenantRepository {
             """;
     private static final String UPDATE = """
             UPDATE tenant SET status = ?, current_version = ?, target_version = ?, failure_reason = ?,
-                last_request_id = ?, correlation_id = ?, request_attempts = ?, status_changed_at = ?, updated_at = ?
+                last_request_id = ?, correlation_id = ?, request_attempts = ?, status_changed_at = ?, updated_at = ?,
+                request_sent_at = CASE WHEN last_request_id IS DISTINCT FROM ? THEN ? ELSE request_sent_at END
             WHERE id = ?
             """;
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM tenant WHERE id = ?";
@@ -58,6 +60,11 @@ public class TenantRepository {
     private static final String WAITING_SINCE = "SELECT " + COLUMNS + """
              FROM tenant WHERE status = ? AND status_changed_at < ?
             ORDER BY status_changed_at LIMIT ? FOR UPDATE SKIP LOCKED
+            """;
+    // Statuses a worker's answer leads to (see tenant_answered_idx).
+    private static final String WORKER_PROGRESS = """
+            SELECT max(status_changed_at), max(request_sent_at) FROM tenant
+            WHERE status_changed_at > ? AND status IN ('ACTIVE', 'FAILED', 'ROLLED_BACK', 'UPGRADE_FAILED', 'DELETED')
             """;
 
     public void insert(Connection connection, Tenant tenant) throws SQLException {
@@ -93,7 +100,10 @@ public class TenantRepository {
             update.setInt(7, tenant.requestAttempts());
             update.setTimestamp(8, Timestamp.from(tenant.statusChangedAt()));
             update.setTimestamp(9, Timestamp.from(tenant.updatedAt()));
-            update.setObject(10, tenant.id());
+            // A new request id means a request was sent in this transition (SET sees the old row).
+            update.setString(10, tenant.lastRequestId());
+            update.setTimestamp(11, Timestamp.from(tenant.updatedAt()));
+            update.setObject(12, tenant.id());
             if (update.executeUpdate() != 1) {
                 throw new SQLException("tenant " + tenant.id() + " vanished while being updated");
             }
@@ -130,6 +140,20 @@ public class TenantRepository {
             select.setTimestamp(2, Timestamp.from(before));
             select.setInt(3, limit);
             return all(select);
+        }
+    }
+
+    /** The worker's answers since {@code since}, as far as the registry shows them. */
+    public WorkerProgress workerProgressSince(Connection connection, Instant since) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(WORKER_PROGRESS)) {
+            select.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                Timestamp lastAnswer = row.getTimestamp(1);
+                Timestamp latestRequest = row.getTimestamp(2);
+                return new WorkerProgress(lastAnswer == null ? null : lastAnswer.toInstant(),
+                        latestRequest == null ? null : latestRequest.toInstant());
+            }
         }
     }
 

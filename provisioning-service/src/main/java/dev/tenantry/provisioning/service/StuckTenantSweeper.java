@@ -13,7 +13,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Periodically gives tenants stuck in PROVISIONING or UPGRADING a second chance, then fails them
- * (a new tenant is also compensated); COMPENSATING and DELETING have their request re-sent. Safe on every replica at once: stuck rows are taken with SKIP LOCKED.
+ * (a new tenant is also compensated); COMPENSATING and DELETING have their request re-sent. Stuck
+ * means unanswered by a worker that is answering others or none at all, never merely queued (see
+ * {@link dev.tenantry.provisioning.model.WorkerProgress}). Safe on every replica at once: stuck
+ * rows are taken with SKIP LOCKED.
  */
 @ApplicationScoped
 public class StuckTenantSweeper {

@@ -22,6 +22,7 @@ import dev.tenantry.contracts.tenant.MigrationKind;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.model.Tenant;
 import dev.tenantry.provisioning.model.TenantStatus;
+import dev.tenantry.provisioning.model.WorkerProgress;
 import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.provisioning.repository.TenantRepository;
 import dev.tenantry.provisioning.repository.TimelineRepository;
@@ -280,18 +281,21 @@ public class TenantSaga {
     // ------------------------------------------------------------------ stuck provisioning
 
     /**
-     * Tenants PROVISIONING for longer than {@code timeout}: each is asked for again until it has
-     * been requested {@code maxRequests} times, then failed and compensated. UPGRADING ones are
-     * treated alike after {@code upgradeTimeout} (failed, never compensated); COMPENSATING and
-     * DELETING ones have their request re-sent.
+     * Tenants PROVISIONING whose request counts as unanswered after {@code timeout} (see
+     * {@link WorkerProgress}): each is asked for again until it has been requested
+     * {@code maxRequests} times, then failed and compensated. UPGRADING ones are treated alike
+     * after {@code upgradeTimeout} (failed, never compensated); COMPENSATING and DELETING ones have
+     * their request re-sent. A tenant still queued behind others the worker is answering is left
+     * alone however long it has waited.
      *
      * @return how many tenants were moved
      */
     public int sweepStuck(java.time.Duration timeout, java.time.Duration upgradeTimeout, int maxRequests)
             throws SQLException {
         return transactions.inTransaction(tx -> {
-            List<Tenant> stuck = tenants.lockWaitingSince(tx.connection(), TenantStatus.PROVISIONING,
-                    Instant.now().minus(timeout), 50);
+            Instant now = Instant.now();
+            Optional<Instant> unanswered = unansweredBefore(tx, now, timeout);
+            List<Tenant> stuck = waiting(tx, TenantStatus.PROVISIONING, unanswered);
             for (Tenant tenant : stuck) {
                 if (tenant.requestAttempts() < maxRequests) {
                     LOG.warnf("Tenant %s (%s) has had no migration result for %s; requesting it again", tenant.id(),
@@ -307,10 +311,24 @@ public class TenantSaga {
                     apply(tx, failed, SagaTransition.COMPENSATE, step);
                 }
             }
-            return stuck.size() + sweepUpgrading(tx, upgradeTimeout, maxRequests)
-                    + resendStuck(tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST, timeout)
-                    + resendStuck(tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, timeout);
+            return stuck.size() + sweepUpgrading(tx, unansweredBefore(tx, now, upgradeTimeout), upgradeTimeout,
+                    maxRequests)
+                    + resendStuck(tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST, unanswered,
+                    timeout)
+                    + resendStuck(tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, unanswered,
+                    timeout);
         });
+    }
+
+    private Optional<Instant> unansweredBefore(Tx tx, Instant now, java.time.Duration timeout) throws SQLException {
+        return tenants.workerProgressSince(tx.connection(), now.minus(timeout)).unansweredBefore(now, timeout);
+    }
+
+    private List<Tenant> waiting(Tx tx, TenantStatus status, Optional<Instant> unansweredBefore) throws SQLException {
+        if (unansweredBefore.isEmpty()) {
+            return List.of();
+        }
+        return tenants.lockWaitingSince(tx.connection(), status, unansweredBefore.get(), 50);
     }
 
     /**
@@ -318,9 +336,9 @@ public class TenantSaga {
      * again up to {@code maxRequests} times, then failed. UPGRADE_FAILED keeps the version the
      * registry last knew and allows a retry or a deletion.
      */
-    private int sweepUpgrading(Tx tx, java.time.Duration timeout, int maxRequests) throws SQLException {
-        List<Tenant> stuck = tenants.lockWaitingSince(tx.connection(), TenantStatus.UPGRADING,
-                Instant.now().minus(timeout), 50);
+    private int sweepUpgrading(Tx tx, Optional<Instant> unanswered, java.time.Duration timeout, int maxRequests)
+            throws SQLException {
+        List<Tenant> stuck = waiting(tx, TenantStatus.UPGRADING, unanswered);
         for (Tenant tenant : stuck) {
             if (tenant.requestAttempts() < maxRequests) {
                 LOG.warnf("Tenant %s (%s) has had no upgrade result for %s; requesting it again", tenant.id(),
@@ -341,9 +359,9 @@ public class TenantSaga {
      * Compensation and deletion have no way to give up: they are re-sent until the worker answers.
      * The re-sent request's result is the one awaited; an answer to an earlier copy is stale.
      */
-    private int resendStuck(Tx tx, TenantStatus status, SagaTransition resend, java.time.Duration timeout)
-            throws SQLException {
-        List<Tenant> stuck = tenants.lockWaitingSince(tx.connection(), status, Instant.now().minus(timeout), 50);
+    private int resendStuck(Tx tx, TenantStatus status, SagaTransition resend, Optional<Instant> unanswered,
+                            java.time.Duration timeout) throws SQLException {
+        List<Tenant> stuck = waiting(tx, status, unanswered);
         for (Tenant tenant : stuck) {
             LOG.warnf("Tenant %s (%s) has been %s for over %s without an answer; requesting it again", tenant.id(),
                     tenant.slug(), status, timeout);
