@@ -19,6 +19,7 @@ final class BurstScenario implements Scenario {
 
     static final String ID = "burst";
     private static final int CLIENTS = 10;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     @Override
     public String id() {
@@ -38,11 +39,13 @@ final class BurstScenario implements Scenario {
         DemoSchema demo = DemoSchema.fromRepository();
         Figures figures = context.figures();
         String size = String.format("%,d", tenants);
+        long postgresPid = ComponentMeters.pid(context.system(), "postgres");
         try (ActivationWatch watch = ActivationWatch.start(context.system().kafkaBootstrap())) {
             Signups signups = new Signups(context, watch);
             for (int r = 0; r < context.repeats(); r++) {
                 figures.info(ID, "spare pool at the start", "schemas", Signups.awaitSparePoolSettled(database));
                 Map<String, Long> cpuBefore = ComponentMeters.cpuMillis(context.system());
+                Map<String, Long> postgresBefore = PostgresCpu.byClient(database, postgresPid);
                 long first = System.nanoTime();
                 List<Sent> sent = send(context, signups, tenants);
                 long last = first;
@@ -60,12 +63,20 @@ final class BurstScenario implements Scenario {
                 figures.system(ID, "POST → ACTIVE p99", "ms", null, latency.percentile(99));
                 SignupHops.medians(database, sent.stream().map(Sent::tenantId).toList())
                         .forEach((hop, ms) -> figures.info(ID, "hop p50, " + hop, "ms", ms));
-                Map<String, Long> cpuAfter = ComponentMeters.cpuMillis(context.system());
-                cpuAfter.forEach((component, ms) -> figures.info(ID, "CPU per signup, " + component, "ms",
-                        (double) (ms - cpuBefore.getOrDefault(component, 0L)) / tenants));
+                double cpu = cpuPerSignup(figures, "CPU per signup, ", cpuBefore,
+                        ComponentMeters.cpuMillis(context.system()), tenants);
+                figures.info(ID, "CPU per signup, every component", "ms", cpu);
+                figures.info(ID, "CPU-bound ceiling (cores / CPU per signup)", "tenants/s", CORES * 1000 / cpu);
+                cpuPerSignup(figures, "CPU per signup, postgres for ", postgresBefore,
+                        PostgresCpu.byClient(database, postgresPid), tenants);
 
+                long floorCpuBefore = ProcessMeter.cpuMillis(postgresPid, true);
                 double floorRate = floor(context, demo, database, tenants);
                 figures.floor(ID, size + " demo schemas by raw JDBC", "tenants/s", floorRate);
+                double floorCpu = (double) (ProcessMeter.cpuMillis(postgresPid, true) - floorCpuBefore) / tenants;
+                figures.info(ID, "CPU per schema, floor (postgres)", "ms", floorCpu);
+                figures.info(ID, "floor's CPU-bound ceiling (cores / CPU per schema)", "tenants/s",
+                        CORES * 1000 / floorCpu);
                 figures.ratio(ID, "throughput / floor", Target.atLeast(0.7), rate / floorRate);
             }
             ComponentMeters.serviceRssMiB(context.system())
@@ -74,6 +85,22 @@ final class BurstScenario implements Scenario {
     }
 
     private record Sent(String tenantId, long startNanos) {
+    }
+
+    /**
+     * Records the CPU per signup of each part and returns their sum. With the rate the machine
+     * could reach if CPU were the only limit, beside the floor's own, it says how much of the gap
+     * is work the floor does not do.
+     */
+    private static double cpuPerSignup(Figures figures, String prefix, Map<String, Long> before,
+                                       Map<String, Long> after, int tenants) {
+        double total = 0;
+        for (Map.Entry<String, Long> part : after.entrySet()) {
+            double perSignup = (double) (part.getValue() - before.getOrDefault(part.getKey(), 0L)) / tenants;
+            figures.info(ID, prefix + part.getKey(), "ms", perSignup);
+            total += perSignup;
+        }
+        return total;
     }
 
     /** Ten clients, each sending the next signup as soon as the previous one is answered. */

@@ -22,6 +22,16 @@ final class ComponentMeters {
         return cpu;
     }
 
+    /** Process id of a component of the running system. */
+    static long pid(RunningSystem system, String name) throws Exception {
+        for (ComponentStatus component : system.status()) {
+            if (component.name().equals(name) && component.pid() != null) {
+                return component.pid();
+            }
+        }
+        throw new IllegalStateException(name + " is not running");
+    }
+
     /** Resident memory of each service, in MiB. */
     static Map<String, Double> serviceRssMiB(RunningSystem system) throws Exception {
         Map<String, Double> rss = new LinkedHashMap<>();

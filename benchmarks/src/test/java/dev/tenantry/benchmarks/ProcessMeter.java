@@ -27,14 +27,27 @@ final class ProcessMeter {
         throw new IOException("no VmRSS for process " + pid);
     }
 
-    /** User plus system CPU time of the process and, with {@code tree}, all its descendants, in ms. */
+    /** User plus system CPU time of the process and, with {@code tree}, all its descendants (ended ones too), in ms. */
     static long cpuMillis(long pid, boolean tree) {
         long total = cpuOf(pid);
         if (tree) {
             total += ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
                     .mapToLong(p -> cpuOf(p.pid())).sum();
+            total += endedChildrenCpuMillis(pid);
         }
         return total;
+    }
+
+    /**
+     * CPU time the process has collected from children that ended and were waited for (cutime
+     * and cstime): for PostgreSQL, the backends of connections already closed.
+     */
+    static long endedChildrenCpuMillis(long pid) {
+        try {
+            return (statField(pid, 16) + statField(pid, 17)) * TICK_MS;
+        } catch (IOException gone) {
+            return 0;
+        }
     }
 
     /** When the process started, in epoch milliseconds (10 ms resolution). */
