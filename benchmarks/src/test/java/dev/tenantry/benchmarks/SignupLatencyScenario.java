@@ -41,10 +41,10 @@ final class SignupLatencyScenario implements Scenario {
             floor(context, demo, database, 1, 5);
             for (int r = 0; r < context.repeats(); r++) {
                 figures.info(ID, "spare pool before each phase", "schemas",
-                        Signups.awaitSparePoolSettled(database));
+                        Signups.awaitSparePoolFull(database));
                 List<Long> one = Clients.repeat(1, sequential, () -> signups.signUpAndWait(context.slug("seq")));
                 record(figures, "1 client", Latencies.ofNanos(one), 50, null);
-                Signups.awaitSparePoolSettled(database);
+                Signups.awaitSparePoolFull(database);
                 List<Long> ten = Clients.repeat(CLIENTS, perClient, () -> signups.signUpAndWait(context.slug("conc")));
                 record(figures, CLIENTS + " clients", Latencies.ofNanos(ten), 150, 300.0);
 

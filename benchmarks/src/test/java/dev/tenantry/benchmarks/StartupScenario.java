@@ -39,7 +39,7 @@ final class StartupScenario implements Scenario {
     public void run(BenchContext context) throws Exception {
         RunningSystem system = context.system();
         Figures figures = context.figures();
-        Signups.awaitSparePoolSettled(system.dataSource());
+        Signups.awaitSparePoolFull(system.dataSource());
         ComponentMeters.serviceRssMiB(system).forEach(
                 (service, mib) -> figures.system(ID, "RSS idle, " + service, "MiB", Target.atMost(200), mib));
         for (int r = 0; r < context.repeats(); r++) {
