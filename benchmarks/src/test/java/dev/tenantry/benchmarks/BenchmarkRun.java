@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class BenchmarkRun {
 
     static final String SPARE_POOL = "128";
+    private static final Duration QUIET_PATIENCE = Duration.ofMinutes(5);
 
     /** In run order: later scenarios use what earlier ones leave (e.g. the burst's tenants). */
     static List<Scenario> scenarios() {
@@ -48,7 +49,10 @@ class BenchmarkRun {
 
         Figures figures = new Figures();
         Map<String, String> machine = new LinkedHashMap<>(Machine.describe());
+        // A full run is the one whose figures are published: it starts on a quiet machine.
+        long waited = Machine.awaitQuiet(quick ? Duration.ZERO : QUIET_PATIENCE);
         machine.put("load at start", Machine.loadAverage());
+        machine.put("waited for load < 1", waited + " s (at most " + QUIET_PATIENCE.toMinutes() + " min)");
         machine.put("size", quick ? "quick" : "full");
         machine.put("repeats", Integer.toString(repeats));
         machine.put("worker spare pool", SPARE_POOL);

@@ -3,6 +3,7 @@ package dev.tenantry.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,6 +31,27 @@ final class Machine {
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * Waits, at most {@code patience}, until the 1-minute load average is below one: the build that
+     * precedes a run keeps both cores busy, and figures measured on a loaded machine do not compare
+     * with anything. Returns the whole seconds waited.
+     */
+    static long awaitQuiet(Duration patience) throws InterruptedException {
+        long start = System.nanoTime();
+        while (oneMinuteLoad() >= 1.0 && System.nanoTime() - start < patience.toNanos()) {
+            Thread.sleep(5_000);
+        }
+        return (System.nanoTime() - start) / 1_000_000_000L;
+    }
+
+    private static double oneMinuteLoad() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | NumberFormatException e) {
+            return 0; // no load average to wait for
         }
     }
 
