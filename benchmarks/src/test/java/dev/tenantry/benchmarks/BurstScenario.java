@@ -36,7 +36,7 @@ final class BurstScenario implements Scenario {
     public void run(BenchContext context) throws Exception {
         int tenants = context.size(1000, 100);
         DataSource database = context.system().dataSource();
-        DemoSchema demo = DemoSchema.fromRepository();
+        DemoSchema demo = DemoSchema.current(context);
         Figures figures = context.figures();
         String size = String.format("%,d", tenants);
         long postgresPid = ComponentMeters.pid(context.system(), "postgres");

@@ -1,18 +1,15 @@
 package dev.tenantry.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * The demo tenant schema's DDL, read from the worker's own migration scripts, run by plain JDBC:
- * the floor a signup or a burst is compared with. The schemas it makes are named
+ * The tenant schema's DDL (the worker's own migration scripts and this run's releases), run by
+ * plain JDBC: the floor a signup or a burst is compared with. The schemas it makes are named
  * {@code bench_floor_*}, which the worker does not take for tenant schemas.
  */
 final class DemoSchema {
@@ -23,18 +20,14 @@ final class DemoSchema {
         this.scripts = scripts;
     }
 
-    static DemoSchema fromRepository() throws IOException {
-        Path root = Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
-        Path folder = root.resolve("migration-worker/src/main/resources/db/tenant");
-        List<String> scripts = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
-                    .sorted((a, b) -> Integer.compare(version(a), version(b))).toList()) {
-                scripts.add(Files.readString(file));
-            }
-        }
+    /**
+     * Every migration a new tenant gets right now: the demo scripts and the releases the fleet
+     * scenarios have added in this run, so a floor builds the same schema the worker does.
+     */
+    static DemoSchema current(BenchContext context) throws IOException {
+        List<String> scripts = new Releases(context).allScripts().stream().map(Releases.Script::sql).toList();
         if (scripts.isEmpty()) {
-            throw new IOException("no tenant migrations under " + folder);
+            throw new IOException("no tenant migrations found");
         }
         return new DemoSchema(scripts);
     }
@@ -72,10 +65,5 @@ final class DemoSchema {
                 statement.execute("DROP SCHEMA " + schema + " CASCADE");
             }
         }
-    }
-
-    private static int version(Path file) {
-        String name = file.getFileName().toString();
-        return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 }

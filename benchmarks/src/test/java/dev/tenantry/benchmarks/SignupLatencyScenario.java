@@ -32,7 +32,7 @@ final class SignupLatencyScenario implements Scenario {
         int sequential = context.size(50, 10);
         int perClient = context.size(10, 3);
         DataSource database = context.system().dataSource();
-        DemoSchema demo = DemoSchema.fromRepository();
+        DemoSchema demo = DemoSchema.current(context);
         Figures figures = context.figures();
         try (ActivationWatch watch = ActivationWatch.start(context.system().kafkaBootstrap())) {
             Signups signups = new Signups(context, watch);
