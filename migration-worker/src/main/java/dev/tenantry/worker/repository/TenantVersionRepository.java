@@ -45,7 +45,7 @@ public class TenantVersionRepository {
      * flatten them into joins: a fleet grown faster than autovacuum analyzes the catalogs leaves
      * pg_namespace estimated at one row, and the plain join then became a nested loop that read
      * every history table in the database (they all share one name) once per schema, n² rows:
-     * ten seconds of CPU per verify at 10,000 tenants, run again by the readiness check every 10 s.
+     * over eight seconds of CPU per verify at 10,000 tenants, run again by the readiness check every 10 s.
      * The COLLATE lets the index lookup use the version index's primary key: a name cast to text
      * keeps the "C" collation, which that index (database default collation) cannot serve.
      */
