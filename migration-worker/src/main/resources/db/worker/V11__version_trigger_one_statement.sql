@@ -9,7 +9,8 @@
 -- plan instead of three. Measured at 200,000 relations with ten sessions that had each fired the
 -- trigger on 500 history tables, then created 50 demo tenants each: 24 s before, 11-15 s after,
 -- 5-8 s for sessions that had fired it on none. What remains grows with the tables a session has
--- touched, so the worker also replaces its sessions (quarkus.datasource.jdbc.max-lifetime).
+-- touched, so the worker also renews its sessions after so many tenant changes
+-- (tenantry.worker.tenant-migrations.session-renewal-every).
 CREATE FUNCTION tenantry_record_schema_version(target_schema text, history_table text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE

@@ -2,17 +2,20 @@ package dev.tenantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.TenantMigrated;
+import dev.tenantry.contracts.events.TenantRequested;
+import dev.tenantry.worker.WorkerTestSupport.TestTenant;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -22,16 +25,14 @@ import org.junit.jupiter.api.Test;
  * tenant has its own history table, PL/pgSQL compiles the version trigger once per table in each
  * session, and PostgreSQL re-checks everything a session keeps on every catalog change another
  * session makes, such as each new tenant's DDL. A long-lived session that had created or upgraded
- * thousands of tenants made every later signup many times dearer.
+ * thousands of tenants made every later signup many times dearer; the worker now renews its
+ * sessions after so many tenant changes, and the trigger keeps one plan per table.
  */
 @QuarkusTest
 class WorkerSessionCostIT {
 
     private static final String HISTORY = "flyway_schema_history";
     private static final int HISTORY_TABLES = 40;
-    /** The pool's max-lifetime (10 s), the reaper's delay and a loaded machine's slowness. */
-    private static final Duration REPLACED_WITHIN = Duration.ofSeconds(90);
-
     private final DataSource workerPool;
 
     @Inject
@@ -40,35 +41,66 @@ class WorkerSessionCostIT {
     }
 
     @Test
-    void aBusyWorkerPoolReplacesEverySessionItStartedWith() throws Exception {
-        // Four sessions at once, so the pool holds at least four.
-        Set<Integer> first = new HashSet<>();
+    void afterSoManyTenantChangesThePoolHandsOutOnlySessionsStartedSince() throws Exception {
+        // Four sessions at once, so the pool holds at least four idle ones from before.
+        assertThat(startedAt(borrowFourAtOnce())).as("sessions the pool had already").isNotEmpty();
+        Timestamp changesBegan = databaseNow();
+
+        // The test profile renews the pool every 5 tenant schema changes.
+        List<EventEnvelope<?>> requests = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            EventEnvelope<TenantRequested> request = TestTenant.fresh("renewal").requested();
+            requests.add(request);
+            WorkerTestSupport.send(request);
+        }
+        assertThat(WorkerTestSupport.awaitResultsOf(requests))
+                .allSatisfy(result -> assertThat(result.data()).isInstanceOf(TenantMigrated.class));
+
+        // Idle sessions were closed at the renewal, sessions in use when they came back.
+        assertThat(startedAt(borrowFourAtOnce())).as("start of each session handed out after the changes")
+                .allSatisfy(start -> assertThat(start).isAfter(changesBegan));
+    }
+
+    /** Borrows four sessions at once and gives them back; their backend pids. */
+    private List<Integer> borrowFourAtOnce() throws SQLException {
+        List<Integer> pids = new ArrayList<>();
         List<Connection> held = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
                 Connection connection = workerPool.getConnection();
                 held.add(connection);
-                first.add(backendPid(connection));
+                pids.add(backendPid(connection));
             }
         } finally {
             for (Connection connection : held) {
                 connection.close();
             }
         }
+        return pids;
+    }
 
-        // The pool stays in use the whole time, so idle removal never closes a session: only the
-        // session lifetime can.
-        long deadline = System.nanoTime() + REPLACED_WITHIN.toNanos();
-        Set<Integer> stillAlive = new HashSet<>(first);
-        while (!stillAlive.isEmpty() && System.nanoTime() < deadline) {
-            try (Connection connection = workerPool.getConnection()) {
-                backendPid(connection);
+    private static List<Timestamp> startedAt(List<Integer> pids) throws SQLException {
+        List<Timestamp> starts = new ArrayList<>();
+        try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT backend_start FROM pg_stat_activity WHERE pid = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("integer", pids.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    starts.add(rows.getTimestamp(1));
+                }
             }
-            stillAlive.retainAll(liveBackends());
-            Thread.sleep(200);
         }
-        assertThat(stillAlive).as("worker sessions still open %s after they were first used", REPLACED_WITHIN)
-                .isEmpty();
+        return starts;
+    }
+
+    private static Timestamp databaseNow() throws SQLException {
+        try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT clock_timestamp()")) {
+            row.next();
+            return row.getTimestamp(1);
+        }
     }
 
     @Test
@@ -120,18 +152,6 @@ class WorkerSessionCostIT {
             row.next();
             return row.getInt(1);
         }
-    }
-
-    private static Set<Integer> liveBackends() throws SQLException {
-        Set<Integer> pids = new HashSet<>();
-        try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT pid FROM pg_stat_activity")) {
-            while (rows.next()) {
-                pids.add(rows.getInt(1));
-            }
-        }
-        return pids;
     }
 
     /** Prepared plans this session keeps (PL/pgSQL's included), read from its own memory contexts. */

@@ -48,6 +48,17 @@ public interface WorkerConfig {
         /** Flyway history table inside each tenant schema. */
         @WithDefault("flyway_schema_history")
         String historyTable();
+
+        /**
+         * Tenant schema changes (new tenants, spares and upgrades) after which the worker replaces
+         * its database sessions; 0 never does. A session keeps something of every tenant table it
+         * touched (PL/pgSQL's copy of the version trigger per history table, relation cache
+         * entries) and re-checks all of it on each catalog change any other session makes, so a
+         * session that had changed thousands of tenants made every new tenant's DDL many times
+         * dearer. Counting changes rather than time keeps idle and read-only sessions warm.
+         */
+        @WithDefault("200")
+        int sessionRenewalEvery();
     }
 
     interface Retry {

@@ -57,13 +57,15 @@ public class DirectMigrator {
     private final TenantMigrator migrator;
     private final TenantSchemaRepository schemas;
     private final TenantVersionRepository versions;
+    private final SessionRenewal sessionRenewal;
 
     public DirectMigrator(AgroalDataSource dataSource, TenantMigrator migrator, TenantSchemaRepository schemas,
-                          TenantVersionRepository versions) {
+                          TenantVersionRepository versions, SessionRenewal sessionRenewal) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.schemas = schemas;
         this.versions = versions;
+        this.sessionRenewal = sessionRenewal;
     }
 
     /**
@@ -153,6 +155,8 @@ public class DirectMigrator {
                     connection.setAutoCommit(true);
                 }
             }
+        } finally {
+            sessionRenewal.tenantSchemaChanged();
         }
         return MigrationOutcome.succeeded(from, current, applied);
     }

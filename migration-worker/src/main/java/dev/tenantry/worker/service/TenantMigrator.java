@@ -40,11 +40,13 @@ public class TenantMigrator {
 
     private final AgroalDataSource dataSource;
     private final WorkerConfig config;
+    private final SessionRenewal sessionRenewal;
     private volatile CachedResolution cached;
 
-    public TenantMigrator(AgroalDataSource dataSource, WorkerConfig config) {
+    public TenantMigrator(AgroalDataSource dataSource, WorkerConfig config, SessionRenewal sessionRenewal) {
         this.dataSource = dataSource;
         this.config = config;
+        this.sessionRenewal = sessionRenewal;
     }
 
     /**
@@ -76,6 +78,8 @@ public class TenantMigrator {
         } catch (FlywayException e) {
             rethrowIfTransient(e);
             return MigrationOutcome.failed(currentVersion(flyway), null, "MIGRATION_ERROR", firstLines(e.getMessage()));
+        } finally {
+            sessionRenewal.tenantSchemaChanged();
         }
     }
 
