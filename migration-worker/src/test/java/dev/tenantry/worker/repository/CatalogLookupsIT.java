@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The catalog lookups on a signup's path and in every drift verify must cost one index lookup per
- * schema, whatever the planner's statistics say. Every tenant's history table has the same name,
+ * The catalog lookups on a signup's path and in every drift verify must stay linear in the number
+ * of schemas (one pass, or one index lookup per schema), whatever the planner's statistics say. Every tenant's history table has the same name,
  * so a lookup that starts from pg_class by name reads one row per tenant in the database; a fleet
  * that grew after the catalogs were last analyzed (a burst of signups, a bulk import) is exactly
  * when the planner picks that path. The tests analyze the catalogs first, then add a few hundred
@@ -62,15 +62,14 @@ class CatalogLookupsIT {
     }
 
     @Test
-    void listingTheFleetLooksUpEachSchemasHistoryTableByNameAndSchema() throws Exception {
-        JsonNode plan = executedPlan(TenantVersionRepository.TENANT_SCHEMAS,
-                TenantVersionRepository.TRIGGER, HISTORY);
+    void listingTheFleetReadsEachHistoryTableOnce() throws Exception {
+        JsonNode plan = executedPlanAfter(TenantVersionRepository.LINEAR_JOINS, TenantVersionRepository.TENANT_SCHEMAS,
+                HISTORY, TenantVersionRepository.TRIGGER);
 
         List<JsonNode> classScans = scansOf(plan, "pg_class");
-        assertThat(classScans).as(plan.toPrettyString()).isNotEmpty()
-                .allSatisfy(scan -> assertThat(scan.path("Index Cond").asText())
-                        .contains("relname =").contains("relnamespace ="));
-        assertThat(rowsRead(classScans)).as(plan.toPrettyString()).isLessThanOrEqualTo(schemaCount());
+        assertThat(classScans).as(plan.toPrettyString()).isNotEmpty();
+        // At most one pass over pg_class; the n² plan read every history table once per schema.
+        assertThat(rowsRead(classScans)).as(plan.toPrettyString()).isLessThanOrEqualTo(count("pg_class"));
     }
 
     @Test
@@ -85,8 +84,16 @@ class CatalogLookupsIT {
     }
 
     private static JsonNode executedPlan(String sql, String... parameters) throws Exception {
+        return executedPlanAfter("RESET ALL", sql, parameters);
+    }
+
+    /** The executed plan of {@code sql}, run after {@code setting} in the same session. */
+    private static JsonNode executedPlanAfter(String setting, String sql, String... parameters) throws Exception {
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
              PreparedStatement explain = connection.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)) {
+            try (Statement set = connection.createStatement()) {
+                set.execute(setting);
+            }
             for (int i = 0; i < parameters.length; i++) {
                 explain.setString(i + 1, parameters[i]);
             }
@@ -122,10 +129,10 @@ class CatalogLookupsIT {
         return read;
     }
 
-    private static long schemaCount() throws Exception {
+    private static long count(String catalog) throws Exception {
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
              Statement select = connection.createStatement();
-             ResultSet rows = select.executeQuery("SELECT count(*) FROM pg_namespace")) {
+             ResultSet rows = select.executeQuery("SELECT count(*) FROM " + catalog)) {
             rows.next();
             return rows.getLong(1);
         }
