@@ -48,7 +48,8 @@ final class ActivationWatch implements AutoCloseable {
     /** The {@link System#nanoTime()} at which the tenant's activation was seen, waiting for it. */
     long awaitActivated(String tenantId, Duration patience) throws Exception {
         try {
-            return activations.computeIfAbsent(tenantId, k -> new CompletableFuture<>())
+            return activations
+                    .computeIfAbsent(tenantId, k -> new CompletableFuture<>())
                     .get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("tenant " + tenantId + " not ACTIVE within " + patience, e);
@@ -63,8 +64,8 @@ final class ActivationWatch implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // A fetch is answered as soon as a record arrives; a shorter wait would only add empty fetches.
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             while (partitions.isEmpty()) {
                 var infos = consumer.listTopics(Duration.ofSeconds(10)).get(Topics.TENANT_LIFECYCLE);
@@ -83,9 +84,12 @@ final class ActivationWatch implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
                     Header type = record.headers().lastHeader(CloudEventCodec.CE_TYPE);
-                    if (record.key() != null && type != null
+                    if (record.key() != null
+                            && type != null
                             && activated.equals(new String(type.value(), StandardCharsets.UTF_8))) {
-                        activations.computeIfAbsent(record.key(), k -> new CompletableFuture<>()).complete(now);
+                        activations
+                                .computeIfAbsent(record.key(), k -> new CompletableFuture<>())
+                                .complete(now);
                     }
                 }
             }

@@ -19,8 +19,13 @@ public final class BenchContext {
     private final AtomicLong slugs = new AtomicLong();
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
 
-    BenchContext(RunningSystem system, ServiceClient client, Figures figures, boolean quick, int repeats,
-                 Path workDirectory) {
+    BenchContext(
+            RunningSystem system,
+            ServiceClient client,
+            Figures figures,
+            boolean quick,
+            int repeats,
+            Path workDirectory) {
         this.system = system;
         this.client = client;
         this.figures = figures;

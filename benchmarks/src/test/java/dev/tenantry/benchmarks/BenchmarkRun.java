@@ -33,18 +33,30 @@ class BenchmarkRun {
 
     /** In run order: later scenarios use what earlier ones leave (e.g. the burst's tenants). */
     static List<Scenario> scenarios() {
-        return List.of(new StartupScenario(), new SignupLatencyScenario(), new FleetUpgradeScenario(),
-                new DriftVerifyScenario(), new ScaleScenario(), new BurstScenario(), new WebhookDeliveryScenario());
+        return List.of(
+                new StartupScenario(),
+                new SignupLatencyScenario(),
+                new FleetUpgradeScenario(),
+                new DriftVerifyScenario(),
+                new ScaleScenario(),
+                new BurstScenario(),
+                new WebhookDeliveryScenario());
     }
 
     @Test
     void measure() throws Exception {
         boolean quick = Boolean.parseBoolean(System.getProperty("bench.quick", "false"));
         int repeats = Integer.getInteger("bench.repeats", 3);
-        Set<String> only = Arrays.stream(System.getProperty("bench.scenarios", "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        Path output = Path.of(System.getProperty("bench.output", "target/bench-report")).toAbsolutePath().normalize();
-        Path work = Path.of(System.getProperty("fault-suite.target", "target"), "bench-work").toAbsolutePath();
+        Set<String> only = Arrays.stream(
+                        System.getProperty("bench.scenarios", "").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+        Path output = Path.of(System.getProperty("bench.output", "target/bench-report"))
+                .toAbsolutePath()
+                .normalize();
+        Path work = Path.of(System.getProperty("fault-suite.target", "target"), "bench-work")
+                .toAbsolutePath();
         Files.createDirectories(work);
 
         Figures figures = new Figures();
@@ -59,7 +71,9 @@ class BenchmarkRun {
         machine.put("PostgreSQL", "embedded 17, fsync on, synchronous_commit on");
         Instant started = Instant.now();
 
-        List<Scenario> chosen = scenarios().stream().filter(s -> only.isEmpty() || only.contains(s.id())).toList();
+        List<Scenario> chosen = scenarios().stream()
+                .filter(s -> only.isEmpty() || only.contains(s.id()))
+                .toList();
         // The worker reads tenant migrations from the classpath and from a folder of this run's, into
         // which the fleet scenarios drop a new release.
         // A fresh stack starts from the demo schema: an earlier run's releases are gone with its data.
@@ -69,24 +83,32 @@ class BenchmarkRun {
                 Files.delete(file);
             }
         }
-        Map<String, String> environment = Map.of("TENANTRY_WORKER_TENANT_MIGRATIONS_LOCATIONS",
+        Map<String, String> environment = Map.of(
+                "TENANTRY_WORKER_TENANT_MIGRATIONS_LOCATIONS",
                 "classpath:db/tenant,filesystem:" + releases,
                 // Auto-heal would start a fleet upgrade at the worker's next drift check after a
                 // release appears (or after drift-verify puts tenants behind), racing the scenario's
                 // own POST /admin/drift/fix: a fleet figure must time exactly the upgrade it started.
-                "TENANTRY_WORKER_DRIFT_AUTO_HEAL", "false",
+                "TENANTRY_WORKER_DRIFT_AUTO_HEAL",
+                "false",
                 // The worker keeps its own default spare pool (128), as in production: the local
                 // stack's 8 suits a laptop, not a benchmark. The burst is larger than either.
-                "TENANTRY_WORKER_SPARE_POOL_SIZE", SPARE_POOL);
+                "TENANTRY_WORKER_SPARE_POOL_SIZE",
+                SPARE_POOL);
         long upStart = System.nanoTime();
         try (RunningSystem system = RunningSystem.start("bench-stack", environment, List.of("--postgres-fsync"));
-             ServiceClient client = new ServiceClient(system.token())) {
+                ServiceClient client = new ServiceClient(system.token())) {
             double upSeconds = (System.nanoTime() - upStart) / 1e9;
-            figures.system(StartupScenario.ID, "./tenantry up, jars built (to every component ready)", "s",
-                    Target.atMost(20), upSeconds);
+            figures.system(
+                    StartupScenario.ID,
+                    "./tenantry up, jars built (to every component ready)",
+                    "s",
+                    Target.atMost(20),
+                    upSeconds);
             BenchContext context = new BenchContext(system, client, figures, quick, repeats, work);
             for (Scenario scenario : chosen) {
-                System.out.printf("%n=== %s: %s (load %s) ===%n", scenario.id(), scenario.title(), Machine.loadAverage());
+                System.out.printf(
+                        "%n=== %s: %s (load %s) ===%n", scenario.id(), scenario.title(), Machine.loadAverage());
                 Instant scenarioStart = Instant.now();
                 try {
                     scenario.run(context);
@@ -94,12 +116,16 @@ class BenchmarkRun {
                     e.printStackTrace();
                     figures.failed(scenario.id(), e.toString());
                 }
-                System.out.printf("=== %s took %s ===%n", scenario.id(),
+                System.out.printf(
+                        "=== %s took %s ===%n",
+                        scenario.id(),
                         Duration.between(scenarioStart, Instant.now()).withNanos(0));
             }
         }
         machine.put("load at end", Machine.loadAverage());
-        machine.put("duration", Duration.between(started, Instant.now()).withNanos(0).toString());
+        machine.put(
+                "duration",
+                Duration.between(started, Instant.now()).withNanos(0).toString());
         BenchmarkReport report = new BenchmarkReport(machine, chosen, figures);
         System.out.println(report.table());
         report.write(output);

@@ -63,12 +63,16 @@ final class BurstScenario implements Scenario {
                 figures.system(ID, "POST → ACTIVE p99", "ms", null, latency.percentile(99));
                 SignupHops.medians(database, sent.stream().map(Sent::tenantId).toList())
                         .forEach((hop, ms) -> figures.info(ID, "hop p50, " + hop, "ms", ms));
-                double cpu = cpuPerSignup(figures, "CPU per signup, ", cpuBefore,
-                        ComponentMeters.cpuMillis(context.system()), tenants);
+                double cpu = cpuPerSignup(
+                        figures, "CPU per signup, ", cpuBefore, ComponentMeters.cpuMillis(context.system()), tenants);
                 figures.info(ID, "CPU per signup, every component", "ms", cpu);
                 figures.info(ID, "CPU-bound ceiling (cores / CPU per signup)", "tenants/s", CORES * 1000 / cpu);
-                cpuPerSignup(figures, "CPU per signup, postgres for ", postgresBefore,
-                        PostgresCpu.byClient(database, postgresPid), tenants);
+                cpuPerSignup(
+                        figures,
+                        "CPU per signup, postgres for ",
+                        postgresBefore,
+                        PostgresCpu.byClient(database, postgresPid),
+                        tenants);
 
                 // The worker refills its spare pool once the burst is over: not during the floor.
                 Signups.awaitSparePoolFull(database);
@@ -77,8 +81,8 @@ final class BurstScenario implements Scenario {
                 figures.floor(ID, size + " demo schemas by raw JDBC", "tenants/s", floorRate);
                 double floorCpu = (double) (ProcessMeter.cpuMillis(postgresPid, true) - floorCpuBefore) / tenants;
                 figures.info(ID, "CPU per schema, floor (postgres)", "ms", floorCpu);
-                figures.info(ID, "floor's CPU-bound ceiling (cores / CPU per schema)", "tenants/s",
-                        CORES * 1000 / floorCpu);
+                figures.info(
+                        ID, "floor's CPU-bound ceiling (cores / CPU per schema)", "tenants/s", CORES * 1000 / floorCpu);
                 figures.ratio(ID, "throughput / floor", Target.atLeast(0.7), rate / floorRate);
             }
             ComponentMeters.serviceRssMiB(context.system())
@@ -86,16 +90,15 @@ final class BurstScenario implements Scenario {
         }
     }
 
-    private record Sent(String tenantId, long startNanos) {
-    }
+    private record Sent(String tenantId, long startNanos) {}
 
     /**
      * Records the CPU per signup of each part and returns their sum. With the rate the machine
      * could reach if CPU were the only limit, beside the floor's own, it says how much of the gap
      * is work the floor does not do.
      */
-    private static double cpuPerSignup(Figures figures, String prefix, Map<String, Long> before,
-                                       Map<String, Long> after, int tenants) {
+    private static double cpuPerSignup(
+            Figures figures, String prefix, Map<String, Long> before, Map<String, Long> after, int tenants) {
         double total = 0;
         for (Map.Entry<String, Long> part : after.entrySet()) {
             double perSignup = (double) (part.getValue() - before.getOrDefault(part.getKey(), 0L)) / tenants;

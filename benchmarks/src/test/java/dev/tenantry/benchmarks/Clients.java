@@ -15,8 +15,7 @@ final class Clients {
         List<Long> run(int client) throws Exception;
     }
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /** {@code clients} threads, each running {@code task} {@code each} times in a row. */
     static List<Long> repeat(int clients, int each, Callable<Long> task) throws Exception {

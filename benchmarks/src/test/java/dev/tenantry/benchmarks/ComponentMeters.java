@@ -8,15 +8,16 @@ import java.util.Map;
 /** CPU and memory of every component of the running system, by component name. */
 final class ComponentMeters {
 
-    private ComponentMeters() {
-    }
+    private ComponentMeters() {}
 
     /** CPU milliseconds used so far by each component (PostgreSQL with all its backends). */
     static Map<String, Long> cpuMillis(RunningSystem system) throws Exception {
         Map<String, Long> cpu = new LinkedHashMap<>();
         for (ComponentStatus component : system.status()) {
             if (component.pid() != null) {
-                cpu.put(component.name(), ProcessMeter.cpuMillis(component.pid(), component.name().equals("postgres")));
+                cpu.put(
+                        component.name(),
+                        ProcessMeter.cpuMillis(component.pid(), component.name().equals("postgres")));
             }
         }
         return cpu;
@@ -36,7 +37,9 @@ final class ComponentMeters {
     static Map<String, Double> serviceRssMiB(RunningSystem system) throws Exception {
         Map<String, Double> rss = new LinkedHashMap<>();
         for (ComponentStatus component : system.status()) {
-            if (component.pid() != null && !component.name().equals("postgres") && !component.name().equals("kafka")) {
+            if (component.pid() != null
+                    && !component.name().equals("postgres")
+                    && !component.name().equals("kafka")) {
                 rss.put(component.name(), ProcessMeter.rssMiB(component.pid()));
             }
         }

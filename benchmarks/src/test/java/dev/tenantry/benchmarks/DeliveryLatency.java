@@ -24,8 +24,12 @@ final class DeliveryLatency {
     private final LifecycleEvents lifecycle;
     private final DeliveryLedger ledger;
 
-    DeliveryLatency(BenchContext context, WebhookEndpoints api, LoopbackReceiver receiver, LifecycleEvents lifecycle,
-                    DeliveryLedger ledger) {
+    DeliveryLatency(
+            BenchContext context,
+            WebhookEndpoints api,
+            LoopbackReceiver receiver,
+            LifecycleEvents lifecycle,
+            DeliveryLedger ledger) {
         this.context = context;
         this.api = api;
         this.receiver = receiver;
@@ -58,19 +62,27 @@ final class DeliveryLatency {
 
         String prefix = "raw-" + repetition + "-";
         List<String> bodies = ledger.payloads(endpointId);
-        long[] sentAt = RawWebhookPosts.javaNetHttpAtRate(receiver.url("/latency-raw/" + repetition), bodies, perSecond,
-                prefix);
+        long[] sentAt = RawWebhookPosts.javaNetHttpAtRate(
+                receiver.url("/latency-raw/" + repetition), bodies, perSecond, prefix);
         String[] rawIds = new String[sentAt.length];
         Arrays.setAll(rawIds, i -> prefix + i);
         long[] raw = latencies(rawIds, sentAt);
 
         Figures figures = context.figures();
-        figures.system(WebhookDeliveryScenario.ID, "latency p50, event produced → received", "ms", null,
+        figures.system(
+                WebhookDeliveryScenario.ID,
+                "latency p50, event produced → received",
+                "ms",
+                null,
                 percentile(latencies, 50));
-        figures.system(WebhookDeliveryScenario.ID, "latency p99, event produced → received", "ms", Target.atMost(100),
+        figures.system(
+                WebhookDeliveryScenario.ID,
+                "latency p99, event produced → received",
+                "ms",
+                Target.atMost(100),
                 percentile(latencies, 99));
-        figures.info(WebhookDeliveryScenario.ID, "latency max, event produced → received", "ms",
-                percentile(latencies, 100));
+        figures.info(
+                WebhookDeliveryScenario.ID, "latency max, event produced → received", "ms", percentile(latencies, 100));
         figures.floor(WebhookDeliveryScenario.ID, "raw java.net.http p50, sent → received", "ms", percentile(raw, 50));
         figures.floor(WebhookDeliveryScenario.ID, "raw java.net.http p99, sent → received", "ms", percentile(raw, 99));
     }

@@ -41,14 +41,15 @@ final class DeliveryLedger implements AutoCloseable {
     }
 
     int delivered(List<String> endpointIds) throws SQLException {
-        return count("SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ANY (?) AND status = 'delivered'",
+        return count(
+                "SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ANY (?) AND status = 'delivered'",
                 endpointIds);
     }
 
     /** The signed bodies as the dispatcher sent them to one endpoint. */
     List<String> payloads(String endpointId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT payload FROM webhook_delivery WHERE endpoint_id = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT payload FROM webhook_delivery WHERE endpoint_id = ?")) {
             statement.setObject(1, UUID.fromString(endpointId));
             List<String> payloads = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -87,8 +88,8 @@ final class DeliveryLedger implements AutoCloseable {
         int seen;
         while ((seen = successfulAttempts(endpointIds)) < expected) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("only " + seen + " of " + expected + " successful attempts persisted after "
-                        + patience);
+                throw new TimeoutException(
+                        "only " + seen + " of " + expected + " successful attempts persisted after " + patience);
             }
             Thread.sleep(interval.toMillis());
         }
@@ -96,7 +97,8 @@ final class DeliveryLedger implements AutoCloseable {
 
     private int count(String sql, List<String> endpointIds) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            Array ids = connection.createArrayOf("uuid", endpointIds.stream().map(UUID::fromString).toArray());
+            Array ids = connection.createArrayOf(
+                    "uuid", endpointIds.stream().map(UUID::fromString).toArray());
             statement.setArray(1, ids);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
@@ -106,7 +108,8 @@ final class DeliveryLedger implements AutoCloseable {
     }
 
     private int queryInt(String sql) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
             rows.next();
             return rows.getInt(1);
         }

@@ -16,6 +16,7 @@ final class DeliveryThroughput {
 
     /** The dispatcher's defaults: requests in flight per endpoint, and per instance. */
     static final int PER_ENDPOINT_IN_FLIGHT = 16;
+
     static final int INSTANCE_IN_FLIGHT = 128;
     private static final int TENANTS = 64;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
@@ -26,8 +27,12 @@ final class DeliveryThroughput {
     private final LifecycleEvents lifecycle;
     private final DeliveryLedger ledger;
 
-    DeliveryThroughput(BenchContext context, WebhookEndpoints api, LoopbackReceiver receiver, LifecycleEvents lifecycle,
-                       DeliveryLedger ledger) {
+    DeliveryThroughput(
+            BenchContext context,
+            WebhookEndpoints api,
+            LoopbackReceiver receiver,
+            LifecycleEvents lifecycle,
+            DeliveryLedger ledger) {
         this.context = context;
         this.api = api;
         this.receiver = receiver;
@@ -56,17 +61,25 @@ final class DeliveryThroughput {
         List<String> endpointIds = run.endpointIds();
         double perSecond = deliveries / run.seconds();
         Figures figures = context.figures();
-        figures.system(WebhookDeliveryScenario.ID, "throughput, every attempt persisted", "deliveries/s",
-                Target.atLeast(4000), perSecond);
-        figures.info(WebhookDeliveryScenario.ID, "attempts persisted per delivery", "attempts",
+        figures.system(
+                WebhookDeliveryScenario.ID,
+                "throughput, every attempt persisted",
+                "deliveries/s",
+                Target.atLeast(4000),
+                perSecond);
+        figures.info(
+                WebhookDeliveryScenario.ID,
+                "attempts persisted per delivery",
+                "attempts",
                 (double) ledger.attempts(endpointIds) / deliveries);
 
         List<String> bodies = ledger.payloads(endpointIds.get(0));
         int inFlight = inFlight(endpoints);
-        double javaNetHttp = deliveries / RawWebhookPosts.javaNetHttp(
-                receiver.url("/raw-java-net-http/" + repetition), bodies, deliveries, inFlight);
-        double vertx = deliveries / RawWebhookPosts.vertx(
-                receiver.url("/raw-vertx/" + repetition), bodies, deliveries, inFlight);
+        double javaNetHttp = deliveries
+                / RawWebhookPosts.javaNetHttp(
+                        receiver.url("/raw-java-net-http/" + repetition), bodies, deliveries, inFlight);
+        double vertx = deliveries
+                / RawWebhookPosts.vertx(receiver.url("/raw-vertx/" + repetition), bodies, deliveries, inFlight);
         figures.floor(WebhookDeliveryScenario.ID, "raw java.net.http client, same bodies", "requests/s", javaNetHttp);
         figures.floor(WebhookDeliveryScenario.ID, "raw Vert.x client, same bodies", "requests/s", vertx);
         figures.ratio(WebhookDeliveryScenario.ID, "throughput / raw java.net.http", null, perSecond / javaNetHttp);
@@ -74,8 +87,7 @@ final class DeliveryThroughput {
     }
 
     /** The endpoints a run registered, and seconds from its first event produced to its last attempt persisted. */
-    private record Delivered(List<String> endpointIds, double seconds) {
-    }
+    private record Delivered(List<String> endpointIds, double seconds) {}
 
     /**
      * Registers {@code endpoints} endpoints under {@code path} for fresh tenants, waits until the
@@ -111,8 +123,8 @@ final class DeliveryThroughput {
         int received;
         while ((received = paths.stream().mapToInt(receiver::received).sum()) < expected) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the receiver got " + received + " of " + expected + " requests in "
-                        + PATIENCE);
+                throw new TimeoutException(
+                        "the receiver got " + received + " of " + expected + " requests in " + PATIENCE);
             }
             Thread.sleep(5);
         }

@@ -25,7 +25,8 @@ final class DemoSchema {
      * scenarios have added in this run, so a floor builds the same schema the worker does.
      */
     static DemoSchema current(BenchContext context) throws IOException {
-        List<String> scripts = new Releases(context).allScripts().stream().map(Releases.Script::sql).toList();
+        List<String> scripts = new Releases(context)
+                .allScripts().stream().map(Releases.Script::sql).toList();
         if (scripts.isEmpty()) {
             throw new IOException("no tenant migrations found");
         }
@@ -55,7 +56,8 @@ final class DemoSchema {
     static void dropFloorSchemas(Connection connection) throws SQLException {
         List<String> schemas = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_floor\\_%'")) {
+                var rows = statement.executeQuery(
+                        "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_floor\\_%'")) {
             while (rows.next()) {
                 schemas.add(rows.getString(1));
             }

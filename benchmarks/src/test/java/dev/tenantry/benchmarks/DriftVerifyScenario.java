@@ -49,8 +49,15 @@ final class DriftVerifyScenario implements Scenario {
             for (int i = 0; i < context.repeats(); i++) {
                 JsonNode report = timedVerify(context, worker, "nothing pending");
                 requireBehind(report, Set.of());
-                figures.info(ID, "tenant schemas verified", "schemas", report.get("totalTenants").asInt());
-                figures.floor(ID, "every tenant schema and its indexed version, one query over JDBC", "ms",
+                figures.info(
+                        ID,
+                        "tenant schemas verified",
+                        "schemas",
+                        report.get("totalTenants").asInt());
+                figures.floor(
+                        ID,
+                        "every tenant schema and its indexed version, one query over JDBC",
+                        "ms",
                         catalogFloorMillis(context));
             }
 
@@ -65,7 +72,11 @@ final class DriftVerifyScenario implements Scenario {
                 for (int i = 0; i < context.repeats(); i++) {
                     JsonNode report = timedVerify(context, worker, "10% behind");
                     requireBehind(report, new TreeSet<>(behind));
-                    figures.info(ID, "tenants listed behind", "schemas", report.get("behind").size());
+                    figures.info(
+                            ID,
+                            "tenants listed behind",
+                            "schemas",
+                            report.get("behind").size());
                 }
             } finally {
                 fleet.restore(held);
@@ -80,8 +91,13 @@ final class DriftVerifyScenario implements Scenario {
         long start = System.nanoTime();
         JsonNode report = worker.drift();
         double roundTrip = (System.nanoTime() - start) / 1e6;
-        context.figures().system(ID, "drift verify, " + situation + " (server durationMs)", "ms", SERVER_TARGET,
-                report.get("durationMs").asDouble());
+        context.figures()
+                .system(
+                        ID,
+                        "drift verify, " + situation + " (server durationMs)",
+                        "ms",
+                        SERVER_TARGET,
+                        report.get("durationMs").asDouble());
         context.figures().info(ID, "drift verify, " + situation + " (HTTP round trip, JSON included)", "ms", roundTrip);
         return report;
     }
@@ -109,7 +125,8 @@ final class DriftVerifyScenario implements Scenario {
      * index, one query on a fresh connection, no comparison, no report.
      */
     private static double catalogFloorMillis(BenchContext context) throws Exception {
-        try (Connection c = context.system().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = context.system().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             long start = System.nanoTime();
             int rows = 0;
             try (ResultSet r = s.executeQuery("SELECT n.nspname, v.version FROM pg_namespace n"

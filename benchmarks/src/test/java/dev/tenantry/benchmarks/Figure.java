@@ -12,7 +12,12 @@ import java.util.List;
  */
 public final class Figure {
 
-    public enum Role { SYSTEM, FLOOR, RATIO, INFO }
+    public enum Role {
+        SYSTEM,
+        FLOOR,
+        RATIO,
+        INFO
+    }
 
     private final String scenario;
     private final String name;

@@ -13,8 +13,8 @@ public final class Figures {
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
 
     /** Adds one repetition's value; the first call fixes the figure's unit, role and target. */
-    public synchronized void record(String scenario, String name, String unit, Figure.Role role, Target target,
-                                    double value) {
+    public synchronized void record(
+            String scenario, String name, String unit, Figure.Role role, Target target, double value) {
         figures.computeIfAbsent(scenario + "\u0000" + name, k -> new Figure(scenario, name, unit, role, target))
                 .add(value);
     }

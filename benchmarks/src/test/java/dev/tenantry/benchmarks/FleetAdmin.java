@@ -57,15 +57,15 @@ final class FleetAdmin {
         JsonNode started = context.client().postOk(workerUrl + "/admin/drift/fix", null);
         String id = started.get("id").asText();
         if (started.get("total").asInt() != expectedTotal) {
-            throw new IllegalStateException("the fleet upgrade " + id + " covers " + started.get("total").asInt()
-                    + " tenants, expected " + expectedTotal + ": " + started);
+            throw new IllegalStateException("the fleet upgrade " + id + " covers "
+                    + started.get("total").asInt() + " tenants, expected " + expectedTotal + ": " + started);
         }
         long deadline = System.nanoTime() + FLEET_PATIENCE.toNanos();
         JsonNode progress = started;
         while (!"finished".equals(progress.get("state").asText())) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("fleet upgrade " + id + " not finished after " + FLEET_PATIENCE
-                        + ": " + progress);
+                throw new IllegalStateException(
+                        "fleet upgrade " + id + " not finished after " + FLEET_PATIENCE + ": " + progress);
             }
             Thread.sleep(50);
             progress = context.client().get(workerUrl + "/admin/fleet-upgrade");
@@ -74,9 +74,14 @@ final class FleetAdmin {
             }
         }
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-        FleetRun run = new FleetRun(id, progress.get("total").asInt(), progress.get("done").asInt(),
+        FleetRun run = new FleetRun(
+                id,
+                progress.get("total").asInt(),
+                progress.get("done").asInt(),
                 progress.get("failed").asInt(),
-                Duration.between(instant(progress.get("startedAt")), instant(progress.get("finishedAt"))).toNanos() / 1e9,
+                Duration.between(instant(progress.get("startedAt")), instant(progress.get("finishedAt")))
+                                .toNanos()
+                        / 1e9,
                 wallSeconds);
         if (run.failed() > 0 || run.done() != run.total()) {
             throw new IllegalStateException("fleet upgrade " + id + " upgraded " + run.done() + " of " + run.total()
@@ -91,8 +96,8 @@ final class FleetAdmin {
      */
     double meanMigrationMillis(FleetRun run) throws SQLException {
         try (Connection c = context.system().dataSource().getConnection();
-             PreparedStatement select = c.prepareStatement(
-                     "SELECT avg(duration_ms) FROM migration_run WHERE request_id LIKE ? AND kind = 'upgrade'")) {
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT avg(duration_ms) FROM migration_run WHERE request_id LIKE ? AND kind = 'upgrade'")) {
             select.setString(1, run.id() + ":%");
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();

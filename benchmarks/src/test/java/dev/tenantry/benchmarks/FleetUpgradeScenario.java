@@ -35,8 +35,11 @@ final class FleetUpgradeScenario implements Scenario {
         int before = fleet.activeTenants();
         fleet.ensureActiveTenants(wanted);
         if (fleet.activeTenants() > before) {
-            figures.note(ID, String.format("%,d tenants signed up first (10 clients) in %.0f s; %,d were there.",
-                    fleet.activeTenants() - before, (System.nanoTime() - signupStart) / 1e9, before));
+            figures.note(
+                    ID,
+                    String.format(
+                            "%,d tenants signed up first (10 clients) in %.0f s; %,d were there.",
+                            fleet.activeTenants() - before, (System.nanoTime() - signupStart) / 1e9, before));
         }
         int tenants = fleet.tenantSchemas();
         int foreign = fleet.schemasWithoutDemoTables();
@@ -60,17 +63,28 @@ final class FleetUpgradeScenario implements Scenario {
                 FleetAdmin.FleetRun run = worker.upgradeFleet(tenants);
                 double registrySeconds = fleet.awaitRegistryAt(version, Duration.ofMinutes(5));
 
-                figures.system(ID, String.format("fleet upgrade of %,d tenants (worker's startedAt → finishedAt)",
-                        tenants), "s", null, run.serverSeconds());
+                figures.system(
+                        ID,
+                        String.format("fleet upgrade of %,d tenants (worker's startedAt → finishedAt)", tenants),
+                        "s",
+                        null,
+                        run.serverSeconds());
                 figures.info(ID, "fleet upgrade, POST /admin/drift/fix → seen finished (wall)", "s", run.wallSeconds());
-                figures.floor(ID, String.format("same SQL + history row, %,d raw schemas, one JDBC connection",
-                        tenants), "s", floorSeconds);
+                figures.floor(
+                        ID,
+                        String.format("same SQL + history row, %,d raw schemas, one JDBC connection", tenants),
+                        "s",
+                        floorSeconds);
                 figures.ratio(ID, "fleet upgrade vs floor", Target.atMost(1.15), run.serverSeconds() / floorSeconds);
                 figures.system(ID, "tenants upgraded per second", "tenants/s", null, run.tenantsPerSecond());
                 figures.info(ID, "registry at the new version, after the upgrade finished", "s", registrySeconds);
-                figures.info(ID, "per tenant, the migration as the run log times it (mean)", "ms",
+                figures.info(
+                        ID,
+                        "per tenant, the migration as the run log times it (mean)",
+                        "ms",
                         worker.meanMigrationMillis(run));
-                figures.info(ID, "per tenant, fleet upgrade time ÷ tenants", "ms", run.serverSeconds() * 1000 / tenants);
+                figures.info(
+                        ID, "per tenant, fleet upgrade time ÷ tenants", "ms", run.serverSeconds() * 1000 / tenants);
             }
         } finally {
             floor.drop();

@@ -23,8 +23,7 @@ import java.util.stream.Stream;
  */
 final class FreshCloneUp {
 
-    private FreshCloneUp() {
-    }
+    private FreshCloneUp() {}
 
     /** Seconds of the build and of the start, in a new clone under {@code work}. */
     record Timing(double buildSeconds, double upSeconds) {
@@ -34,7 +33,9 @@ final class FreshCloneUp {
     }
 
     static Timing measure(Path work) throws Exception {
-        Path root = Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("tenantry.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path clone = work.resolve("fresh-clone");
         deleteTree(clone);
         run(List.of("git", "clone", "--quiet", root.toString(), clone.toString()), work);
@@ -45,9 +46,12 @@ final class FreshCloneUp {
         List<String> up = new ArrayList<>(List.of("./tenantry", "up", "--fresh"));
         up.addAll(StackPorts.pick().upArguments());
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(up).directory(clone.toFile()).redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        Process process = new ProcessBuilder(up)
+                .directory(clone.toFile())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             StringBuilder transcript = new StringBuilder();
             String line;
             while ((line = out.readLine()) != null) {
@@ -69,7 +73,10 @@ final class FreshCloneUp {
     }
 
     private static void run(List<String> command, Path directory) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(20, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + out);

@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One record produced (acks=all, as the services produce) and consumed again on the same broker:
@@ -32,7 +32,9 @@ final class KafkaRoundTrip implements AutoCloseable {
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin client = Admin.create(admin)) {
             if (!client.listTopics().names().get().contains(topic)) {
-                client.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+                client.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                        .all()
+                        .get();
             }
         }
         Properties p = new Properties();

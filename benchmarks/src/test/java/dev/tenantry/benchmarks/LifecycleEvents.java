@@ -35,12 +35,14 @@ final class LifecycleEvents implements AutoCloseable {
 
     LifecycleEvents(String bootstrap) {
         // As the services produce: idempotent, acks=all; no linger, so an event leaves when it is sent.
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "0"),
-                new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                        ProducerConfig.LINGER_MS_CONFIG, "0"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /**
@@ -51,7 +53,8 @@ final class LifecycleEvents implements AutoCloseable {
         List<BenchTenant> tenants = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             // Slugs allow no hyphen.
-            tenants.add(new BenchTenant(UUID.randomUUID().toString(), context.slug("wh").replace('-', '_')));
+            tenants.add(new BenchTenant(
+                    UUID.randomUUID().toString(), context.slug("wh").replace('-', '_')));
         }
         return tenants;
     }

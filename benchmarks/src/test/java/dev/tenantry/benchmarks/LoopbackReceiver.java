@@ -18,16 +18,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopbackReceiver implements AutoCloseable {
 
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    private final Vertx vertx =
+            Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     private final HttpServer server;
     private final Map<String, AtomicInteger> requestsByPath = new ConcurrentHashMap<>();
     private final Map<String, Long> firstArrivals = new ConcurrentHashMap<>();
 
     LoopbackReceiver() throws Exception {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setAcceptBacklog(2048))
+        server = vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0).setAcceptBacklog(2048))
                 .requestHandler(this::receive)
                 .listen()
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     String url(String path) {

@@ -10,8 +10,7 @@ import java.util.Map;
 /** The machine a run measured: figures from a shared two-core machine mean little without it. */
 final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     static Map<String, String> describe() {
         Map<String, String> facts = new LinkedHashMap<>();
@@ -86,7 +85,8 @@ final class Machine {
         Path root = Path.of(System.getProperty("tenantry.repo.root", ".."));
         try {
             Process git = new ProcessBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(git.getInputStream().readAllBytes()).strip();
             return git.waitFor() == 0 ? out : "unknown";
         } catch (IOException e) {

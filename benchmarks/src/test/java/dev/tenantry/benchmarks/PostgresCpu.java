@@ -18,16 +18,19 @@ final class PostgresCpu {
 
     static final String ENDED = "ended connections";
 
-    private PostgresCpu() {
-    }
+    private PostgresCpu() {}
 
     /** CPU milliseconds so far, by label; their sum is PostgreSQL's total. */
     static Map<String, Long> byClient(DataSource database, long postmasterPid) throws Exception {
         Map<String, Long> cpu = new TreeMap<>();
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet rows = query.executeQuery("SELECT pid, backend_type, application_name FROM pg_stat_activity")) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement();
+                ResultSet rows =
+                        query.executeQuery("SELECT pid, backend_type, application_name FROM pg_stat_activity")) {
             while (rows.next()) {
-                cpu.merge(label(rows.getString(2), rows.getString(3)), ProcessMeter.cpuMillis(rows.getLong(1), false),
+                cpu.merge(
+                        label(rows.getString(2), rows.getString(3)),
+                        ProcessMeter.cpuMillis(rows.getLong(1), false),
                         Long::sum);
             }
         }
@@ -44,6 +47,7 @@ final class PostgresCpu {
             return "background processes";
         }
         return applicationName == null || applicationName.isBlank() || applicationName.startsWith("PostgreSQL JDBC")
-                ? "other connections" : applicationName;
+                ? "other connections"
+                : applicationName;
     }
 }

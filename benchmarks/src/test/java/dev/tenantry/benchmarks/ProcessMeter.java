@@ -14,8 +14,7 @@ final class ProcessMeter {
     /** USER_HZ: /proc/<pid>/stat counts CPU time and start time in ticks of 10 ms on Linux. */
     private static final long TICK_MS = 10;
 
-    private ProcessMeter() {
-    }
+    private ProcessMeter() {}
 
     /** Resident set size in MiB. */
     static double rssMiB(long pid) throws IOException {
@@ -31,8 +30,10 @@ final class ProcessMeter {
     static long cpuMillis(long pid, boolean tree) {
         long total = cpuOf(pid);
         if (tree) {
-            total += ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
-                    .mapToLong(p -> cpuOf(p.pid())).sum();
+            total += ProcessHandle.of(pid).stream()
+                    .flatMap(ProcessHandle::descendants)
+                    .mapToLong(p -> cpuOf(p.pid()))
+                    .sum();
             total += endedChildrenCpuMillis(pid);
         }
         return total;

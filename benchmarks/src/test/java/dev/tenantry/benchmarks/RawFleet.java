@@ -29,7 +29,8 @@ final class RawFleet {
     static RawFleet build(DataSource database, int count, List<Releases.Script> scripts) throws SQLException {
         List<String> schemas = new ArrayList<>();
         RawFleet fleet = new RawFleet(database, schemas);
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (int i = 0; i < count; i++) {
                 String schema = "benchfloor_" + i;
@@ -58,7 +59,8 @@ final class RawFleet {
     /** Applies one migration to every schema; returns the seconds it took. */
     double upgrade(Releases.Script script) throws SQLException {
         long start = System.nanoTime();
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (String schema : schemas) {
                 apply(s, schema, script);
@@ -76,7 +78,8 @@ final class RawFleet {
     }
 
     void drop() throws SQLException {
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             for (String schema : schemas) {
                 s.execute("DROP SCHEMA " + schema + " CASCADE");
             }

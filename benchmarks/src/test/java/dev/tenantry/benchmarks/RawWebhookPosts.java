@@ -29,20 +29,22 @@ final class RawWebhookPosts {
 
     private static final String CONTENT_TYPE = "application/cloudevents+json";
 
-    private RawWebhookPosts() {
-    }
+    private RawWebhookPosts() {}
 
     /** Posts {@code count} bodies (cycling through them), at most {@code inFlight} at once; seconds taken. */
     static double javaNetHttp(String url, List<String> bodies, int count, int inFlight) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         URI uri = URI.create(url);
         Semaphore slots = new Semaphore(inFlight);
         List<CompletableFuture<?>> sent = new ArrayList<>(count);
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             slots.acquire();
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(15))
                     .header("content-type", CONTENT_TYPE)
                     .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()), StandardCharsets.UTF_8))
                     .build();
@@ -58,21 +60,26 @@ final class RawWebhookPosts {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try {
             URI uri = URI.create(url);
-            io.vertx.core.http.HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                    new PoolOptions().setHttp1MaxSize(inFlight));
+            io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+                    new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(inFlight));
             Semaphore slots = new Semaphore(inFlight);
             List<CompletableFuture<?>> sent = new ArrayList<>(count);
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 slots.acquire();
                 Buffer body = Buffer.buffer(bodies.get(i % bodies.size()));
-                RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                        .setPort(uri.getPort()).setURI(uri.getPath()).putHeader("content-type", CONTENT_TYPE);
+                RequestOptions options = new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setHost(uri.getHost())
+                        .setPort(uri.getPort())
+                        .setURI(uri.getPath())
+                        .putHeader("content-type", CONTENT_TYPE);
                 sent.add(client.request(options)
                         .compose(request -> request.send(body))
                         .compose(response -> response.end())
                         .onComplete(done -> slots.release())
-                        .toCompletionStage().toCompletableFuture());
+                        .toCompletionStage()
+                        .toCompletableFuture());
             }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
             return (System.nanoTime() - start) / 1e9;
@@ -86,7 +93,8 @@ final class RawWebhookPosts {
      * returns when each was sent ({@link System#nanoTime()}), by index, once every answer is in.
      */
     static long[] javaNetHttpAtRate(String url, List<String> bodies, int perSecond, String idPrefix) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create(url);
         long interval = 1_000_000_000L / perSecond;
         long[] sentAt = new long[bodies.size()];
@@ -94,9 +102,11 @@ final class RawWebhookPosts {
         long start = System.nanoTime();
         for (int i = 0; i < bodies.size(); i++) {
             pauseUntil(start + i * interval);
-            HttpRequest request = HttpRequest.newBuilder(uri).header("content-type", CONTENT_TYPE)
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .header("content-type", CONTENT_TYPE)
                     .header("webhook-id", idPrefix + i)
-                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i), StandardCharsets.UTF_8)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i), StandardCharsets.UTF_8))
+                    .build();
             sentAt[i] = System.nanoTime();
             sent.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
         }

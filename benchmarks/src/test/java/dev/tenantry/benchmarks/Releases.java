@@ -53,8 +53,11 @@ final class Releases {
      * schemas of the same shape as the tenants'.
      */
     List<Script> allScripts() throws IOException {
-        Path repository = Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
-        List<Script> scripts = new ArrayList<>(scriptsIn(repository.resolve("migration-worker/src/main/resources/db/tenant")));
+        Path repository = Path.of(System.getProperty("tenantry.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        List<Script> scripts =
+                new ArrayList<>(scriptsIn(repository.resolve("migration-worker/src/main/resources/db/tenant")));
         scripts.addAll(scriptsIn(folder));
         scripts.sort(Comparator.comparingInt(Script::version));
         return scripts;
@@ -66,14 +69,13 @@ final class Releases {
             for (Path file : files.toList()) {
                 Matcher m = VERSIONED.matcher(file.getFileName().toString());
                 if (m.matches()) {
-                    scripts.add(new Script(Integer.parseInt(m.group(1)), file.getFileName().toString(),
-                            Files.readString(file)));
+                    scripts.add(new Script(
+                            Integer.parseInt(m.group(1)), file.getFileName().toString(), Files.readString(file)));
                 }
             }
         }
         return scripts;
     }
 
-    record Script(int version, String fileName, String sql) {
-    }
+    record Script(int version, String fileName, String sql) {}
 }

@@ -41,8 +41,11 @@ final class ScaleScenario implements Scenario {
         // than one repetition would not fit the scenario's quarter of an hour.
         int upgradeRepeats = context.quick() ? context.repeats() : 1;
         if (upgradeRepeats < context.repeats()) {
-            figures.note(ID, "Fleet upgrades ran once per size (about 20 ms per tenant: repeating them would"
-                    + " take the scenario past 15 minutes); drift verify ran " + context.repeats() + " times per size.");
+            figures.note(
+                    ID,
+                    "Fleet upgrades ran once per size (about 20 ms per tenant: repeating them would"
+                            + " take the scenario past 15 minutes); drift verify ran " + context.repeats()
+                            + " times per size.");
         }
         List<Double> verifyPerTenant = new ArrayList<>();
         List<Double> upgradePerTenant = new ArrayList<>();
@@ -50,8 +53,10 @@ final class ScaleScenario implements Scenario {
         for (int size : sizes) {
             int existing = fleet.tenantSchemas();
             if (existing > size) {
-                figures.note(ID, String.format("%,d tenants skipped: the fleet already had %,d tenant schemas.",
-                        size, existing));
+                figures.note(
+                        ID,
+                        String.format(
+                                "%,d tenants skipped: the fleet already had %,d tenant schemas.", size, existing));
                 continue;
             }
             fleet.growWithHistoryOnly("scale", size, worker.latestVersion());
@@ -92,8 +97,10 @@ final class ScaleScenario implements Scenario {
         String growth = String.format("growth %,d vs %,d per tenant", measured.get(last), measured.get(0));
         figures.ratio(ID, growth + ", drift verify", LINEAR, verifyPerTenant.get(last) / verifyPerTenant.get(0));
         figures.ratio(ID, growth + ", fleet upgrade", LINEAR, upgradePerTenant.get(last) / upgradePerTenant.get(0));
-        figures.note(ID, "Growth figures compare the medians of the per-tenant costs at the largest and smallest"
-                + " size (≤ 1: linear or better); one value per run, not per repetition.");
+        figures.note(
+                ID,
+                "Growth figures compare the medians of the per-tenant costs at the largest and smallest"
+                        + " size (≤ 1: linear or better); one value per run, not per repetition.");
     }
 
     private static double median(List<Double> values) {

@@ -27,17 +27,20 @@ final class SignupHops {
             JOIN migration_run r ON r.tenant_id = t.id::text AND r.kind = 'new'
             WHERE t.id = ANY (?::uuid[])
             """;
-    static final List<String> HOPS = List.of("request recorded → worker starts (relay, Kafka, queue)",
-            "worker: the tenant's schema", "worker done → result recorded (Kafka, saga)",
+    static final List<String> HOPS = List.of(
+            "request recorded → worker starts (relay, Kafka, queue)",
+            "worker: the tenant's schema",
+            "worker done → result recorded (Kafka, saga)",
             "result recorded → ACTIVE");
 
-    private SignupHops() {
-    }
+    private SignupHops() {}
 
     /** Median of each hop in ms, by hop name. */
     static Map<String, Double> medians(DataSource database, List<String> tenantIds) throws Exception {
-        List<List<Double>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        try (Connection c = database.getConnection(); PreparedStatement select = c.prepareStatement(SQL)) {
+        List<List<Double>> columns =
+                List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try (Connection c = database.getConnection();
+                PreparedStatement select = c.prepareStatement(SQL)) {
             select.setArray(1, c.createArrayOf("text", tenantIds.toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

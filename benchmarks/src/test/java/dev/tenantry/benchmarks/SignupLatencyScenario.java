@@ -40,8 +40,7 @@ final class SignupLatencyScenario implements Scenario {
             Clients.repeat(CLIENTS, perClient, () -> signups.signUpAndWait(context.slug("warm")));
             floor(context, demo, database, 1, 5);
             for (int r = 0; r < context.repeats(); r++) {
-                figures.info(ID, "spare pool before each phase", "schemas",
-                        Signups.awaitSparePoolFull(database));
+                figures.info(ID, "spare pool before each phase", "schemas", Signups.awaitSparePoolFull(database));
                 List<Long> one = Clients.repeat(1, sequential, () -> signups.signUpAndWait(context.slug("seq")));
                 record(figures, "1 client", Latencies.ofNanos(one), 50, null);
                 Signups.awaitSparePoolFull(database);
@@ -64,8 +63,8 @@ final class SignupLatencyScenario implements Scenario {
     private static void record(Figures figures, String who, Latencies latencies, double p50Target, Double p99Target) {
         figures.system(ID, who + " p50", "ms", Target.atMost(p50Target), latencies.percentile(50));
         figures.system(ID, who + " p95", "ms", null, latencies.percentile(95));
-        figures.system(ID, who + " p99", "ms", p99Target == null ? null : Target.atMost(p99Target),
-                latencies.percentile(99));
+        figures.system(
+                ID, who + " p99", "ms", p99Target == null ? null : Target.atMost(p99Target), latencies.percentile(99));
     }
 
     /** Each client: its own connection and Kafka round trip, {@code each} times DDL then round trip. */
@@ -74,8 +73,8 @@ final class SignupLatencyScenario implements Scenario {
         return Clients.run(clients, client -> {
             List<Long> nanos = new ArrayList<>();
             try (Connection connection = database.getConnection();
-                 KafkaRoundTrip kafka = new KafkaRoundTrip(context.system().kafkaBootstrap(),
-                         "bench-round-trip-" + client)) {
+                    KafkaRoundTrip kafka =
+                            new KafkaRoundTrip(context.system().kafkaBootstrap(), "bench-round-trip-" + client)) {
                 for (int i = 0; i < each; i++) {
                     String schema = "bench_floor_" + context.slug("s");
                     long start = System.nanoTime();

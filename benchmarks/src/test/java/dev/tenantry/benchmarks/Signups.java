@@ -35,8 +35,8 @@ final class Signups {
                 return answer.get("id").asText();
             }
             if (response.statusCode() != 503 || attempt == 20) {
-                throw new IllegalStateException("POST /tenants answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        "POST /tenants answered " + response.statusCode() + ": " + response.body());
             }
             Thread.sleep(500);
         }
@@ -63,8 +63,9 @@ final class Signups {
         long deadline = System.nanoTime() + SPARE_POOL_PATIENCE.toNanos();
         while (true) {
             int spares;
-            try (Connection c = database.getConnection(); Statement s = c.createStatement();
-                 ResultSet rows = s.executeQuery("SELECT count(*) FROM tenant_spare_schema")) {
+            try (Connection c = database.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT count(*) FROM tenant_spare_schema")) {
                 rows.next();
                 spares = rows.getInt(1);
             }
@@ -72,8 +73,8 @@ final class Signups {
                 return spares;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the spare pool holds " + spares + " of " + full + " after "
-                        + SPARE_POOL_PATIENCE);
+                throw new IllegalStateException(
+                        "the spare pool holds " + spares + " of " + full + " after " + SPARE_POOL_PATIENCE);
             }
             Thread.sleep(500);
         }

@@ -20,10 +20,11 @@ final class StartupScenario implements Scenario {
 
     static final String ID = "startup";
     /** Component name → key of its URL in the stack's state. */
-    private static final Map<String, String> SERVICES = Map.of("provisioning-service", "provisioning",
-            "migration-worker", "worker", "webhook-dispatcher", "dispatcher");
+    private static final Map<String, String> SERVICES = Map.of(
+            "provisioning-service", "provisioning", "migration-worker", "worker", "webhook-dispatcher", "dispatcher");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @Override
     public String id() {
@@ -40,11 +41,15 @@ final class StartupScenario implements Scenario {
         RunningSystem system = context.system();
         Figures figures = context.figures();
         Signups.awaitSparePoolFull(system.dataSource());
-        ComponentMeters.serviceRssMiB(system).forEach(
-                (service, mib) -> figures.system(ID, "RSS idle, " + service, "MiB", Target.atMost(200), mib));
+        ComponentMeters.serviceRssMiB(system)
+                .forEach((service, mib) -> figures.system(ID, "RSS idle, " + service, "MiB", Target.atMost(200), mib));
         for (int r = 0; r < context.repeats(); r++) {
             for (String service : SERVICES.keySet()) {
-                figures.system(ID, "process start → ready, " + service, "s", Target.atMost(2),
+                figures.system(
+                        ID,
+                        "process start → ready, " + service,
+                        "s",
+                        Target.atMost(2),
                         startToReady(system, service) / 1000.0);
             }
             figures.info(ID, "tenantctl --version (a new JVM)", "ms", tenantctlMillis());
@@ -60,10 +65,15 @@ final class StartupScenario implements Scenario {
 
     /** One tenantctl invocation as a script makes it, through its launcher script. */
     private static double tenantctlMillis() throws Exception {
-        Path root = Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("tenantry.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         long start = System.nanoTime();
-        Process process = new ProcessBuilder("sh", root.resolve("tenantctl/bin/tenantctl").toString(), "--version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(
+                        "sh", root.resolve("tenantctl/bin/tenantctl").toString(), "--version")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException("tenantctl --version failed");
         }
@@ -83,7 +93,10 @@ final class StartupScenario implements Scenario {
 
     /** Epoch milliseconds of the first 200 from the readiness check, polled every 20 ms. */
     private long pollReady(String url) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
         long giveUp = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
         while (System.currentTimeMillis() < giveUp) {
             try {

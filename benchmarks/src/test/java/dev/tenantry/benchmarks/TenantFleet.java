@@ -25,6 +25,7 @@ final class TenantFleet {
     private static final String HISTORY = "flyway_schema_history";
     /** Signups in flight at once: a handful of clients, as a busy sign-up page would send. */
     private static final int SIGNUP_CLIENTS = 10;
+
     private static final Duration SIGNUP_PATIENCE = Duration.ofMinutes(5);
     private static final int BATCH = 200;
 
@@ -81,17 +82,21 @@ final class TenantFleet {
         // Slugs allow no hyphen; the context's unique names have them.
         String slug = context.slug("fleet").replace('-', '_');
         String provisioning = context.system().provisioningUrl();
-        JsonNode tenant = context.client().postOk(provisioning + "/tenants",
-                Map.of("slug", slug, "displayName", "Fleet benchmark " + slug));
+        JsonNode tenant = context.client()
+                .postOk(provisioning + "/tenants", Map.of("slug", slug, "displayName", "Fleet benchmark " + slug));
         String id = tenant.get("id").asText();
         long deadline = System.nanoTime() + SIGNUP_PATIENCE.toNanos();
         String status = tenant.get("status").asText();
         while (!"ACTIVE".equals(status)) {
-            if (System.nanoTime() > deadline || List.of("FAILED", "ROLLED_BACK", "COMPENSATING").contains(status)) {
+            if (System.nanoTime() > deadline
+                    || List.of("FAILED", "ROLLED_BACK", "COMPENSATING").contains(status)) {
                 throw new IllegalStateException("tenant " + slug + " is " + status + ", not ACTIVE");
             }
             Thread.sleep(100);
-            status = context.client().get(provisioning + "/tenants/" + id).get("status").asText();
+            status = context.client()
+                    .get(provisioning + "/tenants/" + id)
+                    .get("status")
+                    .asText();
         }
     }
 
@@ -103,10 +108,11 @@ final class TenantFleet {
         long start = System.nanoTime();
         long deadline = start + patience.toNanos();
         while (count("SELECT count(*) FROM tenant WHERE status = 'ACTIVE' AND current_version IS DISTINCT FROM '"
-                + version + "'") > 0) {
+                        + version + "'")
+                > 0) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the registry still has tenants below version " + version + " after "
-                        + patience);
+                throw new IllegalStateException(
+                        "the registry still has tenants below version " + version + " after " + patience);
             }
             Thread.sleep(200);
         }
@@ -148,7 +154,8 @@ final class TenantFleet {
         int missing = size - tenantSchemas();
         int next = count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tenant\\_" + prefix + "\\_%'");
         List<String> made = new ArrayList<>();
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (int i = 0; i < missing; i++) {
                 String schema = "tenant_" + prefix + "_" + (next + i);
@@ -159,7 +166,8 @@ final class TenantFleet {
                         + " installed_on timestamp NOT NULL DEFAULT now(), execution_time integer NOT NULL,"
                         + " success boolean NOT NULL)");
                 s.addBatch("CREATE TRIGGER tenantry_track_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
-                        + schema + "." + HISTORY + " FOR EACH STATEMENT EXECUTE FUNCTION public.tenantry_track_schema_version()");
+                        + schema + "." + HISTORY
+                        + " FOR EACH STATEMENT EXECUTE FUNCTION public.tenantry_track_schema_version()");
                 s.addBatch("INSERT INTO " + schema + "." + HISTORY + " SELECT v, v::text, 'history only', 'SQL',"
                         + " 'V' || v || '__history_only.sql', 0, current_user, now(), 0, true"
                         + " FROM generate_series(1, " + version + ") AS v");
@@ -177,7 +185,8 @@ final class TenantFleet {
 
     /** Drops schemas this benchmark made, and their rows in the worker's version index. */
     void drop(List<String> schemas) throws SQLException {
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (int i = 0; i < schemas.size(); i++) {
                 s.addBatch("DROP SCHEMA " + schemas.get(i) + " CASCADE");
@@ -193,8 +202,7 @@ final class TenantFleet {
     }
 
     /** A history row taken out of a schema, to be put back. */
-    record HeldRow(String schema, int rank, String version, String script) {
-    }
+    record HeldRow(String schema, int rank, String version, String script) {}
 
     /**
      * Puts each schema one version behind by deleting its last history row: what a schema looks
@@ -202,7 +210,8 @@ final class TenantFleet {
      */
     List<HeldRow> holdBack(List<String> schemas) throws SQLException {
         List<HeldRow> held = new ArrayList<>();
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (String schema : schemas) {
                 try (ResultSet row = s.executeQuery("DELETE FROM " + schema + "." + HISTORY
@@ -220,11 +229,13 @@ final class TenantFleet {
     }
 
     void restore(List<HeldRow> held) throws SQLException {
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (HeldRow row : held) {
-                s.addBatch("INSERT INTO " + row.schema() + "." + HISTORY + " VALUES (" + row.rank() + ", '"
-                        + row.version() + "', 'history only', 'SQL', '" + row.script() + "', 0, current_user, now(), 0, true)");
+                s.addBatch(
+                        "INSERT INTO " + row.schema() + "." + HISTORY + " VALUES (" + row.rank() + ", '" + row.version()
+                                + "', 'history only', 'SQL', '" + row.script() + "', 0, current_user, now(), 0, true)");
             }
             s.executeBatch();
             c.commit();
@@ -232,8 +243,9 @@ final class TenantFleet {
     }
 
     private int count(String sql) throws SQLException {
-        try (Connection c = database.getConnection(); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery(sql)) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);
         }

@@ -22,7 +22,8 @@ final class WebhookEndpoints {
     /** Registers an endpoint for these tenants' events; returns its id. */
     String register(String url, List<String> tenantIds) throws Exception {
         return client.postOk(baseUrl, Map.of("url", url, "description", "benchmark receiver", "tenantIds", tenantIds))
-                .path("id").asText();
+                .path("id")
+                .asText();
     }
 
     /** Every registered endpoint whose URL is {@code url}, walking all pages. */
@@ -37,7 +38,9 @@ final class WebhookEndpoints {
                     found.add(endpoint);
                 }
             }
-            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+            cursor = page.path("nextCursor").isTextual()
+                    ? page.path("nextCursor").asText()
+                    : null;
         } while (cursor != null);
         return found;
     }
@@ -46,7 +49,11 @@ final class WebhookEndpoints {
     void setEnabled(JsonNode endpoint, boolean enabled) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", endpoint.path("url").asText());
-        body.put("description", endpoint.path("description").isTextual() ? endpoint.path("description").asText() : null);
+        body.put(
+                "description",
+                endpoint.path("description").isTextual()
+                        ? endpoint.path("description").asText()
+                        : null);
         body.put("eventTypes", endpoint.path("eventTypes").isArray() ? endpoint.path("eventTypes") : null);
         body.put("tenantIds", endpoint.path("tenantIds").isArray() ? endpoint.path("tenantIds") : null);
         body.put("enabled", enabled);

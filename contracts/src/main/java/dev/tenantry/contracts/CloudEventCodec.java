@@ -7,11 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.contracts.EventDecodingException.Reason;
 import dev.tenantry.contracts.events.TenantryEvent;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The one way Tenantry services encode and decode events: CloudEvents 1.0, Kafka protocol
@@ -188,8 +187,8 @@ public final class CloudEventCodec {
         }
         EventType type = envelope.eventType();
         if (Topics.ALL.contains(topic) && !type.isPublishedOn(topic)) {
-            throw new IllegalArgumentException(type.simpleName() + " is not published on topic " + topic
-                    + " (its topics: " + type.topics() + ")");
+            throw new IllegalArgumentException(
+                    type.simpleName() + " is not published on topic " + topic + " (its topics: " + type.topics() + ")");
         }
     }
 
@@ -238,13 +237,15 @@ public final class CloudEventCodec {
      * @throws EventDecodingException for any problem
      */
     public EventEnvelope<TenantryEvent> decode(Headers headers, byte[] value) {
-        return decodeBinary(name -> {
-            Header header = headers == null ? null : headers.lastHeader(name);
-            if (header == null || header.value() == null) {
-                return null;
-            }
-            return new String(header.value(), StandardCharsets.UTF_8);
-        }, value);
+        return decodeBinary(
+                name -> {
+                    Header header = headers == null ? null : headers.lastHeader(name);
+                    if (header == null || header.value() == null) {
+                        return null;
+                    }
+                    return new String(header.value(), StandardCharsets.UTF_8);
+                },
+                value);
     }
 
     /**
@@ -273,14 +274,16 @@ public final class CloudEventCodec {
         }
         JsonNode root = parse(json.getBytes(StandardCharsets.UTF_8), "structured CloudEvent document");
         if (!root.isObject()) {
-            throw new EventDecodingException(Reason.MALFORMED_JSON,
+            throw new EventDecodingException(
+                    Reason.MALFORMED_JSON,
                     "structured CloudEvent document must be a JSON object, got " + root.getNodeType());
         }
         return assemble(name -> attribute(root, name), "", "attribute", () -> {
             JsonNode data = root.get("data");
             if (data == null || data.isNull()) {
                 if (root.hasNonNull("data_base64")) {
-                    throw new EventDecodingException(Reason.INVALID_DATA,
+                    throw new EventDecodingException(
+                            Reason.INVALID_DATA,
                             "attribute 'data_base64' is not supported; event data must be JSON in 'data'");
                 }
                 throw new EventDecodingException(Reason.EMPTY_VALUE, "attribute 'data' is missing or null");
@@ -291,7 +294,8 @@ public final class CloudEventCodec {
 
     private EventEnvelope<TenantryEvent> decodeBinary(UnaryOperator<String> rawHeader, byte[] value) {
         if (value == null || value.length == 0) {
-            throw new EventDecodingException(Reason.EMPTY_VALUE,
+            throw new EventDecodingException(
+                    Reason.EMPTY_VALUE,
                     "record value is " + (value == null ? "null" : "empty") + "; a CloudEvent needs JSON data");
         }
         UnaryOperator<String> header = name -> {
@@ -312,17 +316,20 @@ public final class CloudEventCodec {
         JsonNode get();
     }
 
-    private EventEnvelope<TenantryEvent> assemble(UnaryOperator<String> attrs, String prefix, String kind,
-                                                  DataSource dataSource) {
+    private EventEnvelope<TenantryEvent> assemble(
+            UnaryOperator<String> attrs, String prefix, String kind, DataSource dataSource) {
         String specVersion = required(attrs, prefix + "specversion", kind);
         if (!SPEC_VERSION.equals(specVersion.trim())) {
-            throw new EventDecodingException(Reason.UNSUPPORTED_SPEC_VERSION, kind + " '" + prefix
-                    + "specversion' is " + Validation.show(specVersion) + "; only " + SPEC_VERSION + " is supported");
+            throw new EventDecodingException(
+                    Reason.UNSUPPORTED_SPEC_VERSION,
+                    kind + " '" + prefix + "specversion' is " + Validation.show(specVersion) + "; only " + SPEC_VERSION
+                            + " is supported");
         }
         String typeText = required(attrs, prefix + "type", kind);
-        EventType type = EventType.byType(typeText).orElseThrow(() -> new EventDecodingException(
-                Reason.UNKNOWN_TYPE, "unknown event type " + Validation.show(typeText) + " in " + kind + " '"
-                + prefix + "type'"));
+        EventType type = EventType.byType(typeText)
+                .orElseThrow(() -> new EventDecodingException(
+                        Reason.UNKNOWN_TYPE,
+                        "unknown event type " + Validation.show(typeText) + " in " + kind + " '" + prefix + "type'"));
         String id = required(attrs, prefix + "id", kind);
         String sourceText = required(attrs, prefix + "source", kind);
         String timeText = required(attrs, prefix + "time", kind);
@@ -334,28 +341,35 @@ public final class CloudEventCodec {
         try {
             source = new URI(sourceText);
         } catch (URISyntaxException e) {
-            throw new EventDecodingException(Reason.INVALID_DATA, kind + " '" + prefix + "source' "
-                    + Validation.show(sourceText) + " is not a URI reference: " + e.getMessage(), e);
+            throw new EventDecodingException(
+                    Reason.INVALID_DATA,
+                    kind + " '" + prefix + "source' " + Validation.show(sourceText) + " is not a URI reference: "
+                            + e.getMessage(),
+                    e);
         }
         OffsetDateTime time;
         try {
             time = parseTime(timeText);
         } catch (DateTimeParseException e) {
-            throw new EventDecodingException(Reason.INVALID_DATA, kind + " '" + prefix + "time' "
-                    + Validation.show(timeText) + " is not an RFC 3339 timestamp", e);
+            throw new EventDecodingException(
+                    Reason.INVALID_DATA,
+                    kind + " '" + prefix + "time' " + Validation.show(timeText) + " is not an RFC 3339 timestamp",
+                    e);
         }
 
         JsonNode dataNode = dataSource.get();
         if (!dataNode.isObject()) {
-            throw new EventDecodingException(Reason.INVALID_DATA, "data of " + type.type() + " ("
-                    + type.simpleName() + ") must be a JSON object, got " + dataNode.getNodeType());
+            throw new EventDecodingException(
+                    Reason.INVALID_DATA,
+                    "data of " + type.type() + " (" + type.simpleName() + ") must be a JSON object, got "
+                            + dataNode.getNodeType());
         }
         TenantryEvent data = bind(type, dataNode);
         try {
             return new EventEnvelope<>(id, typeText, source, time, subject, causationId, correlationId, data);
         } catch (InvalidEventException e) {
-            throw new EventDecodingException(Reason.INVALID_DATA, "invalid envelope of " + type.type() + ": "
-                    + e.getMessage(), e);
+            throw new EventDecodingException(
+                    Reason.INVALID_DATA, "invalid envelope of " + type.type() + ": " + e.getMessage(), e);
         }
     }
 
@@ -363,8 +377,10 @@ public final class CloudEventCodec {
         try {
             return mapper.treeToValue(node, type.eventClass());
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new EventDecodingException(Reason.INVALID_DATA, "invalid data for " + type.type() + " ("
-                    + type.simpleName() + "): " + describe(e), e);
+            throw new EventDecodingException(
+                    Reason.INVALID_DATA,
+                    "invalid data for " + type.type() + " (" + type.simpleName() + "): " + describe(e),
+                    e);
         }
     }
 
@@ -399,8 +415,8 @@ public final class CloudEventCodec {
     private static String required(UnaryOperator<String> attrs, String name, String kind) {
         String value = attrs.apply(name);
         if (value == null || value.isBlank()) {
-            throw new EventDecodingException(Reason.MISSING_HEADER,
-                    "required " + kind + " '" + name + "' is missing or empty");
+            throw new EventDecodingException(
+                    Reason.MISSING_HEADER, "required " + kind + " '" + name + "' is missing or empty");
         }
         return value;
     }
@@ -434,8 +450,8 @@ public final class CloudEventCodec {
             return null;
         }
         if (value.isContainerNode()) {
-            throw new EventDecodingException(Reason.INVALID_DATA,
-                    "attribute '" + name + "' must be a string, got " + value.getNodeType());
+            throw new EventDecodingException(
+                    Reason.INVALID_DATA, "attribute '" + name + "' must be a string, got " + value.getNodeType());
         }
         return value.asText();
     }

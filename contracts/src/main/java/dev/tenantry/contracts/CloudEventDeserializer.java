@@ -31,7 +31,8 @@ public class CloudEventDeserializer implements Deserializer<EventEnvelope<Tenant
      */
     @Override
     public EventEnvelope<TenantryEvent> deserialize(String topic, byte[] data) {
-        throw new EventDecodingException(Reason.MISSING_HEADER,
+        throw new EventDecodingException(
+                Reason.MISSING_HEADER,
                 "CloudEvents binary mode needs record headers (ce_specversion, ce_id, ce_type, ...); "
                         + "use deserialize(topic, headers, data)");
     }

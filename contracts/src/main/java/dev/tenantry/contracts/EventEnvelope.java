@@ -1,7 +1,6 @@
 package dev.tenantry.contracts;
 
 import dev.tenantry.contracts.events.TenantryEvent;
-
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,11 +28,17 @@ import java.util.UUID;
  * @param correlationId id of the workflow, optional
  * @param data          the event, required
  * @param <T>           event record type
-
+ *
  */
-public record EventEnvelope<T extends TenantryEvent>(String id, String type, URI source, OffsetDateTime time,
-                                                     String subject, String causationId, String correlationId,
-                                                     T data) {
+public record EventEnvelope<T extends TenantryEvent>(
+        String id,
+        String type,
+        URI source,
+        OffsetDateTime time,
+        String subject,
+        String causationId,
+        String correlationId,
+        T data) {
 
     private static final Validation CHECK = Validation.of("EventEnvelope");
 
@@ -64,8 +69,10 @@ public record EventEnvelope<T extends TenantryEvent>(String id, String type, URI
         CHECK.notNull("data", data);
         String expected = EventType.of(data).type();
         if (!expected.equals(type)) {
-            throw new InvalidEventException("EventEnvelope.type", "EventEnvelope.type " + Validation.show(type)
-                    + " does not match data " + data.getClass().getSimpleName() + " (expected " + expected + ")");
+            throw new InvalidEventException(
+                    "EventEnvelope.type",
+                    "EventEnvelope.type " + Validation.show(type) + " does not match data "
+                            + data.getClass().getSimpleName() + " (expected " + expected + ")");
         }
     }
 
@@ -84,8 +91,8 @@ public record EventEnvelope<T extends TenantryEvent>(String id, String type, URI
             throw new InvalidEventException("EventEnvelope.data", "EventEnvelope.data is required but was null");
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        return new EventEnvelope<>(UUID.randomUUID().toString(), EventType.of(data).type(), source, now,
-                data.subject(), null, null, data);
+        return new EventEnvelope<>(
+                UUID.randomUUID().toString(), EventType.of(data).type(), source, now, data.subject(), null, null, data);
     }
 
     /**

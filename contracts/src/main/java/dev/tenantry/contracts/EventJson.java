@@ -16,8 +16,7 @@ public final class EventJson {
 
     private static final ObjectMapper SHARED = newMapper();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /**
      * The shared, preconfigured mapper. Thread-safe; do not reconfigure it (use

@@ -11,14 +11,13 @@ import dev.tenantry.contracts.events.TenantProvisioningFailed;
 import dev.tenantry.contracts.events.TenantProvisioningStarted;
 import dev.tenantry.contracts.events.TenantRequestRejected;
 import dev.tenantry.contracts.events.TenantRequested;
-import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
+import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantUpgradeFailed;
 import dev.tenantry.contracts.events.TenantUpgradeRequested;
 import dev.tenantry.contracts.events.TenantUpgraded;
 import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.contracts.events.UpgradeTenant;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -44,34 +43,33 @@ public enum EventType {
     /** {@value Types#TENANT_REQUESTED} */
     TENANT_REQUESTED(TenantRequested.class, Types.TENANT_REQUESTED, Topics.TENANT_MIGRATION_REQUESTS),
     /** {@value Types#TENANT_UPGRADE_REQUESTED} */
-    TENANT_UPGRADE_REQUESTED(TenantUpgradeRequested.class, Types.TENANT_UPGRADE_REQUESTED,
-            Topics.TENANT_MIGRATION_REQUESTS),
+    TENANT_UPGRADE_REQUESTED(
+            TenantUpgradeRequested.class, Types.TENANT_UPGRADE_REQUESTED, Topics.TENANT_MIGRATION_REQUESTS),
     /** {@value Types#TENANT_ROLLBACK_REQUESTED} */
-    TENANT_ROLLBACK_REQUESTED(TenantRollbackRequested.class, Types.TENANT_ROLLBACK_REQUESTED,
-            Topics.TENANT_MIGRATION_REQUESTS),
+    TENANT_ROLLBACK_REQUESTED(
+            TenantRollbackRequested.class, Types.TENANT_ROLLBACK_REQUESTED, Topics.TENANT_MIGRATION_REQUESTS),
     /** {@value Types#TENANT_DELETION_REQUESTED} */
-    TENANT_DELETION_REQUESTED(TenantDeletionRequested.class, Types.TENANT_DELETION_REQUESTED,
-            Topics.TENANT_MIGRATION_REQUESTS),
+    TENANT_DELETION_REQUESTED(
+            TenantDeletionRequested.class, Types.TENANT_DELETION_REQUESTED, Topics.TENANT_MIGRATION_REQUESTS),
 
     /** {@value Types#TENANT_MIGRATED} */
     TENANT_MIGRATED(TenantMigrated.class, Types.TENANT_MIGRATED, Topics.TENANT_MIGRATION_RESULTS),
     /** {@value Types#TENANT_MIGRATION_FAILED} */
-    TENANT_MIGRATION_FAILED(TenantMigrationFailed.class, Types.TENANT_MIGRATION_FAILED,
-            Topics.TENANT_MIGRATION_RESULTS),
+    TENANT_MIGRATION_FAILED(
+            TenantMigrationFailed.class, Types.TENANT_MIGRATION_FAILED, Topics.TENANT_MIGRATION_RESULTS),
     /** {@value Types#TENANT_ROLLED_BACK} */
     TENANT_ROLLED_BACK(TenantRolledBack.class, Types.TENANT_ROLLED_BACK, Topics.TENANT_MIGRATION_RESULTS),
     /** {@value Types#TENANT_DELETED}; published on the results topic and on the lifecycle topic. */
-    TENANT_DELETED(TenantDeleted.class, Types.TENANT_DELETED, Topics.TENANT_MIGRATION_RESULTS,
-            Topics.TENANT_LIFECYCLE),
+    TENANT_DELETED(TenantDeleted.class, Types.TENANT_DELETED, Topics.TENANT_MIGRATION_RESULTS, Topics.TENANT_LIFECYCLE),
 
     /** {@value Types#TENANT_PROVISIONING_STARTED} */
-    TENANT_PROVISIONING_STARTED(TenantProvisioningStarted.class, Types.TENANT_PROVISIONING_STARTED,
-            Topics.TENANT_LIFECYCLE),
+    TENANT_PROVISIONING_STARTED(
+            TenantProvisioningStarted.class, Types.TENANT_PROVISIONING_STARTED, Topics.TENANT_LIFECYCLE),
     /** {@value Types#TENANT_ACTIVATED} */
     TENANT_ACTIVATED(TenantActivated.class, Types.TENANT_ACTIVATED, Topics.TENANT_LIFECYCLE),
     /** {@value Types#TENANT_PROVISIONING_FAILED} */
-    TENANT_PROVISIONING_FAILED(TenantProvisioningFailed.class, Types.TENANT_PROVISIONING_FAILED,
-            Topics.TENANT_LIFECYCLE),
+    TENANT_PROVISIONING_FAILED(
+            TenantProvisioningFailed.class, Types.TENANT_PROVISIONING_FAILED, Topics.TENANT_LIFECYCLE),
     /** {@value Types#TENANT_UPGRADED} */
     TENANT_UPGRADED(TenantUpgraded.class, Types.TENANT_UPGRADED, Topics.TENANT_LIFECYCLE),
     /** {@value Types#TENANT_UPGRADE_FAILED} */
@@ -116,8 +114,7 @@ public enum EventType {
         /** Type of {@link TenantRequestRejected}. */
         public static final String TENANT_REQUEST_REJECTED = "tenantry.tenant.request-rejected.v1";
 
-        private Types() {
-        }
+        private Types() {}
     }
 
     private static final Map<String, EventType> BY_TYPE = new HashMap<>();

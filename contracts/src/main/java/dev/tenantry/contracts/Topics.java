@@ -23,14 +23,13 @@ public final class Topics {
     public static final String TENANT_LIFECYCLE = "tenant-lifecycle";
 
     /** The four event topics (dead-letter topics excluded), in workflow order. */
-    public static final List<String> ALL = List.of(
-            TENANT_COMMANDS, TENANT_MIGRATION_REQUESTS, TENANT_MIGRATION_RESULTS, TENANT_LIFECYCLE);
+    public static final List<String> ALL =
+            List.of(TENANT_COMMANDS, TENANT_MIGRATION_REQUESTS, TENANT_MIGRATION_RESULTS, TENANT_LIFECYCLE);
 
     /** Suffix of every dead-letter topic. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * Name of the dead-letter topic a consumer group writes records of {@code topic} to that it

@@ -2,7 +2,6 @@ package dev.tenantry.contracts;
 
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.contracts.tenant.TenantSlug;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,9 +99,11 @@ public final class Validation {
     public String slug(String field, String value) {
         text(field, value);
         if (!TenantSlug.PATTERN.matcher(value).matches()) {
-            throw fail(field, "must be a tenant slug matching " + TenantSlug.PATTERN.pattern()
-                    + " (a lower-case letter, then 2 to 39 lower-case letters, digits or underscores), got "
-                    + show(value));
+            throw fail(
+                    field,
+                    "must be a tenant slug matching " + TenantSlug.PATTERN.pattern()
+                            + " (a lower-case letter, then 2 to 39 lower-case letters, digits or underscores), got "
+                            + show(value));
         }
         return value;
     }
@@ -117,12 +118,15 @@ public final class Validation {
     public String schema(String field, String value) {
         text(field, value);
         if (!TenantSchema.PATTERN.matcher(value).matches()) {
-            throw fail(field, "must be a PostgreSQL schema name matching " + TenantSchema.PATTERN.pattern()
-                    + ", got " + show(value));
+            throw fail(
+                    field,
+                    "must be a PostgreSQL schema name matching " + TenantSchema.PATTERN.pattern() + ", got "
+                            + show(value));
         }
         if (TenantSchema.isReserved(value)) {
-            throw fail(field, "must not name a reserved or shared schema (pg_*, public, information_schema), got "
-                    + show(value));
+            throw fail(
+                    field,
+                    "must not name a reserved or shared schema (pg_*, public, information_schema), got " + show(value));
         }
         return value;
     }
@@ -137,8 +141,8 @@ public final class Validation {
     public String version(String field, String value) {
         text(field, value);
         if (!VERSION.matcher(value).matches()) {
-            throw fail(field, "must be a migration version like 3 or 1.2 (" + VERSION.pattern() + "), got "
-                    + show(value));
+            throw fail(
+                    field, "must be a migration version like 3 or 1.2 (" + VERSION.pattern() + "), got " + show(value));
         }
         return value;
     }

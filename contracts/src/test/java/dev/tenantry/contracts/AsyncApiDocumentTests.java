@@ -1,12 +1,9 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class AsyncApiDocumentTests {
 
@@ -49,18 +48,32 @@ class AsyncApiDocumentTests {
         assertThat(message.path("payload").path("$ref").asText()).isEqualTo("./schemas/" + type.simpleName() + ".json");
         assertThat(message.path("headers").path("allOf").get(0).path("$ref").asText())
                 .isEqualTo("#/components/schemas/CloudEventHeaders");
-        assertThat(message.path("headers").path("allOf").get(1).path("properties").path("ce_type").path("const")
-                .asText()).isEqualTo(type.type());
-        assertThat(message.path("bindings").path("kafka").path("key").path("type").asText()).isEqualTo("string");
+        assertThat(message.path("headers")
+                        .path("allOf")
+                        .get(1)
+                        .path("properties")
+                        .path("ce_type")
+                        .path("const")
+                        .asText())
+                .isEqualTo(type.type());
+        assertThat(message.path("bindings")
+                        .path("kafka")
+                        .path("key")
+                        .path("type")
+                        .asText())
+                .isEqualTo("string");
     }
 
     @Test
     void everyReferencedSchemaFileExists() {
         Path base = ContractResources.path(DOCUMENT).getParent();
-        List<String> external = refs(doc).stream().filter(ref -> !ref.startsWith("#")).toList();
+        List<String> external =
+                refs(doc).stream().filter(ref -> !ref.startsWith("#")).toList();
         assertThat(external).hasSize(EventType.values().length);
         for (String ref : external) {
-            assertThat(Files.isRegularFile(base.resolve(ref).normalize())).as(ref).isTrue();
+            assertThat(Files.isRegularFile(base.resolve(ref).normalize()))
+                    .as(ref)
+                    .isTrue();
         }
     }
 
@@ -81,8 +94,11 @@ class AsyncApiDocumentTests {
             assertThat(channel).as("channel for " + topic).isNotNull();
             Set<String> messages = new HashSet<>();
             channel.path("messages").fieldNames().forEachRemaining(messages::add);
-            assertThat(messages).as(topic).containsExactlyInAnyOrderElementsOf(
-                    EventType.onTopic(topic).stream().map(EventType::simpleName).toList());
+            assertThat(messages)
+                    .as(topic)
+                    .containsExactlyInAnyOrderElementsOf(EventType.onTopic(topic).stream()
+                            .map(EventType::simpleName)
+                            .toList());
         }
     }
 
@@ -105,20 +121,27 @@ class AsyncApiDocumentTests {
         doc.path("operations").properties().forEach(op -> {
             JsonNode operation = op.getValue();
             String channel = operation.path("channel").path("$ref").asText();
-            actions.computeIfAbsent(channel, c -> new HashSet<>()).add(operation.path("action").asText());
+            actions.computeIfAbsent(channel, c -> new HashSet<>())
+                    .add(operation.path("action").asText());
             operation.path("tags").forEach(tag -> services.add(tag.path("name").asText()));
-            operation.path("messages").forEach(m -> assertThat(m.path("$ref").asText())
-                    .as(op.getKey()).startsWith(channel + "/messages/"));
+            operation
+                    .path("messages")
+                    .forEach(m ->
+                            assertThat(m.path("$ref").asText()).as(op.getKey()).startsWith(channel + "/messages/"));
         });
-        doc.path("channels").fieldNames().forEachRemaining(name ->
-                assertThat(actions.get("#/channels/" + name)).as(name).containsExactlyInAnyOrder("send", "receive"));
-        assertThat(services).contains("provisioning-service", "migration-worker", "webhook-dispatcher",
-                "other-services");
+        doc.path("channels")
+                .fieldNames()
+                .forEachRemaining(name -> assertThat(actions.get("#/channels/" + name))
+                        .as(name)
+                        .containsExactlyInAnyOrder("send", "receive"));
+        assertThat(services)
+                .contains("provisioning-service", "migration-worker", "webhook-dispatcher", "other-services");
     }
 
     private static Map<String, JsonNode> channelsByAddress() {
         Map<String, JsonNode> byAddress = new TreeMap<>();
-        doc.path("channels").forEach(channel -> byAddress.put(channel.path("address").asText(), channel));
+        doc.path("channels")
+                .forEach(channel -> byAddress.put(channel.path("address").asText(), channel));
         return byAddress;
     }
 

@@ -1,5 +1,8 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,13 +12,6 @@ import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequestRejected;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantryEvent;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -26,9 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class CloudEventCodecRoundTripTests {
 
@@ -43,8 +42,8 @@ class CloudEventCodecRoundTripTests {
     @ParameterizedTest
     @EnumSource(EventType.class)
     void everyEventRoundTripsThroughKafkaHeadersAndBytes(EventType type) {
-        EventEnvelope<TenantryEvent> sent = SampleEvents.envelope(type)
-                .withCausation(SampleEvents.envelope(EventType.CREATE_TENANT));
+        EventEnvelope<TenantryEvent> sent =
+                SampleEvents.envelope(type).withCausation(SampleEvents.envelope(EventType.CREATE_TENANT));
         Headers headers = new RecordHeaders();
         codec.writeHeaders(sent, headers);
         byte[] value = codec.encodeData(sent.data());
@@ -62,7 +61,7 @@ class CloudEventCodecRoundTripTests {
         Headers headers = new RecordHeaders();
         String topic = type.topics().get(0);
         try (CloudEventSerializer serializer = new CloudEventSerializer();
-             CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
+                CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
             byte[] bytes = serializer.serialize(topic, headers, sent);
             assertThat(deserializer.deserialize(topic, headers, bytes)).isEqualTo(sent);
         }
@@ -79,7 +78,8 @@ class CloudEventCodecRoundTripTests {
     @EnumSource(EventType.class)
     void everyEventRoundTripsThroughTextHeaders(EventType type) {
         EventEnvelope<TenantryEvent> sent = SampleEvents.envelope(type);
-        assertThat(codec.decode(codec.headerMap(sent), codec.encodeData(sent.data()))).isEqualTo(sent);
+        assertThat(codec.decode(codec.headerMap(sent), codec.encodeData(sent.data())))
+                .isEqualTo(sent);
     }
 
     @ParameterizedTest
@@ -87,7 +87,8 @@ class CloudEventCodecRoundTripTests {
     void jsonPropertiesAreExactlyTheRecordComponents(EventType type) throws Exception {
         JsonNode json = new ObjectMapper().readTree(codec.encodeData(SampleEvents.of(type)));
         Set<String> components = Arrays.stream(type.eventClass().getRecordComponents())
-                .map(RecordComponent::getName).collect(Collectors.toSet());
+                .map(RecordComponent::getName)
+                .collect(Collectors.toSet());
         Set<String> properties = new java.util.HashSet<>();
         json.fieldNames().forEachRemaining(properties::add);
         assertThat(properties).isEqualTo(components);
@@ -130,22 +131,25 @@ class CloudEventCodecRoundTripTests {
     @Test
     void timeHeaderIsRfc3339WithSecondsEvenWhenZero() {
         OffsetDateTime onTheMinute = OffsetDateTime.of(2026, 1, 2, 3, 4, 0, 0, ZoneOffset.UTC);
-        EventEnvelope<TenantryEvent> sent = SampleEvents.envelope(EventType.TENANT_ACTIVATED).withTime(onTheMinute);
+        EventEnvelope<TenantryEvent> sent =
+                SampleEvents.envelope(EventType.TENANT_ACTIVATED).withTime(onTheMinute);
         assertThat(codec.headerMap(sent)).containsEntry("ce_time", "2026-01-02T03:04:00Z");
 
         OffsetDateTime withOffset = OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000, ZoneOffset.ofHours(2));
         EventEnvelope<TenantryEvent> offset = sent.withTime(withOffset);
         assertThat(codec.headerMap(offset)).containsEntry("ce_time", "2026-01-02T03:04:05.123456+02:00");
-        assertThat(codec.decode(codec.headerMap(offset), codec.encodeData(offset.data())).time())
+        assertThat(codec.decode(codec.headerMap(offset), codec.encodeData(offset.data()))
+                        .time())
                 .isEqualTo(withOffset);
     }
 
     @Test
     void headerValuesQuotedAsJsonStringsAreUnquoted() {
-        EventEnvelope<TenantryEvent> sent = SampleEvents.envelope(EventType.TENANT_REQUESTED).withCorrelation("corr-1");
+        EventEnvelope<TenantryEvent> sent =
+                SampleEvents.envelope(EventType.TENANT_REQUESTED).withCorrelation("corr-1");
         Headers quoted = new RecordHeaders();
-        codec.headerMap(sent).forEach((name, value) ->
-                quoted.add(name, ("\"" + value + "\"").getBytes(StandardCharsets.UTF_8)));
+        codec.headerMap(sent)
+                .forEach((name, value) -> quoted.add(name, ("\"" + value + "\"").getBytes(StandardCharsets.UTF_8)));
 
         assertThat(codec.decode(quoted, codec.encodeData(sent.data()))).isEqualTo(sent);
     }
@@ -174,14 +178,21 @@ class CloudEventCodecRoundTripTests {
 
     @Test
     void absentOptionalPropertiesAreLeftOutAndReadBackAsNull() throws Exception {
-        TenantMigrated fresh = new TenantMigrated(SampleEvents.TENANT_ID, SampleEvents.SCHEMA,
-                dev.tenantry.contracts.tenant.MigrationKind.NEW, null, "3", 3, 10);
+        TenantMigrated fresh = new TenantMigrated(
+                SampleEvents.TENANT_ID,
+                SampleEvents.SCHEMA,
+                dev.tenantry.contracts.tenant.MigrationKind.NEW,
+                null,
+                "3",
+                3,
+                10);
         JsonNode json = new ObjectMapper().readTree(codec.encodeData(fresh));
 
         assertThat(json.has("fromVersion")).isFalse();
         assertThat(json.get("kind").asText()).isEqualTo("new");
         EventEnvelope<TenantMigrated> sent = EventEnvelope.create(SampleEvents.SOURCE, fresh);
-        assertThat(codec.decode(codec.headerMap(sent), codec.encodeData(fresh)).data()).isEqualTo(fresh);
+        assertThat(codec.decode(codec.headerMap(sent), codec.encodeData(fresh)).data())
+                .isEqualTo(fresh);
     }
 
     @Test
@@ -204,8 +215,8 @@ class CloudEventCodecRoundTripTests {
 
     @Test
     void structuredJsonOmitsAbsentExtensions() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(
-                codec.toStructuredJson(SampleEvents.envelope(EventType.TENANT_ACTIVATED)));
+        JsonNode json =
+                new ObjectMapper().readTree(codec.toStructuredJson(SampleEvents.envelope(EventType.TENANT_ACTIVATED)));
         assertThat(json.has("causationid")).isFalse();
         assertThat(json.has("correlationid")).isFalse();
     }
@@ -230,14 +241,16 @@ class CloudEventCodecRoundTripTests {
         EventEnvelope<TenantryEvent> requested = SampleEvents.envelope(EventType.TENANT_REQUESTED);
         assertThatThrownBy(() -> codec.toRecord(Topics.TENANT_LIFECYCLE, requested))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("TenantRequested").hasMessageContaining(Topics.TENANT_LIFECYCLE);
+                .hasMessageContaining("TenantRequested")
+                .hasMessageContaining(Topics.TENANT_LIFECYCLE);
         try (CloudEventSerializer serializer = new CloudEventSerializer()) {
             assertThatThrownBy(() -> serializer.serialize(Topics.TENANT_COMMANDS, new RecordHeaders(), requested))
                     .isInstanceOf(IllegalArgumentException.class);
         }
         // dead-letter and other topics are not restricted
-        assertThat(codec.toRecord(Topics.deadLetter(Topics.TENANT_MIGRATION_REQUESTS, "migration-worker"),
-                requested).key()).isEqualTo(SampleEvents.TENANT_ID);
+        assertThat(codec.toRecord(Topics.deadLetter(Topics.TENANT_MIGRATION_REQUESTS, "migration-worker"), requested)
+                        .key())
+                .isEqualTo(SampleEvents.TENANT_ID);
     }
 
     @Test
@@ -251,9 +264,10 @@ class CloudEventCodecRoundTripTests {
     @Test
     void serializerWritesNullEnvelopeAsTombstone() {
         try (CloudEventSerializer serializer = new CloudEventSerializer()) {
-            assertThat(serializer.serialize(Topics.TENANT_LIFECYCLE, new RecordHeaders(), null)).isNull();
-            assertThatThrownBy(() -> serializer.serialize(Topics.TENANT_LIFECYCLE,
-                    SampleEvents.envelope(EventType.TENANT_ACTIVATED)))
+            assertThat(serializer.serialize(Topics.TENANT_LIFECYCLE, new RecordHeaders(), null))
+                    .isNull();
+            assertThatThrownBy(() -> serializer.serialize(
+                            Topics.TENANT_LIFECYCLE, SampleEvents.envelope(EventType.TENANT_ACTIVATED)))
                     .isInstanceOf(UnsupportedOperationException.class);
         }
     }
@@ -261,12 +275,17 @@ class CloudEventCodecRoundTripTests {
     @Test
     void recordsWorkWithAPlainObjectMapperToo() throws Exception {
         ObjectMapper plain = new ObjectMapper();
-        TenantRequested requested = new TenantRequested(SampleEvents.TENANT_ID, SampleEvents.SLUG,
-                SampleEvents.SCHEMA, null);
+        TenantRequested requested =
+                new TenantRequested(SampleEvents.TENANT_ID, SampleEvents.SLUG, SampleEvents.SCHEMA, null);
         String json = plain.writeValueAsString(requested);
-        assertThat(json).doesNotContain("targetVersion").doesNotContain("subject").doesNotContain("eventType");
-        assertThat(plain.readValue("{\"tenantId\":\"t\",\"slug\":\"acme\",\"schema\":\"tenant_acme\","
-                + "\"version\":\"2\",\"future\":true}", TenantActivated.class))
+        assertThat(json)
+                .doesNotContain("targetVersion")
+                .doesNotContain("subject")
+                .doesNotContain("eventType");
+        assertThat(plain.readValue(
+                        "{\"tenantId\":\"t\",\"slug\":\"acme\",\"schema\":\"tenant_acme\","
+                                + "\"version\":\"2\",\"future\":true}",
+                        TenantActivated.class))
                 .isEqualTo(new TenantActivated("t", "acme", "tenant_acme", "2"));
     }
 

@@ -1,22 +1,21 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.contracts.EventDecodingException.Reason;
 import dev.tenantry.contracts.events.TenantryEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CloudEventDecodingErrorTests {
 
@@ -84,7 +83,8 @@ class CloudEventDecodingErrorTests {
     @Test
     void nullOrEmptyHeadersAreMissingHeader() {
         assertFails(() -> codec.decode((Headers) null, validValue), Reason.MISSING_HEADER, "ce_specversion");
-        assertFails(() -> codec.decode((Map<String, String>) null, validValue), Reason.MISSING_HEADER, "ce_specversion");
+        assertFails(
+                () -> codec.decode((Map<String, String>) null, validValue), Reason.MISSING_HEADER, "ce_specversion");
         assertFails(() -> codec.decode(new RecordHeaders(), validValue), Reason.MISSING_HEADER, "ce_specversion");
     }
 
@@ -100,24 +100,30 @@ class CloudEventDecodingErrorTests {
         assertFails(() -> codec.decode(kafkaHeaders(sample), null), Reason.EMPTY_VALUE, "null");
         assertFails(() -> codec.decode(kafkaHeaders(sample), new byte[0]), Reason.EMPTY_VALUE, "empty");
         assertFails(() -> codec.decode((Headers) null, null), Reason.EMPTY_VALUE, "value");
-        assertFails(() -> codec.decode(kafkaHeaders(sample), "   ".getBytes(StandardCharsets.UTF_8)),
-                Reason.EMPTY_VALUE, "no JSON");
+        assertFails(
+                () -> codec.decode(kafkaHeaders(sample), "   ".getBytes(StandardCharsets.UTF_8)),
+                Reason.EMPTY_VALUE,
+                "no JSON");
     }
 
     @Test
     void dataFailingRecordValidationIsInvalidDataNamingTheField() throws Exception {
         ObjectNode data = (ObjectNode) mapper.readTree(validValue);
         data.put("slug", "Bad Slug!");
-        assertFails(() -> codec.decode(kafkaHeaders(sample), mapper.writeValueAsBytes(data)),
-                Reason.INVALID_DATA, "TenantRequested.slug");
+        assertFails(
+                () -> codec.decode(kafkaHeaders(sample), mapper.writeValueAsBytes(data)),
+                Reason.INVALID_DATA,
+                "TenantRequested.slug");
     }
 
     @Test
     void missingRequiredDataFieldIsInvalidData() throws Exception {
         ObjectNode data = (ObjectNode) mapper.readTree(validValue);
         data.remove("tenantId");
-        assertFails(() -> codec.decode(kafkaHeaders(sample), mapper.writeValueAsBytes(data)),
-                Reason.INVALID_DATA, "TenantRequested.tenantId");
+        assertFails(
+                () -> codec.decode(kafkaHeaders(sample), mapper.writeValueAsBytes(data)),
+                Reason.INVALID_DATA,
+                "TenantRequested.tenantId");
     }
 
     @Test
@@ -125,29 +131,39 @@ class CloudEventDecodingErrorTests {
         EventEnvelope<TenantryEvent> migrated = SampleEvents.envelope(EventType.TENANT_MIGRATED);
         ObjectNode data = (ObjectNode) mapper.readTree(codec.encodeData(migrated.data()));
         data.remove("appliedCount");
-        assertFails(() -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
-                Reason.INVALID_DATA, "appliedCount");
+        assertFails(
+                () -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
+                Reason.INVALID_DATA,
+                "appliedCount");
 
         data.put("appliedCount", "many");
-        assertFails(() -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
-                Reason.INVALID_DATA, "appliedCount");
+        assertFails(
+                () -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
+                Reason.INVALID_DATA,
+                "appliedCount");
 
         data.put("appliedCount", -1);
-        assertFails(() -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
-                Reason.INVALID_DATA, "TenantMigrated.appliedCount");
+        assertFails(
+                () -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
+                Reason.INVALID_DATA,
+                "TenantMigrated.appliedCount");
 
         data.put("appliedCount", 1);
         data.put("kind", "sideways");
-        assertFails(() -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)),
-                Reason.INVALID_DATA, "kind");
+        assertFails(
+                () -> codec.decode(textHeaders(migrated), mapper.writeValueAsBytes(data)), Reason.INVALID_DATA, "kind");
     }
 
     @Test
     void dataThatIsNotAnObjectIsInvalidData() {
-        assertFails(() -> codec.decode(kafkaHeaders(sample), "[1,2]".getBytes(StandardCharsets.UTF_8)),
-                Reason.INVALID_DATA, "JSON object");
-        assertFails(() -> codec.decode(kafkaHeaders(sample), "null".getBytes(StandardCharsets.UTF_8)),
-                Reason.INVALID_DATA, "JSON object");
+        assertFails(
+                () -> codec.decode(kafkaHeaders(sample), "[1,2]".getBytes(StandardCharsets.UTF_8)),
+                Reason.INVALID_DATA,
+                "JSON object");
+        assertFails(
+                () -> codec.decode(kafkaHeaders(sample), "null".getBytes(StandardCharsets.UTF_8)),
+                Reason.INVALID_DATA,
+                "JSON object");
     }
 
     @Test
@@ -164,12 +180,18 @@ class CloudEventDecodingErrorTests {
     @Test
     void twoArgumentDeserializeNeedsHeaders() {
         try (CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
-            assertFails(() -> deserializer.deserialize(Topics.TENANT_LIFECYCLE, validValue),
-                    Reason.MISSING_HEADER, "headers");
-            assertFails(() -> deserializer.deserialize(Topics.TENANT_LIFECYCLE, null, validValue),
-                    Reason.MISSING_HEADER, "ce_specversion");
-            assertFails(() -> deserializer.deserialize(Topics.TENANT_LIFECYCLE, kafkaHeaders(sample), (byte[]) null),
-                    Reason.EMPTY_VALUE, "null");
+            assertFails(
+                    () -> deserializer.deserialize(Topics.TENANT_LIFECYCLE, validValue),
+                    Reason.MISSING_HEADER,
+                    "headers");
+            assertFails(
+                    () -> deserializer.deserialize(Topics.TENANT_LIFECYCLE, null, validValue),
+                    Reason.MISSING_HEADER,
+                    "ce_specversion");
+            assertFails(
+                    () -> deserializer.deserialize(Topics.TENANT_LIFECYCLE, kafkaHeaders(sample), (byte[]) null),
+                    Reason.EMPTY_VALUE,
+                    "null");
         }
     }
 
@@ -210,8 +232,8 @@ class CloudEventDecodingErrorTests {
         assertThatThrownBy(call)
                 .isInstanceOf(EventDecodingException.class)
                 .hasMessageContaining(messagePart)
-                .satisfies(e -> org.assertj.core.api.Assertions
-                        .assertThat(((EventDecodingException) e).reason()).isEqualTo(reason));
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((EventDecodingException) e).reason())
+                        .isEqualTo(reason));
     }
 
     private Headers kafkaHeaders(EventEnvelope<?> envelope) {

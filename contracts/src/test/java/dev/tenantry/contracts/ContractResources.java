@@ -2,7 +2,6 @@ package dev.tenantry.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +20,7 @@ final class ContractResources {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ContractResources() {
-    }
+    private ContractResources() {}
 
     static JsonNode json(String resource) {
         try (InputStream in = ContractResources.class.getClassLoader().getResourceAsStream(resource)) {

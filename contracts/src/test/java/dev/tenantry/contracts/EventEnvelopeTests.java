@@ -1,18 +1,17 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantryEvent;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EventEnvelopeTests {
 
@@ -39,9 +38,10 @@ class EventEnvelopeTests {
     @Test
     void causationChainsKeepTheFirstEventAsCorrelation() {
         EventEnvelope<TenantryEvent> command = SampleEvents.envelope(EventType.CREATE_TENANT);
-        EventEnvelope<TenantRequested> request = EventEnvelope.create(SampleEvents.SOURCE, requested)
-                .withCausation(command);
-        EventEnvelope<TenantryEvent> result = SampleEvents.envelope(EventType.TENANT_MIGRATED).withCausation(request);
+        EventEnvelope<TenantRequested> request =
+                EventEnvelope.create(SampleEvents.SOURCE, requested).withCausation(command);
+        EventEnvelope<TenantryEvent> result =
+                SampleEvents.envelope(EventType.TENANT_MIGRATED).withCausation(request);
 
         assertThat(request.causationId()).isEqualTo(command.id());
         assertThat(request.correlationId()).isEqualTo(command.id());
@@ -56,7 +56,8 @@ class EventEnvelopeTests {
         OffsetDateTime time = OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
         assertThat(original.withCorrelation("corr").correlationId()).isEqualTo("corr");
-        assertThat(original.withCorrelation("corr").withCorrelation(null).correlationId()).isNull();
+        assertThat(original.withCorrelation("corr").withCorrelation(null).correlationId())
+                .isNull();
         assertThat(original.withId("outbox-42").id()).isEqualTo("outbox-42");
         assertThat(original.withTime(time).time()).isEqualTo(time);
         assertThat(original.correlationId()).isNull();
@@ -77,22 +78,30 @@ class EventEnvelopeTests {
         String subject = requested.subject();
 
         assertThatThrownBy(() -> new EventEnvelope<>(" ", type, source, now, subject, null, null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.id");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.id");
         assertThatThrownBy(() -> new EventEnvelope<>("1", type, null, now, subject, null, null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.source");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.source");
         assertThatThrownBy(() -> new EventEnvelope<>("1", type, URI.create(""), now, subject, null, null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.source");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.source");
         assertThatThrownBy(() -> new EventEnvelope<>("1", type, source, null, subject, null, null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.time");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.time");
         assertThatThrownBy(() -> new EventEnvelope<>("1", type, source, now, "", null, null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.subject");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.subject");
         assertThatThrownBy(() -> new EventEnvelope<>("1", type, source, now, subject, "", null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.causationId");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.causationId");
         assertThatThrownBy(() -> new EventEnvelope<TenantRequested>("1", type, source, now, subject, null, null, null))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.data");
-        assertThatThrownBy(() -> new EventEnvelope<>("1", EventType.Types.TENANT_ACTIVATED, source, now, subject,
-                null, null, requested))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("EventEnvelope.type")
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.data");
+        assertThatThrownBy(() -> new EventEnvelope<>(
+                        "1", EventType.Types.TENANT_ACTIVATED, source, now, subject, null, null, requested))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("EventEnvelope.type")
                 .hasMessageContaining("tenantry.tenant.requested.v1");
         assertThatThrownBy(() -> EventEnvelope.create(source, null)).isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> EventEnvelope.create(source, requested).withCausation(null))

@@ -1,5 +1,12 @@
 package dev.tenantry.contracts;
 
+import static dev.tenantry.contracts.SampleEvents.COMMAND_ID;
+import static dev.tenantry.contracts.SampleEvents.SCHEMA;
+import static dev.tenantry.contracts.SampleEvents.SLUG;
+import static dev.tenantry.contracts.SampleEvents.TENANT_ID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tenantry.contracts.events.CreateTenant;
 import dev.tenantry.contracts.events.DeleteTenant;
 import dev.tenantry.contracts.events.TenantDeleted;
@@ -12,30 +19,33 @@ import dev.tenantry.contracts.events.UpgradeTenant;
 import dev.tenantry.contracts.tenant.MigrationKind;
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.contracts.tenant.TenantSlug;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.HashMap;
-import java.util.Map;
-
-import static dev.tenantry.contracts.SampleEvents.COMMAND_ID;
-import static dev.tenantry.contracts.SampleEvents.SCHEMA;
-import static dev.tenantry.contracts.SampleEvents.SLUG;
-import static dev.tenantry.contracts.SampleEvents.TENANT_ID;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class EventRecordValidationTests {
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "ab", "Acme", "1acme", "_acme", "acme-corp", "acme corp", "acmé",
-            "a23456789012345678901234567890123456789012"})
+    @ValueSource(
+            strings = {
+                "",
+                "ab",
+                "Acme",
+                "1acme",
+                "_acme",
+                "acme-corp",
+                "acme corp",
+                "acmé",
+                "a23456789012345678901234567890123456789012"
+            })
     void invalidSlugIsRejectedNamingTheField(String slug) {
         assertThatThrownBy(() -> new TenantRequested(TENANT_ID, slug, SCHEMA, null))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("TenantRequested.slug");
-        assertThatThrownBy(() -> new TenantSlug(slug)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new TenantSlug(slug))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("TenantSlug.value");
     }
 
@@ -48,7 +58,8 @@ class EventRecordValidationTests {
 
     @Test
     void nullSlugIsRejected() {
-        assertThatThrownBy(() -> new TenantSlug(null)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> new TenantSlug(null))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("null");
         assertThat(TenantSlug.isValid(null)).isFalse();
     }
@@ -85,11 +96,24 @@ class EventRecordValidationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tenant_x\"; drop schema public; --", "tenant x", "Tenant_x", "1tenant",
-            "tenant-x", "tenant_x;", "\"tenant_x\"", "public", "pg_catalog", "pg_temp_1", "information_schema",
-            "a234567890123456789012345678901234567890123456789012345678901234"})
+    @ValueSource(
+            strings = {
+                "tenant_x\"; drop schema public; --",
+                "tenant x",
+                "Tenant_x",
+                "1tenant",
+                "tenant-x",
+                "tenant_x;",
+                "\"tenant_x\"",
+                "public",
+                "pg_catalog",
+                "pg_temp_1",
+                "information_schema",
+                "a234567890123456789012345678901234567890123456789012345678901234"
+            })
     void tenantSchemaRejectsInjectionAttemptsAndReservedNames(String name) {
-        assertThatThrownBy(() -> new TenantSchema(name)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> new TenantSchema(name))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("TenantSchema.name");
         assertThatThrownBy(() -> new TenantRequested(TENANT_ID, SLUG, name, null))
                 .isInstanceOf(InvalidEventException.class)
@@ -100,7 +124,8 @@ class EventRecordValidationTests {
     @Test
     void rejectionMessagesEscapeControlCharacters() {
         assertThatThrownBy(() -> new TenantSchema("tenant_x\n; drop"))
-                .hasMessageContaining("\\u000a").hasMessageNotContaining("\n");
+                .hasMessageContaining("\\u000a")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
@@ -110,7 +135,9 @@ class EventRecordValidationTests {
         assertThat(schema.quoted()).isEqualTo("\"tenant_acme_corp\"");
         assertThat(schema).hasToString("tenant_acme_corp");
         assertThat(new TenantSchema("_x").name()).isEqualTo("_x");
-        assertThat(TenantSchema.of(new TenantSlug("a234567890123456789012345678901234567890")).name()).hasSize(47);
+        assertThat(TenantSchema.of(new TenantSlug("a234567890123456789012345678901234567890"))
+                        .name())
+                .hasSize(47);
     }
 
     @ParameterizedTest
@@ -123,8 +150,10 @@ class EventRecordValidationTests {
 
     @Test
     void optionalFieldsMayBeNullButNotBlank() {
-        assertThat(new UpgradeTenant(COMMAND_ID, TENANT_ID, null).targetVersion()).isNull();
-        assertThat(new UpgradeTenant(COMMAND_ID, TENANT_ID, "2_1").targetVersion()).isEqualTo("2_1");
+        assertThat(new UpgradeTenant(COMMAND_ID, TENANT_ID, null).targetVersion())
+                .isNull();
+        assertThat(new UpgradeTenant(COMMAND_ID, TENANT_ID, "2_1").targetVersion())
+                .isEqualTo("2_1");
         assertThatThrownBy(() -> new CreateTenant(COMMAND_ID, SLUG, "Acme", " ", null))
                 .hasMessageContaining("CreateTenant.plan");
         assertThatThrownBy(() -> new TenantRequestRejected(COMMAND_ID, "CreateTenant", "", "no"))
@@ -145,19 +174,22 @@ class EventRecordValidationTests {
 
         assertThat(create.metadata()).containsExactly(Map.entry("k", "v"));
         assertThatThrownBy(() -> create.metadata().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
-        assertThat(new CreateTenant(COMMAND_ID, SLUG, "Acme", null, null).metadata()).isEmpty();
+        assertThat(new CreateTenant(COMMAND_ID, SLUG, "Acme", null, null).metadata())
+                .isEmpty();
 
         Map<String, String> withNull = new HashMap<>();
         withNull.put("k", null);
         assertThatThrownBy(() -> new CreateTenant(COMMAND_ID, SLUG, "Acme", null, withNull))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("CreateTenant.metadata");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("CreateTenant.metadata");
     }
 
     @Test
     void migrationKindIsLowerCaseOnTheWire() {
         assertThat(MigrationKind.NEW.wireName()).isEqualTo("new");
         assertThat(MigrationKind.fromWire("UPGRADE")).isEqualTo(MigrationKind.UPGRADE);
-        assertThatThrownBy(() -> MigrationKind.fromWire("rollback")).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> MigrationKind.fromWire("rollback"))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("kind");
     }
 }

@@ -1,5 +1,8 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tenantry.contracts.events.LifecycleEvent;
 import dev.tenantry.contracts.events.MigrationRequest;
 import dev.tenantry.contracts.events.MigrationResult;
@@ -7,16 +10,12 @@ import dev.tenantry.contracts.events.TenantCommand;
 import dev.tenantry.contracts.events.TenantDeleted;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantryEvent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EventTypeTests {
 
@@ -58,7 +57,9 @@ class EventTypeTests {
         assertThat(EventType.of(SampleEvents.of(type))).isEqualTo(type);
         assertThat(SampleEvents.of(type).eventType()).isEqualTo(type);
         assertThat(type.schemaResource()).isEqualTo("schemas/" + type.simpleName() + ".json");
-        assertThat(type.topics()).isNotEmpty().allSatisfy(topic -> assertThat(Topics.ALL).contains(topic));
+        assertThat(type.topics())
+                .isNotEmpty()
+                .allSatisfy(topic -> assertThat(Topics.ALL).contains(topic));
     }
 
     @Test
@@ -72,16 +73,29 @@ class EventTypeTests {
 
     @Test
     void topicsFollowTheArchitecture() {
-        assertThat(EventType.onTopic(Topics.TENANT_COMMANDS)).extracting(EventType::simpleName)
+        assertThat(EventType.onTopic(Topics.TENANT_COMMANDS))
+                .extracting(EventType::simpleName)
                 .containsExactly("CreateTenant", "UpgradeTenant", "DeleteTenant");
-        assertThat(EventType.onTopic(Topics.TENANT_MIGRATION_REQUESTS)).extracting(EventType::simpleName)
-                .containsExactly("TenantRequested", "TenantUpgradeRequested", "TenantRollbackRequested",
+        assertThat(EventType.onTopic(Topics.TENANT_MIGRATION_REQUESTS))
+                .extracting(EventType::simpleName)
+                .containsExactly(
+                        "TenantRequested",
+                        "TenantUpgradeRequested",
+                        "TenantRollbackRequested",
                         "TenantDeletionRequested");
-        assertThat(EventType.onTopic(Topics.TENANT_MIGRATION_RESULTS)).extracting(EventType::simpleName)
+        assertThat(EventType.onTopic(Topics.TENANT_MIGRATION_RESULTS))
+                .extracting(EventType::simpleName)
                 .containsExactly("TenantMigrated", "TenantMigrationFailed", "TenantRolledBack", "TenantDeleted");
-        assertThat(EventType.onTopic(Topics.TENANT_LIFECYCLE)).extracting(EventType::simpleName)
-                .containsExactly("TenantDeleted", "TenantProvisioningStarted", "TenantActivated",
-                        "TenantProvisioningFailed", "TenantUpgraded", "TenantUpgradeFailed", "TenantRequestRejected");
+        assertThat(EventType.onTopic(Topics.TENANT_LIFECYCLE))
+                .extracting(EventType::simpleName)
+                .containsExactly(
+                        "TenantDeleted",
+                        "TenantProvisioningStarted",
+                        "TenantActivated",
+                        "TenantProvisioningFailed",
+                        "TenantUpgraded",
+                        "TenantUpgradeFailed",
+                        "TenantRequestRejected");
         assertThat(EventType.onTopic("elsewhere")).isEmpty();
     }
 
@@ -103,6 +117,7 @@ class EventTypeTests {
         assertThat(Arrays.stream(EventType.values()).map(EventType::simpleName)).doesNotHaveDuplicates();
         assertThat(EventType.of(TenantDeleted.class).topics())
                 .containsExactly(Topics.TENANT_MIGRATION_RESULTS, Topics.TENANT_LIFECYCLE);
-        assertThat(EventType.of(TenantRequested.class).isPublishedOn(Topics.TENANT_LIFECYCLE)).isFalse();
+        assertThat(EventType.of(TenantRequested.class).isPublishedOn(Topics.TENANT_LIFECYCLE))
+                .isFalse();
     }
 }

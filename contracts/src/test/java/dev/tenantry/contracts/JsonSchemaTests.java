@@ -1,5 +1,8 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,10 +14,6 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.tenantry.contracts.EventDecodingException.Reason;
 import dev.tenantry.contracts.events.TenantryEvent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +21,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class JsonSchemaTests {
 
@@ -36,7 +35,10 @@ class JsonSchemaTests {
 
     @Test
     void thereIsExactlyOneSchemaPerEventType() {
-        List<String> expected = Arrays.stream(EventType.values()).map(t -> t.simpleName() + ".json").sorted().toList();
+        List<String> expected = Arrays.stream(EventType.values())
+                .map(t -> t.simpleName() + ".json")
+                .sorted()
+                .toList();
         assertThat(ContractResources.fileNames(ContractResources.SCHEMAS)).containsExactlyElementsOf(expected);
     }
 
@@ -48,13 +50,15 @@ class JsonSchemaTests {
         assertThat(schema.path("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
         assertThat(schema.path("type").asText()).isEqualTo("object");
         assertThat(schema.path("title").asText()).isEqualTo(type.simpleName());
-        assertThat(schema.path("additionalProperties").asBoolean(false)).as("open to additive evolution").isTrue();
+        assertThat(schema.path("additionalProperties").asBoolean(false))
+                .as("open to additive evolution")
+                .isTrue();
     }
 
     @Test
     void metaSchemaValidationCatchesABrokenSchema() throws Exception {
-        JsonNode broken = mapper.readTree("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"strnig\"}},"
-                + "\"required\":\"a\"}");
+        JsonNode broken = mapper.readTree(
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"strnig\"}}," + "\"required\":\"a\"}");
         assertThat(META_SCHEMA.validate(broken)).isNotEmpty();
     }
 
@@ -71,7 +75,8 @@ class JsonSchemaTests {
         Set<String> properties = new HashSet<>();
         ContractResources.schema(type).path("properties").fieldNames().forEachRemaining(properties::add);
         Set<String> components = Arrays.stream(type.eventClass().getRecordComponents())
-                .map(RecordComponent::getName).collect(Collectors.toSet());
+                .map(RecordComponent::getName)
+                .collect(Collectors.toSet());
         assertThat(properties).isEqualTo(components);
     }
 
@@ -91,7 +96,8 @@ class JsonSchemaTests {
             without.remove(property);
             boolean recordAccepts = decodes(envelope, without);
             boolean schemaAccepts = validate(type, without).isEmpty();
-            assertThat(schemaAccepts).as("%s without %s: schema and record must agree", type.simpleName(), property)
+            assertThat(schemaAccepts)
+                    .as("%s without %s: schema and record must agree", type.simpleName(), property)
                     .isEqualTo(recordAccepts);
             if (!recordAccepts) {
                 requiredByRecord.add(property);
@@ -112,19 +118,25 @@ class JsonSchemaTests {
             if (full.get(property).isTextual()) {
                 ObjectNode blank = full.deepCopy();
                 blank.put(property, " ");
-                assertThat(decodes(envelope, blank)).as("%s.%s blank (record)", type.simpleName(), property).isFalse();
-                assertThat(validate(type, blank)).as("%s.%s blank (schema)", type.simpleName(), property).isNotEmpty();
+                assertThat(decodes(envelope, blank))
+                        .as("%s.%s blank (record)", type.simpleName(), property)
+                        .isFalse();
+                assertThat(validate(type, blank))
+                        .as("%s.%s blank (schema)", type.simpleName(), property)
+                        .isNotEmpty();
             }
             ObjectNode nulled = full.deepCopy();
             nulled.putNull(property);
-            assertThat(validate(type, nulled).isEmpty()).as("%s.%s null", type.simpleName(), property)
+            assertThat(validate(type, nulled).isEmpty())
+                    .as("%s.%s null", type.simpleName(), property)
                     .isEqualTo(decodes(envelope, nulled));
         }
     }
 
     @Test
     void schemasRejectWhatTheRecordsReject() throws Exception {
-        ObjectNode requested = (ObjectNode) mapper.readTree(codec.encodeData(SampleEvents.of(EventType.TENANT_REQUESTED)));
+        ObjectNode requested =
+                (ObjectNode) mapper.readTree(codec.encodeData(SampleEvents.of(EventType.TENANT_REQUESTED)));
         requested.put("slug", "Bad Slug");
         assertThat(validate(EventType.TENANT_REQUESTED, requested)).isNotEmpty();
 
@@ -134,7 +146,8 @@ class JsonSchemaTests {
         requested.put("schema", "public");
         assertThat(validate(EventType.TENANT_REQUESTED, requested)).isNotEmpty();
 
-        ObjectNode migrated = (ObjectNode) mapper.readTree(codec.encodeData(SampleEvents.of(EventType.TENANT_MIGRATED)));
+        ObjectNode migrated =
+                (ObjectNode) mapper.readTree(codec.encodeData(SampleEvents.of(EventType.TENANT_MIGRATED)));
         migrated.put("appliedCount", -1);
         assertThat(validate(EventType.TENANT_MIGRATED, migrated)).isNotEmpty();
         migrated.put("appliedCount", 1);

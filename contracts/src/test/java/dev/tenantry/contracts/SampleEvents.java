@@ -11,15 +11,14 @@ import dev.tenantry.contracts.events.TenantProvisioningFailed;
 import dev.tenantry.contracts.events.TenantProvisioningStarted;
 import dev.tenantry.contracts.events.TenantRequestRejected;
 import dev.tenantry.contracts.events.TenantRequested;
-import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
+import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantUpgradeFailed;
 import dev.tenantry.contracts.events.TenantUpgradeRequested;
 import dev.tenantry.contracts.events.TenantUpgraded;
 import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.contracts.events.UpgradeTenant;
 import dev.tenantry.contracts.tenant.MigrationKind;
-
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +37,7 @@ final class SampleEvents {
     static final String SCHEMA = "tenant_acme_corp";
     static final URI SOURCE = URI.create("urn:tenantry:test");
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     static List<TenantryEvent> all() {
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -54,10 +52,20 @@ final class SampleEvents {
                 new TenantRollbackRequested(TENANT_ID, SLUG, SCHEMA, "migration 2 failed: syntax error"),
                 new TenantDeletionRequested(TENANT_ID, SLUG, SCHEMA),
                 new TenantMigrated(TENANT_ID, SCHEMA, MigrationKind.UPGRADE, "3", "4.1", 2, 1234L),
-                new TenantMigrationFailed(TENANT_ID, SCHEMA, MigrationKind.NEW, "2", "SQL_ERROR",
-                        "relation \"orders\" already exists", "1"),
+                new TenantMigrationFailed(
+                        TENANT_ID,
+                        SCHEMA,
+                        MigrationKind.NEW,
+                        "2",
+                        "SQL_ERROR",
+                        "relation \"orders\" already exists",
+                        "1"),
                 new TenantRolledBack(TENANT_ID, SCHEMA, true, "schema belongs to another tenant"),
-                new TenantDeleted(TENANT_ID, SCHEMA, "tenant_acme_corp_deleted_20260101", false,
+                new TenantDeleted(
+                        TENANT_ID,
+                        SCHEMA,
+                        "tenant_acme_corp_deleted_20260101",
+                        false,
                         "schema belongs to another tenant"),
                 new TenantProvisioningStarted(TENANT_ID, SLUG, SCHEMA, "3"),
                 new TenantActivated(TENANT_ID, SLUG, SCHEMA, "3"),
@@ -68,7 +76,9 @@ final class SampleEvents {
     }
 
     static TenantryEvent of(EventType type) {
-        return all().stream().filter(e -> EventType.of(e) == type).findFirst()
+        return all().stream()
+                .filter(e -> EventType.of(e) == type)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no sample for " + type));
     }
 

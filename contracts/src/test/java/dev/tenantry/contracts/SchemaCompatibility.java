@@ -1,7 +1,6 @@
 package dev.tenantry.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -26,8 +25,7 @@ import java.util.TreeSet;
  */
 final class SchemaCompatibility {
 
-    private SchemaCompatibility() {
-    }
+    private SchemaCompatibility() {}
 
     /**
      * @param snapshot the committed schema
@@ -58,9 +56,10 @@ final class SchemaCompatibility {
         }
         for (String name : nowRequired) {
             if (!oldRequired.contains(name)) {
-                out.add(oldProps.has(name)
-                        ? "property '" + path + name + "' became required"
-                        : "new required property '" + path + name + "'");
+                out.add(
+                        oldProps.has(name)
+                                ? "property '" + path + name + "' became required"
+                                : "new required property '" + path + name + "'");
             }
         }
         for (String name : oldRequired) {
@@ -89,8 +88,10 @@ final class SchemaCompatibility {
             out.add("property '" + where + "' changed its enum from " + strings(old.path("enum")) + " to "
                     + strings(now.path("enum")));
         }
-        if (old.has("properties") || now.has("properties")
-                || old.has("additionalProperties") || now.has("additionalProperties")) {
+        if (old.has("properties")
+                || now.has("properties")
+                || old.has("additionalProperties")
+                || now.has("additionalProperties")) {
             compareObject(where + ".", old, now, out);
         }
     }

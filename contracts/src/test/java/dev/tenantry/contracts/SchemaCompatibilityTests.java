@@ -1,17 +1,16 @@
 package dev.tenantry.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.Arrays;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SchemaCompatibilityTests {
 
@@ -19,7 +18,10 @@ class SchemaCompatibilityTests {
 
     @Test
     void thereIsExactlyOneSnapshotPerEventType() {
-        List<String> expected = Arrays.stream(EventType.values()).map(t -> t.simpleName() + ".json").sorted().toList();
+        List<String> expected = Arrays.stream(EventType.values())
+                .map(t -> t.simpleName() + ".json")
+                .sorted()
+                .toList();
         assertThat(ContractResources.fileNames(ContractResources.SNAPSHOTS)).containsExactlyElementsOf(expected);
     }
 
@@ -40,8 +42,12 @@ class SchemaCompatibilityTests {
     void addedOptionalPropertyIsCompatible() {
         ObjectNode current = base();
         properties(current).putObject("region").put("type", "string");
-        properties(current).putObject("labels").put("type", "object")
-                .putObject("properties").putObject("team").put("type", "string");
+        properties(current)
+                .putObject("labels")
+                .put("type", "object")
+                .putObject("properties")
+                .putObject("team")
+                .put("type", "string");
         assertThat(SchemaCompatibility.check(base(), current)).isEmpty();
     }
 
@@ -81,7 +87,10 @@ class SchemaCompatibilityTests {
     @Test
     void wideningToNullableIsReportedAsRetype() {
         ObjectNode current = base();
-        ((ObjectNode) properties(current).get("slug")).putArray("type").add("string").add("null");
+        ((ObjectNode) properties(current).get("slug"))
+                .putArray("type")
+                .add("string")
+                .add("null");
         assertThat(SchemaCompatibility.check(base(), current))
                 .containsExactly("property 'slug' changed type from [string] to [null, string]");
     }
@@ -112,8 +121,14 @@ class SchemaCompatibilityTests {
     @Test
     void changedEnumIsReported() {
         ObjectNode current = base();
-        ((ObjectNode) properties(current).get("kind")).putArray("enum").add("new").add("upgrade").add("repair");
-        assertThat(SchemaCompatibility.check(base(), current)).singleElement().asString()
+        ((ObjectNode) properties(current).get("kind"))
+                .putArray("enum")
+                .add("new")
+                .add("upgrade")
+                .add("repair");
+        assertThat(SchemaCompatibility.check(base(), current))
+                .singleElement()
+                .asString()
                 .contains("'kind' changed its enum");
     }
 
@@ -135,9 +150,10 @@ class SchemaCompatibilityTests {
         ((ObjectNode) properties(current).get("owner").get("properties").get("email")).put("type", "integer");
         ((ObjectNode) properties(current).get("metadata").get("additionalProperties")).put("type", "integer");
 
-        assertThat(SchemaCompatibility.check(old, current)).containsExactlyInAnyOrder(
-                "property 'owner.email' changed type from [string] to [integer]",
-                "property 'metadata.*' changed type from [string] to [integer]");
+        assertThat(SchemaCompatibility.check(old, current))
+                .containsExactlyInAnyOrder(
+                        "property 'owner.email' changed type from [string] to [integer]",
+                        "property 'metadata.*' changed type from [string] to [integer]");
     }
 
     private ObjectNode base() {

@@ -1,16 +1,17 @@
 package dev.tenantry.contracts;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class TopicsTests {
 
     @Test
     void allListsTheFourEventTopics() {
-        assertThat(Topics.ALL).containsExactly("tenant-commands", "tenant-migration-requests",
-                "tenant-migration-results", "tenant-lifecycle");
+        assertThat(Topics.ALL)
+                .containsExactly(
+                        "tenant-commands", "tenant-migration-requests", "tenant-migration-results", "tenant-lifecycle");
         assertThatThrownBy(() -> Topics.ALL.add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -25,9 +26,11 @@ class TopicsTests {
 
     @Test
     void deadLetterRejectsBlankParts() {
-        assertThatThrownBy(() -> Topics.deadLetter(null, "g")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Topics.deadLetter(null, "g"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("topic");
-        assertThatThrownBy(() -> Topics.deadLetter("t", " ")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Topics.deadLetter("t", " "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("consumerGroup");
     }
 }

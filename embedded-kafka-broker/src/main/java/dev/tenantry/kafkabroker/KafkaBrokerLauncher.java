@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -49,8 +48,7 @@ public final class KafkaBrokerLauncher {
     static final int HALT_GRACE_SECONDS = 15;
     static final String META_PROPERTIES = "meta.properties";
 
-    private KafkaBrokerLauncher() {
-    }
+    private KafkaBrokerLauncher() {}
 
     public static void main(String[] args) {
         Options options;
@@ -58,7 +56,8 @@ public final class KafkaBrokerLauncher {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: KafkaBrokerLauncher <server.properties> [--cluster-id ID] [--no-stdin-watchdog]");
+            System.err.println(
+                    "usage: KafkaBrokerLauncher <server.properties> [--cluster-id ID] [--no-stdin-watchdog]");
             System.exit(64);
             return;
         }
@@ -86,14 +85,16 @@ public final class KafkaBrokerLauncher {
             fail("invalid broker configuration", e);
             return;
         }
-        Thread hook = new Thread(() -> {
-            out.println("tenantry kafka launcher: stopping broker");
-            scheduleHalt(HALT_GRACE_SECONDS, 4);
-            server.shutdown();
-            server.awaitShutdown();
-            out.println("tenantry kafka launcher: broker stopped");
-            out.flush();
-        }, "tenantry-kafka-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    out.println("tenantry kafka launcher: stopping broker");
+                    scheduleHalt(HALT_GRACE_SECONDS, 4);
+                    server.shutdown();
+                    server.awaitShutdown();
+                    out.println("tenantry kafka launcher: broker stopped");
+                    out.flush();
+                },
+                "tenantry-kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         try {
@@ -103,8 +104,7 @@ public final class KafkaBrokerLauncher {
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        out.println(READY_MARKER + " listeners=" + properties.getProperty("listeners", "")
-                + " startup_ms=" + millis);
+        out.println(READY_MARKER + " listeners=" + properties.getProperty("listeners", "") + " startup_ms=" + millis);
         out.flush();
 
         server.awaitShutdown();
@@ -123,17 +123,15 @@ public final class KafkaBrokerLauncher {
                     + ", not for the requested cluster " + options.clusterId);
         }
         if (!directories.isEmpty() && directories.stream().allMatch(KafkaBrokerLauncher::isFormatted)) {
-            out.println("tenantry kafka launcher: log directories already formatted for cluster "
-                    + recorded.orElse("?") + "; keeping them");
+            out.println("tenantry kafka launcher: log directories already formatted for cluster " + recorded.orElse("?")
+                    + "; keeping them");
             return;
         }
-        String clusterId = options.clusterId != null ? options.clusterId
+        String clusterId = options.clusterId != null
+                ? options.clusterId
                 : recorded.orElseGet(() -> Uuid.randomUuid().toString());
         String[] formatArgs = {
-            "format",
-            "--cluster-id", clusterId,
-            "--config", options.propertiesFile.toString(),
-            "--ignore-formatted",
+            "format", "--cluster-id", clusterId, "--config", options.propertiesFile.toString(), "--ignore-formatted",
         };
         int code = StorageTool.execute(formatArgs, out);
         if (code != 0) {
@@ -161,7 +159,9 @@ public final class KafkaBrokerLauncher {
     static Optional<String> recordedClusterId(List<Path> directories) throws IOException {
         for (Path dir : directories) {
             if (isFormatted(dir)) {
-                String id = load(dir.resolve(META_PROPERTIES)).getProperty("cluster.id", "").trim();
+                String id = load(dir.resolve(META_PROPERTIES))
+                        .getProperty("cluster.id", "")
+                        .trim();
                 if (!id.isEmpty()) {
                     return Optional.of(id);
                 }
@@ -202,37 +202,42 @@ public final class KafkaBrokerLauncher {
     }
 
     private static void startStdinWatchdog(InputStream in) {
-        Thread watchdog = new Thread(() -> {
-            byte[] buffer = new byte[256];
-            try {
-                while (in.read(buffer) >= 0) {
-                    // Content is ignored: only the end of the stream matters.
-                }
-            } catch (IOException e) {
-                // A broken pipe means the same as end-of-file: the parent is gone.
-            }
-            System.out.println("tenantry kafka launcher: standard input closed, the parent process is gone;"
-                    + " shutting down");
-            System.out.flush();
-            scheduleHalt(HALT_GRACE_SECONDS, 3);
-            System.exit(0);
-        }, "tenantry-kafka-stdin-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    byte[] buffer = new byte[256];
+                    try {
+                        while (in.read(buffer) >= 0) {
+                            // Content is ignored: only the end of the stream matters.
+                        }
+                    } catch (IOException e) {
+                        // A broken pipe means the same as end-of-file: the parent is gone.
+                    }
+                    System.out.println("tenantry kafka launcher: standard input closed, the parent process is gone;"
+                            + " shutting down");
+                    System.out.flush();
+                    scheduleHalt(HALT_GRACE_SECONDS, 3);
+                    System.exit(0);
+                },
+                "tenantry-kafka-stdin-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }
 
     /** Halts the JVM after a grace period, whatever the shutdown hooks are doing. */
     private static void scheduleHalt(int seconds, int status) {
-        Thread halter = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.out.println("tenantry kafka launcher: broker did not stop within " + seconds + " s; halting");
-            System.out.flush();
-            Runtime.getRuntime().halt(status);
-        }, "tenantry-kafka-halter");
+        Thread halter = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    System.out.println(
+                            "tenantry kafka launcher: broker did not stop within " + seconds + " s; halting");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(status);
+                },
+                "tenantry-kafka-halter");
         halter.setDaemon(true);
         halter.start();
     }

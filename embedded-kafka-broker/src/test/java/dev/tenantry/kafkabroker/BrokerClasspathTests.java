@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class BrokerClasspathTests {
 
     private static List<String> entries() throws IOException {
-        try (InputStream in = BrokerClasspathTests.class.getClassLoader()
-                .getResourceAsStream("tenantry/kafka-broker.classpath")) {
+        try (InputStream in =
+                BrokerClasspathTests.class.getClassLoader().getResourceAsStream("tenantry/kafka-broker.classpath")) {
             assertNotNull(in, "tenantry/kafka-broker.classpath is generated at build time");
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
             return Arrays.asList(text.split(File.pathSeparator));
@@ -37,7 +37,8 @@ class BrokerClasspathTests {
 
     @Test
     void theClasspathCarriesTheBrokerAndALoggingBinding() throws IOException {
-        List<String> names = entries().stream().map(e -> Path.of(e).getFileName().toString()).toList();
+        List<String> names =
+                entries().stream().map(e -> Path.of(e).getFileName().toString()).toList();
         assertTrue(names.stream().anyMatch(n -> n.startsWith("kafka_2.13-")), "kafka_2.13 in " + names);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("kafka-server-")), "kafka-server in " + names);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("slf4j-simple-")), "slf4j-simple in " + names);

@@ -38,7 +38,8 @@ class StorageFormatTests {
         Path empty = Files.createDirectories(temp.resolve("empty"));
         Path formatted = formatted("formatted", "Zx3CeJ1CT9q3EoDJCZ8jZw");
         assertEquals(Optional.empty(), KafkaBrokerLauncher.recordedClusterId(List.of(empty)));
-        assertEquals(Optional.of("Zx3CeJ1CT9q3EoDJCZ8jZw"),
+        assertEquals(
+                Optional.of("Zx3CeJ1CT9q3EoDJCZ8jZw"),
                 KafkaBrokerLauncher.recordedClusterId(List.of(empty, formatted)));
     }
 
@@ -57,14 +58,19 @@ class StorageFormatTests {
         Path data = formatted("data", "Zx3CeJ1CT9q3EoDJCZ8jZw");
         KafkaBrokerLauncher.Options options = KafkaBrokerLauncher.Options.parse(
                 new String[] {propertiesFile().toString(), "--cluster-id", "AAAAAAAAAAAAAAAAAAAAAA"});
-        IOException e = assertThrows(IOException.class, () -> KafkaBrokerLauncher.format(options, logDirs(data),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> KafkaBrokerLauncher.format(
+                        options,
+                        logDirs(data),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("Zx3CeJ1CT9q3EoDJCZ8jZw"), e.getMessage());
     }
 
     private Path formatted(String name, String clusterId) throws IOException {
         Path dir = Files.createDirectories(temp.resolve(name));
-        Files.writeString(dir.resolve("meta.properties"),
+        Files.writeString(
+                dir.resolve("meta.properties"),
                 "version=1\nnode.id=1\ndirectory.id=7R2ZJ9yQQwOsT8b0FtNlDg\ncluster.id=" + clusterId + "\n");
         return dir;
     }

@@ -10,8 +10,15 @@ import java.time.Instant;
  * @param reason        why it was dead-lettered ({@code dlq-reason}), null if unknown
  * @param eventType     its CloudEvents type ({@code ce_type}), null for a record that was not an event
  */
-public record DeadLetter(String topic, int partition, long offset, Instant timestamp, String key,
-                         String originalTopic, String reason, String eventType) {
+public record DeadLetter(
+        String topic,
+        int partition,
+        long offset,
+        Instant timestamp,
+        String key,
+        String originalTopic,
+        String reason,
+        String eventType) {
 
     public String position() {
         return topic + "/" + partition + "@" + offset;

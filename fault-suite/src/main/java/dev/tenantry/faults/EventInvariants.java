@@ -48,9 +48,11 @@ final class EventInvariants {
                 onKafka.add(id);
             }
         });
-        for (String[] row : rows(connection, "SELECT tenant_id::text, event_type, event_id FROM tenant_timeline "
-                + "WHERE kind = 'transition' AND event_id IS NOT NULL AND occurred_at >= '"
-                + Timestamp.from(since) + "'::timestamptz ORDER BY seq")) {
+        for (String[] row : rows(
+                connection,
+                "SELECT tenant_id::text, event_type, event_id FROM tenant_timeline "
+                        + "WHERE kind = 'transition' AND event_id IS NOT NULL AND occurred_at >= '"
+                        + Timestamp.from(since) + "'::timestamptz ORDER BY seq")) {
             List<String> types = Arrays.asList(row[1] == null ? new String[0] : row[1].split(","));
             String[] ids = row[2].split(",");
             for (int i = 0; i < ids.length; i++) {
@@ -60,7 +62,9 @@ final class EventInvariants {
                     continue;
                 }
                 if (!onKafka.contains(ids[i].strip())) {
-                    violations.add(new Violation(InvariantRule.EMITTED_EVENT_MISSING, ids[i].strip(),
+                    violations.add(new Violation(
+                            InvariantRule.EMITTED_EVENT_MISSING,
+                            ids[i].strip(),
                             (i < types.size() ? types.get(i) : "an event") + " of tenant " + row[0]
                                     + " is in its timeline but on no topic"));
                 }
@@ -74,9 +78,11 @@ final class EventInvariants {
             queued.add(row[0] + " " + row[1]);
         }
         // Endpoints that were enabled throughout: an endpoint disabled meanwhile may rightly have missed events.
-        List<String[]> endpoints = rows(connection, "SELECT id::text, event_types::text, tenant_ids::text, "
-                + "(extract(epoch FROM created_at) * 1000)::bigint::text FROM webhook_endpoint "
-                + "WHERE enabled AND disabled_at IS NULL");
+        List<String[]> endpoints = rows(
+                connection,
+                "SELECT id::text, event_types::text, tenant_ids::text, "
+                        + "(extract(epoch FROM created_at) * 1000)::bigint::text FROM webhook_endpoint "
+                        + "WHERE enabled AND disabled_at IS NULL");
         for (ConsumerRecord<String, byte[]> record : events) {
             if (!Topics.TENANT_LIFECYCLE.equals(record.topic())) {
                 continue;
@@ -93,24 +99,35 @@ final class EventInvariants {
             for (String[] endpoint : endpoints) {
                 // Only endpoints that existed when the event was written must have it.
                 boolean subscribed = Long.parseLong(endpoint[3]) < record.timestamp()
-                        && matches(endpoint[1], event.type()) && matches(endpoint[2], event.subject());
+                        && matches(endpoint[1], event.type())
+                        && matches(endpoint[2], event.subject());
                 if (subscribed && !queued.contains(event.id() + " " + endpoint[0])) {
-                    violations.add(new Violation(InvariantRule.WEBHOOK_NOT_QUEUED, event.id(),
+                    violations.add(new Violation(
+                            InvariantRule.WEBHOOK_NOT_QUEUED,
+                            event.id(),
                             event.type() + " of tenant " + event.subject() + " has no delivery to endpoint "
                                     + endpoint[0]));
                 }
             }
         }
-        for (String[] row : rows(connection, "SELECT id::text, status, event_id, endpoint_id::text FROM webhook_delivery "
-                + "WHERE status IN ('pending', 'delivering') ORDER BY created_at")) {
-            violations.add(new Violation(InvariantRule.WEBHOOK_NOT_SETTLED, row[0],
+        for (String[] row : rows(
+                connection,
+                "SELECT id::text, status, event_id, endpoint_id::text FROM webhook_delivery "
+                        + "WHERE status IN ('pending', 'delivering') ORDER BY created_at")) {
+            violations.add(new Violation(
+                    InvariantRule.WEBHOOK_NOT_SETTLED,
+                    row[0],
                     "still " + row[1] + " (event " + row[2] + ", endpoint " + row[3] + ")"));
         }
-        for (String[] row : rows(connection, "SELECT DISTINCT d.id::text, d.event_id, d.endpoint_id::text "
-                + "FROM webhook_attempt ok JOIN webhook_delivery d ON d.id = ok.delivery_id "
-                + "WHERE ok.response_status BETWEEN 200 AND 299 AND EXISTS (SELECT 1 FROM webhook_attempt later "
-                + "WHERE later.delivery_id = ok.delivery_id AND later.id > ok.id)")) {
-            violations.add(new Violation(InvariantRule.WEBHOOK_SENT_TWICE, row[0],
+        for (String[] row : rows(
+                connection,
+                "SELECT DISTINCT d.id::text, d.event_id, d.endpoint_id::text "
+                        + "FROM webhook_attempt ok JOIN webhook_delivery d ON d.id = ok.delivery_id "
+                        + "WHERE ok.response_status BETWEEN 200 AND 299 AND EXISTS (SELECT 1 FROM webhook_attempt later "
+                        + "WHERE later.delivery_id = ok.delivery_id AND later.id > ok.id)")) {
+            violations.add(new Violation(
+                    InvariantRule.WEBHOOK_SENT_TWICE,
+                    row[0],
                     "event " + row[1] + " sent to endpoint " + row[2] + " again after a successful attempt"));
         }
     }
@@ -118,7 +135,9 @@ final class EventInvariants {
     void checkDeadLetters(Predicate<DeadLetter> explained, List<Violation> violations) {
         for (DeadLetter letter : deadLetters) {
             if (!explained.test(letter)) {
-                violations.add(new Violation(InvariantRule.UNEXPLAINED_DEAD_LETTER, letter.position(),
+                violations.add(new Violation(
+                        InvariantRule.UNEXPLAINED_DEAD_LETTER,
+                        letter.position(),
                         (letter.eventType() == null ? "a record" : letter.eventType()) + " from "
                                 + letter.originalTopic() + ": " + letter.reason()));
             }

@@ -23,6 +23,7 @@ public final class InvariantChecker {
 
     /** Dead-letter topics are named {@code <topic>.<consumer group>.dlq}. */
     private static final String DEAD_LETTER_SUFFIX = Topics.DEAD_LETTER_SUFFIX;
+
     private static final String ORIGINAL_TOPIC = "dlq-original-topic";
     private static final String REASON = "dlq-reason";
 
@@ -49,11 +50,14 @@ public final class InvariantChecker {
      * @param explained says which dead letters the scenario's injected faults explain
      */
     public InvariantReport check(Instant since, Predicate<DeadLetter> explained) throws SQLException {
-        List<String> deadLetterTopics = topics.topics().stream().filter(t -> t.endsWith(DEAD_LETTER_SUFFIX))
-                .sorted().toList();
+        List<String> deadLetterTopics = topics.topics().stream()
+                .filter(t -> t.endsWith(DEAD_LETTER_SUFFIX))
+                .sorted()
+                .toList();
         List<ConsumerRecord<String, byte[]>> events = topics.read(Topics.ALL, since);
         List<DeadLetter> deadLetters = topics.read(deadLetterTopics, since).stream()
-                .map(InvariantChecker::deadLetter).toList();
+                .map(InvariantChecker::deadLetter)
+                .toList();
         EventInvariants eventChecks = new EventInvariants(events, deadLetters, since);
         List<Violation> violations = new ArrayList<>();
         int tenants;
@@ -66,7 +70,8 @@ public final class InvariantChecker {
             tenants = registry.tenants(connection);
             schemas = registry.tenantSchemas(connection).size();
             deliveries = RegistryInvariants.strings(connection, "SELECT count(*) FROM webhook_delivery").stream()
-                    .mapToInt(Integer::parseInt).sum();
+                    .mapToInt(Integer::parseInt)
+                    .sum();
         }
         eventChecks.checkDeadLetters(explained, violations);
         return new InvariantReport(violations, tenants, schemas, events.size(), deliveries, deadLetters.size());
@@ -78,8 +83,14 @@ public final class InvariantChecker {
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<String, byte[]> record) {
-        return new DeadLetter(record.topic(), record.partition(), record.offset(),
-                Instant.ofEpochMilli(record.timestamp()), record.key(), header(record, ORIGINAL_TOPIC),
-                header(record, REASON), header(record, CloudEventCodec.CE_TYPE));
+        return new DeadLetter(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                Instant.ofEpochMilli(record.timestamp()),
+                record.key(),
+                header(record, ORIGINAL_TOPIC),
+                header(record, REASON),
+                header(record, CloudEventCodec.CE_TYPE));
     }
 }

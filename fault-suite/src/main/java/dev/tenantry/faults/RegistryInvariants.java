@@ -17,6 +17,7 @@ final class RegistryInvariants {
 
     /** Statuses a tenant rests in; every other one is waiting for something. */
     static final List<String> SETTLED = List.of("ACTIVE", "UPGRADE_FAILED", "ROLLED_BACK", "DELETED");
+
     private static final String LIVE = "t.status NOT IN ('ROLLED_BACK', 'DELETED')";
     private static final String TENANT_SCHEMAS = "SELECT nspname FROM pg_namespace WHERE nspname LIKE '"
             + TenantSchema.PREFIX.replace("_", "\\_") + "%' ORDER BY nspname";
@@ -36,44 +37,61 @@ final class RegistryInvariants {
     }
 
     void check(Connection connection, List<Violation> violations) throws SQLException {
-        for (String[] row : rows(connection, "SELECT n.nspname, '' FROM pg_namespace n WHERE n.nspname LIKE '"
-                + TenantSchema.PREFIX.replace("_", "\\_") + "%' AND NOT EXISTS (SELECT 1 FROM tenant t WHERE "
-                + "'" + TenantSchema.PREFIX + "' || t.slug = n.nspname AND " + LIVE + ")")) {
-            violations.add(new Violation(InvariantRule.ORPHAN_TENANT_SCHEMA, row[0],
-                    "no live tenant in the registry has this schema"));
+        for (String[] row : rows(
+                connection,
+                "SELECT n.nspname, '' FROM pg_namespace n WHERE n.nspname LIKE '"
+                        + TenantSchema.PREFIX.replace("_", "\\_") + "%' AND NOT EXISTS (SELECT 1 FROM tenant t WHERE "
+                        + "'" + TenantSchema.PREFIX + "' || t.slug = n.nspname AND " + LIVE + ")")) {
+            violations.add(new Violation(
+                    InvariantRule.ORPHAN_TENANT_SCHEMA, row[0], "no live tenant in the registry has this schema"));
         }
-        for (String[] row : rows(connection, "SELECT t.id::text, t.slug, t.current_version FROM tenant t "
-                + "WHERE t.status = 'ACTIVE' ORDER BY t.created_at")) {
+        for (String[] row : rows(
+                connection,
+                "SELECT t.id::text, t.slug, t.current_version FROM tenant t "
+                        + "WHERE t.status = 'ACTIVE' ORDER BY t.created_at")) {
             String schema = TenantSchema.PREFIX + row[1];
             if (!schemaExists(connection, schema)) {
-                violations.add(new Violation(InvariantRule.ACTIVE_TENANT_WITHOUT_SCHEMA, row[0],
+                violations.add(new Violation(
+                        InvariantRule.ACTIVE_TENANT_WITHOUT_SCHEMA,
+                        row[0],
                         "ACTIVE, but schema " + schema + " does not exist"));
                 continue;
             }
             String applied = latestApplied(connection, schema);
             if (applied == null || !applied.equals(row[2])) {
-                violations.add(new Violation(InvariantRule.ACTIVE_TENANT_AT_WRONG_VERSION, row[0], "registry says "
-                        + row[2] + ", " + schema + "'s history ends at " + (applied == null ? "nothing" : applied)));
+                violations.add(new Violation(
+                        InvariantRule.ACTIVE_TENANT_AT_WRONG_VERSION,
+                        row[0],
+                        "registry says " + row[2] + ", " + schema + "'s history ends at "
+                                + (applied == null ? "nothing" : applied)));
             }
         }
-        for (String[] row : rows(connection, "SELECT t.id::text, t.status, t.slug FROM tenant t WHERE t.status NOT IN ("
-                + String.join(", ", SETTLED.stream().map(s -> "'" + s + "'").toList()) + ") ORDER BY t.created_at")) {
-            violations.add(new Violation(InvariantRule.TENANT_NOT_SETTLED, row[0],
-                    "still " + row[1] + " (slug " + row[2] + ")"));
+        for (String[] row : rows(
+                connection,
+                "SELECT t.id::text, t.status, t.slug FROM tenant t WHERE t.status NOT IN ("
+                        + String.join(
+                                ", ", SETTLED.stream().map(s -> "'" + s + "'").toList()) + ") ORDER BY t.created_at")) {
+            violations.add(new Violation(
+                    InvariantRule.TENANT_NOT_SETTLED, row[0], "still " + row[1] + " (slug " + row[2] + ")"));
         }
-        for (String[] row : rows(connection, "SELECT id::text, type, topic, created_at::text FROM provisioning_outbox "
-                + "ORDER BY created_at")) {
-            violations.add(new Violation(InvariantRule.OUTBOX_NOT_RELAYED, row[0],
-                    row[1] + " for " + row[2] + ", written " + row[3]));
+        for (String[] row : rows(
+                connection,
+                "SELECT id::text, type, topic, created_at::text FROM provisioning_outbox " + "ORDER BY created_at")) {
+            violations.add(new Violation(
+                    InvariantRule.OUTBOX_NOT_RELAYED, row[0], row[1] + " for " + row[2] + ", written " + row[3]));
         }
         for (String schema : tenantSchemas(connection)) {
             if (!hasHistory(connection, schema)) {
                 continue;
             }
-            for (String[] row : rows(connection, "SELECT version, count(*)::text FROM " + quote(schema) + "."
-                    + quote(historyTable) + " WHERE success AND version IS NOT NULL GROUP BY version "
-                    + "HAVING count(*) > 1 ORDER BY version")) {
-                violations.add(new Violation(InvariantRule.MIGRATION_APPLIED_TWICE, schema,
+            for (String[] row : rows(
+                    connection,
+                    "SELECT version, count(*)::text FROM " + quote(schema) + "."
+                            + quote(historyTable) + " WHERE success AND version IS NOT NULL GROUP BY version "
+                            + "HAVING count(*) > 1 ORDER BY version")) {
+                violations.add(new Violation(
+                        InvariantRule.MIGRATION_APPLIED_TWICE,
+                        schema,
                         "version " + row[0] + " applied " + row[1] + " times"));
             }
         }
@@ -83,8 +101,10 @@ final class RegistryInvariants {
         if (!hasHistory(connection, schema)) {
             return null;
         }
-        List<String> latest = strings(connection, "SELECT version FROM " + quote(schema) + "." + quote(historyTable)
-                + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1");
+        List<String> latest = strings(
+                connection,
+                "SELECT version FROM " + quote(schema) + "." + quote(historyTable)
+                        + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1");
         return latest.isEmpty() ? null : latest.get(0);
     }
 
@@ -122,7 +142,8 @@ final class RegistryInvariants {
 
     static List<String[]> rows(Connection connection, String sql) throws SQLException {
         List<String[]> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             int columns = result.getMetaData().getColumnCount();
             while (result.next()) {
                 String[] row = new String[columns];

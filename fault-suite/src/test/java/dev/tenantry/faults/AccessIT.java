@@ -128,7 +128,9 @@ class AccessIT {
         database = system.dataSource();
         Path home = system.home();
         // Where the local stack keeps its key pair (StackFiles), and the repository's development key.
-        tokens = new TokenForge(home.resolve("jwt/private.pem"), home.resolve("jwt/public.pem"),
+        tokens = new TokenForge(
+                home.resolve("jwt/private.pem"),
+                home.resolve("jwt/public.pem"),
                 repository().resolve("test-infrastructure/src/main/resources/tenantry-dev-keys/private.pem"));
         services.put("provisioning-service", system.provisioningUrl());
         services.put("migration-worker", system.workerUrl());
@@ -138,7 +140,8 @@ class AccessIT {
         for (Map.Entry<String, String> service : services.entrySet()) {
             Exchange document = http.send("GET", service.getValue() + "/q/openapi?format=json", null, null);
             if (document.status() != 200) {
-                throw new IllegalStateException(service.getKey() + " serves no OpenAPI document: " + document.describe());
+                throw new IllegalStateException(
+                        service.getKey() + " serves no OpenAPI document: " + document.describe());
             }
             routes.addAll(ApiRoute.of(service.getKey(), service.getValue(), document.json()));
         }
@@ -154,11 +157,17 @@ class AccessIT {
         } catch (ConditionTimeoutException stillWriting) {
             after = SystemFootprint.take(database, system.kafkaBootstrap(), receiverLog);
         }
-        System.out.printf("[fault-suite] %s: %d routes (%s), %d hostile requests in %d s%n", SCENARIO, routes.size(),
+        System.out.printf(
+                "[fault-suite] %s: %d routes (%s), %d hostile requests in %d s%n",
+                SCENARIO,
+                routes.size(),
                 routes.stream().collect(Collectors.groupingBy(ApiRoute::service, TreeMap::new, Collectors.counting())),
-                hostileRequests(), Duration.between(attackStarted, Instant.now()).toSeconds());
-        System.out.printf("[fault-suite] %s: answers by status: missing or forged tokens %s, wrong roles %s, "
-                + "hostile slugs %s%n", SCENARIO, statuses(forged), statuses(wrongRoles), statuses(slugs));
+                hostileRequests(),
+                Duration.between(attackStarted, Instant.now()).toSeconds());
+        System.out.printf(
+                "[fault-suite] %s: answers by status: missing or forged tokens %s, wrong roles %s, "
+                        + "hostile slugs %s%n",
+                SCENARIO, statuses(forged), statuses(wrongRoles), statuses(slugs));
     }
 
     @AfterAll
@@ -174,34 +183,52 @@ class AccessIT {
     @Test
     @Order(1)
     void everyRouteRefusesRequestsWithoutAValidTokenWith401() {
-        assertThat(routes.stream().map(ApiRoute::service).distinct()).as("services with documented routes")
+        assertThat(routes.stream().map(ApiRoute::service).distinct())
+                .as("services with documented routes")
                 .containsExactlyInAnyOrderElementsOf(services.keySet());
         assertThat(forged).hasSize(routes.size() * forgeryKinds);
-        List<String> unsecured = routes.stream().filter(r -> !r.secured())
-                .map(r -> r.label() + " is documented without a security requirement").toList();
-        List<String> accepted = forged.stream().filter(a -> a.answer().status() != 401 || !a.answer().isProblem())
-                .map(Attempt::describe).toList();
-        assertThat(accepted).as("of %d requests without a valid token, these were not refused with 401 problem+json; "
-                + "stack logs in %s", forged.size(), system.logs()).isEmpty();
+        List<String> unsecured = routes.stream()
+                .filter(r -> !r.secured())
+                .map(r -> r.label() + " is documented without a security requirement")
+                .toList();
+        List<String> accepted = forged.stream()
+                .filter(a -> a.answer().status() != 401 || !a.answer().isProblem())
+                .map(Attempt::describe)
+                .toList();
+        assertThat(accepted)
+                .as(
+                        "of %d requests without a valid token, these were not refused with 401 problem+json; "
+                                + "stack logs in %s",
+                        forged.size(), system.logs())
+                .isEmpty();
         assertThat(unsecured).isEmpty();
     }
 
     @Test
     @Order(2)
     void everyRouteRefusesTokensWithoutARoleAllowedToUseItWith403() {
-        List<String> undecided = routes.stream().filter(r -> r.expectedRoles().isEmpty())
-                .map(r -> r.label() + ": no rule says who may use it (ApiRoute.expectedRoles)").toList();
+        List<String> undecided = routes.stream()
+                .filter(r -> r.expectedRoles().isEmpty())
+                .map(r -> r.label() + ": no rule says who may use it (ApiRoute.expectedRoles)")
+                .toList();
         List<String> misdocumented = routes.stream()
-                .filter(r -> !r.documentedRoles().isEmpty() && r.expectedRoles().isPresent()
+                .filter(r -> !r.documentedRoles().isEmpty()
+                        && r.expectedRoles().isPresent()
                         && !r.documentedRoles().equals(r.expectedRoles().get()))
                 .map(r -> r.label() + " is documented for " + r.documentedRoles() + ", expected "
                         + r.expectedRoles().get())
                 .toList();
-        List<String> accepted = wrongRoles.stream().filter(a -> a.answer().status() != 403 || !a.answer().isProblem())
-                .map(Attempt::describe).toList();
+        List<String> accepted = wrongRoles.stream()
+                .filter(a -> a.answer().status() != 403 || !a.answer().isProblem())
+                .map(Attempt::describe)
+                .toList();
         assertThat(wrongRoles).isNotEmpty();
-        assertThat(accepted).as("of %d requests with a valid token but no role the route allows, these were not "
-                + "refused with 403 problem+json; stack logs in %s", wrongRoles.size(), system.logs()).isEmpty();
+        assertThat(accepted)
+                .as(
+                        "of %d requests with a valid token but no role the route allows, these were not "
+                                + "refused with 403 problem+json; stack logs in %s",
+                        wrongRoles.size(), system.logs())
+                .isEmpty();
         assertThat(undecided).isEmpty();
         assertThat(misdocumented).isEmpty();
     }
@@ -210,15 +237,20 @@ class AccessIT {
     @Order(3)
     void slugsWithSqlOrPathSyntaxAreRefusedAndNoTenantNorSchemaIsMadeOfThem() throws Exception {
         List<String> accepted = slugs.stream()
-                .filter(a -> a.answer().status() < 400 || a.answer().status() >= 500 || !a.answer().isProblem())
-                .map(Attempt::describe).toList();
+                .filter(a -> a.answer().status() < 400
+                        || a.answer().status() >= 500
+                        || !a.answer().isProblem())
+                .map(Attempt::describe)
+                .toList();
         assertThat(slugs).isNotEmpty();
-        assertThat(accepted).as("of %d requests with a hostile slug, these were not refused with a 4xx problem+json",
-                slugs.size()).isEmpty();
+        assertThat(accepted)
+                .as("of %d requests with a hostile slug, these were not refused with a 4xx problem+json", slugs.size())
+                .isEmpty();
         List<String> registered = new ArrayList<>();
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT slug FROM tenant WHERE slug = ANY (?)")) {
-            Array wanted = connection.createArrayOf("text",
+                PreparedStatement query = connection.prepareStatement("SELECT slug FROM tenant WHERE slug = ANY (?)")) {
+            Array wanted = connection.createArrayOf(
+                    "text",
                     HOSTILE_SLUGS.stream().map(s -> s.replace("\u0000", "")).toArray());
             query.setArray(1, wanted);
             try (ResultSet rows = query.executeQuery()) {
@@ -228,15 +260,21 @@ class AccessIT {
             }
         }
         assertThat(registered).as("hostile slugs in the registry").isEmpty();
-        assertThat(after.schemas()).as("schemas after the hostile slugs").contains("public")
+        assertThat(after.schemas())
+                .as("schemas after the hostile slugs")
+                .contains("public")
                 .containsExactlyInAnyOrderElementsOf(before.schemas());
     }
 
     @Test
     @Order(4)
     void refusedRequestsLeaveNoRowSchemaRecordOrDeliveryBehind() {
-        assertThat(after.changesSince(before)).as("what %d refused requests changed (tables of the shared schema, "
-                + "schemas, topic end offsets, the demo receiver's log)", hostileRequests()).isEmpty();
+        assertThat(after.changesSince(before))
+                .as(
+                        "what %d refused requests changed (tables of the shared schema, "
+                                + "schemas, topic end offsets, the demo receiver's log)",
+                        hostileRequests())
+                .isEmpty();
     }
 
     @Test
@@ -255,7 +293,9 @@ class AccessIT {
             }
         }
         assertThat(controls).as("positive controls").isGreaterThanOrEqualTo(routes.size());
-        assertThat(refused).as("requests with a role the route allows that did not reach the operation").isEmpty();
+        assertThat(refused)
+                .as("requests with a role the route allows that did not reach the operation")
+                .isEmpty();
     }
 
     @Test
@@ -263,14 +303,19 @@ class AccessIT {
     void noSecretAppearsInAnyLogLineOrInAnyAnswerButTheOneThatIssuedIt() throws Exception {
         String admin = bearer(roleToken(List.of(TokenForge.TENANT_ADMIN)));
         String endpoints = system.dispatcherUrl() + "/webhook-endpoints";
-        Exchange created = http.send("POST", endpoints, admin,
+        Exchange created = http.send(
+                "POST",
+                endpoints,
+                admin,
                 json(Map.of("url", system.receiverUrl(), "description", "AccessIT secret check")));
         assertThat(created.status()).as(created.describe()).isEqualTo(201);
         String endpoint = endpoints + "/" + created.json().path("id").asText();
         Exchange rotated = http.send("POST", endpoint + "/rotate-secret", admin, null);
         assertThat(rotated.status()).as(rotated.describe()).isEqualTo(200);
-        for (Exchange use : List.of(http.send("POST", endpoint + "/ping", admin, null),
-                http.send("GET", endpoint, admin, null), http.send("GET", endpoints + "?limit=500", admin, null),
+        for (Exchange use : List.of(
+                http.send("POST", endpoint + "/ping", admin, null),
+                http.send("GET", endpoint, admin, null),
+                http.send("GET", endpoints + "?limit=500", admin, null),
                 http.send("DELETE", endpoint, admin, null))) {
             assertThat(use.status()).as(use.describe()).isIn(200, 204);
         }
@@ -279,30 +324,41 @@ class AccessIT {
         String issuedOnCreation = "an endpoint secret issued on creation";
         String issuedOnRotation = "an endpoint secret issued on rotation";
         SecretScan scan = new SecretScan()
-                .privateKeyPem("the stack's JWT private key", read(home.resolve("jwt/private.pem")),
+                .privateKeyPem(
+                        "the stack's JWT private key",
+                        read(home.resolve("jwt/private.pem")),
                         read(home.resolve("jwt/public.pem")))
                 .token("the stack's token", system.token())
                 .base64Key("the webhook secret encryption key", read(home.resolve("data/webhook-secret-key")))
-                .literal("the demo receiver's endpoint secret", endpointSecret(read(home.resolve(
-                        "data/demo-receiver-secret"))))
-                .literal(issuedOnCreation, endpointSecret(created.json().path("secret").asText()))
-                .literal(issuedOnRotation, endpointSecret(rotated.json().path("secret").asText()))
+                .literal(
+                        "the demo receiver's endpoint secret",
+                        endpointSecret(read(home.resolve("data/demo-receiver-secret"))))
+                .literal(
+                        issuedOnCreation,
+                        endpointSecret(created.json().path("secret").asText()))
+                .literal(
+                        issuedOnRotation,
+                        endpointSecret(rotated.json().path("secret").asText()))
                 .literal("the stack's control-channel token", List.of(read(home.resolve("control-token"))))
-                .pattern("the database password", Pattern.compile("(?i)(password|passwd|pwd)[\"'\\s:=]{1,4}"
-                        + Pattern.quote(system.dbPassword()) + "\\b"));
+                .pattern(
+                        "the database password",
+                        Pattern.compile("(?i)(password|passwd|pwd)[\"'\\s:=]{1,4}" + Pattern.quote(system.dbPassword())
+                                + "\\b"));
         List<String> validTokens = tokens.validTokens();
         for (int i = 0; i < validTokens.size(); i++) {
             scan.token("valid token " + (i + 1) + " signed for this test", validTokens.get(i));
         }
         // The scan must be able to find what it looks for: the creation's answer carries its secret.
-        assertThat(scan.scan("the creation's answer", created.body(), Set.of())).as("self-check")
+        assertThat(scan.scan("the creation's answer", created.body(), Set.of()))
+                .as("self-check")
                 .contains(issuedOnCreation + " in the creation's answer");
 
         List<Path> logFiles;
         try (var files = Files.walk(system.logs())) {
             logFiles = files.filter(Files::isRegularFile).toList();
         }
-        assertThat(logFiles.stream().map(f -> f.getFileName().toString())).as("log files")
+        assertThat(logFiles.stream().map(f -> f.getFileName().toString()))
+                .as("log files")
                 .contains("provisioning-service.log", "migration-worker.log", "webhook-dispatcher.log");
         List<String> hits = new ArrayList<>();
         for (Path file : logFiles) {
@@ -311,13 +367,19 @@ class AccessIT {
         hits.addAll(scan.scan("the stack's console", consoleWithoutTheBannerToken(), Set.of()));
         List<Exchange> answers = http.exchanges();
         for (Exchange answer : answers) {
-            Set<String> issued = answer == created ? Set.of(issuedOnCreation)
+            Set<String> issued = answer == created
+                    ? Set.of(issuedOnCreation)
                     : answer == rotated ? Set.of(issuedOnRotation) : Set.of();
-            hits.addAll(scan.scan("the answer to " + answer.method() + " " + answer.url(),
-                    answer.headers() + "\n" + answer.body(), issued));
+            hits.addAll(scan.scan(
+                    "the answer to " + answer.method() + " " + answer.url(),
+                    answer.headers() + "\n" + answer.body(),
+                    issued));
         }
-        assertThat(hits).as("%d secrets searched in %d log files, the console and %d answers", scan.names().size(),
-                logFiles.size(), answers.size()).isEmpty();
+        assertThat(hits)
+                .as(
+                        "%d secrets searched in %d log files, the console and %d answers",
+                        scan.names().size(), logFiles.size(), answers.size())
+                .isEmpty();
     }
 
     @Test
@@ -330,9 +392,15 @@ class AccessIT {
         InvariantChecker checker = new InvariantChecker(database, system.kafkaBootstrap());
         settling.awaitCaughtUp(() -> checker.check(since), PATIENCE);
         InvariantReport report = checker.check(since);
-        ScenarioSummary summary = new ScenarioSummary(SCENARIO,
-                "forged, expired, wrong-issuer, wrong-role and missing tokens; hostile slugs", hostileRequests(), 1,
-                report.violations().size(), report.deadLetters(), -1, 0);
+        ScenarioSummary summary = new ScenarioSummary(
+                SCENARIO,
+                "forged, expired, wrong-issuer, wrong-role and missing tokens; hostile slugs",
+                hostileRequests(),
+                1,
+                report.violations().size(),
+                report.deadLetters(),
+                -1,
+                0);
         System.out.println(summary.line());
         System.out.println("[fault-suite] summary in " + summary.write());
         assertThat(report.violations()).as(report.describe()).isEmpty();
@@ -343,7 +411,10 @@ class AccessIT {
      * to name: let through, they would change something real.
      */
     private void prepareVictims(String admin) throws Exception {
-        Exchange created = http.send("POST", system.provisioningUrl() + "/tenants", admin,
+        Exchange created = http.send(
+                "POST",
+                system.provisioningUrl() + "/tenants",
+                admin,
                 json(Map.of("slug", VICTIM_SLUG, "displayName", "Access victim")));
         if (created.status() != 202) {
             throw new IllegalStateException("the victim tenant was not accepted: " + created.describe());
@@ -388,7 +459,9 @@ class AccessIT {
                 continue;
             }
             for (List<String> roles : wrongRoles(allowed.get())) {
-                wrongRoles.add(new Attempt(route.label(), "a valid token with roles " + roles,
+                wrongRoles.add(new Attempt(
+                        route.label(),
+                        "a valid token with roles " + roles,
                         sendHarmful(route, bearer(roleToken(roles)))));
             }
         }
@@ -400,7 +473,8 @@ class AccessIT {
      */
     private static List<List<String>> wrongRoles(Set<String> allowed) {
         Set<List<String>> sets = new LinkedHashSet<>();
-        List<String> others = TokenForge.ROLES.stream().filter(r -> !allowed.contains(r)).toList();
+        List<String> others =
+                TokenForge.ROLES.stream().filter(r -> !allowed.contains(r)).toList();
         others.forEach(role -> sets.add(List.of(role)));
         if (others.size() > 1) {
             sets.add(others);
@@ -414,13 +488,19 @@ class AccessIT {
     private void sendHostileSlugs() throws Exception {
         String admin = bearer(roleToken(List.of(TokenForge.TENANT_ADMIN)));
         for (String slug : HOSTILE_SLUGS) {
-            slugs.add(new Attempt("POST provisioning-service /tenants with slug " + printable(slug), "a tenant-admin token",
-                    http.send("POST", system.provisioningUrl() + "/tenants", admin,
+            slugs.add(new Attempt(
+                    "POST provisioning-service /tenants with slug " + printable(slug),
+                    "a tenant-admin token",
+                    http.send(
+                            "POST",
+                            system.provisioningUrl() + "/tenants",
+                            admin,
                             json(Map.of("slug", slug, "displayName", "Hostile")))));
         }
         for (ApiRoute route : routes) {
             Optional<String> slugParameter = route.pathParameters().stream()
-                    .filter(p -> p.toLowerCase(Locale.ROOT).contains("slug")).findFirst();
+                    .filter(p -> p.toLowerCase(Locale.ROOT).contains("slug"))
+                    .findFirst();
             if (slugParameter.isEmpty()) {
                 continue;
             }
@@ -431,14 +511,20 @@ class AccessIT {
                     continue;
                 }
                 String encoded = route.url(p -> p.equals(slugParameter.get()) ? slug : harmfulValue(route, p));
-                slugs.add(new Attempt(route.label() + " with slug " + printable(slug) + " encoded", "a valid token",
+                slugs.add(new Attempt(
+                        route.label() + " with slug " + printable(slug) + " encoded",
+                        "a valid token",
                         http.send(route.method(), encoded, token, body)));
                 // Path syntax as is, where it still makes a URI: the server normalises it, not this test.
-                String raw = route.baseUrl() + route.path().replace("{" + slugParameter.get() + "}", slug)
-                        .replaceAll("\\{[^}]+}", victimTenantId);
+                String raw = route.baseUrl()
+                        + route.path()
+                                .replace("{" + slugParameter.get() + "}", slug)
+                                .replaceAll("\\{[^}]+}", victimTenantId);
                 if (slug.matches(".*[/.].*") && parses(raw)) {
-                    slugs.add(new Attempt(route.label() + " with slug " + printable(slug) + " unencoded",
-                            "a valid token", http.send(route.method(), raw, token, body)));
+                    slugs.add(new Attempt(
+                            route.label() + " with slug " + printable(slug) + " unencoded",
+                            "a valid token",
+                            http.send(route.method(), raw, token, body)));
                 }
             }
         }
@@ -458,22 +544,28 @@ class AccessIT {
      */
     private Exchange sendHarmless(ApiRoute route, String authorization) throws Exception {
         if (route.reads()) {
-            return http.send(route.method(), route.url(p -> harmfulValue(route, p)) + query(route), authorization, null);
+            return http.send(
+                    route.method(), route.url(p -> harmfulValue(route, p)) + query(route), authorization, null);
         }
         String url = route.url(p -> switch (p) {
-            case "topic" -> DEAD_LETTER_TOPIC;
-            case "partition" -> "0";
-            case "offset" -> "987654321";
-            default -> UUID.randomUUID().toString();
-        }) + query(route);
+                    case "topic" -> DEAD_LETTER_TOPIC;
+                    case "partition" -> "0";
+                    case "offset" -> "987654321";
+                    default -> UUID.randomUUID().toString();
+                })
+                + query(route);
         return http.send(route.method(), url, authorization, route.hasBody() ? "{}" : null);
     }
 
     private String harmfulValue(ApiRoute route, String parameter) {
         return switch (parameter) {
             case "idOrSlug", "tenantId" -> victimTenantId;
-            case "id" -> route.path().startsWith("/webhook-deliveries") ? deliveryId
-                    : route.path().startsWith("/webhook-endpoints") ? demoEndpointId : UUID.randomUUID().toString();
+            case "id" ->
+                route.path().startsWith("/webhook-deliveries")
+                        ? deliveryId
+                        : route.path().startsWith("/webhook-endpoints")
+                                ? demoEndpointId
+                                : UUID.randomUUID().toString();
             case "topic" -> DEAD_LETTER_TOPIC;
             case "partition", "offset" -> "0";
             default -> UUID.randomUUID().toString();
@@ -482,11 +574,11 @@ class AccessIT {
 
     private String harmfulBody(ApiRoute route) throws JsonProcessingException {
         return switch (route.method() + " " + route.path()) {
-            case "POST /tenants" -> json(Map.of("slug", "forged_" + (forged.size() + wrongRoles.size()),
-                    "displayName", "Forged"));
+            case "POST /tenants" ->
+                json(Map.of("slug", "forged_" + (forged.size() + wrongRoles.size()), "displayName", "Forged"));
             case "POST /webhook-endpoints" -> json(Map.of("url", system.receiverUrl(), "description", "forged"));
-            case "PUT /webhook-endpoints/{id}" -> json(Map.of("url", system.receiverUrl(), "description", "forged",
-                    "enabled", false));
+            case "PUT /webhook-endpoints/{id}" ->
+                json(Map.of("url", system.receiverUrl(), "description", "forged", "enabled", false));
             case "POST /admin/dead-letters/replay" -> json(Map.of("all", true));
             default -> "{}";
         };
@@ -502,8 +594,8 @@ class AccessIT {
     }
 
     private static Map<Integer, Long> statuses(List<Attempt> attempts) {
-        return attempts.stream().collect(Collectors.groupingBy(a -> a.answer().status(), TreeMap::new,
-                Collectors.counting()));
+        return attempts.stream()
+                .collect(Collectors.groupingBy(a -> a.answer().status(), TreeMap::new, Collectors.counting()));
     }
 
     private int hostileRequests() {
@@ -515,7 +607,8 @@ class AccessIT {
         List<String> lines = new ArrayList<>(Files.readAllLines(system.console(), StandardCharsets.UTF_8));
         String token = system.token();
         for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i - 1).startsWith("Token signed with this stack's own key") && lines.get(i).strip().equals(token)) {
+            if (lines.get(i - 1).startsWith("Token signed with this stack's own key")
+                    && lines.get(i).strip().equals(token)) {
                 lines.set(i, "(the banner's token)");
             }
         }
@@ -556,6 +649,8 @@ class AccessIT {
     }
 
     private static Path repository() {
-        return Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("tenantry.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 }

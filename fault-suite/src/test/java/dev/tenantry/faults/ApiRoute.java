@@ -23,9 +23,16 @@ import java.util.regex.Pattern;
  * @param queryParameters names of its documented query parameters
  * @param headerParameters names of its documented header parameters
  */
-record ApiRoute(String service, String baseUrl, String method, String path, boolean secured,
-                Set<String> documentedRoles, boolean hasBody, List<String> queryParameters,
-                List<String> headerParameters) {
+record ApiRoute(
+        String service,
+        String baseUrl,
+        String method,
+        String path,
+        boolean secured,
+        Set<String> documentedRoles,
+        boolean hasBody,
+        List<String> queryParameters,
+        List<String> headerParameters) {
 
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch");
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
@@ -34,7 +41,9 @@ record ApiRoute(String service, String baseUrl, String method, String path, bool
     static List<ApiRoute> of(String service, String baseUrl, JsonNode document) {
         List<ApiRoute> routes = new ArrayList<>();
         JsonNode globalSecurity = document.path("security");
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             for (String method : METHODS) {
                 JsonNode operation = path.getValue().path(method);
@@ -60,8 +69,16 @@ record ApiRoute(String service, String baseUrl, String method, String path, bool
                         headers.add(parameter.path("name").asText());
                     }
                 }
-                routes.add(new ApiRoute(service, baseUrl, method.toUpperCase(Locale.ROOT), path.getKey(), secured,
-                        Set.copyOf(roles), operation.has("requestBody"), List.copyOf(query), List.copyOf(headers)));
+                routes.add(new ApiRoute(
+                        service,
+                        baseUrl,
+                        method.toUpperCase(Locale.ROOT),
+                        path.getKey(),
+                        secured,
+                        Set.copyOf(roles),
+                        operation.has("requestBody"),
+                        List.copyOf(query),
+                        List.copyOf(headers)));
             }
         }
         return routes;
@@ -83,7 +100,8 @@ record ApiRoute(String service, String baseUrl, String method, String path, bool
         if (path.equals("/tenants") || path.startsWith("/tenants/")) {
             return Optional.of(Set.of(TokenForge.TENANT_ADMIN));
         }
-        if (path.matches("/webhook-endpoints/\\{[^}]+}/recover") || path.matches("/webhook-deliveries/\\{[^}]+}/redeliver")) {
+        if (path.matches("/webhook-endpoints/\\{[^}]+}/recover")
+                || path.matches("/webhook-deliveries/\\{[^}]+}/redeliver")) {
             return Optional.of(Set.of(TokenForge.OPERATOR));
         }
         if (path.equals("/webhook-endpoints") || path.startsWith("/webhook-endpoints/")) {

@@ -7,8 +7,11 @@ public record ComponentStatus(String name, String state, Long pid, boolean ready
 
     public static ComponentStatus of(JsonNode component) {
         JsonNode pid = component.path("pid");
-        return new ComponentStatus(component.path("name").asText(), component.path("state").asText(),
-                pid.canConvertToLong() ? pid.asLong() : null, component.path("ready").asBoolean(),
+        return new ComponentStatus(
+                component.path("name").asText(),
+                component.path("state").asText(),
+                pid.canConvertToLong() ? pid.asLong() : null,
+                component.path("ready").asBoolean(),
                 component.path("restarts").asInt());
     }
 

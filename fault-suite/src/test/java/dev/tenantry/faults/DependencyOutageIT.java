@@ -92,8 +92,12 @@ class DependencyOutageIT {
     }
 
     static Stream<Arguments> outages() {
-        int[] seconds = Arrays.stream(System.getProperty("tenantry.faults.outage-seconds", "10").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        int[] seconds = Arrays.stream(System.getProperty("tenantry.faults.outage-seconds", "10")
+                        .split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .mapToInt(Integer::parseInt)
+                .toArray();
         List<Arguments> cases = new ArrayList<>();
         for (int duration : seconds) {
             for (Outage outage : Outage.values()) {
@@ -110,23 +114,31 @@ class DependencyOutageIT {
         int tenantCount = Integer.getInteger("tenantry.faults.outage-tenants", 40);
         String scenario = SCENARIO + "-" + outage.name().toLowerCase().replace('_', '-') + "-" + seconds + "s";
         List<String> slugs = IntStream.range(0, tenantCount)
-                .mapToObj(i -> String.format("%s_%d_%03d", outage.slugPrefix(), seconds, i)).toList();
+                .mapToObj(i -> String.format("%s_%d_%03d", outage.slugPrefix(), seconds, i))
+                .toList();
         DataSource database = system.dataSource();
         Instant since = Instant.now();
 
         List<Signup> signups;
         Instant back;
         int unavailableAnswers;
-        try (TenantBurst burst = new TenantBurst(slugs, Collections.nCopies(tenantCount, false),
-                system.provisioningUrl(), system.token(), new DoomedSchema(database), CLIENTS)) {
+        try (TenantBurst burst = new TenantBurst(
+                slugs,
+                Collections.nCopies(tenantCount, false),
+                system.provisioningUrl(),
+                system.token(),
+                new DoomedSchema(database),
+                CLIENTS)) {
             burst.release(tenantCount / 2);
             outage.begin(system);
             Instant away = Instant.now();
-            System.out.printf("[fault-suite] %s: %s for %d s, %d tenants%n", scenario, outage.description, seconds,
-                    tenantCount);
+            System.out.printf(
+                    "[fault-suite] %s: %s for %d s, %d tenants%n", scenario, outage.description, seconds, tenantCount);
             burst.release(tenantCount - tenantCount / 2);
             // The fault's length: not a wait for the system.
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), away.plusSeconds(seconds)).toMillis()));
+            Thread.sleep(Math.max(
+                    0,
+                    Duration.between(Instant.now(), away.plusSeconds(seconds)).toMillis()));
             outage.end(system);
             back = Instant.now();
             signups = burst.awaitAnswered(Duration.ofMinutes(5));
@@ -141,25 +153,40 @@ class DependencyOutageIT {
 
         Map<String, String> statuses = TenantStatuses.of(signups, system.provisioningUrl(), system.token());
         InvariantReport report = checker.check(since);
-        ScenarioSummary summary = new ScenarioSummary(scenario, outage.description + " for " + seconds
-                + " s mid-burst (" + unavailableAnswers + " signup answers 503 or none)", 1, signups.size(),
-                report.violations().size(), report.deadLetters(), recovery, 0);
+        ScenarioSummary summary = new ScenarioSummary(
+                scenario,
+                outage.description + " for " + seconds + " s mid-burst (" + unavailableAnswers
+                        + " signup answers 503 or none)",
+                1,
+                signups.size(),
+                report.violations().size(),
+                report.deadLetters(),
+                recovery,
+                0);
         System.out.println(summary.line());
         summary.write();
 
         assertThat(signups).hasSize(tenantCount);
-        assertThat(statuses.entrySet().stream().filter(e -> !e.getValue().equals("ACTIVE")).toList())
-                .as("signups not ACTIVE after %s; stack logs in %s", outage.description, system.logs()).isEmpty();
+        assertThat(statuses.entrySet().stream()
+                        .filter(e -> !e.getValue().equals("ACTIVE"))
+                        .toList())
+                .as("signups not ACTIVE after %s; stack logs in %s", outage.description, system.logs())
+                .isEmpty();
         assertThat(report.violations()).as(report.describe()).isEmpty();
-        List<ComponentStatus> notRunning = system.status().stream().filter(c -> !c.running()).toList();
-        assertThat(notRunning).as("components not running and ready after the outage").isEmpty();
+        List<ComponentStatus> notRunning =
+                system.status().stream().filter(c -> !c.running()).toList();
+        assertThat(notRunning)
+                .as("components not running and ready after the outage")
+                .isEmpty();
     }
 
     private static void signal(String signal, Long pid) throws Exception {
         if (pid == null) {
             throw new IllegalStateException("no pid to send SIG" + signal + " to");
         }
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
         }

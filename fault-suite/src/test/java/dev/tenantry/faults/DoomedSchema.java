@@ -22,7 +22,8 @@ final class DoomedSchema {
 
     void prepare(String slug) throws SQLException {
         String schema = "tenant_" + slug;
-        try (Connection connection = database.getConnection(); Statement ddl = connection.createStatement()) {
+        try (Connection connection = database.getConnection();
+                Statement ddl = connection.createStatement()) {
             ddl.execute("CREATE SCHEMA " + schema);
             ddl.execute("CREATE TABLE " + schema + ".customers (unexpected integer)");
         }

@@ -2,9 +2,9 @@ package dev.tenantry.faults;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.ArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +67,7 @@ final class EventDuplicator implements AutoCloseable {
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
             // Assigned, not subscribed: no group, and the starting point (the end of each partition
             // now) is fixed before the scenario writes anything.
             List<TopicPartition> partitions = new ArrayList<>();
@@ -85,8 +85,8 @@ final class EventDuplicator implements AutoCloseable {
                         continue;
                     }
                     for (int i = 1; i <= extraCopies; i++) {
-                        ProducerRecord<String, byte[]> copy = new ProducerRecord<>(record.topic(), record.partition(),
-                                record.key(), record.value());
+                        ProducerRecord<String, byte[]> copy =
+                                new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value());
                         for (Header header : record.headers()) {
                             copy.headers().add(header);
                         }

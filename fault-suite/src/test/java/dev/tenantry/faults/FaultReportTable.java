@@ -38,7 +38,11 @@ public final class FaultReportTable implements TestExecutionListener {
         System.out.println(table(summaries));
         try {
             JSON.writerWithDefaultPrettyPrinter()
-                    .writeValue(ScenarioSummary.reportFolder().resolve("summary.json").toFile(), summaries);
+                    .writeValue(
+                            ScenarioSummary.reportFolder()
+                                    .resolve("summary.json")
+                                    .toFile(),
+                            summaries);
         } catch (IOException e) {
             System.out.println("[fault-suite] could not write summary.json: " + e);
         }
@@ -47,13 +51,26 @@ public final class FaultReportTable implements TestExecutionListener {
     static String table(List<ScenarioSummary> summaries) {
         StringBuilder out = new StringBuilder("[fault-suite] summary\n");
         String row = "| %-40s | %-62s | %6s | %7s | %10s | %12s | %8s |%n";
-        out.append(String.format(row, "scenario", "faults injected", "count", "tenants", "violations",
-                "dead letters", "recovery"));
-        out.append(String.format(row, "-".repeat(40), "-".repeat(62), "-".repeat(6), "-".repeat(7), "-".repeat(10),
-                "-".repeat(12), "-".repeat(8)));
+        out.append(String.format(
+                row, "scenario", "faults injected", "count", "tenants", "violations", "dead letters", "recovery"));
+        out.append(String.format(
+                row,
+                "-".repeat(40),
+                "-".repeat(62),
+                "-".repeat(6),
+                "-".repeat(7),
+                "-".repeat(10),
+                "-".repeat(12),
+                "-".repeat(8)));
         for (ScenarioSummary s : summaries) {
-            out.append(String.format(row, s.scenario(), abbreviate(s.faults(), 62), s.faultsInjected(), s.tenants(),
-                    s.violations(), s.deadLetters(),
+            out.append(String.format(
+                    row,
+                    s.scenario(),
+                    abbreviate(s.faults(), 62),
+                    s.faultsInjected(),
+                    s.tenants(),
+                    s.violations(),
+                    s.deadLetters(),
                     s.recoverySeconds() < 0 ? "-" : String.format("%.1fs", s.recoverySeconds())));
         }
         return out.toString();
@@ -72,7 +89,8 @@ public final class FaultReportTable implements TestExecutionListener {
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json"))
                     .filter(f -> !f.getFileName().toString().equals("summary.json"))
-                    .sorted(Comparator.comparing(Path::toString)).toList()) {
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList()) {
                 if (Files.getLastModifiedTime(file).toInstant().isAfter(since)) {
                     summaries.add(JSON.readValue(file.toFile(), ScenarioSummary.class));
                 }

@@ -56,8 +56,11 @@ class FuzzIT {
     private static final URI FUZZ_SOURCE = URI.create("urn:tenantry:fault-suite:fuzz");
     private static final CloudEventCodec CODEC = new CloudEventCodec();
     /** The topics the services consume, each by one consumer group. */
-    private static final List<String> CONSUMED = List.of(Topics.TENANT_COMMANDS, Topics.TENANT_MIGRATION_REQUESTS,
-            Topics.TENANT_MIGRATION_RESULTS, Topics.TENANT_LIFECYCLE);
+    private static final List<String> CONSUMED = List.of(
+            Topics.TENANT_COMMANDS,
+            Topics.TENANT_MIGRATION_REQUESTS,
+            Topics.TENANT_MIGRATION_RESULTS,
+            Topics.TENANT_LIFECYCLE);
 
     private static RunningSystem system;
 
@@ -87,7 +90,8 @@ class FuzzIT {
         for (Map.Entry<String, String> service : urls.entrySet()) {
             JsonNode document = RequestFuzzer.openApi(service.getValue());
             routes.put(service.getKey(), RequestFuzzer.routes(document));
-            fuzzers.put(service.getKey(), new RequestFuzzer(random, system.token(), RequestFuzzer.fieldNames(document)));
+            fuzzers.put(
+                    service.getKey(), new RequestFuzzer(random, system.token(), RequestFuzzer.fieldNames(document)));
         }
         List<String> services = new ArrayList<>(urls.keySet());
 
@@ -96,22 +100,38 @@ class FuzzIT {
         for (int i = 0; i < count; i++) {
             String service = services.get(random.nextInt(services.size()));
             RequestFuzzer.FuzzRequest request = fuzzers.get(service).next(routes.get(service));
-            RawHttp.Answer answer = RawHttp.send(URI.create(urls.get(service)).getPort(), request.method(),
-                    request.target(), request.headers(), request.body());
+            RawHttp.Answer answer = RawHttp.send(
+                    URI.create(urls.get(service)).getPort(),
+                    request.method(),
+                    request.target(),
+                    request.headers(),
+                    request.body());
             byStatus.merge(answer.status() / 100 + "xx", 1, Integer::sum);
             String wrong = judge(request, answer);
             if (wrong != null && offenders.size() < 50) {
                 offenders.add(service + ": " + wrong + " for " + request.describe() + " -> " + excerpt(answer.body()));
             }
         }
-        List<ComponentStatus> notRunning = system.status().stream().filter(c -> !c.running()).toList();
-        ScenarioSummary summary = new ScenarioSummary("fuzz-rest", "generated requests to the three REST APIs "
-                + byStatus, count, 0, offenders.size(), 0, -1, seed);
+        List<ComponentStatus> notRunning =
+                system.status().stream().filter(c -> !c.running()).toList();
+        ScenarioSummary summary = new ScenarioSummary(
+                "fuzz-rest",
+                "generated requests to the three REST APIs " + byStatus,
+                count,
+                0,
+                offenders.size(),
+                0,
+                -1,
+                seed);
         System.out.println(summary.line());
         summary.write();
 
-        assertThat(offenders).as("answers that break the contract (first 50), seed %d", seed).isEmpty();
-        assertThat(notRunning).as("components not running and ready after the fuzzing").isEmpty();
+        assertThat(offenders)
+                .as("answers that break the contract (first 50), seed %d", seed)
+                .isEmpty();
+        assertThat(notRunning)
+                .as("components not running and ready after the fuzzing")
+                .isEmpty();
     }
 
     @Test
@@ -119,8 +139,8 @@ class FuzzIT {
     void everyGarbageRecordIsDeadLetteredWithAReasonAndEveryConsumerGoesOn() throws Exception {
         int perTopic = ScenarioProperties.intProperty("tenantry.faults.fuzz-records", 40);
         long seed = ScenarioProperties.seed();
-        System.out.printf("[fault-suite] fuzz-consumers: %d records on each of %s, seed %d%n", perTopic, CONSUMED,
-                seed);
+        System.out.printf(
+                "[fault-suite] fuzz-consumers: %d records on each of %s, seed %d%n", perTopic, CONSUMED, seed);
         Random random = new Random(seed);
         InvariantChecker checker = new InvariantChecker(system.dataSource(), system.kafkaBootstrap());
         Instant since = Instant.now();
@@ -134,15 +154,25 @@ class FuzzIT {
                 }
             }
             // After the garbage, on the same partitions' consumers: a command that must go through.
-            String commanded = "fuzzcmd_" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36).substring(0, 8);
-            producer.send(CODEC.toRecord(Topics.TENANT_COMMANDS, EventEnvelope.create(FUZZ_SOURCE,
-                    new CreateTenant(UUID.randomUUID().toString(), commanded, "Fuzz command", null, Map.of())))).get();
+            String commanded = "fuzzcmd_"
+                    + Long.toString(random.nextLong() & Long.MAX_VALUE, 36).substring(0, 8);
+            producer.send(CODEC.toRecord(
+                            Topics.TENANT_COMMANDS,
+                            EventEnvelope.create(
+                                    FUZZ_SOURCE,
+                                    new CreateTenant(
+                                            UUID.randomUUID().toString(), commanded, "Fuzz command", null, Map.of()))))
+                    .get();
             awaitActive(system.dataSource(), commanded);
         }
         // A signup over REST travels the other consumers: requests (worker), results (provisioning)
         // and lifecycle (dispatcher, to the stack's demo receiver).
-        String signedUp = "fuzzrest_" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36).substring(0, 8);
-        RawHttp.Answer answer = RawHttp.send(URI.create(system.provisioningUrl()).getPort(), "POST", "/tenants",
+        String signedUp = "fuzzrest_"
+                + Long.toString(random.nextLong() & Long.MAX_VALUE, 36).substring(0, 8);
+        RawHttp.Answer answer = RawHttp.send(
+                URI.create(system.provisioningUrl()).getPort(),
+                "POST",
+                "/tenants",
                 Map.of("Authorization", "Bearer " + system.token(), "Content-Type", "application/json"),
                 ("{\"slug\":\"" + signedUp + "\",\"displayName\":\"Fuzz signup\"}").getBytes(StandardCharsets.UTF_8));
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
@@ -153,11 +183,15 @@ class FuzzIT {
         Set<String> deadLettered = ConcurrentHashMap.newKeySet();
         // Explained: a dead letter of a record this test wrote, with a reason. Collected on the way,
         // so that a record never dead-lettered shows up as missing below.
-        settling.awaitCaughtUp(() -> checker.check(since, letter -> injected.contains(letter.key())), Duration.ofMinutes(5));
-        await("every garbage record dead-lettered").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5))
+        settling.awaitCaughtUp(
+                () -> checker.check(since, letter -> injected.contains(letter.key())), Duration.ofMinutes(5));
+        await("every garbage record dead-lettered")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(5))
                 .until(() -> {
                     checker.check(since, letter -> {
-                        boolean ours = injected.contains(letter.key()) && letter.reason() != null
+                        boolean ours = injected.contains(letter.key())
+                                && letter.reason() != null
                                 && !letter.reason().isBlank();
                         if (ours) {
                             deadLettered.add(letter.key());
@@ -166,10 +200,20 @@ class FuzzIT {
                     });
                     return deadLettered.size() >= injected.size();
                 });
-        InvariantReport report = checker.check(since, letter -> injected.contains(letter.key())
-                && letter.reason() != null && !letter.reason().isBlank());
-        ScenarioSummary summary = new ScenarioSummary("fuzz-consumers", "garbage records on " + CONSUMED.size()
-                + " consumed topics", injected.size(), 2, report.violations().size(), report.deadLetters(), -1, seed);
+        InvariantReport report = checker.check(
+                since,
+                letter -> injected.contains(letter.key())
+                        && letter.reason() != null
+                        && !letter.reason().isBlank());
+        ScenarioSummary summary = new ScenarioSummary(
+                "fuzz-consumers",
+                "garbage records on " + CONSUMED.size() + " consumed topics",
+                injected.size(),
+                2,
+                report.violations().size(),
+                report.deadLetters(),
+                -1,
+                seed);
         System.out.println(summary.line());
         summary.write();
 
@@ -184,9 +228,12 @@ class FuzzIT {
         if (answer.status() >= 500 || answer.status() < 200) {
             return "status " + answer.status();
         }
-        boolean hasBody = !request.method().equals("HEAD") && answer.body() != null && !answer.body().isEmpty();
-        if (answer.status() >= 400 && hasBody && (answer.contentType() == null
-                || !answer.contentType().startsWith("application/problem+json"))) {
+        boolean hasBody = !request.method().equals("HEAD")
+                && answer.body() != null
+                && !answer.body().isEmpty();
+        if (answer.status() >= 400
+                && hasBody
+                && (answer.contentType() == null || !answer.contentType().startsWith("application/problem+json"))) {
             return "status " + answer.status() + " as " + answer.contentType() + ", not problem+json";
         }
         return null;
@@ -195,16 +242,20 @@ class FuzzIT {
     /** One garbage record of a seeded kind, keyed so that its dead letter can be told apart. */
     private static ProducerRecord<String, byte[]> garbage(Random random, String topic, String key) {
         // A real event's headers and data, encoded for its own topic, worn by records of any topic.
-        ProducerRecord<String, byte[]> event = CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, EventEnvelope.create(FUZZ_SOURCE,
-                new TenantRollbackRequested(UUID.randomUUID().toString(), "fuzz_x", "tenant_fuzz_x", "fuzz")));
+        ProducerRecord<String, byte[]> event = CODEC.toRecord(
+                Topics.TENANT_MIGRATION_REQUESTS,
+                EventEnvelope.create(
+                        FUZZ_SOURCE,
+                        new TenantRollbackRequested(UUID.randomUUID().toString(), "fuzz_x", "tenant_fuzz_x", "fuzz")));
         byte[] noise = new byte[1 + random.nextInt(2_000)];
         random.nextBytes(noise);
         ProducerRecord<String, byte[]> record = switch (random.nextInt(7)) {
             // An event's headers over bytes that are not its data.
             case 0 -> new ProducerRecord<>(topic, null, key, noise, event.headers());
             // An event's headers over JSON of another shape.
-            case 1 -> new ProducerRecord<>(topic, null, key, "{\"unexpected\":[1,2,3]}".getBytes(StandardCharsets.UTF_8),
-                    event.headers());
+            case 1 ->
+                new ProducerRecord<>(
+                        topic, null, key, "{\"unexpected\":[1,2,3]}".getBytes(StandardCharsets.UTF_8), event.headers());
             // Bytes and no headers at all.
             case 2 -> new ProducerRecord<>(topic, key, noise);
             // A tombstone.
@@ -213,10 +264,11 @@ class FuzzIT {
             case 4 -> new ProducerRecord<>(topic, null, key, "null".getBytes(StandardCharsets.UTF_8), event.headers());
             // The event's own data under a type nobody knows.
             case 5 -> {
-                ProducerRecord<String, byte[]> unknown = new ProducerRecord<>(topic, null, key, event.value(),
-                        event.headers());
+                ProducerRecord<String, byte[]> unknown =
+                        new ProducerRecord<>(topic, null, key, event.value(), event.headers());
                 unknown.headers().remove(CloudEventCodec.CE_TYPE);
-                unknown.headers().add(CloudEventCodec.CE_TYPE, "dev.tenantry.NoSuchEvent".getBytes(StandardCharsets.UTF_8));
+                unknown.headers()
+                        .add(CloudEventCodec.CE_TYPE, "dev.tenantry.NoSuchEvent".getBytes(StandardCharsets.UTF_8));
                 yield unknown;
             }
             // Random header names and values, one of them large, over bytes.
@@ -234,13 +286,15 @@ class FuzzIT {
     }
 
     private static void awaitActive(DataSource database, String slug) {
-        await(slug + " ACTIVE").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        await(slug + " ACTIVE")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> "ACTIVE".equals(status(database, slug)));
     }
 
     private static String status(DataSource database, String slug) throws Exception {
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT status FROM tenant WHERE slug = ?")) {
+                PreparedStatement query = connection.prepareStatement("SELECT status FROM tenant WHERE slug = ?")) {
             query.setString(1, slug);
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;

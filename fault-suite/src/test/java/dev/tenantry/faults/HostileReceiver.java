@@ -122,7 +122,8 @@ final class HostileReceiver implements AutoCloseable {
             }
             Tracked tracked = new Tracked(Instant.now(), socket);
             connections.add(tracked);
-            daemon("hostile-" + name + "-connection", () -> serve(socket, tracked)).start();
+            daemon("hostile-" + name + "-connection", () -> serve(socket, tracked))
+                    .start();
         }
     }
 
@@ -171,7 +172,8 @@ final class HostileReceiver implements AutoCloseable {
         long length = 0;
         for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
+            if (colon > 0
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
                 length = Long.parseLong(line.substring(colon + 1).trim());
             }
         }
@@ -195,8 +197,11 @@ final class HostileReceiver implements AutoCloseable {
     }
 
     private static void trickle(Socket socket, InputStream in, OutputStream out, Tracked tracked) throws IOException {
-        write(out, tracked, ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        write(
+                out,
+                tracked,
+                ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         // Between bytes, watch for the client closing, so that the end of the connection is seen when it happens.
         while (!awaitClientClose(socket, in, TRICKLE_PAUSE)) {
             write(out, tracked, new byte[] {'.'});
@@ -204,8 +209,12 @@ final class HostileReceiver implements AutoCloseable {
     }
 
     private static void hugeBody(OutputStream out, Tracked tracked) throws IOException {
-        write(out, tracked, ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
-                + HUGE_BODY_BYTES + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        write(
+                out,
+                tracked,
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + HUGE_BODY_BYTES
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         byte[] chunk = new byte[64 * 1024];
         for (int i = 0; i < chunk.length; i++) {
             chunk[i] = (byte) i;
@@ -217,9 +226,12 @@ final class HostileReceiver implements AutoCloseable {
 
     private static void answer(OutputStream out, Tracked tracked, String status, String headers) throws IOException {
         byte[] body = ("hostile receiver: " + status + "\n").getBytes(StandardCharsets.US_ASCII);
-        write(out, tracked, ("HTTP/1.1 " + status + "\r\n" + headers + "Content-Type: text/plain\r\nContent-Length: "
-                + (status.startsWith("204") ? 0 : body.length) + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        write(
+                out,
+                tracked,
+                ("HTTP/1.1 " + status + "\r\n" + headers + "Content-Type: text/plain\r\nContent-Length: "
+                                + (status.startsWith("204") ? 0 : body.length) + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         if (!status.startsWith("204")) {
             write(out, tracked, body);
         }

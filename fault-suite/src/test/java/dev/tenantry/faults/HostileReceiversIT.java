@@ -82,8 +82,8 @@ class HostileReceiversIT {
      * tolerance below. Jitter and timeouts are the production defaults, given explicitly so that
      * the test judges the dispatcher by what it was told rather than by what it assumes.
      */
-    private static final List<Duration> RETRY_SCHEDULE = List.of(Duration.ZERO, Duration.ofSeconds(5),
-            Duration.ofSeconds(15), Duration.ofSeconds(30));
+    private static final List<Duration> RETRY_SCHEDULE =
+            List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30));
     private static final double JITTER = 0.2;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -101,6 +101,7 @@ class HostileReceiversIT {
      * next attempt is due only once the delay has passed after the failed one was written.
      */
     private static final Duration SCHEDULE_SLACK = Duration.ofSeconds(5);
+
     private static final Duration CLOCK_ROUNDING = Duration.ofMillis(100);
     /**
      * Memory bound: a quarter of one huge body above the resident set the dispatcher had just
@@ -114,8 +115,8 @@ class HostileReceiversIT {
      */
     private static final long HUGE_BODY_WRITTEN_LIMIT = 64L << 20;
 
-    private static final Set<String> LIFECYCLE_OF_A_NEW_TENANT = Set.of(
-            EventType.Types.TENANT_PROVISIONING_STARTED, EventType.Types.TENANT_ACTIVATED);
+    private static final Set<String> LIFECYCLE_OF_A_NEW_TENANT =
+            Set.of(EventType.Types.TENANT_PROVISIONING_STARTED, EventType.Types.TENANT_ACTIVATED);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<HostileReceiver, String> endpointOf = new LinkedHashMap<>();
@@ -141,7 +142,10 @@ class HostileReceiversIT {
             thread.setDaemon(true);
             return thread;
         });
-        http = HttpClient.newBuilder().executor(connections).connectTimeout(Duration.ofSeconds(30)).build();
+        http = HttpClient.newBuilder()
+                .executor(connections)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
         try {
             canary = started(all, HostileReceiver.start("canary", Behaviour.CANARY));
             silent = started(all, HostileReceiver.start("silent", Behaviour.SILENT));
@@ -169,7 +173,8 @@ class HostileReceiversIT {
     /** The stack passes its environment on to the services it starts. */
     private static Map<String, String> dispatcherSettings() {
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("TENANTRY_DISPATCHER_DELIVERY_RETRY_SCHEDULE",
+        environment.put(
+                "TENANTRY_DISPATCHER_DELIVERY_RETRY_SCHEDULE",
                 RETRY_SCHEDULE.stream().map(d -> d.toMillis() + "ms").collect(Collectors.joining(",")));
         environment.put("TENANTRY_DISPATCHER_DELIVERY_JITTER", Double.toString(JITTER));
         environment.put("TENANTRY_DISPATCHER_DELIVERY_REQUEST_TIMEOUT", REQUEST_TIMEOUT.toMillis() + "ms");
@@ -189,9 +194,10 @@ class HostileReceiversIT {
         }
         String healthy = text("SELECT id::text FROM webhook_endpoint WHERE url = ?", system.receiverUrl());
         assertThat(healthy).as("the stack's demo receiver is registered").isNotNull();
-        System.out.printf("[fault-suite] %s: %d hostile endpoints and the demo receiver %s; %d tenants; "
-                        + "retry schedule %s, jitter %.2f, request timeout %s%n", SCENARIO, hostile.size(),
-                system.receiverUrl(), TENANTS, RETRY_SCHEDULE, JITTER, REQUEST_TIMEOUT);
+        System.out.printf(
+                "[fault-suite] %s: %d hostile endpoints and the demo receiver %s; %d tenants; "
+                        + "retry schedule %s, jitter %.2f, request timeout %s%n",
+                SCENARIO, hostile.size(), system.receiverUrl(), TENANTS, RETRY_SCHEDULE, JITTER, REQUEST_TIMEOUT);
 
         ComponentStatus dispatcherBefore = system.component("webhook-dispatcher");
         long baselineRssKib = ServiceWatch.rssKib(dispatcherBefore.pid());
@@ -201,10 +207,16 @@ class HostileReceiversIT {
         List<String> timedOut = new ArrayList<>();
         ServiceWatch watch = new ServiceWatch(dispatcherBefore.pid(), system.dispatcherUrl());
         try {
-            List<String> slugs = IntStream.range(0, TENANTS).mapToObj(i -> String.format("hostile_%02d", i))
+            List<String> slugs = IntStream.range(0, TENANTS)
+                    .mapToObj(i -> String.format("hostile_%02d", i))
                     .toList();
-            try (TenantBurst burst = new TenantBurst(slugs, Collections.nCopies(TENANTS, false),
-                    system.provisioningUrl(), system.token(), new DoomedSchema(database), TENANTS)) {
+            try (TenantBurst burst = new TenantBurst(
+                    slugs,
+                    Collections.nCopies(TENANTS, false),
+                    system.provisioningUrl(),
+                    system.token(),
+                    new DoomedSchema(database),
+                    TENANTS)) {
                 burst.release(TENANTS);
                 signups = burst.awaitAnswered(Duration.ofMinutes(5));
             }
@@ -212,14 +224,24 @@ class HostileReceiversIT {
             settling.awaitTenantsFinal(Duration.ofMinutes(10));
             int expected = TENANTS * LIFECYCLE_OF_A_NEW_TENANT.size();
             // A wait that runs out is reported with the assertions below, which then say what is wrong.
-            awaitOrNote(timedOut, () -> await("the healthy receiver has every lifecycle event of the new tenants")
-                    .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> count("SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ?::uuid "
-                            + "AND status = 'delivered'", healthy) >= expected));
-            hostileStillQueued = count("SELECT count(*) FROM webhook_delivery WHERE status = 'pending' "
-                    + "AND endpoint_id::text = ANY (?)", ids(retried));
-            System.out.printf("[fault-suite] %s: healthy receiver complete; %d hostile deliveries still queued "
-                    + "for a retry%n", SCENARIO, hostileStillQueued);
+            awaitOrNote(
+                    timedOut,
+                    () -> await("the healthy receiver has every lifecycle event of the new tenants")
+                            .atMost(Duration.ofMinutes(5))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> count(
+                                            "SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ?::uuid "
+                                                    + "AND status = 'delivered'",
+                                            healthy)
+                                    >= expected));
+            hostileStillQueued = count(
+                    "SELECT count(*) FROM webhook_delivery WHERE status = 'pending' "
+                            + "AND endpoint_id::text = ANY (?)",
+                    ids(retried));
+            System.out.printf(
+                    "[fault-suite] %s: healthy receiver complete; %d hostile deliveries still queued "
+                            + "for a retry%n",
+                    SCENARIO, hostileStillQueued);
             // Four attempts of up to 15 s each and 50 s of schedule in between, plus the writes.
             awaitOrNote(timedOut, () -> settling.awaitOutboxAndWebhooksSettled(Duration.ofMinutes(10)));
         } finally {
@@ -240,24 +262,44 @@ class HostileReceiversIT {
         ComponentStatus dispatcherAfter = system.component("webhook-dispatcher");
         Set<String> tenantIds = signups.stream().map(Signup::id).collect(Collectors.toCollection(TreeSet::new));
 
-        ScenarioSummary summary = new ScenarioSummary(SCENARIO, "hostile webhook receivers: never answering, "
-                + "trickling a byte every " + HostileReceiver.TRICKLE_PAUSE.toSeconds() + " s, 200 with a 1 GiB "
-                + "body, 302 to 169.254.169.254, 307 to a loopback canary, 500 forever, 410 Gone",
-                hostile.size(), signups.size(), report.violations().size(), report.deadLetters(), -1, 0);
+        ScenarioSummary summary = new ScenarioSummary(
+                SCENARIO,
+                "hostile webhook receivers: never answering, "
+                        + "trickling a byte every " + HostileReceiver.TRICKLE_PAUSE.toSeconds()
+                        + " s, 200 with a 1 GiB "
+                        + "body, 302 to 169.254.169.254, 307 to a loopback canary, 500 forever, 410 Gone",
+                hostile.size(),
+                signups.size(),
+                report.violations().size(),
+                report.deadLetters(),
+                -1,
+                0);
         System.out.println(summary.line());
-        System.out.printf("[fault-suite] %s: dispatcher RSS %d MiB before the burst, peak %d MiB over %d samples; "
+        System.out.printf(
+                "[fault-suite] %s: dispatcher RSS %d MiB before the burst, peak %d MiB over %d samples; "
                         + "%d readiness probes, %d not ready; most written on one huge-body connection %d KiB; "
                         + "longest attempt per receiver (ms): %s; longest wait of a healthy delivery %d ms; "
                         + "summary in %s%n",
-                SCENARIO, baselineRssKib / 1024, watch.peakRssKib() / 1024, watch.rssSamples(),
-                watch.readyProbes(), watch.notReady().size(),
-                huge.connections().stream().mapToLong(HostileReceiver.Connection::bytesWritten).max().orElse(0) / 1024,
-                longestAttempts(deliveries, attempts), longestHealthyWait(healthy, deliveries), summary.write());
+                SCENARIO,
+                baselineRssKib / 1024,
+                watch.peakRssKib() / 1024,
+                watch.rssSamples(),
+                watch.readyProbes(),
+                watch.notReady().size(),
+                huge.connections().stream()
+                                .mapToLong(HostileReceiver.Connection::bytesWritten)
+                                .max()
+                                .orElse(0)
+                        / 1024,
+                longestAttempts(deliveries, attempts),
+                longestHealthyWait(healthy, deliveries),
+                summary.write());
 
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(timedOut).as("waits that ran out").isEmpty();
-        softly.assertThat(statuses).as("every tenant ACTIVE").allSatisfy((slug, status) ->
-                assertThat(status).as(slug).isEqualTo("ACTIVE"));
+        softly.assertThat(statuses)
+                .as("every tenant ACTIVE")
+                .allSatisfy((slug, status) -> assertThat(status).as(slug).isEqualTo("ACTIVE"));
         boundedTimePerAttempt(softly, deliveries, attempts);
         boundedMemory(softly, baselineRssKib, watch, dispatcherBefore, dispatcherAfter, deliveries, attempts);
         redirectsNotFollowed(softly, deliveries, attempts);
@@ -274,17 +316,20 @@ class HostileReceiversIT {
      * so, with the timeout the dispatcher applied), and the receivers saw each connection
      * closed within the same time.
      */
-    private void boundedTimePerAttempt(SoftAssertions softly, List<Delivery> deliveries,
-                                       Map<String, List<Attempt>> attempts) {
+    private void boundedTimePerAttempt(
+            SoftAssertions softly, List<Delivery> deliveries, Map<String, List<Attempt>> attempts) {
         long limit = REQUEST_TIMEOUT.plus(ATTEMPT_MARGIN).toMillis();
         String deadlineError = "no complete response within " + REQUEST_TIMEOUT.toMillis() + " ms";
         for (HostileReceiver receiver : hostile) {
             List<Attempt> made = attemptsOf(receiver, deliveries, attempts);
             softly.assertThat(made).as("attempts to %s", receiver.name()).isNotEmpty();
-            softly.assertThat(made).as("attempts to %s that took longer than %d ms", receiver.name(), limit)
-                    .filteredOn(a -> a.durationMs() > limit).isEmpty();
-            softly.assertThat(receiver.requests()).as("requests %s received, against the attempts recorded",
-                    receiver.name()).isEqualTo(made.size());
+            softly.assertThat(made)
+                    .as("attempts to %s that took longer than %d ms", receiver.name(), limit)
+                    .filteredOn(a -> a.durationMs() > limit)
+                    .isEmpty();
+            softly.assertThat(receiver.requests())
+                    .as("requests %s received, against the attempts recorded", receiver.name())
+                    .isEqualTo(made.size());
         }
         for (HostileReceiver receiver : List.of(silent, trickle)) {
             softly.assertThat(attemptsOf(receiver, deliveries, attempts))
@@ -295,7 +340,8 @@ class HostileReceiversIT {
         for (HostileReceiver receiver : List.of(silent, trickle, huge)) {
             softly.assertThat(receiver.connections())
                     .as("connections to %s still open or held longer than %d ms", receiver.name(), limit)
-                    .filteredOn(c -> c.endedAt() == null || c.lifetime().toMillis() > limit).isEmpty();
+                    .filteredOn(c -> c.endedAt() == null || c.lifetime().toMillis() > limit)
+                    .isEmpty();
         }
     }
 
@@ -306,40 +352,58 @@ class HostileReceiversIT {
      * delivery: the status says the receiver took the event; the body is not the dispatcher's
      * business beyond its first 4 KB.
      */
-    private void boundedMemory(SoftAssertions softly, long baselineRssKib, ServiceWatch watch,
-                               ComponentStatus before, ComponentStatus after, List<Delivery> deliveries,
-                               Map<String, List<Attempt>> attempts) {
+    private void boundedMemory(
+            SoftAssertions softly,
+            long baselineRssKib,
+            ServiceWatch watch,
+            ComponentStatus before,
+            ComponentStatus after,
+            List<Delivery> deliveries,
+            Map<String, List<Attempt>> attempts) {
         softly.assertThat(watch.rssSamples()).as("RSS samples taken").isPositive();
-        softly.assertThat(watch.peakRssKib()).as("dispatcher peak RSS in KiB (before the burst: %d KiB)",
-                baselineRssKib).isLessThanOrEqualTo(baselineRssKib + RSS_HEADROOM_KIB);
+        softly.assertThat(watch.peakRssKib())
+                .as("dispatcher peak RSS in KiB (before the burst: %d KiB)", baselineRssKib)
+                .isLessThanOrEqualTo(baselineRssKib + RSS_HEADROOM_KIB);
         softly.assertThat(watch.readyProbes()).as("readiness probes").isPositive();
-        softly.assertThat(watch.notReady()).as("readiness probes of the dispatcher not answered 200").isEmpty();
+        softly.assertThat(watch.notReady())
+                .as("readiness probes of the dispatcher not answered 200")
+                .isEmpty();
         softly.assertThat(after.pid()).as("dispatcher pid (never restarted)").isEqualTo(before.pid());
         softly.assertThat(after.restarts()).as("dispatcher restarts").isEqualTo(before.restarts());
-        softly.assertThat(after.running()).as("dispatcher running and ready at the end").isTrue();
-        softly.assertThat(huge.connections()).as("connections to the huge-body receiver").isNotEmpty();
+        softly.assertThat(after.running())
+                .as("dispatcher running and ready at the end")
+                .isTrue();
         softly.assertThat(huge.connections())
-                .as("connections on which the huge-body receiver could write %d bytes or more",
-                        HUGE_BODY_WRITTEN_LIMIT)
-                .filteredOn(c -> c.bytesWritten() >= HUGE_BODY_WRITTEN_LIMIT).isEmpty();
+                .as("connections to the huge-body receiver")
+                .isNotEmpty();
+        softly.assertThat(huge.connections())
+                .as("connections on which the huge-body receiver could write %d bytes or more", HUGE_BODY_WRITTEN_LIMIT)
+                .filteredOn(c -> c.bytesWritten() >= HUGE_BODY_WRITTEN_LIMIT)
+                .isEmpty();
         List<Delivery> toHuge = deliveriesOf(huge, deliveries);
-        softly.assertThat(toHuge).as("deliveries to the huge-body receiver not delivered on a first attempt")
-                .filteredOn(d -> !d.status().equals("delivered") || d.attemptCount() != 1).isEmpty();
+        softly.assertThat(toHuge)
+                .as("deliveries to the huge-body receiver not delivered on a first attempt")
+                .filteredOn(d -> !d.status().equals("delivered") || d.attemptCount() != 1)
+                .isEmpty();
         softly.assertThat(attemptsOf(huge, deliveries, attempts))
                 .as("attempts to the huge-body receiver not 200 or keeping more than 4 KB of the body")
-                .filteredOn(a -> !Integer.valueOf(200).equals(a.responseStatus()) || a.keptBody() == null
-                        || a.keptBody() > 4096)
+                .filteredOn(a ->
+                        !Integer.valueOf(200).equals(a.responseStatus()) || a.keptBody() == null || a.keptBody() > 4096)
                 .isEmpty();
     }
 
     /** No request reached the canary; each redirect is a failed attempt that names its status. */
-    private void redirectsNotFollowed(SoftAssertions softly, List<Delivery> deliveries,
-                                      Map<String, List<Attempt>> attempts) {
-        softly.assertThat(canary.connections()).as("connections to the canary a redirect pointed at").isEmpty();
+    private void redirectsNotFollowed(
+            SoftAssertions softly, List<Delivery> deliveries, Map<String, List<Attempt>> attempts) {
+        softly.assertThat(canary.connections())
+                .as("connections to the canary a redirect pointed at")
+                .isEmpty();
         for (var redirect : Map.of(toMetadata, 302, toCanary, 307).entrySet()) {
             int status = redirect.getValue();
             softly.assertThat(attemptsOf(redirect.getKey(), deliveries, attempts))
-                    .as("attempts to %s not recorded as a failed %d", redirect.getKey().name(), status)
+                    .as(
+                            "attempts to %s not recorded as a failed %d",
+                            redirect.getKey().name(), status)
                     .filteredOn(a -> !Integer.valueOf(status).equals(a.responseStatus())
                             || !("receiver answered HTTP " + status).equals(a.error()))
                     .isEmpty();
@@ -352,48 +416,64 @@ class HostileReceiversIT {
      * delay with its jitter plus the slack, and then the delivery failed. Its endpoint stays
      * enabled: an endpoint is disabled only after failing for the whole auto-disable window.
      */
-    private void retriedOnSchedule(SoftAssertions softly, List<Delivery> deliveries,
-                                   Map<String, List<Attempt>> attempts) throws Exception {
+    private void retriedOnSchedule(
+            SoftAssertions softly, List<Delivery> deliveries, Map<String, List<Attempt>> attempts) throws Exception {
         for (HostileReceiver receiver : retried) {
             List<Delivery> toReceiver = deliveriesOf(receiver, deliveries);
-            softly.assertThat(toReceiver).as("deliveries to %s", receiver.name()).isNotEmpty();
+            softly.assertThat(toReceiver)
+                    .as("deliveries to %s", receiver.name())
+                    .isNotEmpty();
             for (Delivery delivery : toReceiver) {
                 List<Attempt> made = attempts.getOrDefault(delivery.id(), List.of());
                 String what = receiver.name() + " delivery " + delivery.id();
                 softly.assertThat(delivery.status()).as("%s status", what).isEqualTo("failed");
-                softly.assertThat(made).as("%s attempts", what).extracting(Attempt::number)
-                        .containsExactlyElementsOf(IntStream.rangeClosed(1, RETRY_SCHEDULE.size()).boxed().toList());
+                softly.assertThat(made)
+                        .as("%s attempts", what)
+                        .extracting(Attempt::number)
+                        .containsExactlyElementsOf(IntStream.rangeClosed(1, RETRY_SCHEDULE.size())
+                                .boxed()
+                                .toList());
                 if (made.isEmpty()) {
                     continue;
                 }
-                Duration firstWait = Duration.between(delivery.createdAt(), made.get(0).attemptedAt());
-                softly.assertThat(firstWait).as("%s: first attempt after being queued", what)
+                Duration firstWait =
+                        Duration.between(delivery.createdAt(), made.get(0).attemptedAt());
+                softly.assertThat(firstWait)
+                        .as("%s: first attempt after being queued", what)
                         .isLessThanOrEqualTo(latest(RETRY_SCHEDULE.get(0)));
                 for (int i = 1; i < made.size() && i < RETRY_SCHEDULE.size(); i++) {
                     Attempt previous = made.get(i - 1);
-                    Duration gap = Duration.between(previous.attemptedAt().plusMillis(previous.durationMs()),
+                    Duration gap = Duration.between(
+                            previous.attemptedAt().plusMillis(previous.durationMs()),
                             made.get(i).attemptedAt());
                     Duration delay = RETRY_SCHEDULE.get(i);
-                    softly.assertThat(gap).as("%s: pause before attempt %d (schedule %s)", what, i + 1, delay)
+                    softly.assertThat(gap)
+                            .as("%s: pause before attempt %d (schedule %s)", what, i + 1, delay)
                             .isBetween(delay.minus(CLOCK_ROUNDING), latest(delay));
                 }
             }
             JsonNode endpoint = api("GET", "/webhook-endpoints/" + endpointOf.get(receiver), null, 200);
-            softly.assertThat(endpoint.path("enabled").asBoolean()).as("%s endpoint still enabled", receiver.name())
+            softly.assertThat(endpoint.path("enabled").asBoolean())
+                    .as("%s endpoint still enabled", receiver.name())
                     .isTrue();
-            softly.assertThat(endpoint.hasNonNull("failingSince")).as("%s endpoint failing since a time",
-                    receiver.name()).isTrue();
+            softly.assertThat(endpoint.hasNonNull("failingSince"))
+                    .as("%s endpoint failing since a time", receiver.name())
+                    .isTrue();
         }
         softly.assertThat(deliveriesOf(serverError, deliveries))
                 .as("500 deliveries whose last error is not the 500")
-                .filteredOn(d -> !"receiver answered HTTP 500".equals(d.lastError())).isEmpty();
+                .filteredOn(d -> !"receiver answered HTTP 500".equals(d.lastError()))
+                .isEmpty();
         // The API shows the same attempts as the tables.
-        Delivery sample = deliveriesOf(serverError, deliveries).stream().findFirst().orElse(null);
+        Delivery sample =
+                deliveriesOf(serverError, deliveries).stream().findFirst().orElse(null);
         if (sample != null) {
             JsonNode logged = api("GET", "/webhook-deliveries/" + sample.id() + "/attempts", null, 200);
-            softly.assertThat(logged.size()).as("attempts of %s through the API", sample.id())
+            softly.assertThat(logged.size())
+                    .as("attempts of %s through the API", sample.id())
                     .isEqualTo(RETRY_SCHEDULE.size());
-            logged.forEach(a -> softly.assertThat(a.path("responseStatus").asInt()).isEqualTo(500));
+            logged.forEach(
+                    a -> softly.assertThat(a.path("responseStatus").asInt()).isEqualTo(500));
         }
     }
 
@@ -402,30 +482,42 @@ class HostileReceiversIT {
      * disabled with the reason, and its queued deliveries failed with it. Nothing is sent to
      * it once disabled, but what was already claimed when the disabling committed.
      */
-    private void goneDisablesTheEndpoint(SoftAssertions softly, List<Delivery> deliveries,
-                                         Map<String, List<Attempt>> attempts) throws Exception {
+    private void goneDisablesTheEndpoint(
+            SoftAssertions softly, List<Delivery> deliveries, Map<String, List<Attempt>> attempts) throws Exception {
         JsonNode endpoint = api("GET", "/webhook-endpoints/" + endpointOf.get(gone), null, 200);
-        softly.assertThat(endpoint.path("enabled").asBoolean(true)).as("410 endpoint enabled").isFalse();
-        softly.assertThat(endpoint.path("disabledReason").asText()).as("410 endpoint's disabled reason")
+        softly.assertThat(endpoint.path("enabled").asBoolean(true))
+                .as("410 endpoint enabled")
+                .isFalse();
+        softly.assertThat(endpoint.path("disabledReason").asText())
+                .as("410 endpoint's disabled reason")
                 .contains("410");
         List<Delivery> toGone = deliveriesOf(gone, deliveries);
         List<Attempt> made = attemptsOf(gone, deliveries, attempts);
-        softly.assertThat(toGone).as("410 deliveries not failed, or tried more than once")
-                .filteredOn(d -> !d.status().equals("failed") || d.attemptCount() > 1
+        softly.assertThat(toGone)
+                .as("410 deliveries not failed, or tried more than once")
+                .filteredOn(d -> !d.status().equals("failed")
+                        || d.attemptCount() > 1
                         || attempts.getOrDefault(d.id(), List.of()).size() > 1)
                 .isEmpty();
-        softly.assertThat(toGone).as("410 deliveries whose last error is not the 410")
-                .filteredOn(d -> d.lastError() == null || !d.lastError().contains("410")).isEmpty();
-        softly.assertThat(made).as("attempts to the 410 receiver").isNotEmpty()
+        softly.assertThat(toGone)
+                .as("410 deliveries whose last error is not the 410")
+                .filteredOn(d -> d.lastError() == null || !d.lastError().contains("410"))
+                .isEmpty();
+        softly.assertThat(made)
+                .as("attempts to the 410 receiver")
+                .isNotEmpty()
                 .allSatisfy(a -> assertThat(a.responseStatus()).isEqualTo(410));
-        Instant disabledAt = instant("SELECT disabled_at FROM webhook_endpoint WHERE id = ?::uuid", endpointOf.get(gone));
+        Instant disabledAt =
+                instant("SELECT disabled_at FROM webhook_endpoint WHERE id = ?::uuid", endpointOf.get(gone));
         if (disabledAt == null) {
             softly.fail("410 endpoint has no disabled_at: " + endpoint);
         } else {
             // An attempt claimed while the disabling transaction was still open may start a
             // moment after its timestamp (the transaction's start).
-            softly.assertThat(made).as("attempts to the 410 receiver started after it was disabled at %s",
-                    disabledAt).filteredOn(a -> a.attemptedAt().isAfter(disabledAt.plusSeconds(1))).isEmpty();
+            softly.assertThat(made)
+                    .as("attempts to the 410 receiver started after it was disabled at %s", disabledAt)
+                    .filteredOn(a -> a.attemptedAt().isAfter(disabledAt.plusSeconds(1)))
+                    .isEmpty();
         }
     }
 
@@ -436,26 +528,38 @@ class HostileReceiversIT {
      * that long), all of it while hostile deliveries were still queued for a retry; the
      * receiver logged each one with a valid signature.
      */
-    private void healthyEndpointUnaffected(SoftAssertions softly, String healthy, Set<String> tenantIds,
-                                           List<Delivery> deliveries, Map<String, List<Attempt>> attempts,
-                                           Instant since, long hostileStillQueued)
+    private void healthyEndpointUnaffected(
+            SoftAssertions softly,
+            String healthy,
+            Set<String> tenantIds,
+            List<Delivery> deliveries,
+            Map<String, List<Attempt>> attempts,
+            Instant since,
+            long hostileStillQueued)
             throws IOException {
-        List<Delivery> toHealthy = deliveries.stream().filter(d -> d.endpointId().equals(healthy)).toList();
+        List<Delivery> toHealthy =
+                deliveries.stream().filter(d -> d.endpointId().equals(healthy)).toList();
         Map<String, Set<String>> typesByTenant = new TreeMap<>();
-        toHealthy.forEach(d -> typesByTenant.computeIfAbsent(d.tenantId(), t -> new TreeSet<>()).add(d.eventType()));
+        toHealthy.forEach(d -> typesByTenant
+                .computeIfAbsent(d.tenantId(), t -> new TreeSet<>())
+                .add(d.eventType()));
         Map<String, Set<String>> expected = new TreeMap<>();
         tenantIds.forEach(t -> expected.put(t, new TreeSet<>(LIFECYCLE_OF_A_NEW_TENANT)));
-        softly.assertThat(typesByTenant).as("lifecycle events delivered to the healthy receiver, by tenant")
+        softly.assertThat(typesByTenant)
+                .as("lifecycle events delivered to the healthy receiver, by tenant")
                 .isEqualTo(expected);
         Set<String> onTopic = lifecycleEventIds(since, tenantIds);
         softly.assertThat(toHealthy.stream().map(Delivery::eventId).collect(Collectors.toSet()))
                 .as("events queued for the healthy receiver, against the lifecycle events on the topic")
                 .isEqualTo(onTopic);
-        softly.assertThat(toHealthy).as("healthy deliveries not delivered on their first attempt")
-                .filteredOn(d -> !d.status().equals("delivered") || d.attemptCount() != 1
+        softly.assertThat(toHealthy)
+                .as("healthy deliveries not delivered on their first attempt")
+                .filteredOn(d -> !d.status().equals("delivered")
+                        || d.attemptCount() != 1
                         || attempts.getOrDefault(d.id(), List.of()).size() != 1)
                 .isEmpty();
-        softly.assertThat(toHealthy).as("healthy deliveries queued a request timeout or longer before sending")
+        softly.assertThat(toHealthy)
+                .as("healthy deliveries queued a request timeout or longer before sending")
                 .filteredOn(d -> d.deliveredAt() == null
                         || Duration.between(d.createdAt(), d.deliveredAt()).compareTo(REQUEST_TIMEOUT) >= 0)
                 .isEmpty();
@@ -470,15 +574,16 @@ class HostileReceiversIT {
                 validlyReceived.add(entry.path("webhookId").asText());
             }
         }
-        softly.assertThat(validlyReceived).as("events the demo receiver logged with a valid signature (%s)", log)
+        softly.assertThat(validlyReceived)
+                .as("events the demo receiver logged with a valid signature (%s)", log)
                 .containsAll(onTopic);
     }
 
     /** Lifecycle events of these tenants on the topic since the scenario began. */
     private Set<String> lifecycleEventIds(Instant since, Set<String> tenantIds) {
         Set<String> ids = new TreeSet<>();
-        for (ConsumerRecord<String, byte[]> record : new TopicSnapshot(system.kafkaBootstrap())
-                .read(List.of(Topics.TENANT_LIFECYCLE), since)) {
+        for (ConsumerRecord<String, byte[]> record :
+                new TopicSnapshot(system.kafkaBootstrap()).read(List.of(Topics.TENANT_LIFECYCLE), since)) {
             if (tenantIds.contains(header(record, CloudEventCodec.CE_SUBJECT))) {
                 ids.add(header(record, CloudEventCodec.CE_ID));
             }
@@ -488,14 +593,18 @@ class HostileReceiversIT {
 
     private String register(HostileReceiver receiver) throws Exception {
         // No event types or tenants: every lifecycle event of every tenant.
-        JsonNode created = api("POST", "/webhook-endpoints", Map.of("url", receiver.url(),
-                "description", "hostile receiver: " + receiver.behaviour()), 201);
+        JsonNode created = api(
+                "POST",
+                "/webhook-endpoints",
+                Map.of("url", receiver.url(), "description", "hostile receiver: " + receiver.behaviour()),
+                201);
         return created.path("id").asText();
     }
 
     private JsonNode api(String method, String path, Object body, int expectedStatus) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(system.dispatcherUrl() + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + system.token());
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + system.token());
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -504,8 +613,8 @@ class HostileReceiversIT {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -519,17 +628,22 @@ class HostileReceiversIT {
         return deliveries.stream().filter(d -> d.endpointId().equals(endpoint)).toList();
     }
 
-    private List<Attempt> attemptsOf(HostileReceiver receiver, List<Delivery> deliveries,
-                                     Map<String, List<Attempt>> attempts) {
+    private List<Attempt> attemptsOf(
+            HostileReceiver receiver, List<Delivery> deliveries, Map<String, List<Attempt>> attempts) {
         return deliveriesOf(receiver, deliveries).stream()
-                .flatMap(d -> attempts.getOrDefault(d.id(), List.of()).stream()).toList();
+                .flatMap(d -> attempts.getOrDefault(d.id(), List.of()).stream())
+                .toList();
     }
 
     private Map<String, Long> longestAttempts(List<Delivery> deliveries, Map<String, List<Attempt>> attempts) {
         Map<String, Long> longest = new LinkedHashMap<>();
         for (HostileReceiver receiver : hostile) {
-            longest.put(receiver.name(), attemptsOf(receiver, deliveries, attempts).stream()
-                    .mapToLong(Attempt::durationMs).max().orElse(-1));
+            longest.put(
+                    receiver.name(),
+                    attemptsOf(receiver, deliveries, attempts).stream()
+                            .mapToLong(Attempt::durationMs)
+                            .max()
+                            .orElse(-1));
         }
         return longest;
     }
@@ -544,8 +658,11 @@ class HostileReceiversIT {
     }
 
     private static long longestHealthyWait(String healthy, List<Delivery> deliveries) {
-        return deliveries.stream().filter(d -> d.endpointId().equals(healthy) && d.deliveredAt() != null)
-                .mapToLong(d -> Duration.between(d.createdAt(), d.deliveredAt()).toMillis()).max().orElse(-1);
+        return deliveries.stream()
+                .filter(d -> d.endpointId().equals(healthy) && d.deliveredAt() != null)
+                .mapToLong(d -> Duration.between(d.createdAt(), d.deliveredAt()).toMillis())
+                .max()
+                .orElse(-1);
     }
 
     private String[] ids(List<HostileReceiver> receivers) {
@@ -555,15 +672,24 @@ class HostileReceiversIT {
     private List<Delivery> deliveries() throws SQLException {
         List<Delivery> rows = new ArrayList<>();
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT id::text, endpoint_id::text, tenant_id, "
-                     + "event_id, event_type, status, attempt_count, last_error, created_at, delivered_at "
-                     + "FROM webhook_delivery ORDER BY created_at, id");
-             ResultSet row = query.executeQuery()) {
+                PreparedStatement query = connection.prepareStatement("SELECT id::text, endpoint_id::text, tenant_id, "
+                        + "event_id, event_type, status, attempt_count, last_error, created_at, delivered_at "
+                        + "FROM webhook_delivery ORDER BY created_at, id");
+                ResultSet row = query.executeQuery()) {
             while (row.next()) {
-                rows.add(new Delivery(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                        row.getString(5), row.getString(6), row.getInt(7), row.getString(8),
+                rows.add(new Delivery(
+                        row.getString(1),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getInt(7),
+                        row.getString(8),
                         row.getTimestamp(9).toInstant(),
-                        row.getTimestamp(10) == null ? null : row.getTimestamp(10).toInstant()));
+                        row.getTimestamp(10) == null
+                                ? null
+                                : row.getTimestamp(10).toInstant()));
             }
         }
         return rows;
@@ -573,16 +699,22 @@ class HostileReceiversIT {
     private Map<String, List<Attempt>> attempts() throws SQLException {
         Map<String, List<Attempt>> byDelivery = new LinkedHashMap<>();
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT delivery_id::text, attempt_number, "
-                     + "attempted_at, response_status, duration_ms, error, length(response_body) "
-                     + "FROM webhook_attempt ORDER BY delivery_id, attempt_number, id");
-             ResultSet row = query.executeQuery()) {
+                PreparedStatement query = connection.prepareStatement("SELECT delivery_id::text, attempt_number, "
+                        + "attempted_at, response_status, duration_ms, error, length(response_body) "
+                        + "FROM webhook_attempt ORDER BY delivery_id, attempt_number, id");
+                ResultSet row = query.executeQuery()) {
             while (row.next()) {
                 Integer status = row.getObject(4) == null ? null : row.getInt(4);
                 Integer kept = row.getObject(7) == null ? null : row.getInt(7);
-                byDelivery.computeIfAbsent(row.getString(1), d -> new ArrayList<>()).add(new Attempt(
-                        row.getInt(2), row.getTimestamp(3).toInstant(), status, row.getLong(5),
-                        row.getString(6), kept));
+                byDelivery
+                        .computeIfAbsent(row.getString(1), d -> new ArrayList<>())
+                        .add(new Attempt(
+                                row.getInt(2),
+                                row.getTimestamp(3).toInstant(),
+                                status,
+                                row.getLong(5),
+                                row.getString(6),
+                                kept));
             }
         }
         byDelivery.values().forEach(list -> list.sort(Comparator.comparingInt(Attempt::number)));
@@ -591,7 +723,7 @@ class HostileReceiversIT {
 
     private String text(String sql, String parameter) throws SQLException {
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql)) {
+                PreparedStatement query = connection.prepareStatement(sql)) {
             query.setString(1, parameter);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? row.getString(1) : null;
@@ -601,17 +733,19 @@ class HostileReceiversIT {
 
     private Instant instant(String sql, String parameter) throws SQLException {
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql)) {
+                PreparedStatement query = connection.prepareStatement(sql)) {
             query.setString(1, parameter);
             try (ResultSet row = query.executeQuery()) {
-                return row.next() && row.getTimestamp(1) != null ? row.getTimestamp(1).toInstant() : null;
+                return row.next() && row.getTimestamp(1) != null
+                        ? row.getTimestamp(1).toInstant()
+                        : null;
             }
         }
     }
 
     private long count(String sql, Object parameter) throws SQLException {
         try (Connection connection = database.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql)) {
+                PreparedStatement query = connection.prepareStatement(sql)) {
             if (parameter instanceof String[] values) {
                 query.setArray(1, connection.createArrayOf("text", values));
             } else {
@@ -625,17 +759,23 @@ class HostileReceiversIT {
     }
 
     /** A row of webhook_delivery. */
-    private record Delivery(String id, String endpointId, String tenantId, String eventId, String eventType,
-                            String status, int attemptCount, String lastError, Instant createdAt,
-                            Instant deliveredAt) {
-    }
+    private record Delivery(
+            String id,
+            String endpointId,
+            String tenantId,
+            String eventId,
+            String eventType,
+            String status,
+            int attemptCount,
+            String lastError,
+            Instant createdAt,
+            Instant deliveredAt) {}
 
     /**
      * A row of webhook_attempt.
      *
      * @param keptBody characters of the response body the dispatcher kept; null when there was no response
      */
-    private record Attempt(int number, Instant attemptedAt, Integer responseStatus, long durationMs, String error,
-                           Integer keptBody) {
-    }
+    private record Attempt(
+            int number, Instant attemptedAt, Integer responseStatus, long durationMs, String error, Integer keptBody) {}
 }

@@ -11,13 +11,13 @@ import javax.sql.DataSource;
 /** The first column of a query's rows, as text: what a scenario lists when an invariant breaks. */
 final class QueryRows {
 
-    private QueryRows() {
-    }
+    private QueryRows() {}
 
     static List<String> of(DataSource database, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet result = query.executeQuery(sql)) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement();
+                ResultSet result = query.executeQuery(sql)) {
             while (result.next()) {
                 rows.add(result.getString(1));
             }

@@ -28,8 +28,11 @@ final class RecordedHttp implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30)).executor(connections).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .executor(connections)
+            .build();
     private final List<Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -38,9 +41,11 @@ final class RecordedHttp implements AutoCloseable {
      */
     Exchange send(String method, String url, String authorization, Map<String, String> headers, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(2))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -49,8 +54,13 @@ final class RecordedHttp implements AutoCloseable {
         }
         headers.forEach(request::header);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        Exchange exchange = new Exchange(method, url, response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(""), response.body(), response.headers().map());
+        Exchange exchange = new Exchange(
+                method,
+                url,
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body(),
+                response.headers().map());
         exchanges.add(exchange);
         return exchange;
     }
@@ -72,11 +82,12 @@ final class RecordedHttp implements AutoCloseable {
     }
 
     /** One request and its answer. */
-    record Exchange(String method, String url, int status, String contentType, String body,
-                    Map<String, List<String>> headers) {
+    record Exchange(
+            String method, String url, int status, String contentType, String body, Map<String, List<String>> headers) {
 
         boolean isProblem() {
-            return contentType.startsWith("application/problem+json") && json().path("status").asInt() == status;
+            return contentType.startsWith("application/problem+json")
+                    && json().path("status").asInt() == status;
         }
 
         /** A 404 from the HTTP layer (no such route), not from an operation that looked something up. */

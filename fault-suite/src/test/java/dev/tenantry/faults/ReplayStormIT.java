@@ -57,6 +57,7 @@ class ReplayStormIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The services' default cap on replays of one dead letter ({@code tenantry.dead-letters.max-replays}). */
     private static final int REPLAY_CAP = 3;
+
     private static final int OPERATORS = 6;
     private static final int ROUNDS = 8;
 
@@ -73,7 +74,9 @@ class ReplayStormIT {
             awaitStatus(database, SLUG, old, "DELETED");
             String live = signUpAndAwait(system, SLUG, "ACTIVE");
             String schema = "tenant_" + SLUG;
-            execute(database, "CREATE TABLE " + schema + ".storm_marker (note text)",
+            execute(
+                    database,
+                    "CREATE TABLE " + schema + ".storm_marker (note text)",
                     "INSERT INTO " + schema + ".storm_marker VALUES ('the live tenant''s data')");
             long schemaOid = longValue(database, "SELECT oid FROM pg_namespace WHERE nspname = '" + schema + "'");
 
@@ -83,8 +86,13 @@ class ReplayStormIT {
                     EventEnvelope.create(SOURCE, new TenantRequested(old, SLUG, schema, null)),
                     EventEnvelope.create(SOURCE, new TenantRollbackRequested(old, SLUG, schema, "stale compensation")),
                     EventEnvelope.create(SOURCE, new TenantDeletionRequested(old, SLUG, schema)),
-                    EventEnvelope.create(SOURCE, new TenantRollbackRequested(poisonedTenant, "storm_other",
-                            "tenant_someone_else", "poisoned: the schema is not the slug's")));
+                    EventEnvelope.create(
+                            SOURCE,
+                            new TenantRollbackRequested(
+                                    poisonedTenant,
+                                    "storm_other",
+                                    "tenant_someone_else",
+                                    "poisoned: the schema is not the slug's")));
             Set<String> ourKeys = Set.of(old, poisonedTenant);
             try (KafkaProducer<String, byte[]> producer = producer(system.kafkaBootstrap())) {
                 long offset = 0;
@@ -102,8 +110,13 @@ class ReplayStormIT {
                     runs.add(operators.submit(() -> {
                         List<Integer> statuses = new ArrayList<>();
                         for (int round = 0; round < ROUNDS; round++) {
-                            statuses.add(call(system.workerUrl() + "/admin/dead-letters/replay", "POST",
-                                    "{\"all\":true}", token, -1).statusCode());
+                            statuses.add(call(
+                                            system.workerUrl() + "/admin/dead-letters/replay",
+                                            "POST",
+                                            "{\"all\":true}",
+                                            token,
+                                            -1)
+                                    .statusCode());
                             Thread.sleep(500);
                         }
                         return statuses;
@@ -119,14 +132,22 @@ class ReplayStormIT {
             Settling settling = new Settling(database);
             settling.awaitTenantsFinal(Duration.ofMinutes(5));
             settling.awaitOutboxAndWebhooksSettled(Duration.ofMinutes(5));
-            settling.awaitCaughtUp(() -> checker.check(since, letter -> ourKeys.contains(letter.key())),
-                    Duration.ofMinutes(5));
+            settling.awaitCaughtUp(
+                    () -> checker.check(since, letter -> ourKeys.contains(letter.key())), Duration.ofMinutes(5));
             Map<String, Integer> replaysByEvent = replaysByEvent(system.kafkaBootstrap(), since);
             InvariantReport report = checker.check(since, letter -> ourKeys.contains(letter.key()));
-            ScenarioSummary summary = new ScenarioSummary(SCENARIO, OPERATORS + " operators replaying every dead "
-                    + "letter " + ROUNDS + " times at once (answers " + answers + "); stale requests of a deleted "
-                    + "tenant whose slug is live again, and a poisoned one", OPERATORS * ROUNDS, 2,
-                    report.violations().size(), report.deadLetters(), -1, 0);
+            ScenarioSummary summary = new ScenarioSummary(
+                    SCENARIO,
+                    OPERATORS + " operators replaying every dead "
+                            + "letter " + ROUNDS + " times at once (answers " + answers
+                            + "); stale requests of a deleted "
+                            + "tenant whose slug is live again, and a poisoned one",
+                    OPERATORS * ROUNDS,
+                    2,
+                    report.violations().size(),
+                    report.deadLetters(),
+                    -1,
+                    0);
             System.out.println(summary.line());
             System.out.println("[fault-suite] replays by event id: " + replaysByEvent);
             summary.write();
@@ -135,11 +156,14 @@ class ReplayStormIT {
             assertThat(status(database, live)).isEqualTo("ACTIVE");
             assertThat(status(database, old)).isEqualTo("DELETED");
             assertThat(longValue(database, "SELECT oid FROM pg_namespace WHERE nspname = '" + schema + "'"))
-                    .as("the live tenant's schema is the same schema").isEqualTo(schemaOid);
+                    .as("the live tenant's schema is the same schema")
+                    .isEqualTo(schemaOid);
             assertThat(longValue(database, "SELECT count(*) FROM " + schema + ".storm_marker"))
-                    .as("the live tenant's data").isEqualTo(1);
+                    .as("the live tenant's data")
+                    .isEqualTo(1);
             assertThat(replaysByEvent.values()).as("replays of one dead letter").allMatch(n -> n <= REPLAY_CAP);
-            assertThat(replaysByEvent.get(letters.get(3).id())).as("the poisoned rollback, replayed up to the cap")
+            assertThat(replaysByEvent.get(letters.get(3).id()))
+                    .as("the poisoned rollback, replayed up to the cap")
                     .isEqualTo(REPLAY_CAP);
             assertThat(report.violations()).as(report.describe()).isEmpty();
         }
@@ -148,16 +172,27 @@ class ReplayStormIT {
     /** A dead letter of the worker's consumer group, with the headers its dead-letter publisher writes. */
     private static ProducerRecord<String, byte[]> deadLetter(EventEnvelope<?> event, long offset) {
         ProducerRecord<String, byte[]> record = CODEC.toRecord(WORKER_DLQ, event);
-        Map<String, String> why = Map.of("dlq-reason", "transient failure, retries exhausted: database away (long ago)",
-                "dlq-error-class", "org.postgresql.util.PSQLException",
-                "dlq-error-message", "Connection refused",
-                "dlq-original-topic", Topics.TENANT_MIGRATION_REQUESTS,
-                "dlq-original-partition", "0",
-                "dlq-original-offset", Long.toString(offset),
-                "dlq-consumer-group", "migration-worker",
-                "dlq-first-failure-time", Instant.now().minusSeconds(3600).toString(),
-                "dlq-attempts", "6",
-                "dlq-origin", Topics.TENANT_MIGRATION_REQUESTS + "/0/" + offset);
+        Map<String, String> why = Map.of(
+                "dlq-reason",
+                "transient failure, retries exhausted: database away (long ago)",
+                "dlq-error-class",
+                "org.postgresql.util.PSQLException",
+                "dlq-error-message",
+                "Connection refused",
+                "dlq-original-topic",
+                Topics.TENANT_MIGRATION_REQUESTS,
+                "dlq-original-partition",
+                "0",
+                "dlq-original-offset",
+                Long.toString(offset),
+                "dlq-consumer-group",
+                "migration-worker",
+                "dlq-first-failure-time",
+                Instant.now().minusSeconds(3600).toString(),
+                "dlq-attempts",
+                "6",
+                "dlq-origin",
+                Topics.TENANT_MIGRATION_REQUESTS + "/0/" + offset);
         why.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         return record;
     }
@@ -165,50 +200,67 @@ class ReplayStormIT {
     /** How often each event was replayed onto the requests topic since the scenario began. */
     private static Map<String, Integer> replaysByEvent(String bootstrap, Instant since) {
         Map<String, Integer> counts = new ConcurrentHashMap<>();
-        new TopicSnapshot(bootstrap).read(List.of(Topics.TENANT_MIGRATION_REQUESTS), since).stream()
-                .filter(r -> r.headers().lastHeader("tenantry-replay-count") != null)
-                .forEach(r -> counts.merge(new String(r.headers().lastHeader(CloudEventCodec.CE_ID).value(),
-                        StandardCharsets.UTF_8), 1, Integer::sum));
+        new TopicSnapshot(bootstrap)
+                .read(List.of(Topics.TENANT_MIGRATION_REQUESTS), since).stream()
+                        .filter(r -> r.headers().lastHeader("tenantry-replay-count") != null)
+                        .forEach(r -> counts.merge(
+                                new String(
+                                        r.headers()
+                                                .lastHeader(CloudEventCodec.CE_ID)
+                                                .value(),
+                                        StandardCharsets.UTF_8),
+                                1,
+                                Integer::sum));
         return new TreeMap<>(counts);
     }
 
     private static String signUpAndAwait(RunningSystem system, String slug, String status) throws Exception {
-        HttpResponse<String> answer = call(system.provisioningUrl() + "/tenants", "POST",
-                "{\"slug\":\"" + slug + "\",\"displayName\":\"Replay storm\"}", system.token(), 202);
+        HttpResponse<String> answer = call(
+                system.provisioningUrl() + "/tenants",
+                "POST",
+                "{\"slug\":\"" + slug + "\",\"displayName\":\"Replay storm\"}",
+                system.token(),
+                202);
         String id = JSON.readTree(answer.body()).get("id").asText();
         awaitStatus(system.dataSource(), slug, id, status);
         return id;
     }
 
     private static void awaitStatus(DataSource database, String slug, String id, String status) {
-        await(slug + " " + status).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        await(slug + " " + status)
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> status.equals(status(database, id)));
     }
 
     private static String status(DataSource database, String id) throws Exception {
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet rows = query.executeQuery("SELECT status FROM tenant WHERE id = '" + id + "'")) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery("SELECT status FROM tenant WHERE id = '" + id + "'")) {
             return rows.next() ? rows.getString(1) : null;
         }
     }
 
     private static HttpResponse<String> call(String url, String method, String body, String token, int expected)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json");
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (expected > 0 && response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    method + " " + url + " answered " + response.statusCode() + ": " + response.body());
         }
         return response;
     }
 
     private static void execute(DataSource database, String... statements) throws Exception {
-        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+        try (Connection connection = database.getConnection();
+                Statement sql = connection.createStatement()) {
             for (String statement : statements) {
                 sql.execute(statement);
             }
@@ -216,8 +268,9 @@ class ReplayStormIT {
     }
 
     private static long longValue(DataSource database, String sql) throws Exception {
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet rows = query.executeQuery(sql)) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         }

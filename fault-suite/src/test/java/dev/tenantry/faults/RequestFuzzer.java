@@ -33,18 +33,19 @@ import java.util.function.Supplier;
 final class RequestFuzzer {
 
     /** One route of a service: a path template and the methods its document lists. */
-    record Route(String template, List<String> methods) {
-    }
+    record Route(String template, List<String> methods) {}
 
     /** One generated request. */
     record FuzzRequest(String method, String target, Map<String, String> headers, byte[] body) {
 
         String describe() {
-            String shownTarget = target.length() > 200 ? target.substring(0, 200) + "…(" + target.length() + ")"
-                    : target;
-            String shownBody = body == null ? "none"
-                    : body.length > 200 ? new String(body, 0, 200, StandardCharsets.UTF_8) + "…(" + body.length + " bytes)"
-                    : new String(body, StandardCharsets.UTF_8);
+            String shownTarget =
+                    target.length() > 200 ? target.substring(0, 200) + "…(" + target.length() + ")" : target;
+            String shownBody = body == null
+                    ? "none"
+                    : body.length > 200
+                            ? new String(body, 0, 200, StandardCharsets.UTF_8) + "…(" + body.length + " bytes)"
+                            : new String(body, StandardCharsets.UTF_8);
             return method + " " + shownTarget + " headers=" + headers.keySet() + " content-type="
                     + headers.get("Content-Type") + " body=" + shownBody.replaceAll("\\p{Cntrl}", "?");
         }
@@ -53,14 +54,44 @@ final class RequestFuzzer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD");
     private static final List<String> ODD_METHODS = List.of("TRACE", "PROPFIND", "FOO", "CONNECT");
-    private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json",
-            "application/json; charset=utf-16", "application/problem+json", "text/plain", "application/xml",
-            "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "application/octet-stream",
-            "garbage", "application/json; charset=nonsense", "*/*");
-    private static final List<String> ACCEPTS = List.of("application/json", "*/*", "text/html", "application/xml",
-            "text/plain", "application/problem+json", "image/png", "garbage;;q=x");
-    private static final List<String> QUERY_NAMES = List.of("limit", "cursor", "status", "since", "until", "slug",
-            "tenant", "dryRun", "deep", "service", "topic", "partition", "offset", "endpointId", "q");
+    private static final List<String> CONTENT_TYPES = List.of(
+            "application/json",
+            "application/json",
+            "application/json; charset=utf-16",
+            "application/problem+json",
+            "text/plain",
+            "application/xml",
+            "multipart/form-data; boundary=x",
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+            "garbage",
+            "application/json; charset=nonsense",
+            "*/*");
+    private static final List<String> ACCEPTS = List.of(
+            "application/json",
+            "*/*",
+            "text/html",
+            "application/xml",
+            "text/plain",
+            "application/problem+json",
+            "image/png",
+            "garbage;;q=x");
+    private static final List<String> QUERY_NAMES = List.of(
+            "limit",
+            "cursor",
+            "status",
+            "since",
+            "until",
+            "slug",
+            "tenant",
+            "dryRun",
+            "deep",
+            "service",
+            "topic",
+            "partition",
+            "offset",
+            "endpointId",
+            "q");
 
     private final Random random;
     private final String token;
@@ -74,9 +105,14 @@ final class RequestFuzzer {
 
     /** The routes and the schemas' property names of a service, from {@code /q/openapi}. */
     static JsonNode openApi(String baseUrl) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/openapi?format=json"))
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/q/openapi?format=json"))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(baseUrl + " serves no OpenAPI document: " + response.statusCode());
         }
@@ -110,15 +146,16 @@ final class RequestFuzzer {
 
     FuzzRequest next(List<Route> routes) {
         Route route = pick(routes);
-        String method = chance(0.85) && !route.methods().isEmpty() ? pick(route.methods())
+        String method = chance(0.85) && !route.methods().isEmpty()
+                ? pick(route.methods())
                 : chance(0.8) ? pick(METHODS) : pick(ODD_METHODS);
         String path = chance(0.9) ? fill(route.template()) : madeUpPath();
         String target = chance(0.3) ? path + "?" + query() : path;
         Map<String, String> headers = new LinkedHashMap<>();
         authorization().ifPresent(value -> headers.put("Authorization", value));
         byte[] body = null;
-        boolean sendsBody = method.equals("POST") || method.equals("PUT") || method.equals("PATCH") ? chance(0.9)
-                : chance(0.1);
+        boolean sendsBody =
+                method.equals("POST") || method.equals("PUT") || method.equals("PATCH") ? chance(0.9) : chance(0.1);
         if (sendsBody) {
             body = body();
             if (chance(0.9)) {
@@ -175,8 +212,21 @@ final class RequestFuzzer {
         StringBuilder path = new StringBuilder();
         int segments = 1 + random.nextInt(6);
         for (int i = 0; i < segments; i++) {
-            path.append('/').append(chance(0.5) ? pick(List.of("tenants", "admin", "q", "webhook-endpoints",
-                    "dead-letters", "drift", "..", ".", "%2F", "health")) : pathValue());
+            path.append('/')
+                    .append(
+                            chance(0.5)
+                                    ? pick(List.of(
+                                            "tenants",
+                                            "admin",
+                                            "q",
+                                            "webhook-endpoints",
+                                            "dead-letters",
+                                            "drift",
+                                            "..",
+                                            ".",
+                                            "%2F",
+                                            "health"))
+                                    : pathValue());
         }
         if (chance(0.1)) {
             path.append("//");
@@ -209,7 +259,8 @@ final class RequestFuzzer {
     private java.util.Optional<String> authorization() {
         return switch (random.nextInt(10)) {
             case 0 -> java.util.Optional.empty();
-            case 1 -> java.util.Optional.of("Bearer " + text(1 + random.nextInt(300)).replaceAll("[^A-Za-z0-9._-]", "x"));
+            case 1 ->
+                java.util.Optional.of("Bearer " + text(1 + random.nextInt(300)).replaceAll("[^A-Za-z0-9._-]", "x"));
             case 2 -> java.util.Optional.of("Basic YWRtaW46YWRtaW4=");
             case 3 -> java.util.Optional.of("Bearer " + tampered(token));
             case 4 -> java.util.Optional.of("Bearer");
@@ -244,7 +295,8 @@ final class RequestFuzzer {
             if (i > 0) {
                 json.append(',');
             }
-            json.append(quoted(chance(0.85) ? pickField() : text(1 + random.nextInt(20)))).append(':')
+            json.append(quoted(chance(0.85) ? pickField() : text(1 + random.nextInt(20))))
+                    .append(':')
                     .append(jsonValue(depth - 1));
         }
         if (chance(0.05) && fields > 0) {
@@ -265,10 +317,23 @@ final class RequestFuzzer {
                 () -> "-0.0000001",
                 () -> "true",
                 () -> "null",
-                () -> quoted(pick(List.of("https://example.invalid/hook", "http://169.254.169.254/latest",
-                        "ftp://x", "javascript:alert(1)", "https://[::1]/", "https://user:pass@example.invalid/"))),
-                () -> quoted(pick(List.of("ACTIVE", "tenant-admin", "operator", "viewer", "free", "enterprise",
-                        "tenant.created", "*", "tenant.*"))),
+                () -> quoted(pick(List.of(
+                        "https://example.invalid/hook",
+                        "http://169.254.169.254/latest",
+                        "ftp://x",
+                        "javascript:alert(1)",
+                        "https://[::1]/",
+                        "https://user:pass@example.invalid/"))),
+                () -> quoted(pick(List.of(
+                        "ACTIVE",
+                        "tenant-admin",
+                        "operator",
+                        "viewer",
+                        "free",
+                        "enterprise",
+                        "tenant.created",
+                        "*",
+                        "tenant.*"))),
                 () -> depth <= 0 ? "[]" : "[" + jsonValue(depth - 1) + "," + jsonValue(depth - 1) + "]",
                 () -> depth <= 0 ? "{}" : jsonObject(depth - 1));
         return kinds.get(random.nextInt(kinds.size())).get();
@@ -291,9 +356,10 @@ final class RequestFuzzer {
         StringBuilder text = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             int kind = random.nextInt(10);
-            text.append(kind < 6 ? (char) (0x20 + random.nextInt(0x5f))
-                    : kind < 8 ? (char) random.nextInt(0x20)
-                    : (char) (0xa0 + random.nextInt(0x2000)));
+            text.append(
+                    kind < 6
+                            ? (char) (0x20 + random.nextInt(0x5f))
+                            : kind < 8 ? (char) random.nextInt(0x20) : (char) (0xa0 + random.nextInt(0x2000)));
         }
         return text.toString();
     }

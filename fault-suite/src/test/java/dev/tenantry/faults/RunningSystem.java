@@ -27,8 +27,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class RunningSystem implements AutoCloseable {
 
-    public static final List<String> COMPONENTS = List.of("postgres", "kafka", "migration-worker", "provisioning-service",
-            "webhook-dispatcher");
+    public static final List<String> COMPONENTS =
+            List.of("postgres", "kafka", "migration-worker", "provisioning-service", "webhook-dispatcher");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Two cores run five JVMs and PostgreSQL: starting everything takes minutes, not seconds. */
     private static final Duration STARTUP = Duration.ofMinutes(8);
@@ -63,7 +63,8 @@ public final class RunningSystem implements AutoCloseable {
     /** As {@link #start(String, Map)}, with extra options for {@code up} (e.g. {@code --postgres-fsync}). */
     public static RunningSystem start(String name, Map<String, String> environment, List<String> upOptions)
             throws Exception {
-        Path target = Path.of(System.getProperty("fault-suite.target", "target")).toAbsolutePath();
+        Path target =
+                Path.of(System.getProperty("fault-suite.target", "target")).toAbsolutePath();
         Path home = target.resolve(name);
         Path console = target.resolve(name + "-console.log");
         Files.createDirectories(target);
@@ -71,11 +72,20 @@ public final class RunningSystem implements AutoCloseable {
         // A stack killed before it could clean up leaves its state behind: read as this stack's, its
         // ports would point at nothing. The new stack writes the file once it is up.
         Files.deleteIfExists(home.resolve("stack.json"));
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", stackJar(), "--home", home.toString(),
-                "up", "--repo", repository().toString(), "--fresh"));
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary(),
+                "-jar",
+                stackJar(),
+                "--home",
+                home.toString(),
+                "up",
+                "--repo",
+                repository().toString(),
+                "--fresh"));
         command.addAll(StackPorts.pick().upArguments());
         command.addAll(upOptions);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -91,7 +101,8 @@ public final class RunningSystem implements AutoCloseable {
 
     private void awaitStarted() throws IOException {
         Path stateFile = home.resolve("stack.json");
-        await().atMost(STARTUP).pollInterval(Duration.ofSeconds(1))
+        await().atMost(STARTUP)
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> Files.exists(stateFile) || !stack.isAlive());
         if (!stack.isAlive()) {
             throw new IllegalStateException("the local stack ended while starting:\n" + consoleText());
@@ -164,8 +175,10 @@ public final class RunningSystem implements AutoCloseable {
 
     /** Every component's state, through {@code status --json}. */
     public List<ComponentStatus> status() throws Exception {
-        Process status = new ProcessBuilder(javaBinary(), "-jar", stackJar(), "--home", home.toString(), "status",
-                "--json").redirectErrorStream(true).start();
+        Process status = new ProcessBuilder(
+                        javaBinary(), "-jar", stackJar(), "--home", home.toString(), "status", "--json")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!status.waitFor(2, TimeUnit.MINUTES) || status.exitValue() != 0) {
             throw new IllegalStateException("status --json failed: " + out);
@@ -186,8 +199,10 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     private void stackCommand(String command, String component) throws Exception {
-        Process process = new ProcessBuilder(javaBinary(), "-jar", stackJar(), "--home", home.toString(), command,
-                component).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        javaBinary(), "-jar", stackJar(), "--home", home.toString(), command, component)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(STARTUP.toMinutes(), TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException(command + " " + component + " failed: " + out);
@@ -195,7 +210,9 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     public ComponentStatus component(String name) throws Exception {
-        return status().stream().filter(c -> c.name().equals(name)).findFirst()
+        return status().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no component " + name));
     }
 
@@ -204,7 +221,9 @@ public final class RunningSystem implements AutoCloseable {
         if (!stack.isAlive()) {
             throw new IllegalStateException("the local stack ended:\n" + consoleText());
         }
-        return await().atMost(patience).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        return await().atMost(patience)
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .until(() -> component(name), condition);
     }
 
@@ -222,7 +241,8 @@ public final class RunningSystem implements AutoCloseable {
         List<ProcessHandle> started = stack.descendants().toList();
         if (stack.isAlive() && state != null) {
             Process down = new ProcessBuilder(javaBinary(), "-jar", stackJar(), "--home", home.toString(), "down")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
                     .start();
             down.waitFor(3, TimeUnit.MINUTES);
             stack.waitFor(3, TimeUnit.MINUTES);
@@ -236,11 +256,14 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     private static Path repository() {
-        return Path.of(System.getProperty("tenantry.repo.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("tenantry.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     private static String stackJar() {
-        return System.getProperty("local-stack.jar",
+        return System.getProperty(
+                "local-stack.jar",
                 repository().resolve("local-stack/target/local-stack.jar").toString());
     }
 

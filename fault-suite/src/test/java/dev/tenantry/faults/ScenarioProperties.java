@@ -5,8 +5,7 @@ import java.util.Random;
 /** The {@code -Dtenantry.faults.*} settings scenarios read: sizes, and the seed that repeats a run. */
 final class ScenarioProperties {
 
-    private ScenarioProperties() {
-    }
+    private ScenarioProperties() {}
 
     /** The property's value, or {@code fallback} when it is unset or blank (the pom passes empty values). */
     static int intProperty(String name, int fallback) {

@@ -15,13 +15,28 @@ import java.nio.file.Path;
  *                        again); negative when the scenario measures no recovery
  * @param seed            repeats the run's random choices; 0 when the scenario draws none
  */
-record ScenarioSummary(String scenario, String faults, int faultsInjected, int tenants, int violations,
-                       int deadLetters, double recoverySeconds, long seed) {
+record ScenarioSummary(
+        String scenario,
+        String faults,
+        int faultsInjected,
+        int tenants,
+        int violations,
+        int deadLetters,
+        double recoverySeconds,
+        long seed) {
 
     String line() {
-        return String.format("[fault-suite] scenario=%s faults=%d (%s) tenants=%d violations=%d deadLetters=%d "
-                        + "recovery=%s seed=%d", scenario, faultsInjected, faults, tenants, violations, deadLetters,
-                recoverySeconds < 0 ? "-" : String.format("%.1fs", recoverySeconds), seed);
+        return String.format(
+                "[fault-suite] scenario=%s faults=%d (%s) tenants=%d violations=%d deadLetters=%d "
+                        + "recovery=%s seed=%d",
+                scenario,
+                faultsInjected,
+                faults,
+                tenants,
+                violations,
+                deadLetters,
+                recoverySeconds < 0 ? "-" : String.format("%.1fs", recoverySeconds),
+                seed);
     }
 
     /** Writes {@code fault-reports/<scenario>.json} under the module's target folder. */

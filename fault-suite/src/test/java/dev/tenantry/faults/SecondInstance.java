@@ -52,7 +52,8 @@ final class SecondInstance implements AutoCloseable {
         }
         environment.put("TENANTRY_MESSAGING_CONSUMERS_INSTANCE_ID", name);
         Path log = system.logs().resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(ownCommand).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(ownCommand)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().putAll(environment);
@@ -69,15 +70,20 @@ final class SecondInstance implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200; fails at once if the process ended. */
     void awaitReady(Duration patience) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the second instance ended while starting; its log: " + log);
             }
             try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> ready = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return;
                 }

@@ -30,7 +30,10 @@ final class SecretScan {
 
     /** A secret written as is (every form at least {@value #MIN_FRAGMENT} characters). */
     SecretScan literal(String name, List<String> forms) {
-        List<String> usable = forms.stream().filter(f -> f != null && f.length() >= MIN_FRAGMENT).distinct().toList();
+        List<String> usable = forms.stream()
+                .filter(f -> f != null && f.length() >= MIN_FRAGMENT)
+                .distinct()
+                .toList();
         if (usable.isEmpty()) {
             throw new IllegalArgumentException("no usable form of " + name);
         }
@@ -47,8 +50,12 @@ final class SecretScan {
     /** A key given as base64: also searched for as base64url and hex. */
     SecretScan base64Key(String name, String base64) {
         byte[] key = Base64.getDecoder().decode(base64.strip());
-        return literal(name, List.of(base64.strip(), Base64.getUrlEncoder().withoutPadding().encodeToString(key),
-                HexFormat.of().formatHex(key)));
+        return literal(
+                name,
+                List.of(
+                        base64.strip(),
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(key),
+                        HexFormat.of().formatHex(key)));
     }
 
     /** A JWT: whole, or its signature alone (with the header and claims, which are not secret, it is the token). */
@@ -63,8 +70,12 @@ final class SecretScan {
      */
     SecretScan privateKeyPem(String name, String privatePem, String publicPem) {
         String publicBody = publicPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        List<String> lines = privatePem.lines().map(String::strip).filter(l -> !l.startsWith("-----"))
-                .filter(l -> !publicBody.contains(l)).toList();
+        List<String> lines = privatePem
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.startsWith("-----"))
+                .filter(l -> !publicBody.contains(l))
+                .toList();
         return literal(name, lines);
     }
 
@@ -77,8 +88,8 @@ final class SecretScan {
         Map<String, Integer> firstLine = new LinkedHashMap<>();
         Map<String, Integer> lines = new LinkedHashMap<>();
         // Malformed bytes (a binary part of a log) become replacement characters, not an error.
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
             String line;
             int number = 0;
             while ((line = reader.readLine()) != null) {

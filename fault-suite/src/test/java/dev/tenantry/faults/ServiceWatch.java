@@ -35,7 +35,8 @@ final class ServiceWatch implements AutoCloseable {
     private final AtomicInteger readyProbes = new AtomicInteger();
     private final List<String> notReady = new CopyOnWriteArrayList<>();
     private final ExecutorService http = Executors.newSingleThreadExecutor(r -> daemon(r, "service-watch-http"));
-    private final HttpClient client = HttpClient.newBuilder().executor(http).connectTimeout(READY_TIMEOUT).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().executor(http).connectTimeout(READY_TIMEOUT).build();
     private final Thread rss;
     private final Thread ready;
     private volatile boolean watching = true;
@@ -53,7 +54,8 @@ final class ServiceWatch implements AutoCloseable {
     static long rssKib(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
+                return Long.parseLong(
+                        line.substring("VmRSS:".length()).replace("kB", "").trim());
             }
         }
         throw new IOException("no VmRSS in /proc/" + pid + "/status");
@@ -93,8 +95,12 @@ final class ServiceWatch implements AutoCloseable {
         while (watching) {
             String failure;
             try {
-                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(readyUrl))
-                        .timeout(READY_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = client.send(
+                        HttpRequest.newBuilder(URI.create(readyUrl))
+                                .timeout(READY_TIMEOUT)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 failure = answer.statusCode() == 200 ? null : "HTTP " + answer.statusCode() + " " + answer.body();
             } catch (IOException e) {
                 failure = "no answer: " + e;

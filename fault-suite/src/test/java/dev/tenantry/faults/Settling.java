@@ -7,10 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -23,8 +23,11 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class Settling {
 
-    private static final Set<InvariantRule> CATCHING_UP = Set.of(InvariantRule.TENANT_NOT_SETTLED,
-            InvariantRule.OUTBOX_NOT_RELAYED, InvariantRule.EMITTED_EVENT_MISSING, InvariantRule.WEBHOOK_NOT_QUEUED,
+    private static final Set<InvariantRule> CATCHING_UP = Set.of(
+            InvariantRule.TENANT_NOT_SETTLED,
+            InvariantRule.OUTBOX_NOT_RELAYED,
+            InvariantRule.EMITTED_EVENT_MISSING,
+            InvariantRule.WEBHOOK_NOT_QUEUED,
             InvariantRule.WEBHOOK_NOT_SETTLED);
 
     private final DataSource database;
@@ -34,17 +37,24 @@ final class Settling {
     }
 
     void awaitTenantsFinal(Duration patience) {
-        await("every tenant in a final status").atMost(patience).pollInterval(Duration.ofSeconds(2))
+        await("every tenant in a final status")
+                .atMost(patience)
+                .pollInterval(Duration.ofSeconds(2))
                 .until(() -> count("SELECT count(*) FROM tenant "
-                        + "WHERE status NOT IN ('ACTIVE', 'ROLLED_BACK', 'DELETED', 'UPGRADE_FAILED')") == 0);
+                                + "WHERE status NOT IN ('ACTIVE', 'ROLLED_BACK', 'DELETED', 'UPGRADE_FAILED')")
+                        == 0);
     }
 
     void awaitOutboxAndWebhooksSettled(Duration patience) {
-        await("outbox empty").atMost(patience).pollInterval(Duration.ofSeconds(2))
+        await("outbox empty")
+                .atMost(patience)
+                .pollInterval(Duration.ofSeconds(2))
                 .until(() -> count("SELECT count(*) FROM provisioning_outbox") == 0);
-        await("no webhook delivery pending or in flight").atMost(patience).pollInterval(Duration.ofSeconds(2))
-                .until(() -> count("SELECT count(*) FROM webhook_delivery WHERE status IN ('pending', 'delivering')")
-                        == 0);
+        await("no webhook delivery pending or in flight")
+                .atMost(patience)
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() ->
+                        count("SELECT count(*) FROM webhook_delivery WHERE status IN ('pending', 'delivering')") == 0);
     }
 
     /**
@@ -53,7 +63,9 @@ final class Settling {
      */
     void awaitCaughtUp(Callable<InvariantReport> check, Duration patience) {
         try {
-            await("checker reports nothing still catching up").atMost(patience).pollInterval(Duration.ofSeconds(5))
+            await("checker reports nothing still catching up")
+                    .atMost(patience)
+                    .pollInterval(Duration.ofSeconds(5))
                     .until(check, report -> {
                         boolean caughtUp = report.violations().stream().noneMatch(v -> CATCHING_UP.contains(v.rule()));
                         if (!caughtUp) {
@@ -69,8 +81,9 @@ final class Settling {
 
     Map<String, Long> tenantsByStatus() throws SQLException {
         Map<String, Long> counts = new TreeMap<>();
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet rows = query.executeQuery("SELECT status, count(*) FROM tenant GROUP BY status")) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery("SELECT status, count(*) FROM tenant GROUP BY status")) {
             while (rows.next()) {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
@@ -79,8 +92,9 @@ final class Settling {
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement();
-             ResultSet rows = query.executeQuery(sql)) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         }

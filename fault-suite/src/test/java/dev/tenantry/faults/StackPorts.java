@@ -31,9 +31,19 @@ public record StackPorts(int kafka, int postgres, int receiver, int provisioning
     }
 
     public List<String> upArguments() {
-        return List.of("--kafka-port", Integer.toString(kafka), "--postgres-port", Integer.toString(postgres),
-                "--receiver-port", Integer.toString(receiver), "--provisioning-port", Integer.toString(provisioning),
-                "--worker-port", Integer.toString(worker), "--dispatcher-port", Integer.toString(dispatcher));
+        return List.of(
+                "--kafka-port",
+                Integer.toString(kafka),
+                "--postgres-port",
+                Integer.toString(postgres),
+                "--receiver-port",
+                Integer.toString(receiver),
+                "--provisioning-port",
+                Integer.toString(provisioning),
+                "--worker-port",
+                Integer.toString(worker),
+                "--dispatcher-port",
+                Integer.toString(dispatcher));
     }
 
     private static int consecutivePair(List<ServerSocket> held) throws IOException {

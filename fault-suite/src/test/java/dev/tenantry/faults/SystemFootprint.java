@@ -40,17 +40,18 @@ import org.apache.kafka.common.TopicPartition;
  * @param topicEnds      "topic-partition" to end offset
  * @param receiverBytes  size of the demo receiver's delivery log
  */
-record SystemFootprint(Map<String, String> tables, Set<String> schemas, Map<String, Long> topicEnds,
-                       long receiverBytes) {
+record SystemFootprint(
+        Map<String, String> tables, Set<String> schemas, Map<String, Long> topicEnds, long receiverBytes) {
 
-    private static final Set<String> BACKGROUND_TABLES = Set.of("provisioning_outbox_heartbeat",
-            "provisioning_relay_offset", "tenant_spare_schema");
+    private static final Set<String> BACKGROUND_TABLES =
+            Set.of("provisioning_outbox_heartbeat", "provisioning_relay_offset", "tenant_spare_schema");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     static SystemFootprint take(DataSource database, String kafkaBootstrap, Path receiverLog) throws Exception {
         Map<String, String> tables = new TreeMap<>();
         Set<String> schemas = new TreeSet<>();
-        try (Connection connection = database.getConnection(); Statement query = connection.createStatement()) {
+        try (Connection connection = database.getConnection();
+                Statement query = connection.createStatement()) {
             List<String> names = new ArrayList<>();
             try (ResultSet rows = query.executeQuery("SELECT table_name FROM information_schema.tables "
                     + "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
@@ -76,23 +77,29 @@ record SystemFootprint(Map<String, String> tables, Set<String> schemas, Map<Stri
                 }
             }
         }
-        return new SystemFootprint(tables, schemas, topicEnds(kafkaBootstrap),
-                Files.exists(receiverLog) ? Files.size(receiverLog) : 0);
+        return new SystemFootprint(
+                tables, schemas, topicEnds(kafkaBootstrap), Files.exists(receiverLog) ? Files.size(receiverLog) : 0);
     }
 
     /**
      * Takes footprints a few seconds apart until two are the same: the system has stopped writing
      * (anything a request set in motion, such as an outbox event on its way to a topic, has landed).
      */
-    static SystemFootprint awaitQuiet(DataSource database, String kafkaBootstrap, Path receiverLog,
-                                      Duration patience) {
+    static SystemFootprint awaitQuiet(DataSource database, String kafkaBootstrap, Path receiverLog, Duration patience) {
         AtomicReference<SystemFootprint> last = new AtomicReference<>();
-        return await("two footprints the same, a few seconds apart").atMost(patience)
-                .pollInterval(Duration.ofSeconds(3)).until(() -> {
-                    SystemFootprint now = take(database, kafkaBootstrap, receiverLog);
-                    SystemFootprint previous = last.getAndSet(now);
-                    return previous != null && now.changesSince(previous).isEmpty() ? now : null;
-                }, footprint -> footprint != null);
+        return await("two footprints the same, a few seconds apart")
+                .atMost(patience)
+                .pollInterval(Duration.ofSeconds(3))
+                .until(
+                        () -> {
+                            SystemFootprint now = take(database, kafkaBootstrap, receiverLog);
+                            SystemFootprint previous = last.getAndSet(now);
+                            return previous != null
+                                            && now.changesSince(previous).isEmpty()
+                                    ? now
+                                    : null;
+                        },
+                        footprint -> footprint != null);
     }
 
     /** What differs from {@code before}, one line per table, schema, topic partition or log. */
@@ -138,13 +145,16 @@ record SystemFootprint(Map<String, String> tables, Set<String> schemas, Map<Stri
         try (Admin admin = Admin.create(config)) {
             // Internal topics (consumer offsets) are left out by listTopics.
             Set<String> names = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(names).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            descriptions.values().forEach(d -> d.partitions()
-                    .forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            descriptions
+                    .values()
+                    .forEach(d -> d.partitions()
+                            .forEach(
+                                    p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             Map<String, Long> result = new TreeMap<>();
             ends.forEach((partition, info) -> result.put(partition.toString(), info.offset()));
             return result;

@@ -30,6 +30,7 @@ final class TenantBurst implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A dependency outage of a scenario lasts up to a minute; the service must answer again soon after. */
     private static final Duration RETRY_PATIENCE = Duration.ofMinutes(3);
+
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     private final List<String> slugs;
@@ -48,8 +49,13 @@ final class TenantBurst implements AutoCloseable {
     /**
      * @param doomed for each slug, whether its first migration is made to fail
      */
-    TenantBurst(List<String> slugs, List<Boolean> doomed, String provisioningUrl, String token,
-                DoomedSchema doomedSchemas, int clientCount) {
+    TenantBurst(
+            List<String> slugs,
+            List<Boolean> doomed,
+            String provisioningUrl,
+            String token,
+            DoomedSchema doomedSchemas,
+            int clientCount) {
         this.slugs = List.copyOf(slugs);
         this.doomed = List.copyOf(doomed);
         this.provisioningUrl = provisioningUrl;
@@ -59,7 +65,10 @@ final class TenantBurst implements AutoCloseable {
         // The HTTP client's own threads: apart from the clients, which block in send() and would
         // leave none to complete their exchanges; and nothing of the burst on a shared pool.
         this.connections = Executors.newCachedThreadPool(named("signup-http-"));
-        this.http = HttpClient.newBuilder().executor(connections).connectTimeout(Duration.ofSeconds(30)).build();
+        this.http = HttpClient.newBuilder()
+                .executor(connections)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
         for (int i = 0; i < clientCount; i++) {
             running.add(clients.submit(this::client));
         }
@@ -111,16 +120,22 @@ final class TenantBurst implements AutoCloseable {
         }
         String body = JSON.writeValueAsString(Map.of("slug", slug, "displayName", "Crash " + slug));
         HttpRequest request = HttpRequest.newBuilder(URI.create(provisioningUrl + "/tenants"))
-                .timeout(Duration.ofMinutes(2)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + token)
                 .header("Idempotency-Key", UUID.randomUUID().toString())
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         Instant giveUp = Instant.now().plus(RETRY_PATIENCE);
         while (true) {
             String failure;
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 202) {
-                    return new Signup(slug, doomedTenant, JSON.readTree(response.body()).get("id").asText());
+                    return new Signup(
+                            slug,
+                            doomedTenant,
+                            JSON.readTree(response.body()).get("id").asText());
                 }
                 failure = "answered " + response.statusCode() + ": " + response.body();
                 if (response.statusCode() != 503) {
@@ -130,8 +145,8 @@ final class TenantBurst implements AutoCloseable {
                 failure = "could not be sent: " + unreachable;
             }
             if (Instant.now().isAfter(giveUp)) {
-                throw new IllegalStateException("signup " + slug + " still failing after " + RETRY_PATIENCE + ": "
-                        + failure);
+                throw new IllegalStateException(
+                        "signup " + slug + " still failing after " + RETRY_PATIENCE + ": " + failure);
             }
             unavailable.incrementAndGet();
             Thread.sleep(RETRY_PAUSE.toMillis());

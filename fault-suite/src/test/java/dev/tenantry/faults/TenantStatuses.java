@@ -17,8 +17,7 @@ final class TenantStatuses {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TenantStatuses() {
-    }
+    private TenantStatuses() {}
 
     /** @return status by slug, in the signups' order */
     static Map<String, String> of(List<Signup> signups, String provisioningUrl, String token) throws Exception {
@@ -32,11 +31,16 @@ final class TenantStatuses {
             Map<String, String> statuses = new LinkedHashMap<>();
             for (Signup signup : signups) {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(provisioningUrl + "/tenants/" + signup.id()))
-                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET().build();
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build();
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                statuses.put(signup.slug(), response.statusCode() == 200
-                        ? JSON.readTree(response.body()).get("status").asText()
-                        : "HTTP " + response.statusCode());
+                statuses.put(
+                        signup.slug(),
+                        response.statusCode() == 200
+                                ? JSON.readTree(response.body()).get("status").asText()
+                                : "HTTP " + response.statusCode());
             }
             return statuses;
         } finally {

@@ -81,19 +81,25 @@ final class TokenForge {
         Map<String, String> kinds = new LinkedHashMap<>();
         kinds.put("no token", null);
         kinds.put("not a JWT", "Bearer not-a-jwt");
-        kinds.put("expired", bearer(rs256(stackKey, claims(ISSUER, ROLES, now.minus(Duration.ofHours(2)),
-                Duration.ofHours(1)))));
-        kinds.put("signed with another RSA key", bearer(rs256(strangerKey, claims(ISSUER, ROLES, now,
-                Duration.ofHours(1)))));
-        kinds.put("signed with the published development key", bearer(rs256(developmentKey, claims(ISSUER, ROLES,
-                now, Duration.ofHours(1)))));
+        kinds.put(
+                "expired",
+                bearer(rs256(stackKey, claims(ISSUER, ROLES, now.minus(Duration.ofHours(2)), Duration.ofHours(1)))));
+        kinds.put(
+                "signed with another RSA key",
+                bearer(rs256(strangerKey, claims(ISSUER, ROLES, now, Duration.ofHours(1)))));
+        kinds.put(
+                "signed with the published development key",
+                bearer(rs256(developmentKey, claims(ISSUER, ROLES, now, Duration.ofHours(1)))));
         kinds.put("alg none", bearer(unsigned(claims(ISSUER, ROLES, now, Duration.ofHours(1)))));
-        kinds.put("HS256 keyed with the public key", bearer(hs256(stackPublicKeyPem, claims(ISSUER, ROLES, now,
-                Duration.ofHours(1)))));
-        kinds.put("wrong issuer", bearer(rs256(stackKey, claims("https://issuer.invalid", ROLES, now,
-                Duration.ofHours(1)))));
-        kinds.put("claims changed after signing", bearer(tampered(valid(List.of(VIEWER)),
-                claims(ISSUER, ROLES, now, Duration.ofHours(1)))));
+        kinds.put(
+                "HS256 keyed with the public key",
+                bearer(hs256(stackPublicKeyPem, claims(ISSUER, ROLES, now, Duration.ofHours(1)))));
+        kinds.put(
+                "wrong issuer",
+                bearer(rs256(stackKey, claims("https://issuer.invalid", ROLES, now, Duration.ofHours(1)))));
+        kinds.put(
+                "claims changed after signing",
+                bearer(tampered(valid(List.of(VIEWER)), claims(ISSUER, ROLES, now, Duration.ofHours(1)))));
         return kinds;
     }
 
@@ -152,8 +158,10 @@ final class TokenForge {
     }
 
     private static PrivateKey readPrivateKey(Path pem) throws IOException, GeneralSecurityException {
-        String base64 = Files.readString(pem, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "")
+        String base64 = Files.readString(pem, StandardCharsets.US_ASCII)
+                .replaceAll("-----[A-Z ]+-----", "")
                 .replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        return KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 }

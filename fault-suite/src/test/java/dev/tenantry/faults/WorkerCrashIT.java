@@ -32,6 +32,7 @@ class WorkerCrashIT {
     private static final double DOOMED_SHARE = 0.10;
     /** Up to this long between a wave of signups and the next kill: some kills land on idle, some on busy workers. */
     private static final int MAX_KILL_DELAY_MILLIS = 3_000;
+
     private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(20);
 
     @Test
@@ -39,7 +40,8 @@ class WorkerCrashIT {
         int tenantCount = ScenarioProperties.intProperty("tenantry.faults.tenants", 200);
         int killCount = ScenarioProperties.intProperty("tenantry.faults.kills", 20);
         long seed = ScenarioProperties.seed();
-        System.out.printf("[fault-suite] %s: %d tenants, %d kills, seed %d (-Dtenantry.faults.seed=%d repeats it)%n",
+        System.out.printf(
+                "[fault-suite] %s: %d tenants, %d kills, seed %d (-Dtenantry.faults.seed=%d repeats it)%n",
                 SCENARIO, tenantCount, killCount, seed, seed);
         Random random = new Random(seed);
         List<String> slugs = new ArrayList<>();
@@ -54,15 +56,16 @@ class WorkerCrashIT {
             Instant since = Instant.now();
             WorkerKiller killer = new WorkerKiller(system);
             List<Signup> signups;
-            try (TenantBurst burst = new TenantBurst(slugs, doomed, system.provisioningUrl(), system.token(),
-                    new DoomedSchema(database), CLIENTS)) {
+            try (TenantBurst burst = new TenantBurst(
+                    slugs, doomed, system.provisioningUrl(), system.token(), new DoomedSchema(database), CLIENTS)) {
                 List<Integer> waves = waves(tenantCount, killCount + 1);
                 burst.release(waves.get(0));
                 for (int kill = 1; kill <= killCount; kill++) {
                     // The fault's timing, drawn from the seed: not a wait for the system.
                     Thread.sleep(random.nextInt(MAX_KILL_DELAY_MILLIS));
                     long pid = killer.killAndAwaitBack();
-                    System.out.printf("[fault-suite] kill %d/%d: worker pid %d killed, supervisor has it back%n",
+                    System.out.printf(
+                            "[fault-suite] kill %d/%d: worker pid %d killed, supervisor has it back%n",
                             kill, killCount, pid);
                     burst.release(waves.get(kill));
                 }
@@ -79,9 +82,15 @@ class WorkerCrashIT {
 
             Map<String, String> statuses = TenantStatuses.of(signups, system.provisioningUrl(), system.token());
             InvariantReport report = checker.check(since);
-            ScenarioSummary summary = new ScenarioSummary(SCENARIO, "SIGKILL of the migration worker during a "
-                    + "signup burst, " + signups.stream().filter(Signup::doomed).count() + " tenants doomed to fail",
-                    killer.count(), signups.size(), report.violations().size(), report.deadLetters(), settledAfter,
+            ScenarioSummary summary = new ScenarioSummary(
+                    SCENARIO,
+                    "SIGKILL of the migration worker during a " + "signup burst, "
+                            + signups.stream().filter(Signup::doomed).count() + " tenants doomed to fail",
+                    killer.count(),
+                    signups.size(),
+                    report.violations().size(),
+                    report.deadLetters(),
+                    settledAfter,
                     seed);
             System.out.println(summary.line());
             System.out.println("[fault-suite] tenants by status: " + settling.tenantsByStatus() + "; summary in "
@@ -93,8 +102,9 @@ class WorkerCrashIT {
                     .map(s -> s.slug() + " (" + s.id() + ") is " + statuses.get(s.slug()) + ", expected "
                             + s.expectedStatus())
                     .toList();
-            assertThat(misplaced).as("tenants that did not end where they should; stack logs in %s",
-                    system.logs()).isEmpty();
+            assertThat(misplaced)
+                    .as("tenants that did not end where they should; stack logs in %s", system.logs())
+                    .isEmpty();
             assertThat(report.violations()).as(report.describe()).isEmpty();
         }
     }

@@ -34,8 +34,8 @@ final class WorkerKiller {
                 .orElseThrow(() -> new IllegalStateException("no process " + pid + " for " + worker));
         process.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful Kafka or JDBC close
         kills.add(Instant.now());
-        system.awaitComponent(WORKER, c -> c.running() && c.pid() != pid && c.restarts() > worker.restarts(),
-                BACK_PATIENCE);
+        system.awaitComponent(
+                WORKER, c -> c.running() && c.pid() != pid && c.restarts() > worker.restarts(), BACK_PATIENCE);
         return pid;
     }
 

@@ -9,8 +9,7 @@ final class ComponentOperation {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ComponentOperation() {
-    }
+    private ComponentOperation() {}
 
     static int run(StackFiles files, String component, String operation) {
         if (files.runningPid().isEmpty()) {
@@ -24,7 +23,9 @@ final class ComponentOperation {
         try {
             JsonNode status = ControlClient.of(files, JSON).operate(component, operation);
             System.out.println(component + ": " + status.path("state").asText()
-                    + (status.path("pid").isNull() ? "" : " (pid " + status.path("pid").asText() + ")"));
+                    + (status.path("pid").isNull()
+                            ? ""
+                            : " (pid " + status.path("pid").asText() + ")"));
             return 0;
         } catch (IOException e) {
             System.err.println("Could not " + operation + " " + component + ": " + e.getMessage());

@@ -6,5 +6,4 @@ package dev.tenantry.localstack;
  * @param pid null while no process runs
  * @param restarts starts after the first one, after a crash or by {@code ./tenantry restart}
  */
-record ComponentStatus(String name, String state, Long pid, int port, boolean ready, int restarts) {
-}
+record ComponentStatus(String name, String state, Long pid, int port, boolean ready, int restarts) {}

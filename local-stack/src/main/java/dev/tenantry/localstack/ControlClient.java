@@ -33,9 +33,13 @@ final class ControlClient {
         if (port == 0) {
             throw new IOException(files.stateFile() + " names no control port (a stack from an older build?)");
         }
-        String token = Files.readString(files.controlTokenFile(), StandardCharsets.US_ASCII).strip();
-        return new ControlClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), json,
-                URI.create("http://127.0.0.1:" + port), token);
+        String token = Files.readString(files.controlTokenFile(), StandardCharsets.US_ASCII)
+                .strip();
+        return new ControlClient(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                json,
+                URI.create("http://127.0.0.1:" + port),
+                token);
     }
 
     JsonNode components() throws IOException {
@@ -48,9 +52,11 @@ final class ControlClient {
     }
 
     private JsonNode send(String method, String path, Duration timeout) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = json.readTree(response.body());

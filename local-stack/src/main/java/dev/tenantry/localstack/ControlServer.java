@@ -38,7 +38,8 @@ final class ControlServer implements AutoCloseable {
     private final byte[] token;
     private final ObjectMapper json;
 
-    private ControlServer(HttpServer server, ExecutorService threads, Supervisor supervisor, String token, ObjectMapper json) {
+    private ControlServer(
+            HttpServer server, ExecutorService threads, Supervisor supervisor, String token, ObjectMapper json) {
         this.server = server;
         this.threads = threads;
         this.supervisor = supervisor;
@@ -72,21 +73,32 @@ final class ControlServer implements AutoCloseable {
                 answer(exchange, 401, Map.of("error", "missing or wrong control token"));
                 return;
             }
-            String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+            String[] parts =
+                    exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
             String method = exchange.getRequestMethod();
             if (parts.length == 2 && method.equals("GET")) {
                 answer(exchange, 200, Map.of("components", supervisor.status()));
-            } else if (parts.length == 4 && method.equals("POST") && (parts[3].equals("stop") || parts[3].equals("restart"))) {
+            } else if (parts.length == 4
+                    && method.equals("POST")
+                    && (parts[3].equals("stop") || parts[3].equals("restart"))) {
                 operate(exchange, parts[2], parts[3]);
             } else {
-                answer(exchange, 404, Map.of("error", method + " " + exchange.getRequestURI().getPath() + " is not a control operation"));
+                answer(
+                        exchange,
+                        404,
+                        Map.of(
+                                "error",
+                                method + " " + exchange.getRequestURI().getPath() + " is not a control operation"));
             }
         }
     }
 
     private void operate(HttpExchange exchange, String name, String operation) throws IOException {
         if (!supervisor.knows(name)) {
-            answer(exchange, 404, Map.of("error", "no component " + name + "; known: " + String.join(", ", supervisor.names())));
+            answer(
+                    exchange,
+                    404,
+                    Map.of("error", "no component " + name + "; known: " + String.join(", ", supervisor.names())));
             return;
         }
         Future<ComponentStatus> done = operation.equals("stop") ? supervisor.stop(name) : supervisor.restart(name);
@@ -95,8 +107,13 @@ final class ControlServer implements AutoCloseable {
         } catch (ExecutionException e) {
             answer(exchange, 500, Map.of("error", operation + " " + name + " failed: " + e.getCause()));
         } catch (TimeoutException e) {
-            answer(exchange, 504, Map.of("error", operation + " " + name + " still running after "
-                    + OPERATION_TIMEOUT_SECONDS + " s; see ./tenantry status"));
+            answer(
+                    exchange,
+                    504,
+                    Map.of(
+                            "error",
+                            operation + " " + name + " still running after " + OPERATION_TIMEOUT_SECONDS
+                                    + " s; see ./tenantry status"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             answer(exchange, 503, Map.of("error", "the stack is stopping"));
@@ -109,7 +126,8 @@ final class ControlServer implements AutoCloseable {
             return false;
         }
         // Constant-time: the answer's timing tells nothing about the token.
-        return MessageDigest.isEqual(token, header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                token, header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.US_ASCII));
     }
 
     private void answer(HttpExchange exchange, int status, Object body) throws IOException {

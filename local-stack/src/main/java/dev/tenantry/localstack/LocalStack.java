@@ -12,13 +12,19 @@ import picocli.CommandLine.Option;
  * {@code java -jar local-stack/target/local-stack.jar up|down|status|stop|restart}: the whole system on this
  * machine. The repository's {@code ./tenantry} script builds what is missing and calls this.
  */
-@Command(name = "tenantry", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "tenantry",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Run Tenantry locally: PostgreSQL, Kafka, the three services and a webhook receiver.",
-        subcommands = {StackUp.class, StackDown.class, StackStatus.class, StackStop.class,
-                StackRestart.class})
+        subcommands = {StackUp.class, StackDown.class, StackStatus.class, StackStop.class, StackRestart.class})
 public class LocalStack implements Runnable {
 
-    @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT, defaultValue = ".tenantry", paramLabel = "DIR",
+    @Option(
+            names = "--home",
+            scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = ".tenantry",
+            paramLabel = "DIR",
             description = "Data, logs, pid and token files (default ${DEFAULT-VALUE})")
     Path home;
 
@@ -27,7 +33,8 @@ public class LocalStack implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: up, down, status, stop or restart");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: up, down, status, stop or restart");
     }
 
     StackFiles files() {
@@ -36,13 +43,16 @@ public class LocalStack implements Runnable {
 
     public static void main(String[] args) {
         // Quiet third-party logging (zonky, Kafka clients): the stack prints what matters itself.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         // zonky's only error of its own is "Could not stop postmaster", with a stack trace, when the
         // supervisor cleans up after a crashed PostgreSQL: expected there, and a failed start still
         // reaches the stack as an exception.
-        System.setProperty("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
-                System.getProperty("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "off"));
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
+                System.getProperty(
+                        "org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "off"));
         CommandLine cli = new CommandLine(new LocalStack());
         cli.registerConverter(Duration.class, dev.tenantry.tenantctl.output.Times::duration);
         cli.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));

@@ -71,7 +71,8 @@ final class PostgresComponent implements Component {
         Long pid = postmasterPid;
         // The postmaster is not our child (pg_ctl starts it): a killed one may stay a zombie, which
         // ProcessHandle does not report as alive.
-        return pid == null ? Optional.empty()
+        return pid == null
+                ? Optional.empty()
                 : ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
     }
 
@@ -92,7 +93,8 @@ final class PostgresComponent implements Component {
         ds.setConnectTimeout(2);
         ds.setLoginTimeout(3);
         ds.setSocketTimeout(3);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             return s.execute("SELECT 1");
         } catch (SQLException e) {
             return false;
@@ -107,7 +109,10 @@ final class PostgresComponent implements Component {
     private void removeStaleLock() {
         Path lock = server.dataDirectory().resolve("postmaster.pid");
         Optional<Long> recorded = readPostmasterPid();
-        if (recorded.isPresent() && ProcessHandle.of(recorded.get()).filter(ProcessHandle::isAlive).isEmpty()) {
+        if (recorded.isPresent()
+                && ProcessHandle.of(recorded.get())
+                        .filter(ProcessHandle::isAlive)
+                        .isEmpty()) {
             try {
                 Files.deleteIfExists(lock);
             } catch (IOException e) {
@@ -118,8 +123,11 @@ final class PostgresComponent implements Component {
 
     private Optional<Long> readPostmasterPid() {
         try {
-            List<String> lines = Files.readAllLines(server.dataDirectory().resolve("postmaster.pid"), StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+            List<String> lines =
+                    Files.readAllLines(server.dataDirectory().resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.get(0).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess implements AutoCloseable {
 
     // One client for every probe: each client owns a selector thread.
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -43,11 +44,18 @@ final class ServiceProcess implements AutoCloseable {
      * Starts {@code jar} listening on 127.0.0.1:{@code port} with the given environment and
      * system properties; returns without waiting for it to be ready.
      */
-    static ServiceProcess start(String name, Path jar, int port, Map<String, String> environment,
-                                Map<String, String> systemProperties, List<String> javaOptions, Path log)
+    static ServiceProcess start(
+            String name,
+            Path jar,
+            int port,
+            Map<String, String> environment,
+            Map<String, String> systemProperties,
+            List<String> javaOptions,
+            Path log)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IOException(jar + " is missing: build with `./tenantry up --build` (or mvn -B install -DskipTests)");
+            throw new IOException(
+                    jar + " is missing: build with `./tenantry up --build` (or mvn -B install -DskipTests)");
         }
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
@@ -122,8 +130,11 @@ final class ServiceProcess implements AutoCloseable {
     /** null when ready, else what the readiness endpoint said (or why it did not answer). */
     private String readiness() {
         try {
-            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ready = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return ready.statusCode() == 200 ? null : "HTTP " + ready.statusCode() + " " + ready.body();
         } catch (IOException e) {
             return e.toString();

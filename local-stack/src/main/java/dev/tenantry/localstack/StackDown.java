@@ -33,7 +33,8 @@ class StackDown implements Callable<Integer> {
         try {
             stack.onExit().get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            System.out.println("Still running after " + timeoutSeconds + " s: killing it (its watchdogs stop the rest)");
+            System.out.println(
+                    "Still running after " + timeoutSeconds + " s: killing it (its watchdogs stop the rest)");
             stack.destroyForcibly();
             stack.onExit().get(30, TimeUnit.SECONDS);
         }

@@ -80,14 +80,21 @@ record StackFiles(Path home) {
             if (!Files.exists(pidFile())) {
                 return Optional.empty();
             }
-            long pid = Long.parseLong(Files.readString(pidFile(), StandardCharsets.UTF_8).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(StackFiles::isStack).map(ProcessHandle::pid);
+            long pid = Long.parseLong(
+                    Files.readString(pidFile(), StandardCharsets.UTF_8).trim());
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(StackFiles::isStack)
+                    .map(ProcessHandle::pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
 
     private static boolean isStack(ProcessHandle handle) {
-        return handle.info().commandLine().map(c -> c.contains("local-stack") || c.contains("LocalStack")).orElse(true);
+        return handle.info()
+                .commandLine()
+                .map(c -> c.contains("local-stack") || c.contains("LocalStack"))
+                .orElse(true);
     }
 }

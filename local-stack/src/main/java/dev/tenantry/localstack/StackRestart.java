@@ -6,8 +6,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** Starts one component of the running stack again (stopping it first if it runs). */
-@Command(name = "restart", description = "Restart one component of the running stack, or start a stopped one: "
-        + "provisioning-service, migration-worker, webhook-dispatcher, postgres or kafka")
+@Command(
+        name = "restart",
+        description = "Restart one component of the running stack, or start a stopped one: "
+                + "provisioning-service, migration-worker, webhook-dispatcher, postgres or kafka")
 class StackRestart implements Callable<Integer> {
 
     @ParentCommand

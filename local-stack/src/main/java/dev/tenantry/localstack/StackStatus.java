@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Whether a local stack runs, and the state of each of its components; exit 1 when none runs. */
-@Command(name = "status", description = "Is a local stack running? Every component's state, pid, port, readiness "
-        + "and restarts (a table, or JSON with --json)")
+@Command(
+        name = "status",
+        description = "Is a local stack running? Every component's state, pid, port, readiness "
+                + "and restarts (a table, or JSON with --json)")
 class StackStatus implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,7 +44,8 @@ class StackStatus implements Callable<Integer> {
         try {
             components = ControlClient.of(files, JSON).components().path("components");
         } catch (IOException e) {
-            System.err.println("The stack (pid " + pid.get() + ") did not answer on its control port: " + e.getMessage());
+            System.err.println(
+                    "The stack (pid " + pid.get() + ") did not answer on its control port: " + e.getMessage());
             return 1;
         }
         if (json) {
@@ -50,13 +53,19 @@ class StackStatus implements Callable<Integer> {
             System.out.println(JSON.writeValueAsString(state));
             return 0;
         }
-        System.out.println("Local stack pid " + pid.get() + ", up since " + state.path("startedAt").asText()
-                + ", logs in " + state.path("logs").asText());
+        System.out.println("Local stack pid " + pid.get() + ", up since "
+                + state.path("startedAt").asText() + ", logs in "
+                + state.path("logs").asText());
         System.out.printf("%-21s %-11s %-8s %-6s %-6s %s%n", "COMPONENT", "STATE", "PID", "PORT", "READY", "RESTARTS");
         for (JsonNode c : components) {
-            System.out.printf("%-21s %-11s %-8s %-6d %-6s %d%n", c.path("name").asText(), c.path("state").asText(),
-                    c.path("pid").isNull() ? "-" : c.path("pid").asText(), c.path("port").asInt(),
-                    c.path("ready").asBoolean() ? "yes" : "no", c.path("restarts").asInt());
+            System.out.printf(
+                    "%-21s %-11s %-8s %-6d %-6s %d%n",
+                    c.path("name").asText(),
+                    c.path("state").asText(),
+                    c.path("pid").isNull() ? "-" : c.path("pid").asText(),
+                    c.path("port").asInt(),
+                    c.path("ready").asBoolean() ? "yes" : "no",
+                    c.path("restarts").asInt());
         }
         return 0;
     }

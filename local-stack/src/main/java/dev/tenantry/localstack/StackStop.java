@@ -6,8 +6,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** Stops one component of the running stack; the supervisor leaves it down until {@code restart}. */
-@Command(name = "stop", description = "Stop one component of the running stack (it stays stopped until `restart`): "
-        + "provisioning-service, migration-worker, webhook-dispatcher, postgres or kafka")
+@Command(
+        name = "stop",
+        description = "Stop one component of the running stack (it stays stopped until `restart`): "
+                + "provisioning-service, migration-worker, webhook-dispatcher, postgres or kafka")
 class StackStop implements Callable<Integer> {
 
     @ParentCommand

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,8 +44,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Starts everything, waits until it is ready, prints how to use it, and runs until stopped. */
-@Command(name = "up", description = "Start PostgreSQL, Kafka, the three services and a webhook receiver; "
-        + "Ctrl-C (or `down`) stops everything")
+@Command(
+        name = "up",
+        description = "Start PostgreSQL, Kafka, the three services and a webhook receiver; "
+                + "Ctrl-C (or `down`) stops everything")
 class StackUp implements Callable<Integer> {
 
     private static final PrintStream OUT = System.out;
@@ -57,7 +59,11 @@ class StackUp implements Callable<Integer> {
     @Option(names = "--fresh", description = "Delete the data folder first (PostgreSQL, Kafka, receiver secret)")
     boolean fresh;
 
-    @Option(names = "--repo", defaultValue = ".", paramLabel = "DIR", description = "Repository root with the built service jars")
+    @Option(
+            names = "--repo",
+            defaultValue = ".",
+            paramLabel = "DIR",
+            description = "Repository root with the built service jars")
     Path repo;
 
     @Option(names = "--postgres-port", defaultValue = "15432")
@@ -83,15 +89,23 @@ class StackUp implements Callable<Integer> {
     @Option(names = "--postgres-fsync", description = "Start the embedded PostgreSQL with fsync=on (default: off)")
     boolean postgresFsync;
 
-    @Option(names = "--ready-timeout", defaultValue = "180s", description = "How long each service may take to be ready")
+    @Option(
+            names = "--ready-timeout",
+            defaultValue = "180s",
+            description = "How long each service may take to be ready")
     Duration readyTimeout;
 
-    @Option(names = "--service-java-opts", defaultValue = "-Xms16m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+    @Option(
+            names = "--service-java-opts",
+            defaultValue = "-Xms16m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
             description = "JVM options of each service (default: ${DEFAULT-VALUE})")
     String serviceJavaOptions;
 
-    @Option(names = "--control-port", defaultValue = "0",
-            description = "Loopback port of the control channel used by status, stop and restart (default: any free one)")
+    @Option(
+            names = "--control-port",
+            defaultValue = "0",
+            description =
+                    "Loopback port of the control channel used by status, stop and restart (default: any free one)")
     int controlPort;
 
     private final List<ServiceComponent> services = new ArrayList<>();
@@ -185,9 +199,14 @@ class StackUp implements Callable<Integer> {
             } else {
                 // Data kept across restarts: a started-again broker reuses the cluster id and node id
                 // recorded in its data folder.
-                EmbeddedKafkaServer server = EmbeddedKafkaServer.builder().dataDirectory(files.kafkaData())
-                        .logFile(files.logs().resolve("kafka.log")).port(kafkaPort).controllerPort(kafkaPort + 1)
-                        .cleanDataDirectory(false).startupTimeout(Duration.ofSeconds(90)).build();
+                EmbeddedKafkaServer server = EmbeddedKafkaServer.builder()
+                        .dataDirectory(files.kafkaData())
+                        .logFile(files.logs().resolve("kafka.log"))
+                        .port(kafkaPort)
+                        .controllerPort(kafkaPort + 1)
+                        .cleanDataDirectory(false)
+                        .startupTimeout(Duration.ofSeconds(90))
+                        .build();
                 bootstrap = server.bootstrapServers();
                 kafka = new KafkaComponent(server);
                 kafkaStarted = parallel.submit(() -> {
@@ -221,7 +240,9 @@ class StackUp implements Callable<Integer> {
             Map<String, String> workerEnv = new LinkedHashMap<>(common);
             // A laptop needs a few ready-made tenant schemas, not a production burst's worth (the
             // worker's default is 128, about 57 MB for the demo schema); the environment can say otherwise.
-            workerEnv.put("TENANTRY_WORKER_SPARE_POOL_SIZE", System.getenv().getOrDefault("TENANTRY_WORKER_SPARE_POOL_SIZE", "8"));
+            workerEnv.put(
+                    "TENANTRY_WORKER_SPARE_POOL_SIZE",
+                    System.getenv().getOrDefault("TENANTRY_WORKER_SPARE_POOL_SIZE", "8"));
             List<String> javaOptions = List.of(serviceJavaOptions.trim().split("\\s+"));
             start(root, "migration-worker", workerPort, workerEnv, javaOptions);
             start(root, "provisioning-service", provisioningPort, common, javaOptions);
@@ -258,8 +279,17 @@ class StackUp implements Callable<Integer> {
         // One instance of each service, restarted by the supervisor under the same name: static
         // group membership gives a crashed service's partitions back to its restart at once.
         environment.putIfAbsent("TENANTRY_MESSAGING_CONSUMERS_INSTANCE_ID", "local-" + name);
-        ServiceComponent service = new ServiceComponent(name, port, () -> ServiceProcess.start(name, jar, port,
-                environment, Map.of(), javaOptions, files.logs().resolve(name + ".log")));
+        ServiceComponent service = new ServiceComponent(
+                name,
+                port,
+                () -> ServiceProcess.start(
+                        name,
+                        jar,
+                        port,
+                        environment,
+                        Map.of(),
+                        javaOptions,
+                        files.logs().resolve(name + ".log")));
         service.start();
         services.add(service);
     }
@@ -312,7 +342,8 @@ class StackUp implements Callable<Integer> {
             supervisor.close();
         }
         // Services first, together: they still reach PostgreSQL and Kafka while shutting down.
-        List<Future<?>> stopping = services.stream().map(s -> parallel.submit(s::stop)).collect(Collectors.toList());
+        List<Future<?>> stopping =
+                services.stream().map(s -> parallel.submit(s::stop)).collect(Collectors.toList());
         for (Future<?> f : stopping) {
             try {
                 f.get();
@@ -344,7 +375,8 @@ class StackUp implements Callable<Integer> {
     private Path signingKey() {
         if (!Files.isRegularFile(files.jwtPrivateKey()) || !Files.isRegularFile(files.jwtPublicKey())) {
             DevTokens.generateKeyPair(files.jwtPrivateKey(), files.jwtPublicKey());
-            OUT.println("Generated this stack's token-signing key pair in " + files.jwtPrivateKey().getParent());
+            OUT.println("Generated this stack's token-signing key pair in "
+                    + files.jwtPrivateKey().getParent());
         }
         return files.jwtPublicKey().toAbsolutePath();
     }
@@ -373,8 +405,14 @@ class StackUp implements Callable<Integer> {
     }
 
     private String token() {
-        return new DevTokens(JSON).sign(DevTokens.readKey(files.jwtPrivateKey()), DevTokens.DEFAULT_ISSUER,
-                "local-stack", List.of("operator", "tenant-admin", "viewer"), Duration.ofDays(7), Instant.now());
+        return new DevTokens(JSON)
+                .sign(
+                        DevTokens.readKey(files.jwtPrivateKey()),
+                        DevTokens.DEFAULT_ISSUER,
+                        "local-stack",
+                        List.of("operator", "tenant-admin", "viewer"),
+                        Duration.ofDays(7),
+                        Instant.now());
     }
 
     /**
@@ -382,8 +420,13 @@ class StackUp implements Callable<Integer> {
      * so the receiver can check signatures across restarts. A lost secret is rotated.
      */
     private void registerDemoEndpoint(String token) throws IOException {
-        ApiClient dispatcher = new ApiClient(Service.DISPATCHER, "http://127.0.0.1:" + dispatcherPort, token,
-                Duration.ofSeconds(30), HttpClient.newHttpClient(), JSON);
+        ApiClient dispatcher = new ApiClient(
+                Service.DISPATCHER,
+                "http://127.0.0.1:" + dispatcherPort,
+                token,
+                Duration.ofSeconds(30),
+                HttpClient.newHttpClient(),
+                JSON);
         JsonNode existing = null;
         String cursor = null;
         do {
@@ -394,24 +437,32 @@ class StackUp implements Callable<Integer> {
                     existing = endpoint;
                 }
             }
-            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+            cursor = page.path("nextCursor").isTextual()
+                    ? page.path("nextCursor").asText()
+                    : null;
         } while (cursor != null);
         String secret;
         Path secretFile = files.receiverSecretFile();
         if (existing == null) {
-            JsonNode created = dispatcher.post("/webhook-endpoints", Map.of("url", receiver.url(),
-                    "description", "local-stack demo receiver"));
+            JsonNode created = dispatcher.post(
+                    "/webhook-endpoints", Map.of("url", receiver.url(), "description", "local-stack demo receiver"));
             secret = created.path("secret").asText();
-            OUT.println("Registered the demo receiver " + receiver.url() + " as webhook endpoint " + created.path("id").asText());
+            OUT.println("Registered the demo receiver " + receiver.url() + " as webhook endpoint "
+                    + created.path("id").asText());
         } else if (Files.exists(secretFile)) {
             secret = Files.readString(secretFile, StandardCharsets.UTF_8).trim();
             if (!existing.path("enabled").asBoolean(true)) {
-                dispatcher.send("PUT", "/webhook-endpoints/" + existing.path("id").asText(), Map.of("url", receiver.url(),
-                        "description", "local-stack demo receiver", "enabled", true), Map.of());
+                dispatcher.send(
+                        "PUT",
+                        "/webhook-endpoints/" + existing.path("id").asText(),
+                        Map.of("url", receiver.url(), "description", "local-stack demo receiver", "enabled", true),
+                        Map.of());
             }
         } else {
-            secret = dispatcher.post("/webhook-endpoints/" + existing.path("id").asText() + "/rotate-secret", null)
-                    .path("secret").asText();
+            secret = dispatcher
+                    .post("/webhook-endpoints/" + existing.path("id").asText() + "/rotate-secret", null)
+                    .path("secret")
+                    .asText();
         }
         Files.createDirectories(secretFile.getParent());
         Files.writeString(secretFile, secret + "\n", StandardCharsets.UTF_8);
@@ -450,7 +501,8 @@ class StackUp implements Callable<Integer> {
         if (receiver != null) {
             OUT.printf("  demo webhook receiver %s   (events are printed here)%n", receiver.url());
         }
-        OUT.printf("  PostgreSQL            %s   (psql -h 127.0.0.1 -p %d -U postgres tenantry)%n", jdbcUrl, postgresPort);
+        OUT.printf(
+                "  PostgreSQL            %s   (psql -h 127.0.0.1 -p %d -U postgres tenantry)%n", jdbcUrl, postgresPort);
         OUT.printf("  Kafka                 %s%n", bootstrap);
         OUT.printf("  metrics               http://127.0.0.1:%d/q/metrics (each service)%n", provisioningPort);
         OUT.println();
@@ -462,9 +514,10 @@ class StackUp implements Callable<Integer> {
         OUT.println("  ./tenantry ctl tenants create " + slug + " --display-name 'Demo Ltd' --wait && sleep 1 && "
                 + "./tenantry ctl webhooks deliveries --limit 5");
         OUT.println("Or with curl:");
-        OUT.println("  curl -s -X POST http://127.0.0.1:" + provisioningPort + "/tenants -H \"Authorization: Bearer $(cat "
-                + files.tokenFile() + ")\" -H 'Content-Type: application/json' -d '{\"slug\":\"" + slug
-                + "\",\"displayName\":\"Demo Ltd\"}'");
+        OUT.println(
+                "  curl -s -X POST http://127.0.0.1:" + provisioningPort + "/tenants -H \"Authorization: Bearer $(cat "
+                        + files.tokenFile() + ")\" -H 'Content-Type: application/json' -d '{\"slug\":\"" + slug
+                        + "\",\"displayName\":\"Demo Ltd\"}'");
         OUT.println();
         OUT.println("Ctrl-C or ./tenantry down stops everything; data stays in " + files.data()
                 + " (./tenantry up --fresh starts empty).");

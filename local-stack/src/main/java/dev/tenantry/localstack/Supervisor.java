@@ -43,8 +43,9 @@ final class Supervisor implements AutoCloseable {
         this.out = out;
         this.watcher = singleThread("tenantry-supervisor");
         for (Component component : components) {
-            this.components.put(component.name(), new Supervised(component, backoffs.get(),
-                    singleThread("tenantry-" + component.name())));
+            this.components.put(
+                    component.name(),
+                    new Supervised(component, backoffs.get(), singleThread("tenantry-" + component.name())));
         }
     }
 
@@ -67,8 +68,13 @@ final class Supervisor implements AutoCloseable {
         List<ComponentStatus> rows = new ArrayList<>();
         for (Supervised s : components.values()) {
             boolean up = s.state == ComponentState.RUNNING || s.state == ComponentState.NOT_READY;
-            rows.add(new ComponentStatus(s.component.name(), s.state.label(), up ? s.lastPid : null,
-                    s.component.port(), up && s.ready, s.restarts.get()));
+            rows.add(new ComponentStatus(
+                    s.component.name(),
+                    s.state.label(),
+                    up ? s.lastPid : null,
+                    s.component.port(),
+                    up && s.ready,
+                    s.restarts.get()));
         }
         return rows;
     }
@@ -84,7 +90,8 @@ final class Supervisor implements AutoCloseable {
                 s.component.stop();
                 s.state = ComponentState.STOPPED;
                 s.ready = false;
-                out.println("[supervisor] " + name + " stopped on request; it stays down until ./tenantry restart " + name);
+                out.println(
+                        "[supervisor] " + name + " stopped on request; it stays down until ./tenantry restart " + name);
                 return statusOf(s);
             } finally {
                 s.operations.decrementAndGet();
@@ -188,7 +195,10 @@ final class Supervisor implements AutoCloseable {
         try {
             s.worker.execute(() -> {
                 try {
-                    if (!closed && !s.held && s.state != ComponentState.RESTARTING && s.operations.get() == 0
+                    if (!closed
+                            && !s.held
+                            && s.state != ComponentState.RESTARTING
+                            && s.operations.get() == 0
                             && !s.component.isAlive()) {
                         crashed(s);
                     }
@@ -216,13 +226,16 @@ final class Supervisor implements AutoCloseable {
         if (closed) {
             return;
         }
-        s.pendingRestart = s.worker.schedule(() -> {
-            if (closed || s.held) {
-                return;
-            }
-            s.component.stop();
-            startAgain(s, "after a crash");
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        s.pendingRestart = s.worker.schedule(
+                () -> {
+                    if (closed || s.held) {
+                        return;
+                    }
+                    s.component.stop();
+                    startAgain(s, "after a crash");
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** On the component's own thread: starts it and reports; a failure schedules the next attempt. */
@@ -250,13 +263,17 @@ final class Supervisor implements AutoCloseable {
     }
 
     private ComponentStatus statusOf(Supervised s) {
-        return status().stream().filter(r -> r.name().equals(s.component.name())).findFirst().orElseThrow();
+        return status().stream()
+                .filter(r -> r.name().equals(s.component.name()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private Supervised supervised(String name) {
         Supervised s = components.get(name);
         if (s == null) {
-            throw new IllegalArgumentException("no component " + name + "; known: " + String.join(", ", components.keySet()));
+            throw new IllegalArgumentException(
+                    "no component " + name + "; known: " + String.join(", ", components.keySet()));
         }
         return s;
     }

@@ -84,15 +84,23 @@ final class WebhookReceiver implements AutoCloseable {
             JsonNode event = parse(body);
             received.incrementAndGet();
             String type = event.path("type").asText("?");
-            String subject = event.path("subject").asText(event.path("data").path("tenantId").asText("?"));
+            String subject = event.path("subject")
+                    .asText(event.path("data").path("tenantId").asText("?"));
             String slug = event.path("data").path("slug").asText("");
-            console.printf("[receiver] %s tenant %s%s (webhook-id %s, %s)%n", type, subject,
-                    slug.isEmpty() ? "" : " (" + slug + ")", id, verdict);
-            ObjectNode line = mapper.createObjectNode().put("receivedAt", Instant.now().toString()).put("webhookId", id)
+            console.printf(
+                    "[receiver] %s tenant %s%s (webhook-id %s, %s)%n",
+                    type, subject, slug.isEmpty() ? "" : " (" + slug + ")", id, verdict);
+            ObjectNode line = mapper.createObjectNode()
+                    .put("receivedAt", Instant.now().toString())
+                    .put("webhookId", id)
                     .put("signature", verdict);
             line.set("event", event);
-            Files.writeString(log, mapper.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    mapper.writeValueAsString(line) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             exchange.sendResponseHeaders("signature INVALID".equals(verdict) ? 401 : 204, -1);
         }
     }

@@ -27,7 +27,8 @@ class DashboardTests {
 
     private static final Path REPO = ComposeFileTests.REPO;
     private static final Pattern BUILDER = Pattern.compile(
-            "(Counter|Gauge|Timer|DistributionSummary)\\.builder\\(\\s*\"([^\"]+)\"(.*?)\\.register\\(", Pattern.DOTALL);
+            "(Counter|Gauge|Timer|DistributionSummary)\\.builder\\(\\s*\"([^\"]+)\"(.*?)\\.register\\(",
+            Pattern.DOTALL);
     private static final Pattern SERIES = Pattern.compile("\\btenantry_[a-z0-9_]+");
 
     @Test
@@ -48,7 +49,8 @@ class DashboardTests {
     @Test
     void theDashboardCoversWhatOperatorsWatch() throws IOException {
         String expressions = String.join("\n", expressions(dashboard()));
-        assertThat(expressions).contains("by (status) (tenantry_tenants)")
+        assertThat(expressions)
+                .contains("by (status) (tenantry_tenants)")
                 .contains("tenantry_provisioning_latency_seconds_bucket")
                 .contains("tenantry_tenants_behind")
                 .contains("tenantry_dlq_records_total")
@@ -59,34 +61,50 @@ class DashboardTests {
     @Test
     void panelsUseTheProvisionedDatasourceAndDoNotOverlap() throws IOException {
         JsonNode datasources = new ObjectMapper(new YAMLFactory())
-                .readTree(REPO.resolve("ops/grafana/provisioning/datasources/prometheus.yml").toFile());
+                .readTree(REPO.resolve("ops/grafana/provisioning/datasources/prometheus.yml")
+                        .toFile());
         String uid = datasources.path("datasources").get(0).path("uid").asText();
         JsonNode dashboard = dashboard();
         assertThat(dashboard.path("uid").asText()).isEqualTo("tenantry");
         List<int[]> boxes = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
             if (!"row".equals(panel.path("type").asText())) {
-                assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText()).isEqualTo(uid);
+                assertThat(panel.path("datasource").path("uid").asText())
+                        .as(panel.path("title").asText())
+                        .isEqualTo(uid);
             }
             JsonNode g = panel.path("gridPos");
-            int[] box = {g.path("x").asInt(), g.path("y").asInt(), g.path("w").asInt(), g.path("h").asInt()};
+            int[] box = {
+                g.path("x").asInt(),
+                g.path("y").asInt(),
+                g.path("w").asInt(),
+                g.path("h").asInt()
+            };
             assertThat(box[0] + box[2]).as(panel.path("title").asText()).isLessThanOrEqualTo(24);
             for (int[] other : boxes) {
-                boolean overlap = box[0] < other[0] + other[2] && other[0] < box[0] + box[2]
-                        && box[1] < other[1] + other[3] && other[1] < box[1] + box[3];
-                assertThat(overlap).as(panel.path("title").asText() + " overlaps another panel").isFalse();
+                boolean overlap = box[0] < other[0] + other[2]
+                        && other[0] < box[0] + box[2]
+                        && box[1] < other[1] + other[3]
+                        && other[1] < box[1] + box[3];
+                assertThat(overlap)
+                        .as(panel.path("title").asText() + " overlaps another panel")
+                        .isFalse();
             }
             boxes.add(box);
         }
     }
 
     private static JsonNode dashboard() throws IOException {
-        return new ObjectMapper().readTree(REPO.resolve("ops/grafana/dashboards/tenantry.json").toFile());
+        return new ObjectMapper()
+                .readTree(REPO.resolve("ops/grafana/dashboards/tenantry.json").toFile());
     }
 
     private static List<String> expressions(JsonNode dashboard) {
         List<String> expressions = new ArrayList<>();
-        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> expressions.add(t.path("expr").asText())));
+        dashboard
+                .path("panels")
+                .forEach(p -> p.path("targets")
+                        .forEach(t -> expressions.add(t.path("expr").asText())));
         return expressions;
     }
 
@@ -95,7 +113,9 @@ class DashboardTests {
         Set<String> series = new TreeSet<>();
         List<Path> sourceRoots;
         try (Stream<Path> modules = Files.list(REPO)) {
-            sourceRoots = modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList();
+            sourceRoots = modules.map(m -> m.resolve("src/main/java"))
+                    .filter(Files::isDirectory)
+                    .toList();
         }
         for (Path root : sourceRoots) {
             List<Path> sources;
@@ -109,10 +129,11 @@ class DashboardTests {
                     boolean seconds = builder.group(3).contains("baseUnit(\"seconds\")");
                     switch (builder.group(1)) {
                         case "Counter" -> series.add(base + "_total");
-                        case "Timer" -> Stream.of("_count", "_sum", "_max", "_bucket")
-                                .forEach(s -> series.add(base + "_seconds" + s));
-                        case "DistributionSummary" -> Stream.of("_count", "_sum", "_max", "_bucket")
-                                .forEach(s -> series.add(base + s));
+                        case "Timer" ->
+                            Stream.of("_count", "_sum", "_max", "_bucket")
+                                    .forEach(s -> series.add(base + "_seconds" + s));
+                        case "DistributionSummary" ->
+                            Stream.of("_count", "_sum", "_max", "_bucket").forEach(s -> series.add(base + s));
                         default -> series.add(seconds ? base + "_seconds" : base);
                     }
                 }

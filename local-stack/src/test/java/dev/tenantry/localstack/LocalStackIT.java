@@ -1,21 +1,16 @@
 package dev.tenantry.localstack;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.tenantry.localstack.StackProcesses.commandLine;
 import static dev.tenantry.localstack.StackProcesses.isFree;
 import static dev.tenantry.localstack.StackProcesses.script;
 import static dev.tenantry.localstack.StackProcesses.tenantctl;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.localstack.StackProcesses.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,6 +47,7 @@ class LocalStackIT {
     private Process stack;
     /** Kafka (its controller on the next port), PostgreSQL, receiver, provisioning, worker, dispatcher. */
     private List<Integer> ports;
+
     private String dbUser;
 
     @AfterEach
@@ -65,13 +61,20 @@ class LocalStackIT {
         ports = StackProcesses.stackPorts();
         Files.deleteIfExists(console);
         JsonNode urls = up("--fresh");
-        assertThat(Files.readString(console)).contains("Tenantry is up").contains("./tenantry ctl tenants create demo_");
+        assertThat(Files.readString(console))
+                .contains("Tenantry is up")
+                .contains("./tenantry ctl tenants create demo_");
 
         String token = Files.readString(HOME.resolve("token")).strip();
-        Map<String, String> env = Map.of("TENANTRY_TOKEN", token,
-                "TENANTRY_PROVISIONING_URL", urls.get("provisioning").asText(),
-                "TENANTRY_WORKER_URL", urls.get("worker").asText(),
-                "TENANTRY_DISPATCHER_URL", urls.get("dispatcher").asText());
+        Map<String, String> env = Map.of(
+                "TENANTRY_TOKEN",
+                token,
+                "TENANTRY_PROVISIONING_URL",
+                urls.get("provisioning").asText(),
+                "TENANTRY_WORKER_URL",
+                urls.get("worker").asText(),
+                "TENANTRY_DISPATCHER_URL",
+                urls.get("dispatcher").asText());
 
         Run health = tenantctl(env, "health", "--json");
         assertThat(health.exitCode()).as(health.toString()).isZero();
@@ -89,28 +92,36 @@ class LocalStackIT {
         for (String line : Files.readAllLines(received)) {
             JsonNode event = JSON.readTree(line);
             if (tenantId.equals(event.path("event").path("subject").asText())
-                    || tenantId.equals(event.path("event").path("data").path("tenantId").asText())) {
+                    || tenantId.equals(
+                            event.path("event").path("data").path("tenantId").asText())) {
                 events.add(event);
             }
         }
-        assertThat(events).extracting(e -> e.path("event").path("type").asText())
+        assertThat(events)
+                .extracting(e -> e.path("event").path("type").asText())
                 .anyMatch(type -> type.contains("activated"));
-        assertThat(events).allSatisfy(e -> assertThat(e.get("signature").asText()).isEqualTo("signature valid"));
+        assertThat(events)
+                .allSatisfy(e -> assertThat(e.get("signature").asText()).isEqualTo("signature valid"));
         assertThat(Files.readString(console)).contains("[receiver]").contains("signature valid");
 
         // The rest of tenantctl's tenant and webhook commands against the real services.
-        JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--all", "--json").out())
+        JsonNode endpoints = JSON.readTree(tenantctl(env, "webhooks", "endpoints", "--all", "--json")
+                        .out())
                 .get("items");
         String endpointId = endpoints.get(0).get("id").asText();
-        assertThat(endpoints.get(0).get("url").asText()).isEqualTo(urls.get("receiver").asText());
+        assertThat(endpoints.get(0).get("url").asText())
+                .isEqualTo(urls.get("receiver").asText());
         assertThat(tenantctl(env, "webhooks", "ping", endpointId).exitCode()).isZero();
         assertThat(tenantctl(env, "webhooks", "enable", endpointId).exitCode()).isZero();
         Run recover = tenantctl(env, "webhooks", "recover", "--endpoint", endpointId, "--since", "1h", "--json");
         assertThat(recover.exitCode()).as(recover.toString()).isZero();
         assertThat(JSON.readTree(recover.out()).get("requeued").asInt()).isZero();
-        JsonNode timeline = JSON.readTree(tenantctl(env, "tenants", "timeline", "demo_it", "--json").out());
+        JsonNode timeline = JSON.readTree(
+                tenantctl(env, "tenants", "timeline", "demo_it", "--json").out());
         assertThat(timeline.get("entries").size()).isGreaterThanOrEqualTo(3);
-        assertThat(tenantctl(env, "tenants", "list", "--status", "ACTIVE", "--all").out()).contains("demo_it");
+        assertThat(tenantctl(env, "tenants", "list", "--status", "ACTIVE", "--all")
+                        .out())
+                .contains("demo_it");
         Run upgraded = tenantctl(env, "tenants", "upgrade", "demo_it", "--wait");
         assertThat(upgraded.exitCode()).as(upgraded.toString()).isZero();
         JsonNode state = JSON.readTree(HOME.resolve("stack.json").toFile());
@@ -129,8 +140,11 @@ class LocalStackIT {
         assertThat(archived.get(0)).startsWith("deleted_demo_it_");
         Run gone = tenantctl(env, "tenants", "get", "demo_it", "--json");
         assertThat(JSON.readTree(gone.out()).get("status").asText()).isEqualTo("DELETED");
-        sql(jdbcUrl, restore.get(1).replace("<slug>", "demo_it")
-                .replace("<epoch>", archived.get(0).substring("deleted_demo_it_".length())));
+        sql(
+                jdbcUrl,
+                restore.get(1)
+                        .replace("<slug>", "demo_it")
+                        .replace("<epoch>", archived.get(0).substring("deleted_demo_it_".length())));
         Run restored = tenantctl(env, "tenants", "create", "demo_it", "--display-name", "Demo Ltd", "--wait", "--json");
         assertThat(restored.exitCode()).as(restored.toString()).isZero();
         assertThat(JSON.readTree(restored.out()).get("status").asText()).isEqualTo("ACTIVE");
@@ -148,15 +162,22 @@ class LocalStackIT {
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.out()).contains("\"pid\" : " + stack.pid());
         down();
-        assertThat(HOME.resolve("data").resolve("postgres").resolve("PG_VERSION")).exists();
-        assertThat(HOME.resolve("data").resolve("kafka").resolve("meta.properties")).exists();
+        assertThat(HOME.resolve("data").resolve("postgres").resolve("PG_VERSION"))
+                .exists();
+        assertThat(HOME.resolve("data").resolve("kafka").resolve("meta.properties"))
+                .exists();
 
         // Up again on the kept data: PostgreSQL has the registry, Kafka starts on its formatted folder.
         JsonNode again = up();
-        Map<String, String> envAgain = Map.of("TENANTRY_TOKEN", Files.readString(HOME.resolve("token")).strip(),
-                "TENANTRY_PROVISIONING_URL", again.get("provisioning").asText(),
-                "TENANTRY_WORKER_URL", again.get("worker").asText(),
-                "TENANTRY_DISPATCHER_URL", again.get("dispatcher").asText());
+        Map<String, String> envAgain = Map.of(
+                "TENANTRY_TOKEN",
+                Files.readString(HOME.resolve("token")).strip(),
+                "TENANTRY_PROVISIONING_URL",
+                again.get("provisioning").asText(),
+                "TENANTRY_WORKER_URL",
+                again.get("worker").asText(),
+                "TENANTRY_DISPATCHER_URL",
+                again.get("dispatcher").asText());
         Run healthAgain = tenantctl(envAgain, "health", "--json");
         assertThat(healthAgain.exitCode()).as(healthAgain.toString()).isZero();
         Run kept = tenantctl(envAgain, "tenants", "get", "demo_it", "--json");
@@ -165,18 +186,24 @@ class LocalStackIT {
         assertThat(JSON.readTree(kept.out()).get("status").asText()).isEqualTo("ACTIVE");
         assertThat(Files.readString(HOME.resolve("logs").resolve("kafka.log")))
                 .contains("log directories already formatted");
-        Run second = tenantctl(envAgain, "tenants", "create", "demo_it2", "--display-name", "Demo 2", "--wait", "--json");
+        Run second =
+                tenantctl(envAgain, "tenants", "create", "demo_it2", "--display-name", "Demo 2", "--wait", "--json");
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(JSON.readTree(second.out()).get("status").asText()).isEqualTo("ACTIVE");
         down();
 
         // Nothing of the stack is left: no process names its folder, and every port it used is free.
-        assertThat(ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(HOME.toString()))
-                .map(p -> p.pid() + " " + commandLine(p)).toList()).isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> commandLine(p).contains(HOME.toString()))
+                        .map(p -> p.pid() + " " + commandLine(p))
+                        .toList())
+                .isEmpty();
         for (int port : ports) {
             assertThat(isFree(port)).as("port %d is free after down", port).isTrue();
         }
-        assertThat(isFree(ports.get(0) + 1)).as("Kafka controller port is free after down").isTrue();
+        assertThat(isFree(ports.get(0) + 1))
+                .as("Kafka controller port is free after down")
+                .isTrue();
     }
 
     /**
@@ -195,19 +222,29 @@ class LocalStackIT {
         assertThat(developmentToken.exitCode()).as(developmentToken.toString()).isZero();
         for (String service : List.of("provisioning", "worker", "dispatcher")) {
             String url = urls.get(service).asText();
-            Map<String, String> own = Map.of("TENANTRY_TOKEN", ownToken.out().strip(),
-                    "TENANTRY_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL", url);
-            Map<String, String> development = Map.of("TENANTRY_TOKEN", developmentToken.out().strip(),
-                    "TENANTRY_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL", url);
+            Map<String, String> own = Map.of(
+                    "TENANTRY_TOKEN",
+                    ownToken.out().strip(),
+                    "TENANTRY_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL",
+                    url);
+            Map<String, String> development = Map.of(
+                    "TENANTRY_TOKEN",
+                    developmentToken.out().strip(),
+                    "TENANTRY_" + service.toUpperCase(java.util.Locale.ROOT) + "_URL",
+                    url);
             String[] listing = switch (service) {
                 case "provisioning" -> new String[] {"tenants", "list"};
                 case "worker" -> new String[] {"migrations", "verify"};
                 default -> new String[] {"webhooks", "endpoints"};
             };
             Run accepted = tenantctl(own, listing);
-            assertThat(accepted.err()).as(service + " with the stack's token: " + accepted).doesNotContain("401");
+            assertThat(accepted.err())
+                    .as(service + " with the stack's token: " + accepted)
+                    .doesNotContain("401");
             Run refused = tenantctl(development, listing);
-            assertThat(refused.exitCode()).as(service + " with a development-key token: " + refused).isNotZero();
+            assertThat(refused.exitCode())
+                    .as(service + " with a development-key token: " + refused)
+                    .isNotZero();
             assertThat(refused.err()).contains("401");
         }
     }
@@ -216,7 +253,8 @@ class LocalStackIT {
     private JsonNode up(String... extra) throws Exception {
         stack = StackProcesses.up(HOME, ports, console, extra);
         Path state = HOME.resolve("stack.json");
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(6))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> Files.exists(state) || !stack.isAlive());
         assertThat(stack.isAlive()).as(Files.readString(console)).isTrue();
         return JSON.readTree(state.toFile()).get("urls");
@@ -246,14 +284,18 @@ class LocalStackIT {
         List<String> blocks = new ArrayList<>();
         Matcher block = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL).matcher(section);
         while (block.find()) {
-            blocks.add(block.group(1).lines().map(String::strip).collect(Collectors.joining("\n")).strip());
+            blocks.add(block.group(1)
+                    .lines()
+                    .map(String::strip)
+                    .collect(Collectors.joining("\n"))
+                    .strip());
         }
         return blocks;
     }
 
     private void sql(String jdbcUrl, String statement) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, "local");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }
@@ -261,7 +303,8 @@ class LocalStackIT {
     private List<String> sqlColumn(String jdbcUrl, String query) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, "local");
-             Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery(query)) {
             while (rows.next()) {
                 values.add(rows.getString(1));
             }

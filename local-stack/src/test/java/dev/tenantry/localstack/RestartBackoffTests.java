@@ -34,7 +34,8 @@ class RestartBackoffTests {
         backoff.crashed(T0);
         backoff.crashed(T0.plusSeconds(2));
         backoff.started(T0.plusSeconds(5));
-        assertThat(backoff.crashed(T0.plusSeconds(5).plus(RestartBackoff.RESET_AFTER))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.crashed(T0.plusSeconds(5).plus(RestartBackoff.RESET_AFTER)))
+                .isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -65,7 +66,8 @@ class RestartBackoffTests {
 
     @Test
     void manyCrashesNeverOverflowTheCap() {
-        RestartBackoff backoff = new RestartBackoff(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        RestartBackoff backoff =
+                new RestartBackoff(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofMinutes(1));
         Duration last = Duration.ZERO;
         for (int i = 0; i < 200; i++) {
             last = backoff.crashed(T0);
@@ -77,7 +79,8 @@ class RestartBackoffTests {
     void refusesAnEmptyOrInvertedRange() {
         assertThatThrownBy(() -> new RestartBackoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RestartBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(1)))
+        assertThatThrownBy(
+                        () -> new RestartBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

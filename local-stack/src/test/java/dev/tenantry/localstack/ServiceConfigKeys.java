@@ -69,7 +69,8 @@ final class ServiceConfigKeys {
                 continue;
             }
             try (Stream<Path> files = Files.walk(sources)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String source = stripComments(Files.readString(file, StandardCharsets.UTF_8));
                     Matcher property = CONFIG_PROPERTY.matcher(source);
                     while (property.find()) {
@@ -98,7 +99,9 @@ final class ServiceConfigKeys {
         if (referencedEnvironment.contains(environmentVariable)) {
             return java.util.Optional.of("${" + environmentVariable + "}");
         }
-        return keys.stream().filter(k -> toEnvironmentName(k).equals(environmentVariable)).findFirst();
+        return keys.stream()
+                .filter(k -> toEnvironmentName(k).equals(environmentVariable))
+                .findFirst();
     }
 
     /** MicroProfile Config: every character other than a letter or digit becomes _, then upper case. */
@@ -139,7 +142,11 @@ final class ServiceConfigKeys {
         for (String statement : own.split(";")) {
             Matcher withName = WITH_NAME.matcher(statement);
             String explicit = withName.find() ? withName.group(1) : null;
-            String plain = ANNOTATION.matcher(statement).replaceAll(" ").replaceAll("\\s+", " ").trim();
+            String plain = ANNOTATION
+                    .matcher(statement)
+                    .replaceAll(" ")
+                    .replaceAll("\\s+", " ")
+                    .trim();
             Matcher method = METHOD.matcher(plain);
             if (!method.matches()) {
                 continue;

@@ -21,26 +21,41 @@ final class StackProcesses {
 
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
-    private StackProcesses() {
-    }
+    private StackProcesses() {}
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     /**
      * {@code java -jar local-stack.jar --home <home> up} on the given ports (Kafka, PostgreSQL,
      * receiver, provisioning, worker, dispatcher), its output appended to {@code console}.
      */
     static Process up(Path home, List<Integer> ports, Path console, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("local-stack.jar", "target/local-stack.jar"), "--home", home.toString(), "up",
-                "--repo", REPO.toString(), "--kafka-port", Integer.toString(ports.get(0)),
-                "--postgres-port", Integer.toString(ports.get(1)), "--receiver-port", Integer.toString(ports.get(2)),
-                "--provisioning-port", Integer.toString(ports.get(3)), "--worker-port", Integer.toString(ports.get(4)),
-                "--dispatcher-port", Integer.toString(ports.get(5))));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("local-stack.jar", "target/local-stack.jar"),
+                "--home",
+                home.toString(),
+                "up",
+                "--repo",
+                REPO.toString(),
+                "--kafka-port",
+                Integer.toString(ports.get(0)),
+                "--postgres-port",
+                Integer.toString(ports.get(1)),
+                "--receiver-port",
+                Integer.toString(ports.get(2)),
+                "--provisioning-port",
+                Integer.toString(ports.get(3)),
+                "--worker-port",
+                Integer.toString(ports.get(4)),
+                "--dispatcher-port",
+                Integer.toString(ports.get(5))));
         command.addAll(List.of(extra));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
+                .start();
     }
 
     /** After a failed test: the stack and whatever it started, killed. */
@@ -54,9 +69,11 @@ final class StackProcesses {
 
     /** The stack's own script, as a user calls it from the repository root. */
     static Run script(Path home, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("tenantry").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", REPO.resolve("tenantry").toString()));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
         builder.environment().put("TENANTRY_HOME", home.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -73,8 +90,10 @@ final class StackProcesses {
 
     static String commandLine(ProcessHandle process) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ');
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                            StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
         } catch (IOException | RuntimeException e) {
             return process.info().commandLine().orElse("");
         }

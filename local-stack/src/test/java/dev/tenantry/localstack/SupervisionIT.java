@@ -35,8 +35,8 @@ class SupervisionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path HOME = Path.of("target", "it-supervision").toAbsolutePath();
     private static final Duration PATIENCE = Duration.ofMinutes(4);
-    private static final List<String> COMPONENTS = List.of("postgres", "kafka", "migration-worker",
-            "provisioning-service", "webhook-dispatcher");
+    private static final List<String> COMPONENTS =
+            List.of("postgres", "kafka", "migration-worker", "provisioning-service", "webhook-dispatcher");
 
     private final Path console = Path.of("target", "it-supervision-console.log").toAbsolutePath();
     private Process stack;
@@ -52,7 +52,8 @@ class SupervisionIT {
         Files.deleteIfExists(console);
         stack = StackProcesses.up(HOME, ports, console, "--fresh");
         Path stateFile = HOME.resolve("stack.json");
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(6))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> Files.exists(stateFile) || !stack.isAlive());
         assertThat(stack.isAlive()).as(Files.readString(console)).isTrue();
         int controlPort = JSON.readTree(stateFile.toFile()).get("controlPort").asInt();
@@ -74,14 +75,19 @@ class SupervisionIT {
         assertThat(worker.get("pid").isNull()).isTrue();
 
         // A service killed outright comes back; the stack stays up.
-        long provisioningPid = component(status(), "provisioning-service").get("pid").asLong();
+        long provisioningPid =
+                component(status(), "provisioning-service").get("pid").asLong();
         ProcessHandle.of(provisioningPid).orElseThrow().destroyForcibly();
-        JsonNode provisioning = awaitComponent("provisioning-service",
-                c -> running(c) && c.get("restarts").asInt() >= 1 && c.get("pid").asLong() != provisioningPid);
+        JsonNode provisioning = awaitComponent(
+                "provisioning-service",
+                c -> running(c)
+                        && c.get("restarts").asInt() >= 1
+                        && c.get("pid").asLong() != provisioningPid);
         assertThat(provisioning.get("restarts").asInt()).isEqualTo(1);
         assertThat(stack.isAlive()).isTrue();
         assertThat(Files.readString(console))
-                .contains("[supervisor] provisioning-service (pid " + provisioningPid + ") exited with status 137; restarting in")
+                .contains("[supervisor] provisioning-service (pid " + provisioningPid
+                        + ") exited with status 137; restarting in")
                 .contains("[supervisor] provisioning-service restarted after a crash")
                 .doesNotContain("Stopping the local stack");
         JsonNode stillStopped = component(status(), "migration-worker");
@@ -102,22 +108,35 @@ class SupervisionIT {
         // holding postmaster.pid; it still comes back on the same data.
         long killedPostgresPid = component(status(), "postgres").get("pid").asLong();
         ProcessHandle.of(killedPostgresPid).orElseThrow().destroyForcibly();
-        awaitComponent("postgres", c -> running(c) && c.get("restarts").asInt() >= 2
-                && c.get("pid").asLong() != killedPostgresPid);
+        awaitComponent(
+                "postgres",
+                c -> running(c)
+                        && c.get("restarts").asInt() >= 2
+                        && c.get("pid").asLong() != killedPostgresPid);
         assertThat(Files.readString(console)).contains("[supervisor] postgres (pid " + killedPostgresPid + ") exited");
 
         // The broker killed outright is restarted, and a tenant is provisioned through it afterwards.
         long kafkaPid = component(status(), "kafka").get("pid").asLong();
         ProcessHandle.of(kafkaPid).orElseThrow().destroyForcibly();
-        awaitComponent("kafka", c -> running(c) && c.get("restarts").asInt() >= 1 && c.get("pid").asLong() != kafkaPid);
+        awaitComponent(
+                "kafka",
+                c -> running(c)
+                        && c.get("restarts").asInt() >= 1
+                        && c.get("pid").asLong() != kafkaPid);
         assertThat(Files.readString(console)).contains("[supervisor] kafka (pid " + kafkaPid + ") exited");
         awaitAllRunning();
         JsonNode urls = JSON.readTree(stateFile.toFile()).get("urls");
-        Map<String, String> env = Map.of("TENANTRY_TOKEN", Files.readString(HOME.resolve("token")).strip(),
-                "TENANTRY_PROVISIONING_URL", urls.get("provisioning").asText(),
-                "TENANTRY_WORKER_URL", urls.get("worker").asText(),
-                "TENANTRY_DISPATCHER_URL", urls.get("dispatcher").asText());
-        Run created = tenantctl(env, "tenants", "create", "after_crash", "--display-name", "After Crash", "--wait", "--json");
+        Map<String, String> env = Map.of(
+                "TENANTRY_TOKEN",
+                Files.readString(HOME.resolve("token")).strip(),
+                "TENANTRY_PROVISIONING_URL",
+                urls.get("provisioning").asText(),
+                "TENANTRY_WORKER_URL",
+                urls.get("worker").asText(),
+                "TENANTRY_DISPATCHER_URL",
+                urls.get("dispatcher").asText());
+        Run created =
+                tenantctl(env, "tenants", "create", "after_crash", "--display-name", "After Crash", "--wait", "--json");
         assertThat(created.exitCode()).as(created.toString()).isZero();
         assertThat(JSON.readTree(created.out()).get("status").asText()).isEqualTo("ACTIVE");
 
@@ -133,9 +152,12 @@ class SupervisionIT {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
         assertThat(HOME.resolve("control-token")).doesNotExist();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(HOME.toString()))
-                        .map(p -> p.pid() + " " + commandLine(p)).toList()).isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
+                                .filter(p -> commandLine(p).contains(HOME.toString()))
+                                .map(p -> p.pid() + " " + commandLine(p))
+                                .toList())
+                        .isEmpty());
         List<Integer> used = new ArrayList<>(ports);
         used.add(ports.get(0) + 1);
         used.add(controlPort);
@@ -145,22 +167,30 @@ class SupervisionIT {
     }
 
     private static boolean running(JsonNode component) {
-        return component.get("state").asText().equals("running") && component.get("ready").asBoolean()
+        return component.get("state").asText().equals("running")
+                && component.get("ready").asBoolean()
                 && component.get("pid").canConvertToLong();
     }
 
     private void awaitAllRunning() {
-        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
-            JsonNode components = status();
-            for (String name : COMPONENTS) {
-                assertThat(running(component(components, name))).as(name + " in " + components).isTrue();
-            }
-        });
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    JsonNode components = status();
+                    for (String name : COMPONENTS) {
+                        assertThat(running(component(components, name)))
+                                .as(name + " in " + components)
+                                .isTrue();
+                    }
+                });
     }
 
     private JsonNode awaitComponent(String name, Predicate<JsonNode> condition) {
         assertThat(stack.isAlive()).isTrue();
-        return await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+        return await().atMost(PATIENCE)
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
                 .until(() -> component(status(), name), condition);
     }
 

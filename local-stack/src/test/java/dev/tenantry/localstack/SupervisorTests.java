@@ -29,9 +29,11 @@ class SupervisorTests {
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final FakeComponent broker = new FakeComponent("kafka", 9092);
     private final FakeComponent service = new FakeComponent("provisioning-service", 8081);
-    private final Supervisor supervisor = new Supervisor(List.of(broker, service),
+    private final Supervisor supervisor = new Supervisor(
+            List.of(broker, service),
             () -> new RestartBackoff(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMinutes(1)),
-            Clock.systemUTC(), new PrintStream(console, true, StandardCharsets.UTF_8));
+            Clock.systemUTC(),
+            new PrintStream(console, true, StandardCharsets.UTF_8));
 
     @AfterEach
     void close() {
@@ -48,12 +50,15 @@ class SupervisorTests {
         long crashedPid = broker.pid().orElseThrow();
         broker.crash(137);
 
-        await().atMost(PATIENCE).until(() -> row("kafka").state().equals("running") && row("kafka").restarts() == 1);
+        await().atMost(PATIENCE)
+                .until(() ->
+                        row("kafka").state().equals("running") && row("kafka").restarts() == 1);
         assertThat(row("kafka").pid()).isNotEqualTo(crashedPid);
         assertThat(row("provisioning-service").restarts()).isZero();
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .contains("[supervisor] kafka (pid " + crashedPid + ") exited with status 137; restarting in 20 ms")
-                .contains("[supervisor] kafka restarted after a crash (pid " + row("kafka").pid() + ", restart 1)");
+                .contains("[supervisor] kafka restarted after a crash (pid "
+                        + row("kafka").pid() + ", restart 1)");
     }
 
     @Test
@@ -66,8 +71,9 @@ class SupervisorTests {
         service.failNextStarts(2);
         service.crash(1);
 
-        await().atMost(PATIENCE).until(() -> row("provisioning-service").state().equals("running")
-                && row("provisioning-service").restarts() == 1);
+        await().atMost(PATIENCE)
+                .until(() -> row("provisioning-service").state().equals("running")
+                        && row("provisioning-service").restarts() == 1);
         assertThat(service.starts.get()).isEqualTo(4);
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .contains("[supervisor] provisioning-service did not start (port taken); next attempt in 40 ms")
@@ -88,7 +94,9 @@ class SupervisorTests {
 
         // The broker crashing and coming back takes several watch rounds; the stopped service stays down.
         broker.crash(137);
-        await().atMost(PATIENCE).until(() -> row("kafka").restarts() == 1 && row("kafka").state().equals("running"));
+        await().atMost(PATIENCE)
+                .until(() ->
+                        row("kafka").restarts() == 1 && row("kafka").state().equals("running"));
         assertThat(service.isAlive()).isFalse();
         assertThat(row("provisioning-service").state()).isEqualTo("stopped");
         assertThat(service.starts.get()).isEqualTo(1);
@@ -114,7 +122,10 @@ class SupervisorTests {
     }
 
     private ComponentStatus row(String name) {
-        return supervisor.status().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+        return supervisor.status().stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A component whose "process" is a pid counter and a flag. */

@@ -8,7 +8,8 @@ public class BrokenReleaseProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("tenantry.worker.tenant-migrations.locations",
+        return Map.of(
+                "tenantry.worker.tenant-migrations.locations",
                 "classpath:db/tenant,classpath:db/tenant-broken-release");
     }
 }

@@ -1,9 +1,7 @@
 package dev.tenantry.worker;
 
-import static dev.tenantry.worker.WorkerTestSupport.CODEC;
 import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
 import static dev.tenantry.worker.WorkerTestSupport.infra;
-import static dev.tenantry.worker.WorkerTestSupport.kafka;
 import static dev.tenantry.worker.WorkerTestSupport.queryInt;
 import static dev.tenantry.worker.WorkerTestSupport.recordsWithin;
 import static dev.tenantry.worker.WorkerTestSupport.send;
@@ -46,6 +44,7 @@ class DeadLetterReplayIT {
 
     @Inject
     DeadLetterPublisher deadLetters;
+
     @Inject
     DeadLetterSources sources;
 
@@ -54,9 +53,17 @@ class DeadLetterReplayIT {
         assumeTrue(infra().canRestartPostgres(), "provider cannot restart PostgreSQL");
         Set<String> seenByOtherGroup = ConcurrentHashMap.newKeySet();
         String otherGroup = TestNames.unique("bystander");
-        try (EventConsumer bystander = new EventConsumer(new EventConsumer.Settings(infra().kafkaBootstrapServers(),
-                Topics.TENANT_MIGRATION_REQUESTS, otherGroup, 1, new RetryPolicy(1, Duration.ZERO, Duration.ZERO),
-                Map.of()), (event, record) -> seenByOtherGroup.add(event.id()), deadLetters, new SimpleMeterRegistry())) {
+        try (EventConsumer bystander = new EventConsumer(
+                new EventConsumer.Settings(
+                        infra().kafkaBootstrapServers(),
+                        Topics.TENANT_MIGRATION_REQUESTS,
+                        otherGroup,
+                        1,
+                        new RetryPolicy(1, Duration.ZERO, Duration.ZERO),
+                        Map.of()),
+                (event, record) -> seenByOtherGroup.add(event.id()),
+                deadLetters,
+                new SimpleMeterRegistry())) {
             bystander.start();
             TestTenant tenant = TestTenant.fresh("replayed");
             EventEnvelope<TenantRequested> request = tenant.requested();
@@ -64,8 +71,13 @@ class DeadLetterReplayIT {
             infra().stopPostgres();
             try {
                 send(request);
-                await().atMost(Duration.ofSeconds(60)).until(() -> !recordsWithin(DLQ, Duration.ofSeconds(1),
-                        r -> request.id().equals(WorkerTestSupport.header(r, "ce_id")), 1).isEmpty());
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> !recordsWithin(
+                                        DLQ,
+                                        Duration.ofSeconds(1),
+                                        r -> request.id().equals(WorkerTestSupport.header(r, "ce_id")),
+                                        1)
+                                .isEmpty());
             } finally {
                 infra().startPostgres();
             }
@@ -73,23 +85,39 @@ class DeadLetterReplayIT {
             seenByOtherGroup.clear();
 
             String operator = TestTokens.bearer(Roles.OPERATOR);
-            JsonPath listed = given().header("Authorization", operator).queryParam("tenant", tenant.tenantId())
-                    .get("/admin/dead-letters").then().statusCode(200).extract().jsonPath();
+            JsonPath listed = given().header("Authorization", operator)
+                    .queryParam("tenant", tenant.tenantId())
+                    .get("/admin/dead-letters")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             assertThat(listed.getList("items.eventId", String.class)).containsExactly(request.id());
             assertThat(listed.getString("items[0].reason")).contains("retries exhausted");
             assertThat(listed.getBoolean("partial")).isFalse();
 
-            JsonPath dryRun = given().header("Authorization", operator).contentType(ContentType.JSON)
-                    .body(Map.of("eventId", request.id(), "dryRun", true)).post("/admin/dead-letters/replay")
-                    .then().statusCode(200).extract().jsonPath();
+            JsonPath dryRun = given().header("Authorization", operator)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("eventId", request.id(), "dryRun", true))
+                    .post("/admin/dead-letters/replay")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             assertThat(dryRun.getList("replayed.eventId", String.class)).containsExactly(request.id());
-            assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id())).isZero();
+            assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id()))
+                    .isZero();
 
-            given().header("Authorization", operator).contentType(ContentType.JSON)
-                    .body(Map.of("eventId", request.id())).post("/admin/dead-letters/replay").then().statusCode(200);
+            given().header("Authorization", operator)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("eventId", request.id()))
+                    .post("/admin/dead-letters/replay")
+                    .then()
+                    .statusCode(200);
 
             assertThat(awaitResult(request).data()).isInstanceOf(TenantMigrated.class);
-            assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id())).isEqualTo(1);
+            assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id()))
+                    .isEqualTo(1);
             Thread.sleep(1000);
             assertThat(seenByOtherGroup).doesNotContain(request.id());
         }
@@ -99,38 +127,73 @@ class DeadLetterReplayIT {
     void aDeadLetterIsNotReplayedBeyondTheCap() {
         TestTenant tenant = TestTenant.fresh("capped");
         // A rollback whose schema does not belong to its slug: refused every time, never dropped.
-        EventEnvelope<TenantRollbackRequested> poisoned = EventEnvelope.create(WorkerTestSupport.SOURCE,
+        EventEnvelope<TenantRollbackRequested> poisoned = EventEnvelope.create(
+                WorkerTestSupport.SOURCE,
                 new TenantRollbackRequested(tenant.tenantId(), tenant.slug(), "tenant_someone_else", "test"));
         send(poisoned);
         String operator = TestTokens.bearer(Roles.OPERATOR);
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", operator)
-                .queryParam("tenant", tenant.tenantId()).get("/admin/dead-letters").then().extract()
-                .jsonPath().getList("items.eventId").size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> given().header("Authorization", operator)
+                                .queryParam("tenant", tenant.tenantId())
+                                .get("/admin/dead-letters")
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getList("items.eventId")
+                                .size()
+                        == 1);
 
-        JsonPath first = given().header("Authorization", operator).contentType(ContentType.JSON)
-                .body(Map.of("tenant", tenant.tenantId())).post("/admin/dead-letters/replay")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath first = given().header("Authorization", operator)
+                .contentType(ContentType.JSON)
+                .body(Map.of("tenant", tenant.tenantId()))
+                .post("/admin/dead-letters/replay")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(first.getList("replayed")).hasSize(1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", operator)
-                .queryParam("tenant", tenant.tenantId()).get("/admin/dead-letters").then().extract()
-                .jsonPath().getList("items.eventId").size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> given().header("Authorization", operator)
+                                .queryParam("tenant", tenant.tenantId())
+                                .get("/admin/dead-letters")
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getList("items.eventId")
+                                .size()
+                        == 2);
 
-        JsonPath second = given().header("Authorization", operator).contentType(ContentType.JSON)
-                .body(Map.of("tenant", tenant.tenantId())).post("/admin/dead-letters/replay")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath second = given().header("Authorization", operator)
+                .contentType(ContentType.JSON)
+                .body(Map.of("tenant", tenant.tenantId()))
+                .post("/admin/dead-letters/replay")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<String> reasons = second.getList("refused.reason", String.class);
         assertThat(second.getList("replayed")).isEmpty();
         assertThat(reasons).singleElement().asString().contains("cap is 1");
-        assertThat(sources.all()).extracting(DeadLetterSources.Source::consumerGroup).contains("migration-worker");
+        assertThat(sources.all())
+                .extracting(DeadLetterSources.Source::consumerGroup)
+                .contains("migration-worker");
     }
 
     @Test
     void replayNeedsOneSelectorAndTheOperatorRole() {
-        given().header("Authorization", TestTokens.bearer(Roles.OPERATOR)).contentType(ContentType.JSON)
-                .body(Map.of("dryRun", true)).post("/admin/dead-letters/replay")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().header("Authorization", TestTokens.bearer(Roles.TENANT_ADMIN)).contentType(ContentType.JSON)
-                .body(Map.of("all", true)).post("/admin/dead-letters/replay")
-                .then().statusCode(403).contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
+                .contentType(ContentType.JSON)
+                .body(Map.of("dryRun", true))
+                .post("/admin/dead-letters/replay")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer(Roles.TENANT_ADMIN))
+                .contentType(ContentType.JSON)
+                .body(Map.of("all", true))
+                .post("/admin/dead-letters/replay")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
     }
 }

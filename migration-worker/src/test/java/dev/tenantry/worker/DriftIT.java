@@ -43,11 +43,16 @@ class DriftIT {
                 .allSatisfy(r -> assertThat(r.data()).isInstanceOf(TenantMigrated.class));
 
         JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
-                .get("/admin/drift").then().statusCode(200).extract().jsonPath();
+                .get("/admin/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         List<Map<String, Object>> behind = report.getList("behind");
         List<Map<String, Object>> ours = behind.stream()
-                .filter(b -> ((String) b.get("schema")).startsWith("tenant_" + prefix)).toList();
+                .filter(b -> ((String) b.get("schema")).startsWith("tenant_" + prefix))
+                .toList();
         assertThat(ours).extracting(b -> b.get("schema")).containsExactlyInAnyOrderElementsOf(behindSchemas);
         assertThat(ours).allSatisfy(b -> {
             assertThat(b.get("current")).isEqualTo("2");
@@ -72,7 +77,11 @@ class DriftIT {
         execute("DELETE FROM " + untracked.schema() + ".flyway_schema_history WHERE version = '3'");
 
         JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
-                .get("/admin/drift").then().statusCode(200).extract().jsonPath();
+                .get("/admin/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(report.getList("behind.schema", String.class)).contains(edited.schema(), untracked.schema());
     }
@@ -87,12 +96,19 @@ class DriftIT {
         execute("ALTER TABLE " + tenant.schema() + ".customers ADD COLUMN nickname text");
 
         JsonPath report = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
-                .queryParam("deep", true).get("/admin/drift").then().statusCode(200).extract().jsonPath();
+                .queryParam("deep", true)
+                .get("/admin/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         List<String> behindSchemas = report.getList("behind.schema", String.class);
         assertThat(behindSchemas).doesNotContain(tenant.schema());
         Map<String, Object> drift = report.<Map<String, Object>>getList("deep").stream()
-                .filter(d -> tenant.schema().equals(d.get("schema"))).findFirst().orElseThrow();
+                .filter(d -> tenant.schema().equals(d.get("schema")))
+                .findFirst()
+                .orElseThrow();
         assertThat((List<String>) drift.get("missing")).contains("table invoices");
         assertThat((List<String>) drift.get("unexpected")).contains("column customers.nickname text");
     }
@@ -106,26 +122,45 @@ class DriftIT {
         assertThat(WorkerTestSupport.awaitResultsOf(requests))
                 .allSatisfy(r -> assertThat(r.data()).isInstanceOf(TenantMigrated.class));
         // The tenant's owner asked for version 2 exactly: an upgrade with a target version.
-        EventEnvelope<TenantUpgradeRequested> pin = EventEnvelope.create(WorkerTestSupport.SOURCE,
+        EventEnvelope<TenantUpgradeRequested> pin = EventEnvelope.create(
+                WorkerTestSupport.SOURCE,
                 new TenantUpgradeRequested(pinned.tenantId(), pinned.slug(), pinned.schema(), "2"));
         WorkerTestSupport.send(pin);
         assertThat(awaitResult(pin).data()).isInstanceOf(TenantMigrated.class);
         String operator = TestTokens.bearer(Roles.OPERATOR);
 
-        JsonPath report = given().header("Authorization", operator).get("/admin/drift").then().statusCode(200)
-                .extract().jsonPath();
-        assertThat(report.getList("behind.schema", String.class)).contains(loose.schema())
+        JsonPath report = given().header("Authorization", operator)
+                .get("/admin/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(report.getList("behind.schema", String.class))
+                .contains(loose.schema())
                 .doesNotContain(pinned.schema());
         Map<String, Object> entry = report.<Map<String, Object>>getList("pinned").stream()
-                .filter(p -> pinned.schema().equals(p.get("schema"))).findFirst().orElseThrow();
-        assertThat(entry).containsEntry("tenant", pinned.tenantId()).containsEntry("current", "2")
-                .containsEntry("pinnedVersion", "2").containsEntry("latest", "3");
+                .filter(p -> pinned.schema().equals(p.get("schema")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(entry)
+                .containsEntry("tenant", pinned.tenantId())
+                .containsEntry("current", "2")
+                .containsEntry("pinnedVersion", "2")
+                .containsEntry("latest", "3");
 
         // Drift repair (what auto-heal runs) brings the loose tenant up and leaves the pinned one.
-        given().header("Authorization", operator).post("/admin/drift/fix").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().header("Authorization", operator).get("/admin/fleet-upgrade").then().statusCode(200)
-                        .body("state", equalTo("finished")).body("remaining", equalTo(0)));
+        given().header("Authorization", operator)
+                .post("/admin/drift/fix")
+                .then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().header("Authorization", operator)
+                        .get("/admin/fleet-upgrade")
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("finished"))
+                        .body("remaining", equalTo(0)));
         assertThat(historyVersion(loose.schema())).isEqualTo(3);
         assertThat(historyVersion(pinned.schema())).isEqualTo(2);
 
@@ -133,21 +168,31 @@ class DriftIT {
         EventEnvelope<TenantUpgradeRequested> unpin = pinned.upgradeRequested();
         WorkerTestSupport.send(unpin);
         assertThat(((TenantMigrated) awaitResult(unpin).data()).toVersion()).isEqualTo("3");
-        JsonPath after = given().header("Authorization", operator).get("/admin/drift").then().extract().jsonPath();
+        JsonPath after = given().header("Authorization", operator)
+                .get("/admin/drift")
+                .then()
+                .extract()
+                .jsonPath();
         assertThat(after.getList("pinned.schema", String.class)).doesNotContain(pinned.schema());
     }
 
     private static int historyVersion(String schema) throws Exception {
-        return WorkerTestSupport.queryInt("SELECT max(version::int) FROM " + schema
-                + ".flyway_schema_history WHERE success");
+        return WorkerTestSupport.queryInt(
+                "SELECT max(version::int) FROM " + schema + ".flyway_schema_history WHERE success");
     }
 
     @Test
     void adminRoutesRefuseMissingTokensAndWrongRolesWithProblemJson() {
         given().get("/admin/drift").then().statusCode(401).contentType("application/problem+json");
-        given().header("Authorization", TestTokens.bearer(Roles.VIEWER)).get("/admin/drift")
-                .then().statusCode(403).contentType("application/problem+json");
-        given().header("Authorization", "Bearer not-a-jwt").get("/admin/drift")
-                .then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer(Roles.VIEWER))
+                .get("/admin/drift")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        given().header("Authorization", "Bearer not-a-jwt")
+                .get("/admin/drift")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
     }
 }

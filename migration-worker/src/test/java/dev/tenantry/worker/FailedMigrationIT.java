@@ -59,7 +59,8 @@ class FailedMigrationIT {
         assertThat(failed.kind()).isEqualTo(MigrationKind.UPGRADE);
         assertThat(failed.currentVersion()).isEqualTo("3");
         assertThat(failed.failedVersion()).isEqualTo("4");
-        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".customers")).isEqualTo(2);
+        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".customers"))
+                .isEqualTo(2);
         assertThat(tables(tenant.schema())).contains("invoices").doesNotContain("loyalty_tiers");
         assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history WHERE success"))
                 .isEqualTo(3);

@@ -1,16 +1,16 @@
 package dev.tenantry.worker;
 
 import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasItem;
 import static dev.tenantry.worker.WorkerTestSupport.header;
 import static dev.tenantry.worker.WorkerTestSupport.infra;
 import static dev.tenantry.worker.WorkerTestSupport.kafka;
 import static dev.tenantry.worker.WorkerTestSupport.send;
 import static dev.tenantry.worker.WorkerTestSupport.tables;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tenantry.contracts.EventEnvelope;
@@ -38,8 +38,10 @@ class FailureHandlingIT {
         String key = TestNames.unique("poison");
         RecordMetadata poisoned;
         try (TestKafka kafka = kafka()) {
-            poisoned = kafka.producer().send(new ProducerRecord<>(Topics.TENANT_MIGRATION_REQUESTS, key,
-                    "{not json".getBytes(StandardCharsets.UTF_8))).get();
+            poisoned = kafka.producer()
+                    .send(new ProducerRecord<>(
+                            Topics.TENANT_MIGRATION_REQUESTS, key, "{not json".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         TestTenant tenant = TestTenant.fresh("afterpoison");
         EventEnvelope<TenantRequested> next = tenant.requested();
@@ -62,8 +64,7 @@ class FailureHandlingIT {
     }
 
     @Test
-    void aPostgresOutageMakesTheWorkerUnreadyAndTheRequestIsRetriedAndMigratedWithoutAFailureEvent()
-            throws Exception {
+    void aPostgresOutageMakesTheWorkerUnreadyAndTheRequestIsRetriedAndMigratedWithoutAFailureEvent() throws Exception {
         assumeTrue(infra().canRestartPostgres(), "provider cannot restart PostgreSQL");
         TestTenant tenant = TestTenant.fresh("outage");
         EventEnvelope<TenantRequested> request = tenant.requested();
@@ -72,17 +73,21 @@ class FailureHandlingIT {
         try {
             send(request);
             // Readiness tells the orchestrator to stop routing here while the database is away.
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
-                    .statusCode(503).body("checks.findAll { it.status == 'DOWN' }.name",
-                            hasItem(containsString("Database"))));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().get("/q/health/ready")
+                            .then()
+                            .statusCode(503)
+                            .body("checks.findAll { it.status == 'DOWN' }.name", hasItem(containsString("Database"))));
         } finally {
             infra().startPostgres();
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
 
         assertThat(awaitResult(request).data()).isInstanceOf(TenantMigrated.class);
         assertThat(tables(tenant.schema())).contains("customers", "invoices");
-        assertThat(WorkerTestSupport.recordsWithin(DLQ, Duration.ofSeconds(2),
-                r -> tenant.tenantId().equals(r.key()), 1)).isEmpty();
+        assertThat(WorkerTestSupport.recordsWithin(
+                        DLQ, Duration.ofSeconds(2), r -> tenant.tenantId().equals(r.key()), 1))
+                .isEmpty();
     }
 }

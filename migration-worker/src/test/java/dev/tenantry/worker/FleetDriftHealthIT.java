@@ -34,26 +34,39 @@ class FleetDriftHealthIT {
         Instant drifted = Instant.now();
 
         JsonPath verified = given().header("Authorization", TestTokens.bearer(Roles.OPERATOR))
-                .get("/admin/drift").then().statusCode(200).extract().jsonPath();
+                .get("/admin/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(verified.getList("behind.schema", String.class)).contains(behind.schema());
         assertThat(verified.getList("missingSchema.schema", String.class)).contains(gone.schema());
 
         // The check refreshes in the background: wait for a report made after the drift.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
-            assertThat(ready.getString("status")).isEqualTo("UP");
-            Map<String, Object> check = ready.getMap("checks.find { it.name == 'fleet-drift' }");
-            assertThat(check).containsEntry("status", "UP");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> data = (Map<String, Object>) check.get("data");
-            assertThat(data).containsKey("checkedAt");
-            assertThat(Instant.parse((String) data.get("checkedAt"))).isAfter(drifted);
-            assertThat(data).containsEntry("drift", true)
-                    .containsEntry("latestVersion", verified.getString("latest"))
-                    .containsEntry("behind", verified.getList("behind").size())
-                    .containsEntry("missingSchema", verified.getList("missingSchema").size())
-                    .containsEntry("failed", verified.getList("failed").size())
-                    .containsEntry("tenants", verified.getInt("totalTenants"));
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    JsonPath ready = given().get("/q/health/ready")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath();
+                    assertThat(ready.getString("status")).isEqualTo("UP");
+                    Map<String, Object> check = ready.getMap("checks.find { it.name == 'fleet-drift' }");
+                    assertThat(check).containsEntry("status", "UP");
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> data = (Map<String, Object>) check.get("data");
+                    assertThat(data).containsKey("checkedAt");
+                    assertThat(Instant.parse((String) data.get("checkedAt"))).isAfter(drifted);
+                    assertThat(data)
+                            .containsEntry("drift", true)
+                            .containsEntry("latestVersion", verified.getString("latest"))
+                            .containsEntry("behind", verified.getList("behind").size())
+                            .containsEntry(
+                                    "missingSchema",
+                                    verified.getList("missingSchema").size())
+                            .containsEntry("failed", verified.getList("failed").size())
+                            .containsEntry("tenants", verified.getInt("totalTenants"));
+                });
     }
 }

@@ -1,7 +1,6 @@
 package dev.tenantry.worker;
 
 import static dev.tenantry.worker.WorkerTestSupport.queryInt;
-import static dev.tenantry.worker.WorkerTestSupport.send;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,14 +11,14 @@ import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.support.security.Roles;
-import dev.tenantry.worker.model.MigrationOutcome;
-import dev.tenantry.worker.service.TenantMigrator;
-import jakarta.inject.Inject;
 import dev.tenantry.testinfra.TestTokens;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
+import dev.tenantry.worker.model.MigrationOutcome;
+import dev.tenantry.worker.service.TenantMigrator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,23 +51,39 @@ class FleetUpgradeIT {
                 """);
         String operator = TestTokens.bearer(Roles.OPERATOR);
 
-        JsonPath drift = given().header("Authorization", operator).get("/admin/drift").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath drift = given().header("Authorization", operator)
+                .get("/admin/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(drift.getString("latest")).isEqualTo("4");
         assertThat(drift.getList("behind.schema", String.class))
                 .containsAll(tenants.stream().map(TestTenant::schema).toList());
 
-        given().header("Authorization", operator).post("/admin/drift/fix").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().header("Authorization", operator).get("/admin/fleet-upgrade").then().statusCode(200)
-                        .body("state", equalTo("finished")).body("remaining", equalTo(0)));
+        given().header("Authorization", operator)
+                .post("/admin/drift/fix")
+                .then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().header("Authorization", operator)
+                        .get("/admin/fleet-upgrade")
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("finished"))
+                        .body("remaining", equalTo(0)));
 
-        JsonPath progress = given().header("Authorization", operator).get("/admin/fleet-upgrade").then()
-                .extract().jsonPath();
+        JsonPath progress = given().header("Authorization", operator)
+                .get("/admin/fleet-upgrade")
+                .then()
+                .extract()
+                .jsonPath();
         // Other test classes share this database and leave some tenants broken on purpose (history
         // edited by hand): those may fail, ours may not.
         assertThat(progress.getList("failures.schema", String.class))
-                .doesNotContainAnyElementsOf(tenants.stream().map(TestTenant::schema).toList());
+                .doesNotContainAnyElementsOf(
+                        tenants.stream().map(TestTenant::schema).toList());
         assertThat(progress.getInt("done")).isGreaterThanOrEqualTo(50);
         for (TestTenant tenant : tenants) {
             assertThat(queryInt("""
@@ -77,13 +92,19 @@ class FleetUpgradeIT {
                     """, tenant.schema())).as(tenant.schema()).isEqualTo(1);
         }
         // The fleet path wrote the history rows Flyway would have: Flyway validates and finds nothing to do.
-        MigrationOutcome again = migrator.migrate(new TenantSchema(tenants.get(0).schema()), null);
+        MigrationOutcome again =
+                migrator.migrate(new TenantSchema(tenants.get(0).schema()), null);
         assertThat(again.succeeded()).as(again.errorMessage()).isTrue();
         assertThat(again.appliedCount()).isZero();
         assertThat(again.toVersion()).isEqualTo("4");
 
-        JsonPath after = given().header("Authorization", operator).get("/admin/drift").then().extract().jsonPath();
+        JsonPath after = given().header("Authorization", operator)
+                .get("/admin/drift")
+                .then()
+                .extract()
+                .jsonPath();
         assertThat(after.getList("behind.schema", String.class))
-                .doesNotContainAnyElementsOf(tenants.stream().map(TestTenant::schema).toList());
+                .doesNotContainAnyElementsOf(
+                        tenants.stream().map(TestTenant::schema).toList());
     }
 }

@@ -50,8 +50,14 @@ class HostileInputIT {
 
     @Test
     void oversizedHeadersAndBodiesGetProblems() {
-        assertProblem(RawHttp.send(RestAssured.port, "GET", "/admin/drift", Map.of("Authorization", OPERATOR,
-                "X-Padding", "p".repeat(40_000)), null), 431);
+        assertProblem(
+                RawHttp.send(
+                        RestAssured.port,
+                        "GET",
+                        "/admin/drift",
+                        Map.of("Authorization", OPERATOR, "X-Padding", "p".repeat(40_000)),
+                        null),
+                431);
         byte[] twoMiB = ("{\"eventId\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         Map<String, String> json = Map.of("Authorization", OPERATOR, "Content-Type", "application/json");
         assertProblem(RawHttp.send(RestAssured.port, "POST", "/admin/dead-letters/replay", json, twoMiB), 413);
@@ -70,20 +76,33 @@ class HostileInputIT {
     void whilePostgresIsAwayTheRunLogAnswersServiceUnavailable() {
         assumeTrue(infra().canRestartPostgres(), "provider cannot restart PostgreSQL");
         String tenantId = UUID.randomUUID().toString();
-        given().header("Authorization", OPERATOR).when().get("/admin/tenants/" + tenantId + "/runs")
-                .then().statusCode(200);
+        given().header("Authorization", OPERATOR)
+                .when()
+                .get("/admin/tenants/" + tenantId + "/runs")
+                .then()
+                .statusCode(200);
         infra().stopPostgres();
         try {
-            given().header("Authorization", OPERATOR).when().get("/admin/tenants/" + tenantId + "/runs")
-                    .then().statusCode(503).contentType("application/problem+json")
-                    .header("Retry-After", notNullValue()).body("status", equalTo(503));
+            given().header("Authorization", OPERATOR)
+                    .when()
+                    .get("/admin/tenants/" + tenantId + "/runs")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", notNullValue())
+                    .body("status", equalTo(503));
         } finally {
             infra().startPostgres();
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                given().header("Authorization", OPERATOR).when().get("/admin/tenants/" + tenantId + "/runs")
-                        .then().statusCode(200));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> given().header("Authorization", OPERATOR)
+                        .when()
+                        .get("/admin/tenants/" + tenantId + "/runs")
+                        .then()
+                        .statusCode(200));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
     }
 
     private static Answer get(String target) {

@@ -8,11 +8,17 @@ public class ImpatientRetryProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("tenantry.worker.retry.max-attempts", "2",
-                "tenantry.worker.retry.initial-backoff", "100ms",
-                "tenantry.worker.retry.max-backoff", "100ms",
-                "tenantry.dead-letters.max-replays", "1",
+        return Map.of(
+                "tenantry.worker.retry.max-attempts",
+                "2",
+                "tenantry.worker.retry.initial-backoff",
+                "100ms",
+                "tenantry.worker.retry.max-backoff",
+                "100ms",
+                "tenantry.dead-letters.max-replays",
+                "1",
                 // Dead-letters a request failing during an outage at once, instead of waiting for PostgreSQL.
-                "tenantry.messaging.consumers.outage-patience", "0s");
+                "tenantry.messaging.consumers.outage-patience",
+                "0s");
     }
 }

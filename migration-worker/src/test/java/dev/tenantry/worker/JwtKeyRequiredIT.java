@@ -59,8 +59,13 @@ class JwtKeyRequiredIT {
     void withoutAConfiguredKeyTheWorkerDoesNotStart() throws Exception {
         List<String> lines = refusedStart(Map.of());
 
-        assertThat(lines).filteredOn(l -> l.contains("Not starting")).hasSize(1).first().asString()
-                .contains("no JWT verification key is configured").contains("TENANTRY_JWT_PUBLIC_KEY");
+        assertThat(lines)
+                .filteredOn(l -> l.contains("Not starting"))
+                .hasSize(1)
+                .first()
+                .asString()
+                .contains("no JWT verification key is configured")
+                .contains("TENANTRY_JWT_PUBLIC_KEY");
     }
 
     @Test
@@ -72,7 +77,11 @@ class JwtKeyRequiredIT {
 
         List<String> lines = refusedStart(Map.of("TENANTRY_JWT_PUBLIC_KEY", copy.toString()));
 
-        assertThat(lines).filteredOn(l -> l.contains("Not starting")).hasSize(1).first().asString()
+        assertThat(lines)
+                .filteredOn(l -> l.contains("Not starting"))
+                .hasSize(1)
+                .first()
+                .asString()
                 .contains("is the development key");
     }
 
@@ -84,9 +93,12 @@ class JwtKeyRequiredIT {
         worker = start(freshDatabase(), Map.of("TENANTRY_JWT_PUBLIC_KEY", publicKey.toString()), log);
         String url = awaitListening(log);
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        assertThat(get(http, url, TestTokens.bearer(issuer.getPrivate(), Roles.OPERATOR))).isEqualTo(200);
-        assertThat(get(http, url, TestTokens.bearer(Roles.OPERATOR))).as("a token signed by the development key")
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        assertThat(get(http, url, TestTokens.bearer(issuer.getPrivate(), Roles.OPERATOR)))
+                .isEqualTo(200);
+        assertThat(get(http, url, TestTokens.bearer(Roles.OPERATOR)))
+                .as("a token signed by the development key")
                 .isEqualTo(401);
         assertThat(Files.readAllLines(log)).noneMatch(l -> l.contains("Not starting"));
     }
@@ -104,22 +116,32 @@ class JwtKeyRequiredIT {
     /** The worker's own database: its migrations and tables stay out of the other tests' way. */
     private static String freshDatabase() throws Exception {
         String database = TestNames.unique("jwt_key");
-        try (Connection admin = infra().dataSource().getConnection(); Statement s = admin.createStatement()) {
+        try (Connection admin = infra().dataSource().getConnection();
+                Statement s = admin.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         return infra().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
     }
 
     private static Process start(String jdbcUrl, Map<String, String> environment, Path log) throws IOException {
-        assertThat(JAR).as("packaged worker (mvn package runs before the integration tests)").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.port=0",
+        assertThat(JAR)
+                .as("packaged worker (mvn package runs before the integration tests)")
+                .exists();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=0",
                 // Quiet: no background work of its own, and a consumer group no other test uses.
                 "-Dtenantry.worker.consumer-group=" + TestNames.unique("jwt-key-it"),
-                "-Dtenantry.worker.spare-pool.size=0", "-Dtenantry.worker.drift.verify-at-start=false",
-                "-Dtenantry.worker.drift.interval=0s", "-Dtenantry.worker.retention.interval=0s",
-                "-jar", JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Dtenantry.worker.spare-pool.size=0",
+                "-Dtenantry.worker.drift.verify-at-start=false",
+                "-Dtenantry.worker.drift.interval=0s",
+                "-Dtenantry.worker.retention.interval=0s",
+                "-jar",
+                JAR.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("TENANTRY_JWT_PUBLIC_KEY");
         builder.environment().remove("QUARKUS_PROFILE");
         builder.environment().put("TENANTRY_DB_URL", jdbcUrl);
@@ -135,20 +157,29 @@ class JwtKeyRequiredIT {
     private String awaitListening(Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            Optional<String> url = Files.readAllLines(log).stream().map(LISTENING::matcher).filter(Matcher::find)
-                    .map(m -> m.group(1)).findFirst();
+            Optional<String> url = Files.readAllLines(log).stream()
+                    .map(LISTENING::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> m.group(1))
+                    .findFirst();
             if (url.isPresent()) {
                 return url.get().replace("0.0.0.0", "127.0.0.1");
             }
-            assertThat(worker.isAlive()).as("worker running; its output:\n%s", Files.readString(log)).isTrue();
+            assertThat(worker.isAlive())
+                    .as("worker running; its output:\n%s", Files.readString(log))
+                    .isTrue();
             Thread.sleep(200);
         }
         throw new AssertionError("worker did not start listening; its output:\n" + Files.readString(log));
     }
 
     private static int get(HttpClient http, String url, String authorization) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/admin/tenants/" + java.util.UUID.randomUUID() + "/runs"))
-                .header("Authorization", authorization).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(url + "/admin/tenants/" + java.util.UUID.randomUUID() + "/runs"))
+                .header("Authorization", authorization)
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

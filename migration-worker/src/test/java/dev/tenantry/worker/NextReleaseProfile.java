@@ -28,7 +28,10 @@ public class NextReleaseProfile implements QuarkusTestProfile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("tenantry.worker.tenant-migrations.locations", "classpath:db/tenant,filesystem:" + RELEASE_DIR,
-                "tenantry.worker.drift.fleet-parallelism", "2");
+        return Map.of(
+                "tenantry.worker.tenant-migrations.locations",
+                "classpath:db/tenant,filesystem:" + RELEASE_DIR,
+                "tenantry.worker.drift.fleet-parallelism",
+                "2");
     }
 }

@@ -9,5 +9,4 @@ import io.quarkus.test.common.QuarkusTestResource;
  * test classes with different @TestProfile ran in the same JVM.
  */
 @QuarkusTestResource(TenantryTestResource.class)
-public class RealInfrastructureForAllTests {
-}
+public class RealInfrastructureForAllTests {}

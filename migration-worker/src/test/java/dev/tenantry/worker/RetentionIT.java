@@ -32,10 +32,14 @@ class RetentionIT {
 
         sweeper.sweep();
 
-        assertThat(queryInt("SELECT count(*) FROM worker_processed_event WHERE consumer = ? AND event_id LIKE 'old%'",
-                consumer)).isZero();
-        assertThat(queryInt("SELECT count(*) FROM worker_processed_event WHERE consumer = ? AND event_id = 'recent'",
-                consumer)).isEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM worker_processed_event WHERE consumer = ? AND event_id LIKE 'old%'",
+                        consumer))
+                .isZero();
+        assertThat(queryInt(
+                        "SELECT count(*) FROM worker_processed_event WHERE consumer = ? AND event_id = 'recent'",
+                        consumer))
+                .isEqualTo(1);
         assertThat(pruned("worker_processed_event") - before).isGreaterThanOrEqualTo(2);
     }
 
@@ -60,19 +64,27 @@ class RetentionIT {
         sweeper.sweep();
 
         assertThat(kinds(busy, "busy-" + id)).isEqualTo(1);
-        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE schema_name = ? AND finished_at > now() - "
-                + "interval '2 days'", busy)).isEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM migration_run WHERE schema_name = ? AND finished_at > now() - "
+                                + "interval '2 days'",
+                        busy))
+                .isEqualTo(1);
         assertThat(kinds(quiet, "quiet-" + id)).isEqualTo(1);
         assertThat(queryInt("SELECT count(*) FROM migration_run WHERE schema_name = ? AND kind = 'upgrade'", quiet))
                 .isEqualTo(1);
         assertThat(kinds(reused, "first-" + id)).isEqualTo(1);
-        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE tenant_id = ? AND kind = 'deletion'",
-                "first-" + id)).isEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM migration_run WHERE tenant_id = ? AND kind = 'deletion'", "first-" + id))
+                .isEqualTo(1);
         assertThat(kinds(reused, "second-" + id)).isEqualTo(1);
         assertThat(pruned("migration_run") - before).isGreaterThanOrEqualTo(4);
         // What drift reads is untouched.
-        assertThat(queryInt("SELECT count(*) FROM migration_run_latest WHERE schema_name IN (?, ?, ?)", busy, quiet,
-                reused)).isEqualTo(3);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM migration_run_latest WHERE schema_name IN (?, ?, ?)",
+                        busy,
+                        quiet,
+                        reused))
+                .isEqualTo(3);
     }
 
     private static int kinds(String schema, String tenant) throws Exception {
@@ -87,7 +99,8 @@ class RetentionIT {
     }
 
     private double pruned(String table) {
-        var counter = registry.find("tenantry.retention.pruned").tag("table", table).counter();
+        var counter =
+                registry.find("tenantry.retention.pruned").tag("table", table).counter();
         return counter == null ? 0 : counter.count();
     }
 }

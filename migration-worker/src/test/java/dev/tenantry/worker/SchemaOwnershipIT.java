@@ -44,7 +44,8 @@ class SchemaOwnershipIT {
 
         assertThat(answer.skipped()).isTrue();
         assertThat(answer.skippedReason()).contains(current.tenantId());
-        assertThat(queryInt("SELECT count(*) FROM " + current.schema() + ".customers")).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM " + current.schema() + ".customers"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -64,7 +65,8 @@ class SchemaOwnershipIT {
 
         assertThat(answer.skipped()).isTrue();
         assertThat(answer.archivedSchema()).isEqualTo(earlierArchive);
-        assertThat(queryInt("SELECT count(*) FROM " + current.schema() + ".customers")).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM " + current.schema() + ".customers"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -82,7 +84,8 @@ class SchemaOwnershipIT {
                 .isEqualTo("SCHEMA_OWNED_BY_OTHER_TENANT");
         assertThat(((TenantMigrationFailed) awaitResult(takeOver).data()).errorCode())
                 .isEqualTo("SCHEMA_OWNED_BY_OTHER_TENANT");
-        assertThat(queryInt("SELECT max(version::int) FROM " + owner.schema() + ".flyway_schema_history")).isEqualTo(2);
+        assertThat(queryInt("SELECT max(version::int) FROM " + owner.schema() + ".flyway_schema_history"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -100,7 +103,8 @@ class SchemaOwnershipIT {
         assertThat(schemaExists(answer.archivedSchema())).isTrue();
         // Delivered again, the same answer.
         send(deletion);
-        assertThat(WorkerTestSupport.awaitResults(deletion, 2)).extracting(EventEnvelope::data)
+        assertThat(WorkerTestSupport.awaitResults(deletion, 2))
+                .extracting(EventEnvelope::data)
                 .containsOnly(answer);
     }
 
@@ -109,15 +113,18 @@ class SchemaOwnershipIT {
         TestTenant tenant = TestTenant.fresh("nosuchversion");
         migrate(tenant.requested());
 
-        EventEnvelope<TenantUpgradeRequested> upgrade = EventEnvelope.create(WorkerTestSupport.SOURCE,
+        EventEnvelope<TenantUpgradeRequested> upgrade = EventEnvelope.create(
+                WorkerTestSupport.SOURCE,
                 new TenantUpgradeRequested(tenant.tenantId(), tenant.slug(), tenant.schema(), "999"));
         send(upgrade);
-        TenantMigrationFailed failed = (TenantMigrationFailed) awaitResult(upgrade).data();
+        TenantMigrationFailed failed =
+                (TenantMigrationFailed) awaitResult(upgrade).data();
 
         assertThat(failed.kind()).isEqualTo(MigrationKind.UPGRADE);
         assertThat(failed.errorCode()).isEqualTo("UNKNOWN_VERSION");
         assertThat(failed.message()).contains("999");
-        assertThat(queryInt("SELECT count(*) FROM tenant_migration_version WHERE version = '3'")).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM tenant_migration_version WHERE version = '3'"))
+                .isEqualTo(1);
     }
 
     private static TestTenant sameSlug(TestTenant earlier) {

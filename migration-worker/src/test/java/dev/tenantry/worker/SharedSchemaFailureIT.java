@@ -20,14 +20,17 @@ class SharedSchemaFailureIT {
     @Test
     void theWorkerExitsNonZeroWithOneClearLineWhenTheSharedSchemaCannotBeMigrated() throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertThat(jar).as("packaged worker (mvn package runs before the integration tests)").exists();
+        assertThat(jar)
+                .as("packaged worker (mvn package runs before the integration tests)")
+                .exists();
         String database = TestNames.unique("broken_shared");
-        try (Connection admin = infra().dataSource().getConnection(); Statement s = admin.createStatement()) {
+        try (Connection admin = infra().dataSource().getConnection();
+                Statement s = admin.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         String url = infra().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
         try (Connection c = DriverManager.getConnection(url, infra().username(), infra().password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             // A history that claims version 1 was applied with other contents: Flyway's validation fails.
             s.execute("""
                     CREATE TABLE worker_schema_history (installed_rank int PRIMARY KEY, version varchar(50),
@@ -39,9 +42,13 @@ class SharedSchemaFailureIT {
                     + " 'V1__migration_runs.sql', 12345, 'someone', now(), 1, true)");
         }
         Path log = Files.createTempFile("worker-start", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=0", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dquarkus.http.port=0",
+                        "-jar",
+                        jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("TENANTRY_DB_URL", url);
         builder.environment().put("TENANTRY_DB_USER", infra().username());
         builder.environment().put("TENANTRY_DB_PASSWORD", infra().password());
@@ -53,13 +60,20 @@ class SharedSchemaFailureIT {
         Process worker = builder.start();
         worker.getOutputStream().close();
         try {
-            assertThat(worker.waitFor(120, TimeUnit.SECONDS)).as("worker exited").isTrue();
+            assertThat(worker.waitFor(120, TimeUnit.SECONDS))
+                    .as("worker exited")
+                    .isTrue();
         } finally {
             worker.destroyForcibly();
         }
         List<String> lines = Files.readAllLines(log);
         assertThat(worker.exitValue()).isNotZero();
-        assertThat(lines).filteredOn(l -> l.contains("Shared-schema migration failed")).hasSize(1)
-                .first().asString().contains("worker_schema_history").contains("Not starting");
+        assertThat(lines)
+                .filteredOn(l -> l.contains("Shared-schema migration failed"))
+                .hasSize(1)
+                .first()
+                .asString()
+                .contains("worker_schema_history")
+                .contains("Not starting");
     }
 }

@@ -1,7 +1,7 @@
 package dev.tenantry.worker;
 
-import static dev.tenantry.worker.WorkerTestSupport.TIMEOUT;
 import static dev.tenantry.worker.WorkerTestSupport.DEMO_TABLES;
+import static dev.tenantry.worker.WorkerTestSupport.TIMEOUT;
 import static dev.tenantry.worker.WorkerTestSupport.awaitResult;
 import static dev.tenantry.worker.WorkerTestSupport.execute;
 import static dev.tenantry.worker.WorkerTestSupport.queryInt;
@@ -27,7 +27,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -59,16 +58,21 @@ class SparePoolIT {
         taken.removeAll(spareSchemas());
         assertThat(taken).as("exactly one spare became the tenant").hasSize(1);
         String spare = taken.iterator().next();
-        assertThat(queryInt("SELECT count(*) FROM tenant_spare_schema WHERE schema_name = ?", spare)).isZero();
-        assertThat(queryInt("SELECT count(*) FROM tenant_schema_version WHERE schema_name = ?", spare)).isZero();
-        assertThat(queryInt("SELECT count(*) FROM tenant_schema_version WHERE schema_name = ? AND version = '3'",
-                tenant.schema())).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM tenant_spare_schema WHERE schema_name = ?", spare))
+                .isZero();
+        assertThat(queryInt("SELECT count(*) FROM tenant_schema_version WHERE schema_name = ?", spare))
+                .isZero();
+        assertThat(queryInt(
+                        "SELECT count(*) FROM tenant_schema_version WHERE schema_name = ? AND version = '3'",
+                        tenant.schema()))
+                .isEqualTo(1);
         MigrationOutcome flyway = migrator.migrate(new TenantSchema(tenant.schema()), null);
         assertThat(flyway.succeeded()).isTrue();
         assertThat(flyway.appliedCount()).isZero();
         // The tenant's data starts empty and its identity columns work after the rename.
         execute("INSERT INTO " + tenant.schema() + ".customers (code, name) VALUES ('c1', 'First customer')");
-        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".customers")).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".customers"))
+                .isEqualTo(1);
 
         await().atMost(TIMEOUT).until(() -> pool.ready() == SparePoolProfile.SIZE);
     }
@@ -93,18 +97,20 @@ class SparePoolIT {
                 + " VALUES ('tenantry_spare_outdated0001', 'an-older-release', '2', now() - interval '1 day')");
         execute("CREATE SCHEMA tenantry_spare_orphan0001");
 
-        await().atMost(TIMEOUT).until(() -> !schemaExists("tenantry_spare_outdated0001")
-                && !schemaExists("tenantry_spare_orphan0001"));
-        assertThat(queryInt("SELECT count(*) FROM tenant_spare_schema WHERE release = 'an-older-release'")).isZero();
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        !schemaExists("tenantry_spare_outdated0001") && !schemaExists("tenantry_spare_orphan0001"));
+        assertThat(queryInt("SELECT count(*) FROM tenant_spare_schema WHERE release = 'an-older-release'"))
+                .isZero();
         await().atMost(TIMEOUT).until(() -> pool.ready() == SparePoolProfile.SIZE);
     }
 
     private static Set<String> spareSchemas() throws SQLException {
         Set<String> names = new HashSet<>();
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement select = connection.createStatement();
-             ResultSet rows = select.executeQuery(
-                     "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenantry\\_spare\\_%'")) {
+                Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery(
+                        "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenantry\\_spare\\_%'")) {
             while (rows.next()) {
                 names.add(rows.getString(1));
             }

@@ -10,7 +10,10 @@ public class SparePoolProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("tenantry.worker.spare-pool.size", Integer.toString(SIZE),
-                "tenantry.worker.spare-pool.refill-interval", "200ms");
+        return Map.of(
+                "tenantry.worker.spare-pool.size",
+                Integer.toString(SIZE),
+                "tenantry.worker.spare-pool.refill-interval",
+                "200ms");
     }
 }

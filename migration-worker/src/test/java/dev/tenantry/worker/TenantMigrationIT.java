@@ -17,8 +17,8 @@ import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.TenantryEvent;
 import dev.tenantry.contracts.tenant.MigrationKind;
-import dev.tenantry.worker.WorkerTestSupport.TestTenant;
 import dev.tenantry.contracts.tenant.TenantSchema;
+import dev.tenantry.worker.WorkerTestSupport.TestTenant;
 import dev.tenantry.worker.model.MigrationOutcome;
 import dev.tenantry.worker.repository.SchemaCatalogRepository;
 import dev.tenantry.worker.service.TenantMigrationService;
@@ -68,8 +68,10 @@ class TenantMigrationIT {
         assertThat(result.correlationId()).isEqualTo(request.id());
         assertThat(tables(tenant.schema())).containsExactlyElementsOf(DEMO_TABLES);
         assertThat(tables("public")).doesNotContain("customers", "invoices");
-        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ? AND status = 'succeeded'",
-                request.id())).isEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM migration_run WHERE request_id = ? AND status = 'succeeded'",
+                        request.id()))
+                .isEqualTo(1);
     }
 
     /**
@@ -92,29 +94,32 @@ class TenantMigrationIT {
         Map<String, Set<String>> described;
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection()) {
             // A history table name no schema has: the history table itself is compared too.
-            described = SchemaCatalogRepository.describe(connection, List.of(tenant.schema(), byFlyway.name()),
-                    "no_table_is_excluded");
+            described = SchemaCatalogRepository.describe(
+                    connection, List.of(tenant.schema(), byFlyway.name()), "no_table_is_excluded");
         }
-        assertThat(described.get(tenant.schema())).contains(
-                "index CREATE UNIQUE INDEX flyway_schema_history_pk ON flyway_schema_history USING btree (installed_rank)",
-                "index CREATE INDEX flyway_schema_history_s_idx ON flyway_schema_history USING btree (success)");
+        assertThat(described.get(tenant.schema()))
+                .contains(
+                        "index CREATE UNIQUE INDEX flyway_schema_history_pk ON flyway_schema_history USING btree (installed_rank)",
+                        "index CREATE INDEX flyway_schema_history_s_idx ON flyway_schema_history USING btree (success)");
         assertThat(described.get(tenant.schema())).isEqualTo(described.get(byFlyway.name()));
         assertThat(historyRows(tenant.schema())).isEqualTo(historyRows(byFlyway.name()));
 
         MigrationOutcome again = migrator.migrate(new TenantSchema(tenant.schema()), null);
         assertThat(again.succeeded()).isTrue();
         assertThat(again.appliedCount()).isZero();
-        assertThat(queryInt("SELECT count(*) FROM tenant_schema_version WHERE schema_name = ? AND version = '3'",
-                tenant.schema())).isEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM tenant_schema_version WHERE schema_name = ? AND version = '3'",
+                        tenant.schema()))
+                .isEqualTo(1);
         execute("DROP SCHEMA " + byFlyway.quoted() + " CASCADE");
     }
 
     private static List<String> historyRows(String schema) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement select = connection.createStatement();
-             ResultSet result = select.executeQuery("SELECT installed_rank, version, description, type, script,"
-                     + " checksum, installed_by, success FROM " + schema + ".flyway_schema_history ORDER BY 1")) {
+                Statement select = connection.createStatement();
+                ResultSet result = select.executeQuery("SELECT installed_rank, version, description, type, script,"
+                        + " checksum, installed_by, success FROM " + schema + ".flyway_schema_history ORDER BY 1")) {
             while (result.next()) {
                 StringBuilder row = new StringBuilder();
                 for (int column = 1; column <= 8; column++) {
@@ -138,8 +143,10 @@ class TenantMigrationIT {
         assertThat(results).hasSize(2);
         assertThat(results).allSatisfy(r -> assertThat(r.data()).isInstanceOf(TenantMigrated.class));
         assertThat(results.get(0).data()).isEqualTo(results.get(1).data());
-        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id())).isEqualTo(1);
-        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history")).isEqualTo(3);
+        assertThat(queryInt("SELECT count(*) FROM migration_run WHERE request_id = ?", request.id()))
+                .isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history"))
+                .isEqualTo(3);
     }
 
     @Test
@@ -150,8 +157,14 @@ class TenantMigrationIT {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Object>> both = pool.invokeAll(List.<Callable<Object>>of(
-                    () -> { service.handle(first); return null; },
-                    () -> { service.handle(second); return null; }));
+                    () -> {
+                        service.handle(first);
+                        return null;
+                    },
+                    () -> {
+                        service.handle(second);
+                        return null;
+                    }));
             for (Future<Object> f : both) {
                 f.get();
             }
@@ -164,7 +177,8 @@ class TenantMigrationIT {
         assertThat(a.appliedCount() + b.appliedCount()).isEqualTo(3);
         assertThat(a.toVersion()).isEqualTo("3");
         assertThat(b.toVersion()).isEqualTo("3");
-        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history")).isEqualTo(3);
+        assertThat(queryInt("SELECT count(*) FROM " + tenant.schema() + ".flyway_schema_history"))
+                .isEqualTo(3);
     }
 
     @Test
@@ -202,7 +216,8 @@ class TenantMigrationIT {
         assertThat(schemaExists(tenant.schema())).isFalse();
         assertThat(deleted.archivedSchema()).startsWith("deleted_" + tenant.slug() + "_");
         assertThat(schemaExists(deleted.archivedSchema())).isTrue();
-        assertThat(queryInt("SELECT count(*) FROM " + deleted.archivedSchema() + ".customers")).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM " + deleted.archivedSchema() + ".customers"))
+                .isEqualTo(1);
 
         var again = tenant.deletionRequested();
         send(again);

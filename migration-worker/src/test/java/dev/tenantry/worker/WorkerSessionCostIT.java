@@ -43,7 +43,9 @@ class WorkerSessionCostIT {
     @Test
     void afterSoManyTenantChangesThePoolHandsOutOnlySessionsStartedSince() throws Exception {
         // Four sessions at once, so the pool holds at least four idle ones from before.
-        assertThat(startedAt(borrowFourAtOnce())).as("sessions the pool had already").isNotEmpty();
+        assertThat(startedAt(borrowFourAtOnce()))
+                .as("sessions the pool had already")
+                .isNotEmpty();
         Timestamp changesBegan = databaseNow();
 
         // The test profile renews the pool every 5 tenant schema changes.
@@ -57,7 +59,8 @@ class WorkerSessionCostIT {
                 .allSatisfy(result -> assertThat(result.data()).isInstanceOf(TenantMigrated.class));
 
         // Idle sessions were closed at the renewal, sessions in use when they came back.
-        assertThat(startedAt(borrowFourAtOnce())).as("start of each session handed out after the changes")
+        assertThat(startedAt(borrowFourAtOnce()))
+                .as("start of each session handed out after the changes")
                 .allSatisfy(start -> assertThat(start).isAfter(changesBegan));
     }
 
@@ -82,8 +85,8 @@ class WorkerSessionCostIT {
     private static List<Timestamp> startedAt(List<Integer> pids) throws SQLException {
         List<Timestamp> starts = new ArrayList<>();
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT backend_start FROM pg_stat_activity WHERE pid = ANY (?)")) {
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT backend_start FROM pg_stat_activity WHERE pid = ANY (?)")) {
             select.setArray(1, connection.createArrayOf("integer", pids.toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -96,8 +99,8 @@ class WorkerSessionCostIT {
 
     private static Timestamp databaseNow() throws SQLException {
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT clock_timestamp()")) {
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT clock_timestamp()")) {
             row.next();
             return row.getTimestamp(1);
         }
@@ -120,7 +123,7 @@ class WorkerSessionCostIT {
                 END $$
                 """.formatted(HISTORY_TABLES, prefix, HISTORY));
         try (Connection session = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement statement = session.createStatement()) {
+                Statement statement = session.createStatement()) {
             // The first one compiles what every table shares.
             statement.execute("INSERT INTO " + prefix + "1." + HISTORY + " VALUES (1, '1', true)");
             int before = preparedPlans(statement);
@@ -130,9 +133,13 @@ class WorkerSessionCostIT {
             int perTable = (preparedPlans(statement) - before) / (HISTORY_TABLES - 1);
 
             assertThat(WorkerTestSupport.queryInt(
-                    "SELECT count(*) FROM tenant_schema_version WHERE schema_name LIKE ? AND version = '1'",
-                    prefix + "%")).as("every history table's version recorded").isEqualTo(HISTORY_TABLES);
-            assertThat(perTable).as("prepared plans a session keeps per tenant history table").isLessThanOrEqualTo(1);
+                            "SELECT count(*) FROM tenant_schema_version WHERE schema_name LIKE ? AND version = '1'",
+                            prefix + "%"))
+                    .as("every history table's version recorded")
+                    .isEqualTo(HISTORY_TABLES);
+            assertThat(perTable)
+                    .as("prepared plans a session keeps per tenant history table")
+                    .isLessThanOrEqualTo(1);
         } finally {
             WorkerTestSupport.execute("""
                     DO $$
@@ -148,7 +155,7 @@ class WorkerSessionCostIT {
 
     private static int backendPid(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+                ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
             row.next();
             return row.getInt(1);
         }

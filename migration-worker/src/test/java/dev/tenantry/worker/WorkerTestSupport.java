@@ -35,11 +35,11 @@ public final class WorkerTestSupport {
     /** The tables of a tenant built from the demo migrations, history table included. */
     public static final List<String> DEMO_TABLES =
             List.of("carriers", "contacts", "customers", "flyway_schema_history", "invoices", "plants", "suppliers");
+
     static final URI SOURCE = URI.create("urn:tenantry:worker-tests");
     static final CloudEventCodec CODEC = new CloudEventCodec();
 
-    private WorkerTestSupport() {
-    }
+    private WorkerTestSupport() {}
 
     public static Infrastructure infra() {
         return TenantryInfrastructure.get();
@@ -69,7 +69,8 @@ public final class WorkerTestSupport {
         }
 
         public EventEnvelope<TenantRollbackRequested> rollbackRequested() {
-            return EventEnvelope.create(SOURCE, new TenantRollbackRequested(tenantId, slug, schema, "test compensation"));
+            return EventEnvelope.create(
+                    SOURCE, new TenantRollbackRequested(tenantId, slug, schema, "test compensation"));
         }
 
         public EventEnvelope<TenantDeletionRequested> deletionRequested() {
@@ -79,7 +80,9 @@ public final class WorkerTestSupport {
 
     public static void send(EventEnvelope<?> request) {
         try (TestKafka kafka = kafka()) {
-            kafka.producer().send(CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, request)).get();
+            kafka.producer()
+                    .send(CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, request))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send " + request.type(), e);
         }
@@ -88,8 +91,8 @@ public final class WorkerTestSupport {
     /** The result the worker published for this request (matched on the causation id). */
     public static EventEnvelope<TenantryEvent> awaitResult(EventEnvelope<?> request) {
         try (TestKafka kafka = kafka()) {
-            ConsumerRecord<String, byte[]> record = kafka.awaitRecord(Topics.TENANT_MIGRATION_RESULTS,
-                    r -> request.id().equals(header(r, "ce_causationid")), TIMEOUT);
+            ConsumerRecord<String, byte[]> record = kafka.awaitRecord(
+                    Topics.TENANT_MIGRATION_RESULTS, r -> request.id().equals(header(r, "ce_causationid")), TIMEOUT);
             return CODEC.decode(record.headers(), record.value());
         }
     }
@@ -99,10 +102,14 @@ public final class WorkerTestSupport {
         java.util.Map<String, EventEnvelope<TenantryEvent>> byRequest = new java.util.HashMap<>();
         java.util.Set<String> wanted = new java.util.HashSet<>();
         requests.forEach(r -> wanted.add(r.id()));
-        for (ConsumerRecord<String, byte[]> r : recordsWithin(Topics.TENANT_MIGRATION_RESULTS, TIMEOUT, rec -> {
-            String cause = header(rec, "ce_causationid");
-            return cause != null && wanted.remove(cause);
-        }, requests.size())) {
+        for (ConsumerRecord<String, byte[]> r : recordsWithin(
+                Topics.TENANT_MIGRATION_RESULTS,
+                TIMEOUT,
+                rec -> {
+                    String cause = header(rec, "ce_causationid");
+                    return cause != null && wanted.remove(cause);
+                },
+                requests.size())) {
             EventEnvelope<TenantryEvent> result = CODEC.decode(r.headers(), r.value());
             byRequest.put(result.causationId(), result);
         }
@@ -112,8 +119,11 @@ public final class WorkerTestSupport {
     /** The results published for this request, waiting until {@code count} have arrived (or the timeout). */
     public static List<EventEnvelope<TenantryEvent>> awaitResults(EventEnvelope<?> request, int count) {
         List<EventEnvelope<TenantryEvent>> results = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : recordsWithin(Topics.TENANT_MIGRATION_RESULTS, TIMEOUT,
-                rec -> request.id().equals(header(rec, "ce_causationid")), count)) {
+        for (ConsumerRecord<String, byte[]> r : recordsWithin(
+                Topics.TENANT_MIGRATION_RESULTS,
+                TIMEOUT,
+                rec -> request.id().equals(header(rec, "ce_causationid")),
+                count)) {
             results.add(CODEC.decode(r.headers(), r.value()));
         }
         return results;
@@ -123,15 +133,17 @@ public final class WorkerTestSupport {
      * Records of a topic (read from the beginning) that match, gathered until {@code enough} have
      * been seen or {@code wait} has passed; never fails for having found fewer.
      */
-    public static List<ConsumerRecord<String, byte[]>> recordsWithin(String topic, Duration wait,
-            Predicate<ConsumerRecord<String, byte[]>> matcher, int enough) {
+    public static List<ConsumerRecord<String, byte[]>> recordsWithin(
+            String topic, Duration wait, Predicate<ConsumerRecord<String, byte[]>> matcher, int enough) {
         List<ConsumerRecord<String, byte[]>> matching = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
-        try (TestKafka kafka = kafka(); KafkaConsumer<String, byte[]> consumer = kafka.newConsumer()) {
+        try (TestKafka kafka = kafka();
+                KafkaConsumer<String, byte[]> consumer = kafka.newConsumer()) {
             List<TopicPartition> partitions = List.of();
             while (partitions.isEmpty() && System.nanoTime() < deadline) {
                 partitions = consumer.listTopics(Duration.ofSeconds(5)).getOrDefault(topic, List.of()).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
                 if (partitions.isEmpty()) {
                     sleep(100); // the topic appears with its first record
                 }
@@ -172,8 +184,8 @@ public final class WorkerTestSupport {
     public static List<String> tables(String schema) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Connection c = infra().dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1")) {
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1")) {
             s.setString(1, schema);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
@@ -185,7 +197,8 @@ public final class WorkerTestSupport {
     }
 
     public static int queryInt(String sql, Object... params) throws SQLException {
-        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = infra().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -197,7 +210,8 @@ public final class WorkerTestSupport {
     }
 
     public static void execute(String sql) throws SQLException {
-        try (Connection c = infra().dataSource().getConnection(); var s = c.createStatement()) {
+        try (Connection c = infra().dataSource().getConnection();
+                var s = c.createStatement()) {
             s.execute(sql);
         }
     }

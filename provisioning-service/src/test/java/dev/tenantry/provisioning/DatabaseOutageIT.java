@@ -32,24 +32,44 @@ class DatabaseOutageIT {
 
         infra().stopPostgres();
         try {
-            given().header("Authorization", admin()).contentType(ContentType.JSON)
+            given().header("Authorization", admin())
+                    .contentType(ContentType.JSON)
                     .body(Map.of("slug", slug, "displayName", "During the outage"))
-                    .when().post("/tenants")
-                    .then().statusCode(503).contentType("application/problem+json")
-                    .header("Retry-After", notNullValue()).body("status", equalTo(503))
+                    .when()
+                    .post("/tenants")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", notNullValue())
+                    .body("status", equalTo(503))
                     .body("type", equalTo("https://tenantry.dev/problems/service-unavailable"));
-            given().header("Authorization", viewer()).when().get("/tenants/" + id)
-                    .then().statusCode(503).contentType("application/problem+json")
-                    .header("Retry-After", notNullValue()).body("status", equalTo(503));
+            given().header("Authorization", viewer())
+                    .when()
+                    .get("/tenants/" + id)
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", notNullValue())
+                    .body("status", equalTo(503));
         } finally {
             infra().startPostgres();
         }
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                given().header("Authorization", viewer()).when().get("/tenants/" + id).then().statusCode(200));
-        given().header("Authorization", admin()).contentType(ContentType.JSON)
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> given().header("Authorization", viewer())
+                        .when()
+                        .get("/tenants/" + id)
+                        .then()
+                        .statusCode(200));
+        given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
                 .body(Map.of("slug", slug, "displayName", "After the outage"))
-                .when().post("/tenants").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                .when()
+                .post("/tenants")
+                .then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
     }
 }

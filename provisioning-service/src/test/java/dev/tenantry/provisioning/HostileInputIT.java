@@ -53,10 +53,11 @@ class HostileInputIT {
     void aNulCharacterInJsonTextIsABadRequest() {
         String slug = TestNames.unique("nulbody");
         for (String body : new String[] {
-                "{\"slug\":\"" + slug + "\",\"displayName\":\"x\",\"metadata\":{\"a\\u0000b\":\"v\"}}",
-                "{\"slug\":\"" + slug + "\",\"displayName\":\"x\",\"metadata\":{\"k\":\"v\\u0000\"}}",
-                "{\"slug\":\"" + slug + "\",\"displayName\":\"x\\u0000\"}",
-                "{\"slug\":\"" + slug + "\\u0000\",\"displayName\":\"x\"}"}) {
+            "{\"slug\":\"" + slug + "\",\"displayName\":\"x\",\"metadata\":{\"a\\u0000b\":\"v\"}}",
+            "{\"slug\":\"" + slug + "\",\"displayName\":\"x\",\"metadata\":{\"k\":\"v\\u0000\"}}",
+            "{\"slug\":\"" + slug + "\",\"displayName\":\"x\\u0000\"}",
+            "{\"slug\":\"" + slug + "\\u0000\",\"displayName\":\"x\"}"
+        }) {
             Answer answer = raw("POST", "/tenants", admin(), body);
             assertProblem(answer, 400);
             assertThat(answer.body()).doesNotContain("\u0000");
@@ -68,11 +69,15 @@ class HostileInputIT {
     @Test
     void aCreateTenantCommandWithANulCharacterIsRejectedWithACleanReason() {
         String commandId = UUID.randomUUID().toString();
-        sendCommand(EventEnvelope.create(TEST_SOURCE, new CreateTenant(commandId, TestNames.unique("nulcmd"),
-                "Nul Inc", null, Map.of("region\u0000", "eu"))));
+        sendCommand(EventEnvelope.create(
+                TEST_SOURCE,
+                new CreateTenant(
+                        commandId, TestNames.unique("nulcmd"), "Nul Inc", null, Map.of("region\u0000", "eu"))));
         String valueCommandId = UUID.randomUUID().toString();
-        sendCommand(EventEnvelope.create(TEST_SOURCE, new CreateTenant(valueCommandId, TestNames.unique("nulval"),
-                "Nul Inc", null, Map.of("region", "e\u0000u"))));
+        sendCommand(EventEnvelope.create(
+                TEST_SOURCE,
+                new CreateTenant(
+                        valueCommandId, TestNames.unique("nulval"), "Nul Inc", null, Map.of("region", "e\u0000u"))));
 
         Map<String, TenantRequestRejected> rejected = new HashMap<>();
         read(Topics.TENANT_LIFECYCLE, r -> "TenantRequestRejected".equals(simpleType(r)), got -> {
@@ -83,8 +88,12 @@ class HostileInputIT {
             return rejected.containsKey(commandId) && rejected.containsKey(valueCommandId);
         });
         for (String id : new String[] {commandId, valueCommandId}) {
-            assertThat(rejected.get(id).reason()).contains("metadata").contains("control characters")
-                    .doesNotContain("\u0000").doesNotContainIgnoringCase("sql").doesNotContainIgnoringCase("unicode");
+            assertThat(rejected.get(id).reason())
+                    .contains("metadata")
+                    .contains("control characters")
+                    .doesNotContain("\u0000")
+                    .doesNotContainIgnoringCase("sql")
+                    .doesNotContainIgnoringCase("unicode");
         }
     }
 
@@ -110,21 +119,51 @@ class HostileInputIT {
 
     @Test
     void oversizedHeadersTargetsAndBodiesGetProblems() {
-        assertProblem(RawHttp.send(port(), "GET", "/tenants", Map.of("Authorization", viewer(),
-                "X-Padding", "p".repeat(40_000)), null), 431);
+        assertProblem(
+                RawHttp.send(
+                        port(),
+                        "GET",
+                        "/tenants",
+                        Map.of("Authorization", viewer(), "X-Padding", "p".repeat(40_000)),
+                        null),
+                431);
         assertProblem(get("/tenants/" + "a".repeat(5_000), viewer()), 414);
         byte[] twoMiB = ("{\"slug\":\"x\",\"displayName\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        assertProblem(RawHttp.send(port(), "POST", "/tenants", Map.of("Authorization", admin(),
-                "Content-Type", "application/json"), twoMiB), 413);
-        assertProblem(RawHttp.sendChunked(port(), "POST", "/tenants", Map.of("Authorization", admin(),
-                "Content-Type", "application/json"), twoMiB), 413);
-        byte[] twentyKiB = ("{\"slug\":\"x\",\"displayName\":\"" + "x".repeat(20_000) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        assertProblem(RawHttp.send(port(), "POST", "/tenants", Map.of("Authorization", admin(),
-                "Content-Type", "application/json"), twentyKiB), 413);
-        assertProblem(RawHttp.send(port(), "POST", "/admin/dead-letters/replay", Map.of("Authorization", operator(),
-                "Content-Type", "application/json"), twoMiB), 413);
+        assertProblem(
+                RawHttp.send(
+                        port(),
+                        "POST",
+                        "/tenants",
+                        Map.of("Authorization", admin(), "Content-Type", "application/json"),
+                        twoMiB),
+                413);
+        assertProblem(
+                RawHttp.sendChunked(
+                        port(),
+                        "POST",
+                        "/tenants",
+                        Map.of("Authorization", admin(), "Content-Type", "application/json"),
+                        twoMiB),
+                413);
+        byte[] twentyKiB =
+                ("{\"slug\":\"x\",\"displayName\":\"" + "x".repeat(20_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertProblem(
+                RawHttp.send(
+                        port(),
+                        "POST",
+                        "/tenants",
+                        Map.of("Authorization", admin(), "Content-Type", "application/json"),
+                        twentyKiB),
+                413);
+        assertProblem(
+                RawHttp.send(
+                        port(),
+                        "POST",
+                        "/admin/dead-letters/replay",
+                        Map.of("Authorization", operator(), "Content-Type", "application/json"),
+                        twoMiB),
+                413);
     }
 
     @Test
@@ -151,7 +190,8 @@ class HostileInputIT {
         if (json != null) {
             headers.put("Content-Type", "application/json");
         }
-        return RawHttp.send(port(), method, target, headers, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+        return RawHttp.send(
+                port(), method, target, headers, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static int port() {

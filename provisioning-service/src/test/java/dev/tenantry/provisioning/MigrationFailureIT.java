@@ -56,13 +56,15 @@ class MigrationFailureIT {
         upgradedSlug = TestNames.unique("keeper");
         upgradedId = createTenant(upgradedSlug);
         awaitStatus(upgradedId, "ACTIVE");
-        execute("INSERT INTO tenant_" + upgradedSlug + ".customers (code, name) VALUES ('c1', 'First'), ('c2', 'Second')");
+        execute("INSERT INTO tenant_" + upgradedSlug
+                + ".customers (code, name) VALUES ('c1', 'First'), ('c2', 'Second')");
 
         Path release = Files.createDirectories(Path.of("target", "broken-release"));
         Files.writeString(release.resolve("V4__loyalty_tiers_broken.sql"), BROKEN_RELEASE);
         ServiceProcess.stopSharedWorker();
-        brokenWorker = ServiceProcess.startWorker("broken-release", List.of(
-                "tenantry.worker.tenant-migrations.locations=classpath:db/tenant,filesystem:"
+        brokenWorker = ServiceProcess.startWorker(
+                "broken-release",
+                List.of("tenantry.worker.tenant-migrations.locations=classpath:db/tenant,filesystem:"
                         + release.toAbsolutePath()));
     }
 
@@ -82,51 +84,83 @@ class MigrationFailureIT {
         awaitStatus(id, "ROLLED_BACK");
 
         assertThat(schemaExists("tenant_" + slug)).isFalse();
-        assertThat(timeline(id)).containsSubsequence("transition:REQUESTED->PROVISIONING", "migration-result",
-                "transition:PROVISIONING->FAILED", "transition:FAILED->COMPENSATING", "migration-result",
-                "transition:COMPENSATING->ROLLED_BACK");
+        assertThat(timeline(id))
+                .containsSubsequence(
+                        "transition:REQUESTED->PROVISIONING",
+                        "migration-result",
+                        "transition:PROVISIONING->FAILED",
+                        "transition:FAILED->COMPENSATING",
+                        "migration-result",
+                        "transition:COMPENSATING->ROLLED_BACK");
         assertThat(typesFor(Topics.TENANT_MIGRATION_REQUESTS, id, "TenantRollbackRequested"))
                 .containsExactly("TenantRequested", "TenantRollbackRequested");
-        var failed = read(Topics.TENANT_LIFECYCLE, r -> id.equals(r.key()),
+        var failed = read(
+                Topics.TENANT_LIFECYCLE,
+                r -> id.equals(r.key()),
                 got -> got.stream().anyMatch(r -> "TenantProvisioningFailed".equals(simpleType(r))));
-        assertThat(failed).extracting(ProvisioningTestSupport::simpleType)
+        assertThat(failed)
+                .extracting(ProvisioningTestSupport::simpleType)
                 .containsExactly("TenantProvisioningStarted", "TenantProvisioningFailed");
-        TenantProvisioningFailed cause = (TenantProvisioningFailed) decode(failed.get(1)).data();
+        TenantProvisioningFailed cause =
+                (TenantProvisioningFailed) decode(failed.get(1)).data();
         assertThat(cause.failedVersion()).isEqualTo("4");
         assertThat(cause.reason()).contains("no_such_table");
-        given().header("Authorization", viewer()).when().get("/tenants/" + id).then()
+        given().header("Authorization", viewer())
+                .when()
+                .get("/tenants/" + id)
+                .then()
                 .body("failureReason", org.hamcrest.Matchers.containsString("no_such_table"));
 
         String again = createTenant(slug);
         assertThat(again).isNotEqualTo(id);
-        assertThat(queryLong("SELECT count(*) FROM tenant WHERE slug = ?", slug)).isEqualTo(2);
+        assertThat(queryLong("SELECT count(*) FROM tenant WHERE slug = ?", slug))
+                .isEqualTo(2);
     }
 
     @Test
     void aFailedUpgradeLeavesTheTenantAtItsVersionWithItsRowsAndCanBeRetried() throws Exception {
         tenantAtTheReleasedVersionThenABrokenRelease();
-        given().header("Authorization", admin()).when().post("/tenants/" + upgradedId + "/upgrade")
-                .then().statusCode(202);
+        given().header("Authorization", admin())
+                .when()
+                .post("/tenants/" + upgradedId + "/upgrade")
+                .then()
+                .statusCode(202);
         awaitStatus(upgradedId, "UPGRADE_FAILED");
 
-        given().header("Authorization", viewer()).when().get("/tenants/" + upgradedId).then()
+        given().header("Authorization", viewer())
+                .when()
+                .get("/tenants/" + upgradedId)
+                .then()
                 .body("currentVersion", equalTo("3"));
-        assertThat(queryLong("SELECT count(*) FROM tenant_" + upgradedSlug + ".customers")).isEqualTo(2);
-        assertThat(queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                + "AND table_name = 'loyalty_tiers'", "tenant_" + upgradedSlug)).isZero();
-        var lifecycle = read(Topics.TENANT_LIFECYCLE, r -> upgradedId.equals(r.key()),
+        assertThat(queryLong("SELECT count(*) FROM tenant_" + upgradedSlug + ".customers"))
+                .isEqualTo(2);
+        assertThat(queryLong(
+                        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                                + "AND table_name = 'loyalty_tiers'",
+                        "tenant_" + upgradedSlug))
+                .isZero();
+        var lifecycle = read(
+                Topics.TENANT_LIFECYCLE,
+                r -> upgradedId.equals(r.key()),
                 got -> got.stream().anyMatch(r -> "TenantUpgradeFailed".equals(simpleType(r))));
-        TenantUpgradeFailed failed = (TenantUpgradeFailed) decode(lifecycle.get(lifecycle.size() - 1)).data();
+        TenantUpgradeFailed failed = (TenantUpgradeFailed)
+                decode(lifecycle.get(lifecycle.size() - 1)).data();
         assertThat(failed.currentVersion()).isEqualTo("3");
         assertThat(failed.failedVersion()).isEqualTo("4");
         assertThat(typesFor(Topics.TENANT_MIGRATION_REQUESTS, upgradedId, "TenantUpgradeRequested"))
                 .doesNotContain("TenantRollbackRequested");
 
         // UPGRADE_FAILED -> UPGRADING is allowed: a retry (still broken here) fails the same way.
-        given().header("Authorization", admin()).when().post("/tenants/" + upgradedId + "/upgrade")
-                .then().statusCode(202).body("status", equalTo("UPGRADING"));
+        given().header("Authorization", admin())
+                .when()
+                .post("/tenants/" + upgradedId + "/upgrade")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("UPGRADING"));
         awaitStatus(upgradedId, "UPGRADE_FAILED");
-        assertThat(queryLong("SELECT count(*) FROM tenant_" + upgradedSlug + ".customers")).isEqualTo(2);
-        assertThat(timeline(upgradedId).stream().filter("transition:UPGRADING->UPGRADE_FAILED"::equals)).hasSize(2);
+        assertThat(queryLong("SELECT count(*) FROM tenant_" + upgradedSlug + ".customers"))
+                .isEqualTo(2);
+        assertThat(timeline(upgradedId).stream().filter("transition:UPGRADING->UPGRADE_FAILED"::equals))
+                .hasSize(2);
     }
 }

@@ -52,8 +52,10 @@ class OutboxRelayIT {
 
     @Inject
     OutboxRelayService relays;
+
     @Inject
     OutboxRepository outbox;
+
     @Inject
     Transactions transactions;
 
@@ -91,8 +93,8 @@ class OutboxRelayIT {
         try {
             a.start();
             b.start();
-            await().atMost(TIMEOUT).until(() -> a.role() == OutboxRelay.Role.ACTIVE
-                    || b.role() == OutboxRelay.Role.ACTIVE);
+            await().atMost(TIMEOUT)
+                    .until(() -> a.role() == OutboxRelay.Role.ACTIVE || b.role() == OutboxRelay.Role.ACTIVE);
             OutboxRelay active = a.role() == OutboxRelay.Role.ACTIVE ? a : b;
             OutboxRelay standby = active == a ? b : a;
             assertThat(standby.role()).isEqualTo(OutboxRelay.Role.STANDBY);
@@ -124,16 +126,17 @@ class OutboxRelayIT {
         try {
             a.start();
             b.start();
-            await().atMost(TIMEOUT).until(() -> a.role() == OutboxRelay.Role.ACTIVE
-                    || b.role() == OutboxRelay.Role.ACTIVE);
+            await().atMost(TIMEOUT)
+                    .until(() -> a.role() == OutboxRelay.Role.ACTIVE || b.role() == OutboxRelay.Role.ACTIVE);
             OutboxRelay active = a.role() == OutboxRelay.Role.ACTIVE ? a : b;
             OutboxRelay standby = active == a ? b : a;
             ids.addAll(write(topic, 10));
             awaitOnKafka(topic, ids);
 
             // As if the active instance's host vanished: its session (and with it the lock) is gone.
-            ProvisioningTestSupport.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    + "WHERE application_name = ?", "tenantry-relay-lock-" + active.instanceId());
+            ProvisioningTestSupport.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " + "WHERE application_name = ?",
+                    "tenantry-relay-lock-" + active.instanceId());
             ids.addAll(write(topic, 10));
             await().atMost(Duration.ofSeconds(45)).until(() -> standby.role() == OutboxRelay.Role.ACTIVE);
             ids.addAll(write(topic, 10));
@@ -156,13 +159,15 @@ class OutboxRelayIT {
     void whenTheActiveServiceInstanceIsKilledTheOtherInstanceTakesOverTheRelay() throws Exception {
         RelaySettings settings = settings("killed");
         String topic = topicFor(settings);
-        List<String> sameRelay = List.of("tenantry.provisioning.relay.engine-name=" + settings.engineName(),
+        List<String> sameRelay = List.of(
+                "tenantry.provisioning.relay.engine-name=" + settings.engineName(),
                 "tenantry.provisioning.relay.slot-name=" + settings.slotName(),
                 "tenantry.provisioning.relay.publication-name=" + settings.publicationName());
         List<String> ids = new ArrayList<>();
         try (ServiceProcess a = ServiceProcess.startProvisioning("relay-a", sameRelay);
-             ServiceProcess b = ServiceProcess.startProvisioning("relay-b", sameRelay)) {
-            await().atMost(TIMEOUT).until(() -> relayRole(a).equals("ACTIVE") || relayRole(b).equals("ACTIVE"));
+                ServiceProcess b = ServiceProcess.startProvisioning("relay-b", sameRelay)) {
+            await().atMost(TIMEOUT)
+                    .until(() -> relayRole(a).equals("ACTIVE") || relayRole(b).equals("ACTIVE"));
             ServiceProcess active = relayRole(a).equals("ACTIVE") ? a : b;
             ServiceProcess standby = active == a ? b : a;
             assertThat(relayRole(standby)).isEqualTo("STANDBY");
@@ -171,7 +176,8 @@ class OutboxRelayIT {
 
             active.kill();
             ids.addAll(write(topic, 10));
-            await().atMost(Duration.ofSeconds(60)).until(() -> relayRole(standby).equals("ACTIVE"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> relayRole(standby).equals("ACTIVE"));
             ids.addAll(write(topic, 10));
             awaitOnKafka(topic, ids);
             await().atMost(TIMEOUT).until(() -> pending(ids) == 0);
@@ -180,13 +186,18 @@ class OutboxRelayIT {
     }
 
     private static String relayRole(ServiceProcess instance) {
-        return given().baseUri(instance.url()).header("Authorization", ProvisioningTestSupport.operator())
-                .when().get("/admin/relay").then().statusCode(200).extract().path("role");
+        return given().baseUri(instance.url())
+                .header("Authorization", ProvisioningTestSupport.operator())
+                .when()
+                .get("/admin/relay")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("role");
     }
 
     @Test
-    void aRelayWhoseSlotWasDroppedWhileItWasStoppedRecreatesItAndRelaysEveryPendingRowExactlyOnce()
-            throws Exception {
+    void aRelayWhoseSlotWasDroppedWhileItWasStoppedRecreatesItAndRelaysEveryPendingRowExactlyOnce() throws Exception {
         RelaySettings settings = settings("lostslot");
         String topic = topicFor(settings);
         List<String> ids = new ArrayList<>();
@@ -244,8 +255,8 @@ class OutboxRelayIT {
             ProvisioningTestSupport.execute("SELECT pg_drop_replication_slot(?)", settings.slotName());
             return true;
         });
-        ProvisioningTestSupport.execute("SELECT pg_create_logical_replication_slot(?, 'pgoutput')",
-                settings.slotName());
+        ProvisioningTestSupport.execute(
+                "SELECT pg_create_logical_replication_slot(?, 'pgoutput')", settings.slotName());
         ids.addAll(write(topic, 5));
 
         try (OutboxRelay second = relays.newRelay(settings)) {
@@ -291,12 +302,13 @@ class OutboxRelayIT {
     /** Creates the relay's slot until a peek at its changes fails the way an undecodable slot does. */
     private static boolean createUndecodableSlot(RelaySettings settings) throws Exception {
         for (int attempt = 0; attempt < 80; attempt++) {
-            ProvisioningTestSupport.execute("SELECT pg_create_logical_replication_slot(?, 'pgoutput')",
-                    settings.slotName());
+            ProvisioningTestSupport.execute(
+                    "SELECT pg_create_logical_replication_slot(?, 'pgoutput')", settings.slotName());
             Thread.sleep(300);
             try (Connection c = infra().dataSource().getConnection();
-                 PreparedStatement peek = c.prepareStatement("SELECT count(*) FROM pg_logical_slot_peek_binary_changes("
-                         + "?, NULL, NULL, 'proto_version', '1', 'publication_names', ?)")) {
+                    PreparedStatement peek =
+                            c.prepareStatement("SELECT count(*) FROM pg_logical_slot_peek_binary_changes("
+                                    + "?, NULL, NULL, 'proto_version', '1', 'publication_names', ?)")) {
                 peek.setString(1, settings.slotName());
                 peek.setString(2, settings.publicationName());
                 peek.executeQuery().close();
@@ -329,8 +341,8 @@ class OutboxRelayIT {
         transactions.inTransaction(tx -> {
             for (int i = 0; i < count; i++) {
                 String tenantId = UUID.randomUUID().toString();
-                EventEnvelope<TenantProvisioningStarted> event = EventEnvelope.create(SOURCE,
-                        new TenantProvisioningStarted(tenantId, "relayed", "tenant_relayed", null));
+                EventEnvelope<TenantProvisioningStarted> event = EventEnvelope.create(
+                        SOURCE, new TenantProvisioningStarted(tenantId, "relayed", "tenant_relayed", null));
                 outbox.append(tx.connection(), topic, event);
                 ids.add(event.id());
             }
@@ -340,8 +352,12 @@ class OutboxRelayIT {
     }
 
     private static void awaitOnKafka(String topic, List<String> ids) {
-        List<ConsumerRecord<String, byte[]>> got = read(topic, r -> true,
-                records -> records.stream().map(r -> header(r, CloudEventCodec.CE_ID)).collect(Collectors.toSet())
+        List<ConsumerRecord<String, byte[]>> got = read(
+                topic,
+                r -> true,
+                records -> records.stream()
+                        .map(r -> header(r, CloudEventCodec.CE_ID))
+                        .collect(Collectors.toSet())
                         .containsAll(ids));
         assertThat(got.stream().map(r -> header(r, CloudEventCodec.CE_ID))).containsAll(ids);
     }
@@ -350,23 +366,23 @@ class OutboxRelayIT {
         // Everything on the topic, read for a while: a repeat would show up as a second copy.
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         List<ConsumerRecord<String, byte[]>> all = read(topic, r -> true, records -> System.nanoTime() > until);
-        Map<String, Long> copies = all.stream().collect(Collectors.groupingBy(
-                r -> header(r, CloudEventCodec.CE_ID), Collectors.counting()));
+        Map<String, Long> copies = all.stream()
+                .collect(Collectors.groupingBy(r -> header(r, CloudEventCodec.CE_ID), Collectors.counting()));
         assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(copies.values()).allMatch(n -> n == 1);
         assertThat(all).allSatisfy(r -> assertThat(r.key()).isNotBlank());
     }
 
     private long pending(List<String> ids) throws Exception {
-        return queryLong("SELECT count(*) FROM provisioning_outbox WHERE id = ANY (?::uuid[])",
-                (Object) ids.toArray(new String[0]));
+        return queryLong("SELECT count(*) FROM provisioning_outbox WHERE id = ANY (?::uuid[])", (Object)
+                ids.toArray(new String[0]));
     }
 
     private static void dropSlot(RelaySettings settings) throws Exception {
         await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
             try (Connection c = infra().dataSource().getConnection();
-                 PreparedStatement drop = c.prepareStatement(
-                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                    PreparedStatement drop = c.prepareStatement(
+                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
                 drop.setString(1, settings.slotName());
                 drop.execute();
             }

@@ -28,17 +28,17 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /** What the provisioning tests share: tokens, REST calls, Kafka reads and database queries. */
 public final class ProvisioningTestSupport {
@@ -47,8 +47,7 @@ public final class ProvisioningTestSupport {
     public static final URI TEST_SOURCE = URI.create("urn:tenantry:provisioning-tests");
     public static final CloudEventCodec CODEC = new CloudEventCodec();
 
-    private ProvisioningTestSupport() {
-    }
+    private ProvisioningTestSupport() {}
 
     public static Infrastructure infra() {
         return TenantryInfrastructure.get();
@@ -68,30 +67,44 @@ public final class ProvisioningTestSupport {
 
     /** POSTs a tenant and returns its id (asserting 202). */
     public static String createTenant(String slug) {
-        return given().header("Authorization", admin()).contentType(ContentType.JSON)
+        return given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
                 .body(Map.of("slug", slug, "displayName", "Tenant " + slug))
-                .when().post("/tenants")
-                .then().statusCode(202)
-                .extract().path("id");
+                .when()
+                .post("/tenants")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     public static String status(String tenantRef) {
-        return given().header("Authorization", viewer()).when().get("/tenants/" + tenantRef)
-                .then().statusCode(200).extract().path("status");
+        return given().header("Authorization", viewer())
+                .when()
+                .get("/tenants/" + tenantRef)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("status");
     }
 
     public static void awaitStatus(String tenantRef, String expected) {
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> expected.equals(status(tenantRef)));
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> expected.equals(status(tenantRef)));
     }
 
     /** Kinds and transitions of the tenant's timeline, e.g. {@code transition:PROVISIONING->ACTIVE}. */
     public static List<String> timeline(String tenantId) {
         List<Map<String, Object>> entries = given().header("Authorization", viewer())
-                .when().get("/tenants/" + tenantId + "/timeline")
-                .then().statusCode(200).extract().path("entries");
-        return entries.stream().map(e -> e.get("kind") + (e.get("toStatus") == null ? ""
-                : ":" + e.get("fromStatus") + "->" + e.get("toStatus"))).toList();
+                .when()
+                .get("/tenants/" + tenantId + "/timeline")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("entries");
+        return entries.stream()
+                .map(e -> e.get("kind")
+                        + (e.get("toStatus") == null ? "" : ":" + e.get("fromStatus") + "->" + e.get("toStatus")))
+                .toList();
     }
 
     public static void sendCommand(EventEnvelope<?> command) {
@@ -115,8 +128,8 @@ public final class ProvisioningTestSupport {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafkaBootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send to " + record.topic(), e);
@@ -136,17 +149,22 @@ public final class ProvisioningTestSupport {
      * Records of {@code topic} (from the beginning) that match {@code filter}, read until
      * {@code done} holds for them or the timeout passes; returned in partition order.
      */
-    public static List<ConsumerRecord<String, byte[]>> read(String topic,
-                                                            Predicate<ConsumerRecord<String, byte[]>> filter,
-                                                            Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+    public static List<ConsumerRecord<String, byte[]>> read(
+            String topic,
+            Predicate<ConsumerRecord<String, byte[]>> filter,
+            Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
             List<TopicPartition> partitions = List.of();
             while (partitions.isEmpty() && System.nanoTime() < deadline) {
-                List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
-                partitions = infos == null ? List.of()
-                        : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                List<PartitionInfo> infos =
+                        consumer.listTopics(Duration.ofSeconds(5)).get(topic);
+                partitions = infos == null
+                        ? List.of()
+                        : infos.stream()
+                                .map(p -> new TopicPartition(topic, p.partition()))
+                                .toList();
                 if (partitions.isEmpty()) {
                     sleep(100);
                 }
@@ -169,8 +187,8 @@ public final class ProvisioningTestSupport {
 
     /** Event types (simple names) published on {@code topic} for the key, once {@code last} has arrived. */
     public static List<String> typesFor(String topic, String key, String last) {
-        List<ConsumerRecord<String, byte[]>> records = read(topic, r -> key.equals(r.key()),
-                got -> got.stream().anyMatch(r -> last.equals(simpleType(r))));
+        List<ConsumerRecord<String, byte[]>> records =
+                read(topic, r -> key.equals(r.key()), got -> got.stream().anyMatch(r -> last.equals(simpleType(r))));
         return records.stream().map(ProvisioningTestSupport::simpleType).collect(Collectors.toList());
     }
 
@@ -180,7 +198,9 @@ public final class ProvisioningTestSupport {
 
     public static String simpleType(ConsumerRecord<String, byte[]> record) {
         String type = header(record, CloudEventCodec.CE_TYPE);
-        return dev.tenantry.contracts.EventType.byType(type).map(t -> t.simpleName()).orElse(type);
+        return dev.tenantry.contracts.EventType.byType(type)
+                .map(t -> t.simpleName())
+                .orElse(type);
     }
 
     public static String header(ConsumerRecord<String, byte[]> record, String name) {
@@ -189,7 +209,8 @@ public final class ProvisioningTestSupport {
     }
 
     public static long queryLong(String sql, Object... params) throws SQLException {
-        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = infra().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -201,7 +222,8 @@ public final class ProvisioningTestSupport {
     }
 
     public static void execute(String sql, Object... params) throws SQLException {
-        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = infra().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }

@@ -48,14 +48,18 @@ class RejectedCommandRedeliveryIT {
         String slug = TestNames.unique("contested");
         String holder = createTenant(slug);
         awaitStatus(holder, "ACTIVE");
-        EventEnvelope<CreateTenant> command = EventEnvelope.create(TEST_SOURCE,
-                new CreateTenant(UUID.randomUUID().toString(), slug, "Latecomer", null, Map.of()));
+        EventEnvelope<CreateTenant> command = EventEnvelope.create(
+                TEST_SOURCE, new CreateTenant(UUID.randomUUID().toString(), slug, "Latecomer", null, Map.of()));
 
         sendCommand(command);
         TenantRequestRejected first = rejectionCausedBy(command.id());
         assertThat(first.reason()).contains("live tenant");
 
-        given().header("Authorization", admin()).when().delete("/tenants/" + holder).then().statusCode(202);
+        given().header("Authorization", admin())
+                .when()
+                .delete("/tenants/" + holder)
+                .then()
+                .statusCode(202);
         awaitStatus(holder, "DELETED");
 
         // The same record again (a replayed dead letter, offsets reset), then a resend under a new
@@ -68,17 +72,21 @@ class RejectedCommandRedeliveryIT {
         assertThat(again.commandId()).isEqualTo(command.data().commandId());
         assertThat(again.reason()).isEqualTo(first.reason());
         assertThat(queryLong("SELECT count(*) FROM tenant WHERE slug = ?", slug))
-                .as("only the tenant that held the slug; the rejected command created none").isEqualTo(1);
+                .as("only the tenant that held the slug; the rejected command created none")
+                .isEqualTo(1);
         assertThat(queryLong("SELECT count(*) FROM tenant WHERE display_name = 'Latecomer' AND slug = ?", slug))
                 .isZero();
     }
 
     private static TenantRequestRejected rejectionCausedBy(String commandEventId) {
-        List<ConsumerRecord<String, byte[]>> rejections = read(Topics.TENANT_LIFECYCLE,
+        List<ConsumerRecord<String, byte[]>> rejections = read(
+                Topics.TENANT_LIFECYCLE,
                 r -> "TenantRequestRejected".equals(simpleType(r))
                         && commandEventId.equals(header(r, CloudEventCodec.CE_CAUSATIONID)),
                 got -> !got.isEmpty());
-        assertThat(rejections).as("TenantRequestRejected answering event %s", commandEventId).isNotEmpty();
+        assertThat(rejections)
+                .as("TenantRequestRejected answering event %s", commandEventId)
+                .isNotEmpty();
         return (TenantRequestRejected) decode(rejections.get(0)).data();
     }
 }

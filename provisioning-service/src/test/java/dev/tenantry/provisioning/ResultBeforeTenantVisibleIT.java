@@ -41,6 +41,7 @@ class ResultBeforeTenantVisibleIT {
 
     @Inject
     Transactions transactions;
+
     @Inject
     TenantSaga saga;
 
@@ -54,16 +55,31 @@ class ResultBeforeTenantVisibleIT {
     @Test
     void aMigrationResultThatArrivesBeforeItsTenantIsVisibleIsRetriedAndActivatesTheTenant() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Tenant requested = new Tenant(UUID.randomUUID(), TestNames.unique("overtaken"), "Overtaken", null, Map.of(),
-                TenantStatus.REQUESTED, null, null, null, null, UUID.randomUUID().toString(), 0, now, now, now);
+        Tenant requested = new Tenant(
+                UUID.randomUUID(),
+                TestNames.unique("overtaken"),
+                "Overtaken",
+                null,
+                Map.of(),
+                TenantStatus.REQUESTED,
+                null,
+                null,
+                null,
+                null,
+                UUID.randomUUID().toString(),
+                0,
+                now,
+                now,
+                now);
         String id = requested.idText();
         String[] answerId = new String[1];
 
         // What POST /tenants does; the worker's answer is published before the commit.
         transactions.inTransaction(tx -> {
             Tenant started = saga.start(tx, requested, null);
-            EventEnvelope<TenantMigrated> answer = answering(started.lastRequestId(), new TenantMigrated(id,
-                    "tenant_" + started.slug(), MigrationKind.NEW, null, "3", 3, 5));
+            EventEnvelope<TenantMigrated> answer = answering(
+                    started.lastRequestId(),
+                    new TenantMigrated(id, "tenant_" + started.slug(), MigrationKind.NEW, null, "3", 3, 5));
             answerId[0] = answer.id();
             publish(Topics.TENANT_MIGRATION_RESULTS, answer);
             try {
@@ -75,8 +91,9 @@ class ResultBeforeTenantVisibleIT {
         });
 
         awaitStatus(id, "ACTIVE");
-        assertThat(timeline(id)).containsSubsequence("transition:REQUESTED->PROVISIONING", "migration-result",
-                "transition:PROVISIONING->ACTIVE");
+        assertThat(timeline(id))
+                .containsSubsequence(
+                        "transition:REQUESTED->PROVISIONING", "migration-result", "transition:PROVISIONING->ACTIVE");
         assertThat(queryLong("SELECT count(*) FROM provisioning_processed_event WHERE event_id = ?", answerId[0]))
                 .isEqualTo(1);
     }
@@ -84,7 +101,14 @@ class ResultBeforeTenantVisibleIT {
     /** The worker's answer to request {@code requestId}. */
     private static EventEnvelope<TenantMigrated> answering(String requestId, TenantMigrated result) {
         EventEnvelope<TenantMigrated> event = EventEnvelope.create(TEST_SOURCE, result);
-        return new EventEnvelope<>(event.id(), event.type(), event.source(), event.time(), event.subject(), requestId,
-                event.correlationId(), event.data());
+        return new EventEnvelope<>(
+                event.id(),
+                event.type(),
+                event.source(),
+                event.time(),
+                event.subject(),
+                requestId,
+                event.correlationId(),
+                event.data());
     }
 }

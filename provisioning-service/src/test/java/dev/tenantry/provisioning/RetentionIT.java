@@ -39,17 +39,25 @@ class RetentionIT {
     @Test
     void processedEventIdsPastRetentionAreForgottenAndRecentOnesKept() throws Exception {
         String consumer = "retention-it-" + UUID.randomUUID();
-        execute("INSERT INTO provisioning_processed_event (consumer, event_id, processed_at) VALUES "
-                + "(?, 'old', now() - interval '31 days'), (?, 'recent', now() - interval '29 days')",
-                consumer, consumer);
+        execute(
+                "INSERT INTO provisioning_processed_event (consumer, event_id, processed_at) VALUES "
+                        + "(?, 'old', now() - interval '31 days'), (?, 'recent', now() - interval '29 days')",
+                consumer,
+                consumer);
         double before = pruned("provisioning_processed_event");
 
         sweeper.sweep();
 
-        assertThat(queryLong("SELECT count(*) FROM provisioning_processed_event WHERE consumer = ? AND event_id = "
-                + "'old'", consumer)).isZero();
-        assertThat(queryLong("SELECT count(*) FROM provisioning_processed_event WHERE consumer = ? AND event_id = "
-                + "'recent'", consumer)).isEqualTo(1);
+        assertThat(queryLong(
+                        "SELECT count(*) FROM provisioning_processed_event WHERE consumer = ? AND event_id = "
+                                + "'old'",
+                        consumer))
+                .isZero();
+        assertThat(queryLong(
+                        "SELECT count(*) FROM provisioning_processed_event WHERE consumer = ? AND event_id = "
+                                + "'recent'",
+                        consumer))
+                .isEqualTo(1);
         assertThat(pruned("provisioning_processed_event") - before).isGreaterThanOrEqualTo(1);
     }
 
@@ -71,13 +79,18 @@ class RetentionIT {
         String commandId = "retention-cmd-" + UUID.randomUUID();
         String slug = "ret" + UUID.randomUUID().toString().substring(0, 8);
         CreateTenant command = new CreateTenant(commandId, slug, "Retention", null, Map.of());
-        requests.create(new NewTenant(slug, "Retention", null, Map.of()), commandId,
+        requests.create(
+                new NewTenant(slug, "Retention", null, Map.of()),
+                commandId,
                 EventEnvelope.create(ProvisioningTestSupport.TEST_SOURCE, command));
         String clientKey = "retention-rest-" + UUID.randomUUID();
         String restSlug = "ret" + UUID.randomUUID().toString().substring(0, 8);
         requests.create(new NewTenant(restSlug, "Retention", null, Map.of()), clientKey, null);
-        execute("UPDATE provisioning_idempotency_key SET created_at = now() - interval '3 days' "
-                + "WHERE idempotency_key IN (?, ?)", commandId, clientKey);
+        execute(
+                "UPDATE provisioning_idempotency_key SET created_at = now() - interval '3 days' "
+                        + "WHERE idempotency_key IN (?, ?)",
+                commandId,
+                clientKey);
 
         sweeper.sweep();
 
@@ -108,35 +121,51 @@ class RetentionIT {
     }
 
     private static void key(String key, boolean fromCommand, String age) throws Exception {
-        execute("INSERT INTO provisioning_idempotency_key (idempotency_key, request_hash, response_status, "
-                + "response_body, from_command, created_at) VALUES (?, 'h', 202, '{}', ?, now() - ?::interval)",
-                key, fromCommand, age);
+        execute(
+                "INSERT INTO provisioning_idempotency_key (idempotency_key, request_hash, response_status, "
+                        + "response_body, from_command, created_at) VALUES (?, 'h', 202, '{}', ?, now() - ?::interval)",
+                key,
+                fromCommand,
+                age);
     }
 
     private static List<String> keys(String suffix) throws Exception {
-        return strings("SELECT idempotency_key FROM provisioning_idempotency_key WHERE idempotency_key LIKE ?",
-                "%" + suffix);
+        return strings(
+                "SELECT idempotency_key FROM provisioning_idempotency_key WHERE idempotency_key LIKE ?", "%" + suffix);
     }
 
     private static UUID tenant(String status) throws Exception {
         UUID id = UUID.randomUUID();
-        execute("INSERT INTO tenant (id, slug, display_name, status, correlation_id) VALUES (?, ?, 'Retention', ?, "
-                + "'c')", id, "ret" + id.toString().substring(0, 8), status);
+        execute(
+                "INSERT INTO tenant (id, slug, display_name, status, correlation_id) VALUES (?, ?, 'Retention', ?, "
+                        + "'c')",
+                id,
+                "ret" + id.toString().substring(0, 8),
+                status);
         return id;
     }
 
     private static void entry(UUID tenant, String kind, String from, String to, String age) throws Exception {
-        execute("INSERT INTO tenant_timeline (tenant_id, kind, from_status, to_status, occurred_at) "
-                + "VALUES (?, ?, ?, ?, now() - ?::interval)", tenant, kind, from, to, age);
+        execute(
+                "INSERT INTO tenant_timeline (tenant_id, kind, from_status, to_status, occurred_at) "
+                        + "VALUES (?, ?, ?, ?, now() - ?::interval)",
+                tenant,
+                kind,
+                from,
+                to,
+                age);
     }
 
     private static List<String> kinds(UUID tenant) throws Exception {
-        return strings("SELECT kind || coalesce(':' || to_status, '') FROM tenant_timeline WHERE tenant_id = ? "
-                + "ORDER BY seq", tenant);
+        return strings(
+                "SELECT kind || coalesce(':' || to_status, '') FROM tenant_timeline WHERE tenant_id = ? "
+                        + "ORDER BY seq",
+                tenant);
     }
 
     private static List<String> strings(String sql, Object param) throws Exception {
-        try (var c = ProvisioningTestSupport.infra().dataSource().getConnection(); var s = c.prepareStatement(sql)) {
+        try (var c = ProvisioningTestSupport.infra().dataSource().getConnection();
+                var s = c.prepareStatement(sql)) {
             s.setObject(1, param);
             try (var rows = s.executeQuery()) {
                 List<String> values = new java.util.ArrayList<>();
@@ -149,7 +178,8 @@ class RetentionIT {
     }
 
     private double pruned(String table) {
-        var counter = registry.find("tenantry.retention.pruned").tag("table", table).counter();
+        var counter =
+                registry.find("tenantry.retention.pruned").tag("table", table).counter();
         return counter == null ? 0 : counter.count();
     }
 }

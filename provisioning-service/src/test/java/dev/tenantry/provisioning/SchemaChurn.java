@@ -22,7 +22,8 @@ final class SchemaChurn implements AutoCloseable {
 
     private final DataSource database;
     private final ExecutorService threads;
-    private final String prefix = "churn" + RUNS.incrementAndGet() + "_" + ThreadLocalRandom.current().nextInt(1_000_000);
+    private final String prefix =
+            "churn" + RUNS.incrementAndGet() + "_" + ThreadLocalRandom.current().nextInt(1_000_000);
     private final AtomicInteger schemas = new AtomicInteger();
     private volatile boolean running = true;
 
@@ -39,7 +40,8 @@ final class SchemaChurn implements AutoCloseable {
     }
 
     private Void churn() throws Exception {
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             while (running) {
                 String schema = prefix + "_" + schemas.incrementAndGet();
                 c.setAutoCommit(false);
@@ -70,7 +72,8 @@ final class SchemaChurn implements AutoCloseable {
         for (int i = 1; i <= schemas.get(); i++) {
             made.add(prefix + "_" + i);
         }
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement()) {
             for (String schema : made) {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }

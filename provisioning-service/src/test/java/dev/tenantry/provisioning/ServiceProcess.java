@@ -10,14 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real Tenantry service run from its packaged jar as a child process against the test
@@ -31,6 +31,7 @@ public final class ServiceProcess implements AutoCloseable {
     private static final Path BUILT_APP = Path.of("../migration-worker/target/quarkus-app");
     /** This module's own packaged service: failsafe runs after the package phase. */
     private static final Path PROVISIONING_APP = Path.of("target/quarkus-app");
+
     private static final Pattern LISTENING = Pattern.compile("Listening on: (http://\\S+)");
     // Run from a copy: a rebuild of the worker module while these tests run must not pull the
     // jars from under a running worker.
@@ -211,31 +212,34 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void pumpOutput() {
         Path log = Path.of("target", name + "-" + process.pid() + ".log");
-        Thread pump = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    out.println(line);
-                    synchronized (recentLines) {
-                        recentLines.addLast(line);
-                        if (recentLines.size() > 40) {
-                            recentLines.removeFirst();
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader reader = new BufferedReader(
+                                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                            PrintWriter out =
+                                    new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            out.println(line);
+                            synchronized (recentLines) {
+                                recentLines.addLast(line);
+                                if (recentLines.size() > 40) {
+                                    recentLines.removeFirst();
+                                }
+                            }
+                            Matcher listening = LISTENING.matcher(line);
+                            if (listening.find()) {
+                                url = listening.group(1);
+                            }
+                            if (line.contains(" started in ")) {
+                                started.countDown();
+                            }
                         }
+                    } catch (IOException e) {
+                        // The process ended.
                     }
-                    Matcher listening = LISTENING.matcher(line);
-                    if (listening.find()) {
-                        url = listening.group(1);
-                    }
-                    if (line.contains(" started in ")) {
-                        started.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // The process ended.
-            }
-        }, "output-" + name);
+                },
+                "output-" + name);
         pump.setDaemon(true);
         pump.start();
     }

@@ -70,7 +70,11 @@ class SlugReuseReplayIT {
         String slug = TestNames.unique("reusedel");
         String a = createTenant(slug);
         awaitStatus(a, "ACTIVE");
-        given().header("Authorization", admin()).when().delete("/tenants/" + a).then().statusCode(202);
+        given().header("Authorization", admin())
+                .when()
+                .delete("/tenants/" + a)
+                .then()
+                .statusCode(202);
         awaitStatus(a, "DELETED");
         String b = activeTenantWithData(slug);
 
@@ -95,29 +99,38 @@ class SlugReuseReplayIT {
 
     private static void assertNewTenantUntouched(String slug, String b) throws Exception {
         assertThat(schemaExists("tenant_" + slug)).isTrue();
-        assertThat(queryLong("SELECT count(*) FROM tenant_" + slug + ".customers WHERE code = 'b1'")).isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM tenant_" + slug + ".customers WHERE code = 'b1'"))
+                .isEqualTo(1);
         assertThat(status(b)).isEqualTo("ACTIVE");
     }
 
     /** A's request of this type, as its dead letter would carry it, put back on the requests topic. */
     private static EventEnvelope<TenantryEvent> replayCopyOf(String tenantId, String type) {
-        List<ConsumerRecord<String, byte[]>> requests = read(Topics.TENANT_MIGRATION_REQUESTS,
-                r -> tenantId.equals(r.key()), got -> got.stream().anyMatch(r -> type.equals(simpleType(r))));
-        ConsumerRecord<String, byte[]> original = requests.stream().filter(r -> type.equals(simpleType(r)))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + type + " of tenant " + tenantId));
-        EventEnvelope<TenantryEvent> copy = decode(original).withId(UUID.randomUUID().toString());
+        List<ConsumerRecord<String, byte[]>> requests = read(
+                Topics.TENANT_MIGRATION_REQUESTS,
+                r -> tenantId.equals(r.key()),
+                got -> got.stream().anyMatch(r -> type.equals(simpleType(r))));
+        ConsumerRecord<String, byte[]> original = requests.stream()
+                .filter(r -> type.equals(simpleType(r)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " of tenant " + tenantId));
+        EventEnvelope<TenantryEvent> copy =
+                decode(original).withId(UUID.randomUUID().toString());
         publish(Topics.TENANT_MIGRATION_REQUESTS, copy);
         return copy;
     }
 
     /** The worker's answer to the replayed request, once the saga has seen it too. */
     private static EventEnvelope<TenantryEvent> awaitAnswer(String tenantId, EventEnvelope<?> request) {
-        List<ConsumerRecord<String, byte[]>> answers = read(Topics.TENANT_MIGRATION_RESULTS,
+        List<ConsumerRecord<String, byte[]>> answers = read(
+                Topics.TENANT_MIGRATION_RESULTS,
                 r -> tenantId.equals(r.key()) && request.id().equals(header(r, "ce_causationid")),
                 got -> !got.isEmpty());
         assertThat(answers).as("the worker's answer to the replayed request").isNotEmpty();
-        org.awaitility.Awaitility.await().atMost(ProvisioningTestSupport.TIMEOUT)
-                .until(() -> timeline(tenantId).get(timeline(tenantId).size() - 1).equals("result-ignored"));
+        org.awaitility.Awaitility.await()
+                .atMost(ProvisioningTestSupport.TIMEOUT)
+                .until(() ->
+                        timeline(tenantId).get(timeline(tenantId).size() - 1).equals("result-ignored"));
         return decode(answers.get(0));
     }
 }

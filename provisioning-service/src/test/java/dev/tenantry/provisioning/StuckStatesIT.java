@@ -62,25 +62,36 @@ class StuckStatesIT {
                 .until(() -> queryLong("SELECT count(*) FROM tenant_migration_version WHERE version = '3'") == 1);
 
         for (String version : List.of("999", "0", "1.5")) {
-            given().header("Authorization", admin()).contentType(ContentType.JSON)
+            given().header("Authorization", admin())
+                    .contentType(ContentType.JSON)
                     .body(Map.of("targetVersion", version))
-                    .when().post("/tenants/" + id + "/upgrade")
-                    .then().statusCode(422).contentType("application/problem+json")
+                    .when()
+                    .post("/tenants/" + id + "/upgrade")
+                    .then()
+                    .statusCode(422)
+                    .contentType("application/problem+json")
                     .body("detail", containsString("Version " + version + " "));
         }
         String commandId = UUID.randomUUID().toString();
         sendCommand(EventEnvelope.create(TEST_SOURCE, new UpgradeTenant(commandId, id, "999")));
 
-        List<ConsumerRecord<String, byte[]>> rejected = read(Topics.TENANT_LIFECYCLE,
+        List<ConsumerRecord<String, byte[]>> rejected = read(
+                Topics.TENANT_LIFECYCLE,
                 r -> "TenantRequestRejected".equals(simpleType(r))
                         && commandId.equals(((TenantRequestRejected) decode(r).data()).commandId()),
                 got -> !got.isEmpty());
         assertThat(rejected).hasSize(1);
-        assertThat(((TenantRequestRejected) decode(rejected.get(0)).data()).reason()).contains("999");
+        assertThat(((TenantRequestRejected) decode(rejected.get(0)).data()).reason())
+                .contains("999");
         assertThat(status(id)).isEqualTo("ACTIVE");
         // A version that exists is still accepted.
-        given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("targetVersion", "3"))
-                .when().post("/tenants/" + id + "/upgrade").then().statusCode(202);
+        given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("targetVersion", "3"))
+                .when()
+                .post("/tenants/" + id + "/upgrade")
+                .then()
+                .statusCode(202);
         awaitStatus(id, "ACTIVE");
     }
 
@@ -89,14 +100,22 @@ class StuckStatesIT {
         String retried = stuckUpgrading(1);
         String givenUp = stuckUpgrading(2);
 
-        given().header("Authorization", operator()).when().post("/admin/saga/sweep")
-                .then().statusCode(200).body("tenantsMoved", greaterThanOrEqualTo(2));
+        given().header("Authorization", operator())
+                .when()
+                .post("/admin/saga/sweep")
+                .then()
+                .statusCode(200)
+                .body("tenantsMoved", greaterThanOrEqualTo(2));
 
         awaitStatus(retried, "ACTIVE");
         assertThat(timeline(retried)).contains("transition:UPGRADING->UPGRADING");
         awaitStatus(givenUp, "UPGRADE_FAILED");
-        given().header("Authorization", viewer()).when().get("/tenants/" + givenUp).then()
-                .body("failureReason", containsString("No upgrade result")).body("currentVersion", equalTo("3"));
+        given().header("Authorization", viewer())
+                .when()
+                .get("/tenants/" + givenUp)
+                .then()
+                .body("failureReason", containsString("No upgrade result"))
+                .body("currentVersion", equalTo("3"));
     }
 
     @Test
@@ -105,12 +124,19 @@ class StuckStatesIT {
         String id = createTenant(slug);
         awaitStatus(id, "ACTIVE");
         // A fleet upgrade's result from long ago (no causing request), delivered late.
-        publish(Topics.TENANT_MIGRATION_RESULTS, EventEnvelope.create(TEST_SOURCE,
-                new TenantMigrated(id, "tenant_" + slug, MigrationKind.UPGRADE, "1", "2", 1, 10L)));
+        publish(
+                Topics.TENANT_MIGRATION_RESULTS,
+                EventEnvelope.create(
+                        TEST_SOURCE,
+                        new TenantMigrated(id, "tenant_" + slug, MigrationKind.UPGRADE, "1", "2", 1, 10L)));
 
         await().atMost(ProvisioningTestSupport.TIMEOUT).until(() -> timeline(id).contains("result-ignored"));
-        given().header("Authorization", viewer()).when().get("/tenants/" + id).then()
-                .body("status", equalTo("ACTIVE")).body("currentVersion", equalTo("3"));
+        given().header("Authorization", viewer())
+                .when()
+                .get("/tenants/" + id)
+                .then()
+                .body("status", equalTo("ACTIVE"))
+                .body("currentVersion", equalTo("3"));
     }
 
     @Test
@@ -120,17 +146,27 @@ class StuckStatesIT {
         awaitStatus(id, "ACTIVE");
         execute("DROP SCHEMA tenant_" + slug + " CASCADE");
 
-        given().header("Authorization", admin()).when().delete("/tenants/" + id).then().statusCode(202);
+        given().header("Authorization", admin())
+                .when()
+                .delete("/tenants/" + id)
+                .then()
+                .statusCode(202);
 
         awaitStatus(id, "DELETED");
-        List<ConsumerRecord<String, byte[]>> lifecycle = read(Topics.TENANT_LIFECYCLE, r -> id.equals(r.key()),
+        List<ConsumerRecord<String, byte[]>> lifecycle = read(
+                Topics.TENANT_LIFECYCLE,
+                r -> id.equals(r.key()),
                 got -> got.stream().anyMatch(r -> "TenantDeleted".equals(simpleType(r))));
-        TenantDeleted deleted = (TenantDeleted) decode(lifecycle.get(lifecycle.size() - 1)).data();
+        TenantDeleted deleted =
+                (TenantDeleted) decode(lifecycle.get(lifecycle.size() - 1)).data();
         assertThat(deleted.schemaExisted()).isFalse();
         assertThat(deleted.archivedSomething()).isFalse();
         assertThat(schemaExists(deleted.archivedSchema())).isTrue();
-        assertThat(queryLong("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE n.nspname = ?", deleted.archivedSchema())).isZero();
+        assertThat(queryLong(
+                        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                + "WHERE n.nspname = ?",
+                        deleted.archivedSchema()))
+                .isZero();
     }
 
     /** An ACTIVE tenant whose upgrade request was lost an hour ago, after {@code requests} sends. */
@@ -138,9 +174,12 @@ class StuckStatesIT {
         String slug = TestNames.unique("stuckup");
         String id = createTenant(slug);
         awaitStatus(id, "ACTIVE");
-        execute("UPDATE tenant SET status = 'UPGRADING', last_request_id = ?, request_attempts = ?, "
-                + "status_changed_at = now() - interval '1 hour' WHERE id = ?::uuid",
-                UUID.randomUUID().toString(), requests, id);
+        execute(
+                "UPDATE tenant SET status = 'UPGRADING', last_request_id = ?, request_attempts = ?, "
+                        + "status_changed_at = now() - interval '1 hour' WHERE id = ?::uuid",
+                UUID.randomUUID().toString(),
+                requests,
+                id);
         return id;
     }
 }

@@ -28,15 +28,29 @@ import picocli.CommandLine.Spec;
  * unhealthy or unreachable service, refused replays, a failed request), 2 usage error (including
  * a request the service refused as invalid: 400 or 422).
  */
-@Command(name = "tenantctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Tenantctl.Version.class,
+@Command(
+        name = "tenantctl",
+        mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
+        versionProvider = Tenantctl.Version.class,
         description = "Operate Tenantry: tenants, migration drift, dead letters, webhooks, health.",
-        footer = {"", "Environment: TENANTRY_PROVISIONING_URL (default http://localhost:8081), TENANTRY_WORKER_URL "
-                + "(http://localhost:8082), TENANTRY_DISPATCHER_URL (http://localhost:8083), TENANTRY_TOKEN (bearer token); "
-                + "without a URL variable, those of a running local stack named by TENANTRY_STACK_FILE (its stack.json; "
-                + "bin/tenantctl sets it when the checkout's ./tenantry up runs).",
-                "Exit codes: 0 ok, 1 problems found, 2 usage error."},
-        subcommands = {TenantsCommand.class, MigrationsCommand.class, DlqCommand.class, WebhooksCommand.class,
-                HealthCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+        footer = {
+            "",
+            "Environment: TENANTRY_PROVISIONING_URL (default http://localhost:8081), TENANTRY_WORKER_URL "
+                    + "(http://localhost:8082), TENANTRY_DISPATCHER_URL (http://localhost:8083), TENANTRY_TOKEN (bearer token); "
+                    + "without a URL variable, those of a running local stack named by TENANTRY_STACK_FILE (its stack.json; "
+                    + "bin/tenantctl sets it when the checkout's ./tenantry up runs).",
+            "Exit codes: 0 ok, 1 problems found, 2 usage error."
+        },
+        subcommands = {
+            TenantsCommand.class,
+            MigrationsCommand.class,
+            DlqCommand.class,
+            WebhooksCommand.class,
+            HealthCommand.class,
+            TokenCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public class Tenantctl implements Runnable {
 
     public static final int OK = 0;
@@ -46,26 +60,42 @@ public class Tenantctl implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--provisioning-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--provisioning-url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             description = "Provisioning service (env TENANTRY_PROVISIONING_URL)")
     String provisioningUrl;
 
-    @Option(names = "--worker-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--worker-url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             description = "Migration worker (env TENANTRY_WORKER_URL)")
     String workerUrl;
 
-    @Option(names = "--dispatcher-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--dispatcher-url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             description = "Webhook dispatcher (env TENANTRY_DISPATCHER_URL)")
     String dispatcherUrl;
 
-    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "JWT",
+    @Option(
+            names = "--token",
+            scope = ScopeType.INHERIT,
+            paramLabel = "JWT",
             description = "Bearer token (env TENANTRY_TOKEN); `tenantctl token` makes a development one")
     String token;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON for scripts instead of tables")
     boolean json;
 
-    @Option(names = "--http-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "30s",
+    @Option(
+            names = "--http-timeout",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DURATION",
+            defaultValue = "30s",
             description = "Timeout of each HTTP request (default ${DEFAULT-VALUE})")
     Duration httpTimeout;
 

@@ -24,7 +24,8 @@ class CommandLineTests {
     @Test
     void unknownCommandsAndOptionsAreUsageErrors() {
         assertThat(CliRun.run(NO_ENV, "tenants", "frobnicate").exitCode()).isEqualTo(2);
-        assertThat(CliRun.run(NO_ENV, "migrations", "verify", "--no-such-flag").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run(NO_ENV, "migrations", "verify", "--no-such-flag").exitCode())
+                .isEqualTo(2);
         assertThat(CliRun.run(NO_ENV, "tenants").exitCode()).isEqualTo(2);
     }
 
@@ -61,16 +62,25 @@ class CommandLineTests {
 
         CliRun fromEnv = CliRun.run(env, "health", "--json", "--service", "worker");
         assertThat(fromEnv.exitCode()).isEqualTo(1);
-        assertThat(fromEnv.out()).contains("\"url\" : \"http://127.0.0.1:" + closedPort + "\"")
+        assertThat(fromEnv.out())
+                .contains("\"url\" : \"http://127.0.0.1:" + closedPort + "\"")
                 .contains("\"status\" : \"UNREACHABLE\"");
 
         // Global options work after the subcommand too.
-        CliRun fromFlag = CliRun.run(env, "health", "--service", "worker", "--json", "--worker-url",
-                "http://127.0.0.1:" + (closedPort + 1));
+        CliRun fromFlag = CliRun.run(
+                env, "health", "--service", "worker", "--json", "--worker-url", "http://127.0.0.1:" + (closedPort + 1));
         assertThat(fromFlag.out()).contains("http://127.0.0.1:" + (closedPort + 1));
 
-        CliRun defaults = CliRun.run(NO_ENV, "--provisioning-url", "http://127.0.0.1:" + closedPort, "health", "--json",
-                "--service", "provisioning", "--service", "dispatcher");
+        CliRun defaults = CliRun.run(
+                NO_ENV,
+                "--provisioning-url",
+                "http://127.0.0.1:" + closedPort,
+                "health",
+                "--json",
+                "--service",
+                "provisioning",
+                "--service",
+                "dispatcher");
         assertThat(defaults.out()).contains("http://127.0.0.1:" + closedPort).contains("http://localhost:8083");
     }
 
@@ -78,31 +88,51 @@ class CommandLineTests {
     void aRunningLocalStacksUrlsComeAfterTheEnvironmentAndAStaleStackIsIgnored(@TempDir Path dir) throws Exception {
         int stackPort = closedPort();
         Path stack = dir.resolve("stack.json");
-        Files.writeString(stack, "{\"pid\":" + ProcessHandle.current().pid() + ",\"urls\":{\"worker\":"
-                + "\"http://127.0.0.1:" + stackPort + "\"}}");
+        Files.writeString(
+                stack,
+                "{\"pid\":" + ProcessHandle.current().pid() + ",\"urls\":{\"worker\":" + "\"http://127.0.0.1:"
+                        + stackPort + "\"}}");
 
-        CliRun fromStack = CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString()), "health", "--json",
-                "--service", "worker", "--service", "dispatcher");
+        CliRun fromStack = CliRun.run(
+                Map.of("TENANTRY_STACK_FILE", stack.toString()),
+                "health",
+                "--json",
+                "--service",
+                "worker",
+                "--service",
+                "dispatcher");
         assertThat(fromStack.out()).contains("http://127.0.0.1:" + stackPort).contains("http://localhost:8083");
 
-        CliRun envFirst = CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString(), "TENANTRY_WORKER_URL",
-                "http://127.0.0.1:" + (stackPort + 1)), "health", "--json", "--service", "worker");
-        assertThat(envFirst.out()).contains("http://127.0.0.1:" + (stackPort + 1)).doesNotContain(":" + stackPort + "\"");
+        CliRun envFirst = CliRun.run(
+                Map.of(
+                        "TENANTRY_STACK_FILE",
+                        stack.toString(),
+                        "TENANTRY_WORKER_URL",
+                        "http://127.0.0.1:" + (stackPort + 1)),
+                "health",
+                "--json",
+                "--service",
+                "worker");
+        assertThat(envFirst.out())
+                .contains("http://127.0.0.1:" + (stackPort + 1))
+                .doesNotContain(":" + stackPort + "\"");
 
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        Files.writeString(stack, "{\"pid\":" + gone.pid() + ",\"urls\":{\"worker\":\"http://127.0.0.1:" + stackPort
-                + "\"}}");
-        CliRun stale = CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString()), "health", "--json", "--service",
-                "worker");
+        Files.writeString(
+                stack, "{\"pid\":" + gone.pid() + ",\"urls\":{\"worker\":\"http://127.0.0.1:" + stackPort + "\"}}");
+        CliRun stale =
+                CliRun.run(Map.of("TENANTRY_STACK_FILE", stack.toString()), "health", "--json", "--service", "worker");
         assertThat(stale.out()).contains("http://localhost:8082").doesNotContain(":" + stackPort);
     }
 
     @Test
     void anUnreachableServiceIsAProblemWithAReadableMessage() throws IOException {
-        CliRun run = CliRun.run(Map.of("TENANTRY_PROVISIONING_URL", "http://127.0.0.1:" + closedPort()), "tenants", "list");
+        CliRun run =
+                CliRun.run(Map.of("TENANTRY_PROVISIONING_URL", "http://127.0.0.1:" + closedPort()), "tenants", "list");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("Error: provisioning-service is not reachable at http://127.0.0.1:")
+        assertThat(run.err())
+                .startsWith("Error: provisioning-service is not reachable at http://127.0.0.1:")
                 .contains("TENANTRY_PROVISIONING_URL");
     }
 
@@ -110,9 +140,17 @@ class CommandLineTests {
     void helpAndVersionExitZero() {
         CliRun help = CliRun.run(NO_ENV, "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("tenants").contains("migrations").contains("dlq").contains("webhooks")
-                .contains("health").contains("token").contains("Exit codes");
-        assertThat(CliRun.run(NO_ENV, "dlq", "replay", "--help").out()).contains("--dry-run").contains("--max");
+        assertThat(help.out())
+                .contains("tenants")
+                .contains("migrations")
+                .contains("dlq")
+                .contains("webhooks")
+                .contains("health")
+                .contains("token")
+                .contains("Exit codes");
+        assertThat(CliRun.run(NO_ENV, "dlq", "replay", "--help").out())
+                .contains("--dry-run")
+                .contains("--max");
         assertThat(CliRun.run(NO_ENV, "--version").exitCode()).isZero();
     }
 

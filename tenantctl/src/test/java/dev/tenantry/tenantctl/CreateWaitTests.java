@@ -65,17 +65,24 @@ class CreateWaitTests {
 
     private CliRun create() {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        return CliRun.run(Map.of("TENANTRY_PROVISIONING_URL", url, "TENANTRY_TOKEN", "test-token"),
-                "tenants", "create", "acme", "--wait", "--wait-timeout", Duration.ofMinutes(2).toString());
+        return CliRun.run(
+                Map.of("TENANTRY_PROVISIONING_URL", url, "TENANTRY_TOKEN", "test-token"),
+                "tenants",
+                "create",
+                "acme",
+                "--wait",
+                "--wait-timeout",
+                Duration.ofMinutes(2).toString());
     }
 
     private void answer(HttpExchange exchange) throws IOException {
         boolean accepted = "POST".equals(exchange.getRequestMethod());
         // Each read returns the next status; the last one is repeated once the script has run out.
-        String status = accepted ? "PROVISIONING"
-                : statuses.get(Math.min(reads.getAndIncrement(), statuses.size() - 1));
+        String status =
+                accepted ? "PROVISIONING" : statuses.get(Math.min(reads.getAndIncrement(), statuses.size() - 1));
         int code = accepted ? 202 : 200;
-        byte[] body = ("{\"id\":\"" + ID + "\",\"slug\":\"acme\",\"status\":\"" + status + "\",\"schema\":\"tenant_acme\"}")
+        byte[] body = ("{\"id\":\"" + ID + "\",\"slug\":\"acme\",\"status\":\"" + status
+                        + "\",\"schema\":\"tenant_acme\"}")
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(code, body.length);

@@ -22,15 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class DevTokensTests {
 
     /** The public half the services trust by default. */
-    private static final Path SERVICES_PUBLIC_KEY = Path.of("..", "service-support", "src", "main", "resources",
-            "tenantry-dev-keys", "public.pem");
-    private static final Path DEV_KEY = Path.of("..", "test-infrastructure", "src", "main", "resources",
-            "tenantry-dev-keys", "private.pem");
+    private static final Path SERVICES_PUBLIC_KEY =
+            Path.of("..", "service-support", "src", "main", "resources", "tenantry-dev-keys", "public.pem");
+
+    private static final Path DEV_KEY =
+            Path.of("..", "test-infrastructure", "src", "main", "resources", "tenantry-dev-keys", "private.pem");
 
     @Test
     void aTokenIsSignedWithTheKeyTheServicesTrustAndCarriesTheRoles() throws Exception {
-        CliRun run = CliRun.run(Map.of("TENANTRY_DEV_KEY", DEV_KEY.toString()), "token", "--role", "operator,viewer",
-                "--ttl", "10m");
+        CliRun run = CliRun.run(
+                Map.of("TENANTRY_DEV_KEY", DEV_KEY.toString()), "token", "--role", "operator,viewer", "--ttl", "10m");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         String[] parts = run.out().strip().split("\\.");
         assertThat(parts).hasSize(3);
@@ -67,21 +68,26 @@ class DevTokensTests {
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initVerify(publicKey(home.resolve(DevTokens.STACK_PUBLIC_KEY)));
         rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        assertThat(rsa.verify(Base64.getUrlDecoder().decode(parts[2]))).as("signed with the stack's key").isTrue();
+        assertThat(rsa.verify(Base64.getUrlDecoder().decode(parts[2])))
+                .as("signed with the stack's key")
+                .isTrue();
 
         assertThat(DevTokens.findSigningKey(dir, Optional.empty(), Optional.of(home)))
                 .contains(home.resolve(DevTokens.STACK_PRIVATE_KEY));
         Path checkout = Files.createDirectories(dir.resolve("checkout").resolve("sub"));
-        DevTokens.generateKeyPair(dir.resolve("checkout").resolve(DevTokens.DEFAULT_STACK_HOME)
-                .resolve(DevTokens.STACK_PRIVATE_KEY), dir.resolve("checkout").resolve(DevTokens.DEFAULT_STACK_HOME)
-                .resolve(DevTokens.STACK_PUBLIC_KEY));
-        assertThat(DevTokens.findSigningKey(checkout, Optional.empty(), Optional.empty())).get().asString()
+        DevTokens.generateKeyPair(
+                dir.resolve("checkout").resolve(DevTokens.DEFAULT_STACK_HOME).resolve(DevTokens.STACK_PRIVATE_KEY),
+                dir.resolve("checkout").resolve(DevTokens.DEFAULT_STACK_HOME).resolve(DevTokens.STACK_PUBLIC_KEY));
+        assertThat(DevTokens.findSigningKey(checkout, Optional.empty(), Optional.empty()))
+                .get()
+                .asString()
                 .endsWith(Path.of(".tenantry", "jwt", "private.pem").toString());
     }
 
     @Test
     void aMissingOrUnusableKeyIsAUsageError(@TempDir Path dir) throws Exception {
-        CliRun missing = CliRun.run(Map.of(), "token", "--dev-key", dir.resolve("nope.pem").toString());
+        CliRun missing = CliRun.run(
+                Map.of(), "token", "--dev-key", dir.resolve("nope.pem").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read");
 
@@ -92,7 +98,9 @@ class DevTokensTests {
     }
 
     private static PublicKey publicKey(Path pem) throws Exception {
-        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        String base64 =
+                Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 }

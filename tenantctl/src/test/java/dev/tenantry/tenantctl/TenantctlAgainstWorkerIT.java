@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenantctlAgainstWorkerIT {
 
-    private static final Map<String, String> DEVELOPMENT_KEY = Map.of("TENANTRY_DEV_KEY", Path.of("..",
-            "test-infrastructure", "src", "main", "resources", "tenantry-dev-keys", "private.pem").toString());
+    private static final Map<String, String> DEVELOPMENT_KEY = Map.of(
+            "TENANTRY_DEV_KEY",
+            Path.of("..", "test-infrastructure", "src", "main", "resources", "tenantry-dev-keys", "private.pem")
+                    .toString());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final URI SOURCE = URI.create("urn:tenantry:tenantctl-tests");
@@ -57,13 +59,16 @@ class TenantctlAgainstWorkerIT {
     static void startWorker() throws IOException {
         infra = TenantryInfrastructure.get();
         // No background drift repair: the test decides when drift is fixed. One replay per dead letter.
-        worker = WorkerProcess.start(infra, Map.of(
-                "tenantry.worker.drift.verify-at-start", "false",
-                "tenantry.worker.drift.interval", "0s",
-                "tenantry.dead-letters.max-replays", "1"));
+        worker = WorkerProcess.start(
+                infra,
+                Map.of(
+                        "tenantry.worker.drift.verify-at-start", "false",
+                        "tenantry.worker.drift.interval", "0s",
+                        "tenantry.dead-letters.max-replays", "1"));
         // The worker runs in the dev profile, which trusts the development key: sign with that one,
         // whatever local stack key a checkout may hold.
-        String token = CliRun.run(DEVELOPMENT_KEY, "token", "--role", "operator").out().strip();
+        String token =
+                CliRun.run(DEVELOPMENT_KEY, "token", "--role", "operator").out().strip();
         env = new HashMap<>();
         env.put("TENANTRY_WORKER_URL", worker.url());
         env.put("TENANTRY_TOKEN", token);
@@ -89,15 +94,27 @@ class TenantctlAgainstWorkerIT {
         CliRun clean = cli("migrations", "verify", "--json");
         assertThat(clean.exitCode()).as(clean.toString()).isZero();
         JsonNode report = JSON.readTree(clean.out());
-        assertThat(report.fieldNames()).toIterable().contains("checkedAt", "latest", "totalTenants", "upToDate",
-                "behind", "ahead", "failed", "missingSchema", "durationMs");
+        assertThat(report.fieldNames())
+                .toIterable()
+                .contains(
+                        "checkedAt",
+                        "latest",
+                        "totalTenants",
+                        "upToDate",
+                        "behind",
+                        "ahead",
+                        "failed",
+                        "missingSchema",
+                        "durationMs");
         assertThat(report.get("latest").asText()).isEqualTo("3");
         assertThat(report.get("totalTenants").asInt()).isGreaterThanOrEqualTo(1);
-        assertThat(report.get("upToDate").asInt()).isEqualTo(report.get("totalTenants").asInt());
+        assertThat(report.get("upToDate").asInt())
+                .isEqualTo(report.get("totalTenants").asInt());
         assertThat(report.get("behind")).isEmpty();
 
         String behind = migrate("2");
-        await().atMost(Duration.ofSeconds(60)).until(() -> cli("migrations", "verify", "--json").exitCode() == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> cli("migrations", "verify", "--json").exitCode() == 1);
         CliRun drifted = cli("migrations", "verify", "--json");
         JsonNode entry = JSON.readTree(drifted.out()).get("behind").get(0);
         assertThat(entry.get("schema").asText()).isEqualTo("tenant_" + behind);
@@ -106,16 +123,21 @@ class TenantctlAgainstWorkerIT {
 
         CliRun human = cli("migrations", "verify");
         assertThat(human.exitCode()).isEqualTo(1);
-        assertThat(human.out()).contains("1 behind").contains("tenant_" + behind).contains("tenantctl migrations fix");
+        assertThat(human.out())
+                .contains("1 behind")
+                .contains("tenant_" + behind)
+                .contains("tenantctl migrations fix");
         CliRun currentById = cli("migrations", "verify", "--tenant", tenantIdOf(current));
         assertThat(currentById.exitCode()).as(currentById.toString()).isZero();
         assertThat(currentById.out()).contains("no drift reported");
         assertThat(cli("migrations", "verify", "--tenant", behind).exitCode()).isEqualTo(1);
         // A name no service confirms is not "no drift": exit 1 and say why.
-        CliRun unknown = cli("migrations", "verify", "--tenant", UUID.randomUUID().toString(), "--json");
+        CliRun unknown =
+                cli("migrations", "verify", "--tenant", UUID.randomUUID().toString(), "--json");
         assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
         assertThat(unknown.out()).isEmpty();
-        assertThat(unknown.err()).contains("not a tenant id the migration worker has migrated")
+        assertThat(unknown.err())
+                .contains("not a tenant id the migration worker has migrated")
                 .contains("provisioning-service is not reachable");
         CliRun slugUnconfirmed = cli("migrations", "verify", "--tenant", current);
         assertThat(slugUnconfirmed.exitCode()).as(slugUnconfirmed.toString()).isEqualTo(1);
@@ -124,7 +146,9 @@ class TenantctlAgainstWorkerIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             CliRun health = cli("health", "--service", "worker");
             assertThat(health.exitCode()).as(health.toString()).isZero();
-            assertThat(health.out()).contains("NOTES").contains("fleet drift: 1 behind, 0 ahead, 0 failed, 0 without schema");
+            assertThat(health.out())
+                    .contains("NOTES")
+                    .contains("fleet drift: 1 behind, 0 ahead, 0 failed, 0 without schema");
         });
 
         CliRun fix = cli("migrations", "fix", "--json", "--poll-interval", "100ms");
@@ -146,7 +170,9 @@ class TenantctlAgainstWorkerIT {
 
         CliRun runs = cli("migrations", "runs", tenantIdOf(behind), "--json");
         assertThat(runs.exitCode()).isZero();
-        assertThat(JSON.readTree(runs.out())).extracting(r -> r.get("kind").asText()).containsExactly("UPGRADE", "NEW");
+        assertThat(JSON.readTree(runs.out()))
+                .extracting(r -> r.get("kind").asText())
+                .containsExactly("UPGRADE", "NEW");
     }
 
     @Test
@@ -167,9 +193,11 @@ class TenantctlAgainstWorkerIT {
         assertThat(letter.get("reason").asText()).isNotBlank();
         assertThat(letter.get("replayCount").asInt()).isZero();
 
-        CliRun shown = cli("dlq", "show", "--service", "worker", letter.get("id").asText(), "--json");
+        CliRun shown =
+                cli("dlq", "show", "--service", "worker", letter.get("id").asText(), "--json");
         assertThat(shown.exitCode()).as(shown.toString()).isZero();
-        assertThat(JSON.readTree(shown.out()).get("eventId").asText()).isEqualTo(letter.get("eventId").asText());
+        assertThat(JSON.readTree(shown.out()).get("eventId").asText())
+                .isEqualTo(letter.get("eventId").asText());
 
         CliRun table = cli("dlq", "list", "--service", "worker", "--tenant", tenantId);
         assertThat(table.out()).contains("SERVICE").contains(letter.get("id").asText());
@@ -181,7 +209,13 @@ class TenantctlAgainstWorkerIT {
         assertThat(wouldReplay.get("replayed")).hasSize(1);
         assertThat(deadLetters(tenantId)).hasSize(1);
 
-        CliRun replay = cli("dlq", "replay", "--service", "worker", "--event-id", letter.get("eventId").asText());
+        CliRun replay = cli(
+                "dlq",
+                "replay",
+                "--service",
+                "worker",
+                "--event-id",
+                letter.get("eventId").asText());
         assertThat(replay.exitCode()).as(replay.toString()).isZero();
         assertThat(replay.out()).contains("Replayed 1 dead letter(s)");
         // Still poisoned: it fails again and comes back with a replay count of 1.
@@ -206,7 +240,9 @@ class TenantctlAgainstWorkerIT {
         CliRun all = cli("health", "--json");
         assertThat(all.exitCode()).isEqualTo(1);
         JsonNode services = JSON.readTree(all.out()).get("services");
-        assertThat(services).extracting(s -> s.get("service").asText() + "=" + s.get("status").asText())
+        assertThat(services)
+                .extracting(
+                        s -> s.get("service").asText() + "=" + s.get("status").asText())
                 .containsExactly("provisioning=UNREACHABLE", "worker=UP", "dispatcher=UNREACHABLE");
     }
 
@@ -215,7 +251,9 @@ class TenantctlAgainstWorkerIT {
     void serviceErrorsArePrintedFromProblemJsonWithTheirExitCodes() {
         CliRun invalid = cli("migrations", "runs", "some-tenant", "--limit", "0");
         assertThat(invalid.exitCode()).as(invalid.toString()).isEqualTo(2);
-        assertThat(invalid.err()).contains("migration-worker answered 400").contains("limit: must be between 1 and 500");
+        assertThat(invalid.err())
+                .contains("migration-worker answered 400")
+                .contains("limit: must be between 1 and 500");
 
         Map<String, String> noToken = new HashMap<>(env);
         noToken.remove("TENANTRY_TOKEN");
@@ -223,7 +261,8 @@ class TenantctlAgainstWorkerIT {
         assertThat(unauthorized.exitCode()).isEqualTo(1);
         assertThat(unauthorized.err()).contains("401 Unauthorized").contains("tenantctl token");
 
-        String viewer = CliRun.run(DEVELOPMENT_KEY, "token", "--role", "viewer").out().strip();
+        String viewer =
+                CliRun.run(DEVELOPMENT_KEY, "token", "--role", "viewer").out().strip();
         CliRun forbidden = CliRun.run(env, "--token", viewer, "dlq", "list", "--service", "worker");
         assertThat(forbidden.exitCode()).isEqualTo(1);
         assertThat(forbidden.err()).contains("403 Forbidden");
@@ -251,11 +290,15 @@ class TenantctlAgainstWorkerIT {
     @Order(6)
     void theLauncherUsesTheUrlsOfTheRunningLocalStack(@TempDir Path home) throws Exception {
         // What ./tenantry up writes once everything is ready; this JVM stands in for the stack process.
-        Files.writeString(home.resolve("stack.json"), JSON.createObjectNode()
-                .put("pid", ProcessHandle.current().pid())
-                .set("urls", JSON.createObjectNode().put("worker", worker.url())).toString());
-        ProcessBuilder builder = new ProcessBuilder("sh", Path.of("bin", "tenantctl").toString(), "health", "--service",
-                "worker", "--json").redirectErrorStream(true);
+        Files.writeString(
+                home.resolve("stack.json"),
+                JSON.createObjectNode()
+                        .put("pid", ProcessHandle.current().pid())
+                        .set("urls", JSON.createObjectNode().put("worker", worker.url()))
+                        .toString());
+        ProcessBuilder builder = new ProcessBuilder(
+                        "sh", Path.of("bin", "tenantctl").toString(), "health", "--service", "worker", "--json")
+                .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("TENANTRY_"));
         builder.environment().put("TENANTRY_HOME", home.toString());
         Process process = builder.start();
@@ -296,7 +339,9 @@ class TenantctlAgainstWorkerIT {
 
     private static void send(EventEnvelope<?> event) {
         try (TestKafka kafka = new TestKafka(infra.kafkaBootstrapServers())) {
-            kafka.producer().send(CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, event)).get(30, TimeUnit.SECONDS);
+            kafka.producer()
+                    .send(CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, event))
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not send " + event.type(), e);
         }
@@ -310,12 +355,11 @@ class TenantctlAgainstWorkerIT {
         return letters;
     }
 
-    record ProcessResult(int exitCode, String output) {
-    }
+    record ProcessResult(int exitCode, String output) {}
 
     private ProcessResult java(Path jar, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         return run(command);
     }

@@ -34,9 +34,14 @@ class TimesAndDriftTests {
                 """);
         assertThat(DriftReports.hasDrift(report)).isTrue();
         assertThat(DriftReports.onlyTenant(report, "acme").get("behind")).hasSize(1);
-        assertThat(DriftReports.onlyTenant(report, "t-2").get("behind").get(0).get("schema").asText())
+        assertThat(DriftReports.onlyTenant(report, "t-2")
+                        .get("behind")
+                        .get(0)
+                        .get("schema")
+                        .asText())
                 .isEqualTo("tenant_globex");
-        assertThat(DriftReports.onlyTenant(report, "tenant_gone").get("missingSchema")).hasSize(1);
+        assertThat(DriftReports.onlyTenant(report, "tenant_gone").get("missingSchema"))
+                .hasSize(1);
         ObjectNode clean = DriftReports.onlyTenant(report, "initech");
         assertThat(DriftReports.hasDrift(clean)).isFalse();
         assertThat(clean.get("tenantFilter").asText()).isEqualTo("initech");

@@ -45,15 +45,18 @@ final class WorkerProcess implements AutoCloseable {
         int port = freePort();
         Path log = Path.of("target", "migration-worker-" + port + ".log");
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port,
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + port,
                 // The tests sign tokens with the development key, which only the dev and test profiles trust.
                 "-Dquarkus.profile=dev"));
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("TENANTRY_DB_URL", infra.jdbcUrl());
         builder.environment().put("TENANTRY_DB_USER", infra.username());
         builder.environment().put("TENANTRY_DB_PASSWORD", infra.password());
@@ -72,15 +75,20 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the migration worker exited with " + process.exitValue() + ":\n" + tail());
+                throw new IllegalStateException(
+                        "the migration worker exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> ready = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return;
                 }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -36,27 +35,40 @@ final class ContainerInfrastructure implements RunningInfrastructure {
 
     @SuppressWarnings("resource")
     static ContainerInfrastructure start() {
-        PostgreSQLContainer postgres = new PostgreSQLContainer(DockerImageName
-                .parse(Settings.get(Settings.POSTGRES_IMAGE).orElse(DEFAULT_POSTGRES_IMAGE))
-                .asCompatibleSubstituteFor("postgres"))
-                .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
-                        "-c", "max_wal_senders=20", "-c", "max_connections=200",
-                        "-c", "max_locks_per_transaction=256");
-        KafkaContainer kafka = new KafkaContainer(DockerImageName
-                .parse(Settings.get(Settings.KAFKA_IMAGE).orElse(DEFAULT_KAFKA_IMAGE))
-                .asCompatibleSubstituteFor("apache/kafka"))
+        PostgreSQLContainer postgres = new PostgreSQLContainer(DockerImageName.parse(
+                                Settings.get(Settings.POSTGRES_IMAGE).orElse(DEFAULT_POSTGRES_IMAGE))
+                        .asCompatibleSubstituteFor("postgres"))
+                .withCommand(
+                        "postgres",
+                        "-c",
+                        "wal_level=logical",
+                        "-c",
+                        "max_replication_slots=20",
+                        "-c",
+                        "max_wal_senders=20",
+                        "-c",
+                        "max_connections=200",
+                        "-c",
+                        "max_locks_per_transaction=256");
+        KafkaContainer kafka = new KafkaContainer(
+                        DockerImageName.parse(Settings.get(Settings.KAFKA_IMAGE).orElse(DEFAULT_KAFKA_IMAGE))
+                                .asCompatibleSubstituteFor("apache/kafka"))
                 .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
                 .withEnv("KAFKA_NUM_PARTITIONS", "4");
 
         long begin = System.nanoTime();
-        CompletableFuture<Long> pg = CompletableFuture.supplyAsync(() -> {
-            postgres.start();
-            return System.nanoTime();
-        }, EmbeddedInfrastructure.daemonThread("tenantry-start-postgres-container"));
-        CompletableFuture<Long> kf = CompletableFuture.supplyAsync(() -> {
-            kafka.start();
-            return System.nanoTime();
-        }, EmbeddedInfrastructure.daemonThread("tenantry-start-kafka-container"));
+        CompletableFuture<Long> pg = CompletableFuture.supplyAsync(
+                () -> {
+                    postgres.start();
+                    return System.nanoTime();
+                },
+                EmbeddedInfrastructure.daemonThread("tenantry-start-postgres-container"));
+        CompletableFuture<Long> kf = CompletableFuture.supplyAsync(
+                () -> {
+                    kafka.start();
+                    return System.nanoTime();
+                },
+                EmbeddedInfrastructure.daemonThread("tenantry-start-kafka-container"));
         long pgReady;
         long kafkaReady;
         try {
@@ -72,8 +84,8 @@ final class ContainerInfrastructure implements RunningInfrastructure {
 
         String database = TestNames.unique("tenantry_it");
         String version;
-        try (Connection c = ExternalInfrastructure.connect(postgres.getJdbcUrl(), postgres.getUsername(),
-                postgres.getPassword())) {
+        try (Connection c =
+                ExternalInfrastructure.connect(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword())) {
             version = Databases.show(c, "server_version");
             Databases.createIfMissing(c, database);
         } catch (SQLException e) {
@@ -81,11 +93,14 @@ final class ContainerInfrastructure implements RunningInfrastructure {
             kafka.stop();
             throw new IllegalStateException("could not create the test database in the PostgreSQL container", e);
         }
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "testcontainers (PostgreSQL %s ready in %.1f s, Kafka ready in %.1f s)",
-                version, (pgReady - begin) / 1e9, (kafkaReady - begin) / 1e9);
-        return new ContainerInfrastructure(postgres, kafka,
-                ExternalInfrastructure.withDatabase(postgres.getJdbcUrl(), database), summary);
+                version,
+                (pgReady - begin) / 1e9,
+                (kafkaReady - begin) / 1e9);
+        return new ContainerInfrastructure(
+                postgres, kafka, ExternalInfrastructure.withDatabase(postgres.getJdbcUrl(), database), summary);
     }
 
     @Override
@@ -121,7 +136,10 @@ final class ContainerInfrastructure implements RunningInfrastructure {
     @Override
     public synchronized void stopPostgres() {
         if (!paused) {
-            DockerClientFactory.instance().client().pauseContainerCmd(postgres.getContainerId()).exec();
+            DockerClientFactory.instance()
+                    .client()
+                    .pauseContainerCmd(postgres.getContainerId())
+                    .exec();
             paused = true;
         }
     }
@@ -129,7 +147,10 @@ final class ContainerInfrastructure implements RunningInfrastructure {
     @Override
     public synchronized void startPostgres() {
         if (paused) {
-            DockerClientFactory.instance().client().unpauseContainerCmd(postgres.getContainerId()).exec();
+            DockerClientFactory.instance()
+                    .client()
+                    .unpauseContainerCmd(postgres.getContainerId())
+                    .exec();
             paused = false;
         }
     }

@@ -9,8 +9,7 @@ import java.sql.Statement;
 /** Database-level SQL used by the providers. */
 final class Databases {
 
-    private Databases() {
-    }
+    private Databases() {}
 
     static boolean exists(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
@@ -53,7 +52,8 @@ final class Databases {
 
     static String show(Connection c, String setting) throws SQLException {
         requireSimpleIdentifier(setting);
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + setting)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW " + setting)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

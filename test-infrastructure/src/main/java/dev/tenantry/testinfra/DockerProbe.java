@@ -3,8 +3,7 @@ package dev.tenantry.testinfra;
 /** Asks Testcontainers whether Docker works; only loaded when there is a sign of an engine. */
 final class DockerProbe {
 
-    private DockerProbe() {
-    }
+    private DockerProbe() {}
 
     static boolean dockerAvailable() {
         try {

@@ -11,11 +11,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-
 import org.jboss.logging.Logger;
 
 /**
@@ -41,8 +39,8 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
     private final EmbeddedKafkaServer kafka;
     private final String summary;
 
-    private EmbeddedInfrastructure(Path runDirectory, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka,
-            String summary) {
+    private EmbeddedInfrastructure(
+            Path runDirectory, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka, String summary) {
         this.runDirectory = runDirectory;
         this.postgres = postgres;
         this.kafka = kafka;
@@ -83,13 +81,16 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
 
         // 180 s each by default: a 2-core machine busy with other builds can need minutes for a cold
         // start. TENANTRY_TEST_STARTUP_TIMEOUT_SECONDS changes it.
-        Duration timeout = Duration.ofSeconds(Settings.get(Settings.STARTUP_TIMEOUT).map(Long::parseLong).orElse(180L));
+        Duration timeout = Duration.ofSeconds(
+                Settings.get(Settings.STARTUP_TIMEOUT).map(Long::parseLong).orElse(180L));
         EmbeddedPostgresServer.Builder postgresBuilder = EmbeddedPostgresServer.builder()
                 .dataDirectory(run.resolve("postgres-data"))
                 .binariesDirectory(binariesDirectory(workdir))
                 .logFile(run.resolve("postgres.log"))
                 .startupTimeout(timeout);
-        if (Settings.get(Settings.POSTGRES_FSYNC).filter(v -> v.equals("on") || v.equals("true")).isPresent()) {
+        if (Settings.get(Settings.POSTGRES_FSYNC)
+                .filter(v -> v.equals("on") || v.equals("true"))
+                .isPresent()) {
             postgresBuilder.serverSetting("fsync", "on");
         }
         EmbeddedPostgresServer postgres = postgresBuilder.build();
@@ -100,26 +101,30 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
                 .build();
 
         // Both at once: PostgreSQL is mostly process start and I/O, Kafka mostly a JVM warming up.
-        CompletableFuture<String> pg = CompletableFuture.supplyAsync(() -> {
-            try {
-                postgres.start();
-                postgres.createDatabase(DATABASE);
-                try (Connection c = postgres.dataSource(DATABASE).getConnection()) {
-                    return Databases.show(c, "server_version");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }, daemonThread("tenantry-start-postgres"));
-        CompletableFuture<Void> kf = CompletableFuture.runAsync(() -> {
-            try {
-                kafka.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, daemonThread("tenantry-start-kafka"));
+        CompletableFuture<String> pg = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        postgres.start();
+                        postgres.createDatabase(DATABASE);
+                        try (Connection c = postgres.dataSource(DATABASE).getConnection()) {
+                            return Databases.show(c, "server_version");
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                daemonThread("tenantry-start-postgres"));
+        CompletableFuture<Void> kf = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        kafka.start();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                daemonThread("tenantry-start-kafka"));
 
         String version;
         try {
@@ -133,8 +138,13 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
             postgres.stop();
             throw e;
         }
-        String summary = String.format(Locale.ROOT, "embedded (PostgreSQL %s ready in %.1f s, Kafka ready in %.1f s; %s)",
-                version, seconds(postgres.lastStartDuration()), seconds(kafka.lastStartDuration()), run);
+        String summary = String.format(
+                Locale.ROOT,
+                "embedded (PostgreSQL %s ready in %.1f s, Kafka ready in %.1f s; %s)",
+                version,
+                seconds(postgres.lastStartDuration()),
+                seconds(kafka.lastStartDuration()),
+                run);
         return new EmbeddedInfrastructure(run, postgres, kafka, summary);
     }
 
@@ -189,7 +199,9 @@ final class EmbeddedInfrastructure implements RunningInfrastructure {
         } catch (IOException | RuntimeException e) {
             // No owner file yet: a run that is being set up right now, unless it is old.
             try {
-                return Files.getLastModifiedTime(runDirectory).toInstant().isAfter(Instant.now().minusSeconds(120));
+                return Files.getLastModifiedTime(runDirectory)
+                        .toInstant()
+                        .isAfter(Instant.now().minusSeconds(120));
             } catch (IOException ignored) {
                 return false;
             }

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +45,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     static final String CLASSPATH_RESOURCE = "tenantry/kafka-broker.classpath";
     /** System property: a complete classpath for the child JVM, instead of the packaged one. */
     public static final String CLASSPATH_PROPERTY = "tenantry.kafka.broker.classpath";
+
     static final String READY_MARKER = "TENANTRY-KAFKA-READY";
     static final String FAILED_MARKER = "TENANTRY-KAFKA-FAILED";
 
@@ -179,8 +179,9 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
             throw e;
         }
         lastStartDuration = Duration.ofNanos(System.nanoTime() - begin);
-        LOG.debugf("Kafka started on %s in %d ms (pid %d, log %s)", bootstrapServers(),
-                lastStartDuration.toMillis(), started.pid(), logFile);
+        LOG.debugf(
+                "Kafka started on %s in %d ms (pid %d, log %s)",
+                bootstrapServers(), lastStartDuration.toMillis(), started.pid(), logFile);
     }
 
     private void awaitReady(Process started, long logOffset) throws IOException {
@@ -207,8 +208,9 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
                         return;
                     }
                     if (line.startsWith(FAILED_MARKER)) {
-                        throw new IOException("Kafka failed to start: " + line.substring(FAILED_MARKER.length()).trim()
-                                + "\nlast lines of " + logFile + ":\n" + FileTrees.tail(logFile, 40));
+                        throw new IOException("Kafka failed to start: "
+                                + line.substring(FAILED_MARKER.length()).trim() + "\nlast lines of " + logFile + ":\n"
+                                + FileTrees.tail(logFile, 40));
                     }
                 }
             }
@@ -263,7 +265,8 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         p.destroy();
         try {
             if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf("Kafka broker (pid %d) did not stop within %d s; killing it", p.pid(), stopTimeout.toSeconds());
+                LOG.warnf(
+                        "Kafka broker (pid %d) did not stop within %d s; killing it", p.pid(), stopTimeout.toSeconds());
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
@@ -323,7 +326,9 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
      * directories and keeps the id it finds).
      */
     public Optional<String> clusterId() throws IOException {
-        return recordedStorage(dataDirectory).map(p -> p.getProperty("cluster.id")).map(String::trim)
+        return recordedStorage(dataDirectory)
+                .map(p -> p.getProperty("cluster.id"))
+                .map(String::trim)
                 .filter(id -> !id.isEmpty());
     }
 
@@ -332,8 +337,10 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
      * start it under another. Unless the caller chose a node id, take the recorded one.
      */
     private void adoptRecordedNodeId() throws IOException {
-        Optional<String> recorded = recordedStorage(dataDirectory).map(p -> p.getProperty("node.id"))
-                .map(String::trim).filter(id -> !id.isEmpty());
+        Optional<String> recorded = recordedStorage(dataDirectory)
+                .map(p -> p.getProperty("node.id"))
+                .map(String::trim)
+                .filter(id -> !id.isEmpty());
         if (recorded.isEmpty() || recorded.get().equals(brokerProperties.get("node.id"))) {
             return;
         }
@@ -391,7 +398,10 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         // Same pid and start time, and the launcher as an argument of its own: a recycled pid
         // never gets a signal.
         Optional<ProcessHandle> handle = broker.flatMap(ProcessIdentity::live)
-                .filter(h -> h.info().arguments().map(args -> List.of(args).contains(LAUNCHER_CLASS)).orElse(false)
+                .filter(h -> h.info()
+                                .arguments()
+                                .map(args -> List.of(args).contains(LAUNCHER_CLASS))
+                                .orElse(false)
                         || commandLineContains(h.pid(), LAUNCHER_CLASS));
         if (handle.isEmpty()) {
             return;
@@ -462,12 +472,14 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
             }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("the Kafka broker classpath recorded in " + root.get()
-                        + " names files that are not here (built on another machine?): " + missing.subList(0, Math.min(3, missing.size()))
+                        + " names files that are not here (built on another machine?): "
+                        + missing.subList(0, Math.min(3, missing.size()))
                         + "; rebuild it with `mvn install` in embedded-kafka-broker");
             }
             return root.get() + File.pathSeparator + recorded;
         }
-        throw new IllegalStateException("resource " + CLASSPATH_RESOURCE + " (from the embedded-kafka-broker jar) is not on"
+        throw new IllegalStateException("resource " + CLASSPATH_RESOURCE
+                + " (from the embedded-kafka-broker jar) is not on"
                 + " the classpath; add dev.tenantry:embedded-kafka-broker as a dependency. Looked in: " + tried);
     }
 
@@ -509,12 +521,15 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(15);
         private final List<String> javaOptions = new ArrayList<>(List.of(
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-Xms64m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData",
                 "-Djava.awt.headless=true"));
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Required: the broker's {@code log.dirs}. Log, properties and pid files go next to it. */
         public Builder dataDirectory(Path dataDirectory) {

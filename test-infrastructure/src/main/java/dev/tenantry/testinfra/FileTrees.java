@@ -13,8 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 /** File helpers. */
 final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -14,8 +14,7 @@ final class FreePorts {
     /** Ports handed out by this JVM, never handed out twice. */
     private static final Set<Integer> GIVEN = new HashSet<>();
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     static synchronized int find() {
         for (int attempt = 0; attempt < 50; attempt++) {

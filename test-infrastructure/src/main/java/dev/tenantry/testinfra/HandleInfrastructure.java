@@ -3,9 +3,7 @@ package dev.tenantry.testinfra;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-
 import javax.sql.DataSource;
-
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** {@link Infrastructure} over the JDK-typed description kept by {@link SharedInfrastructure}. */

@@ -1,7 +1,6 @@
 package dev.tenantry.testinfra;
 
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 /**

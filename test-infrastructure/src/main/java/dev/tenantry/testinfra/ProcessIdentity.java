@@ -15,7 +15,8 @@ record ProcessIdentity(long pid, long startMillis) {
     private static final long START_TOLERANCE_MILLIS = 2000;
 
     static ProcessIdentity of(ProcessHandle process) {
-        return new ProcessIdentity(process.pid(),
+        return new ProcessIdentity(
+                process.pid(),
                 process.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     }
 
@@ -40,12 +41,11 @@ record ProcessIdentity(long pid, long startMillis) {
      * either side, only the pid can be compared: callers add a check of what the process is.
      */
     Optional<ProcessHandle> live() {
-        return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .filter(handle -> {
-                    long actual = handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-                    return startMillis == 0L || actual == 0L || Math.abs(actual - startMillis) < START_TOLERANCE_MILLIS;
-                });
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(handle -> {
+            long actual =
+                    handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+            return startMillis == 0L || actual == 0L || Math.abs(actual - startMillis) < START_TOLERANCE_MILLIS;
+        });
     }
 
     boolean startTimeKnown() {

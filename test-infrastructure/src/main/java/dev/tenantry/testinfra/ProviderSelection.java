@@ -27,8 +27,7 @@ final class ProviderSelection {
     static final String TESTCONTAINERS = "testcontainers";
     static final String EXTERNAL = "external";
 
-    private ProviderSelection() {
-    }
+    private ProviderSelection() {}
 
     /** The decision and why it was made, for the log. */
     static final class Choice {
@@ -50,8 +49,8 @@ final class ProviderSelection {
         return choose(Settings::get, ProviderSelection::dockerSocketHint, DockerProbe::dockerAvailable);
     }
 
-    static Choice choose(Function<String, Optional<String>> settings, BooleanSupplier dockerHint,
-            BooleanSupplier dockerAvailable) {
+    static Choice choose(
+            Function<String, Optional<String>> settings, BooleanSupplier dockerHint, BooleanSupplier dockerAvailable) {
         Optional<String> forced = settings.apply(Settings.PROVIDER).map(s -> s.toLowerCase(Locale.ROOT));
         if (forced.isPresent()) {
             String p = forced.get();
@@ -59,16 +58,21 @@ final class ProviderSelection {
                 throw new IllegalArgumentException(Settings.envName(Settings.PROVIDER) + "=" + p
                         + " is not one of embedded, testcontainers, external");
             }
-            if (p.equals(EXTERNAL) && (settings.apply(Settings.POSTGRES_URL).isEmpty()
-                    || settings.apply(Settings.KAFKA_BOOTSTRAP).isEmpty())) {
-                throw new IllegalArgumentException("the external provider needs "
-                        + Settings.envName(Settings.POSTGRES_URL) + " and " + Settings.envName(Settings.KAFKA_BOOTSTRAP));
+            if (p.equals(EXTERNAL)
+                    && (settings.apply(Settings.POSTGRES_URL).isEmpty()
+                            || settings.apply(Settings.KAFKA_BOOTSTRAP).isEmpty())) {
+                throw new IllegalArgumentException(
+                        "the external provider needs " + Settings.envName(Settings.POSTGRES_URL) + " and "
+                                + Settings.envName(Settings.KAFKA_BOOTSTRAP));
             }
             return new Choice(p, "forced by " + Settings.envName(Settings.PROVIDER));
         }
-        if (settings.apply(Settings.POSTGRES_URL).isPresent() && settings.apply(Settings.KAFKA_BOOTSTRAP).isPresent()) {
-            return new Choice(EXTERNAL, Settings.envName(Settings.POSTGRES_URL) + " and "
-                    + Settings.envName(Settings.KAFKA_BOOTSTRAP) + " are set");
+        if (settings.apply(Settings.POSTGRES_URL).isPresent()
+                && settings.apply(Settings.KAFKA_BOOTSTRAP).isPresent()) {
+            return new Choice(
+                    EXTERNAL,
+                    Settings.envName(Settings.POSTGRES_URL) + " and " + Settings.envName(Settings.KAFKA_BOOTSTRAP)
+                            + " are set");
         }
         if (dockerHint.getAsBoolean() && dockerAvailable.getAsBoolean()) {
             return new Choice(TESTCONTAINERS, "a Docker engine is reachable");

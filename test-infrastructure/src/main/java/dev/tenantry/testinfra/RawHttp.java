@@ -23,8 +23,7 @@ public final class RawHttp {
 
     private static final int TIMEOUT_MILLIS = 30_000;
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A response: status, headers (names in lower case) and body as text. */
     public record Answer(int status, Map<String, String> headers, String body) {
@@ -47,7 +46,8 @@ public final class RawHttp {
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         head.append("Host: 127.0.0.1:").append(port).append("\r\n");
         head.append("Connection: close\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
@@ -62,7 +62,8 @@ public final class RawHttp {
         head.append("Host: 127.0.0.1:").append(port).append("\r\n");
         head.append("Connection: close\r\n");
         head.append("Transfer-Encoding: chunked\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
         ByteArrayOutputStream chunked = new ByteArrayOutputStream();
         int chunk = 64 * 1024;
@@ -116,15 +117,17 @@ public final class RawHttp {
     private static Answer parse(byte[] raw) {
         int end = indexOf(raw, CRLF_CRLF, 0);
         if (end < 0) {
-            throw new IllegalStateException("no complete HTTP response: '" + new String(raw, StandardCharsets.UTF_8)
-                    + "'");
+            throw new IllegalStateException(
+                    "no complete HTTP response: '" + new String(raw, StandardCharsets.UTF_8) + "'");
         }
         String[] lines = new String(raw, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

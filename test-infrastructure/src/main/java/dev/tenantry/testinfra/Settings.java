@@ -24,8 +24,7 @@ final class Settings {
     /** "on": the embedded PostgreSQL syncs its WAL to disk, for durability measurements (benchmarks). */
     static final String POSTGRES_FSYNC = "tenantry.test.postgres.fsync";
 
-    private Settings() {
-    }
+    private Settings() {}
 
     static Optional<String> get(String property) {
         String value = System.getProperty(property);

@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.jboss.logging.Logger;
 
 /**
@@ -34,8 +33,7 @@ final class SharedInfrastructure {
 
     private static final Logger LOG = Logger.getLogger(SharedInfrastructure.class);
 
-    private SharedInfrastructure() {
-    }
+    private SharedInfrastructure() {}
 
     /** The description of the running infrastructure, starting it if this is the first call in the JVM. */
     @SuppressWarnings("unchecked")
@@ -122,8 +120,8 @@ final class SharedInfrastructure {
             }
             Object failure = registry.get(R_FAILURE);
             if (failure != null) {
-                throw new IllegalStateException("the test infrastructure failed to start earlier in this JVM: "
-                        + failure, (Throwable) failure);
+                throw new IllegalStateException(
+                        "the test infrastructure failed to start earlier in this JVM: " + failure, (Throwable) failure);
             }
             try {
                 Map<String, Object> handle = start();

@@ -20,8 +20,7 @@ public final class TenantryInfrastructure {
 
     private static volatile Infrastructure instance;
 
-    private TenantryInfrastructure() {
-    }
+    private TenantryInfrastructure() {}
 
     /**
      * The running infrastructure, started by the first call in this JVM (thread-safe; later

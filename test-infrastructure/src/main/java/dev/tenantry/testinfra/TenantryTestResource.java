@@ -1,8 +1,7 @@
 package dev.tenantry.testinfra;
 
-import java.util.Map;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
 
 /**
  * Points a Quarkus application under test at the JVM-wide {@link TenantryInfrastructure}:

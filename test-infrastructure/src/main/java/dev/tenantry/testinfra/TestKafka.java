@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -63,7 +62,9 @@ public final class TestKafka implements AutoCloseable {
     /** Creates a topic with replication factor 1, unless it exists; waits until it is usable. */
     public void createTopic(String name, int partitions) {
         try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("could not create topic " + name, e.getCause());
@@ -126,8 +127,8 @@ public final class TestKafka implements AutoCloseable {
      *
      * @throws AssertionError if none matched within {@code timeout}
      */
-    public ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> matcher,
-            Duration timeout) {
+    public ConsumerRecord<String, byte[]> awaitRecord(
+            String topic, Predicate<ConsumerRecord<String, byte[]>> matcher, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {

@@ -12,12 +12,12 @@ public final class TestNames {
 
     /** PostgreSQL truncates identifiers longer than this (NAMEDATALEN - 1). */
     static final int MAX_LENGTH = 63;
+
     private static final int SUFFIX_LENGTH = 8;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TestNames() {
-    }
+    private TestNames() {}
 
     /**
      * {@code prefix + "_" + 8 random [a-z0-9]}, lower case. Characters other than

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -31,8 +31,7 @@ public final class TestTokens {
     private static final String KEY_RESOURCE = "tenantry-dev-keys/private.pem";
     private static volatile PrivateKey key;
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** {@code "Bearer <jwt>"} valid for one hour, carrying the given roles. */
     public static String bearer(String... roles) {
@@ -64,7 +63,9 @@ public final class TestTokens {
             KeyPair pair = generator.generateKeyPair();
             String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                     .encodeToString(pair.getPublic().getEncoded());
-            Files.writeString(publicPem, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n",
+            Files.writeString(
+                    publicPem,
+                    "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n",
                     StandardCharsets.US_ASCII);
             return pair;
         } catch (GeneralSecurityException e) {
@@ -100,8 +101,11 @@ public final class TestTokens {
                     throw new IllegalStateException(KEY_RESOURCE + " is not on the classpath");
                 }
                 String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                        .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-                key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+                        .replaceAll("-----[A-Z ]+-----", "")
+                        .replaceAll("\\s", "");
+                key = KeyFactory.getInstance("RSA")
+                        .generatePrivate(
+                                new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

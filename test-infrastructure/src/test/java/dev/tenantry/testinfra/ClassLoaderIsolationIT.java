@@ -10,7 +10,6 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,14 +25,16 @@ class ClassLoaderIsolationIT {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             urls.add(toUrl(entry));
         }
-        try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader isolated =
+                new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
             Class<?> copy = isolated.loadClass(TenantryInfrastructure.class.getName());
             assertNotSame(TenantryInfrastructure.class, copy);
             Object other = copy.getMethod("get").invoke(null);
             Class<?> api = isolated.loadClass(Infrastructure.class.getName());
             assertEquals(infra.jdbcUrl(), api.getMethod("jdbcUrl").invoke(other));
-            assertEquals(infra.kafkaBootstrapServers(), api.getMethod("kafkaBootstrapServers").invoke(other));
+            assertEquals(
+                    infra.kafkaBootstrapServers(),
+                    api.getMethod("kafkaBootstrapServers").invoke(other));
             assertEquals(Boolean.TRUE, copy.getMethod("isStarted").invoke(null));
         }
     }

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +50,8 @@ class ExternalProviderIT {
         assertEquals(infra.kafkaBootstrapServers(), external.kafkaBootstrapServers());
         assertFalse(external.canRestartPostgres());
         assertThrows(UnsupportedOperationException.class, external::stopPostgres);
-        try (Connection c = ExternalInfrastructure.connect(external.jdbcUrl(), external.username(), external.password())) {
+        try (Connection c =
+                ExternalInfrastructure.connect(external.jdbcUrl(), external.username(), external.password())) {
             assertEquals(database, c.getCatalog());
             // A replication slot in the database must not keep it from being dropped.
             c.createStatement().execute("SELECT pg_create_logical_replication_slot('" + database + "', 'pgoutput')");

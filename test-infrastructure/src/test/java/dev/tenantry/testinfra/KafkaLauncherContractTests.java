@@ -3,11 +3,10 @@ package dev.tenantry.testinfra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tenantry.kafkabroker.KafkaBrokerLauncher;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import dev.tenantry.kafkabroker.KafkaBrokerLauncher;
 import org.junit.jupiter.api.Test;
 
 class KafkaLauncherContractTests {

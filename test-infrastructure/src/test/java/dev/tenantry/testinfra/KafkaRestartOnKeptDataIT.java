@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,15 +24,20 @@ class KafkaRestartOnKeptDataIT {
 
     @Test
     void aRecordWrittenBeforeAStopIsReadAfterAStartOnTheSameDirectory() throws Exception {
-        Path data = Path.of("target", "kafka-restart-it", TestNames.unique("data")).toAbsolutePath();
+        Path data =
+                Path.of("target", "kafka-restart-it", TestNames.unique("data")).toAbsolutePath();
         FileTrees.deleteRecursively(data);
         String topic = TestNames.unique("kept");
         byte[] value = "{\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8);
         int firstControllerPort = FreePorts.find();
 
         // A node id other than the default, to show that the recorded one is reused as well.
-        EmbeddedKafkaServer first = EmbeddedKafkaServer.builder().dataDirectory(data).cleanDataDirectory(false)
-                .startupTimeout(STARTUP).controllerPort(firstControllerPort).brokerProperty("node.id", "7")
+        EmbeddedKafkaServer first = EmbeddedKafkaServer.builder()
+                .dataDirectory(data)
+                .cleanDataDirectory(false)
+                .startupTimeout(STARTUP)
+                .controllerPort(firstControllerPort)
+                .brokerProperty("node.id", "7")
                 .brokerProperty("controller.quorum.voters", "7@" + EmbeddedKafkaServer.HOST + ":" + firstControllerPort)
                 .build();
         String clusterId;
@@ -42,7 +46,9 @@ class KafkaRestartOnKeptDataIT {
             clusterId = first.clusterId().orElseThrow();
             try (TestKafka kafka = new TestKafka(first.bootstrapServers())) {
                 kafka.createTopic(topic, 1);
-                kafka.producer().send(new ProducerRecord<>(topic, "tenant-acme", value)).get();
+                kafka.producer()
+                        .send(new ProducerRecord<>(topic, "tenant-acme", value))
+                        .get();
             }
         } finally {
             first.stop();
@@ -51,8 +57,11 @@ class KafkaRestartOnKeptDataIT {
 
         // A new server object, as after a restart of the local stack: other ports, same directory,
         // no cluster id or node id given.
-        try (EmbeddedKafkaServer second = EmbeddedKafkaServer.builder().dataDirectory(data)
-                .cleanDataDirectory(false).startupTimeout(STARTUP).build()) {
+        try (EmbeddedKafkaServer second = EmbeddedKafkaServer.builder()
+                .dataDirectory(data)
+                .cleanDataDirectory(false)
+                .startupTimeout(STARTUP)
+                .build()) {
             second.start();
             assertEquals(clusterId, second.clusterId().orElseThrow());
             assertEquals("7", second.brokerProperties().get("node.id"));

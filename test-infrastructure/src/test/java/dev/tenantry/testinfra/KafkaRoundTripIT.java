@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,13 +24,16 @@ class KafkaRoundTripIT {
             headers.add("ce_type", "dev.tenantry.TenantRequested".getBytes(StandardCharsets.UTF_8));
             headers.add("ce_id", "42".getBytes(StandardCharsets.UTF_8));
             byte[] value = "{\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8);
-            kafka.producer().send(new ProducerRecord<>(topic, null, "tenant-acme", value, headers)).get();
+            kafka.producer()
+                    .send(new ProducerRecord<>(topic, null, "tenant-acme", value, headers))
+                    .get();
 
             List<ConsumerRecord<String, byte[]>> records = kafka.consume(topic, 1, Duration.ofSeconds(30));
             ConsumerRecord<String, byte[]> record = records.get(0);
             assertEquals("tenant-acme", record.key());
             assertArrayEquals(value, record.value());
-            assertEquals("dev.tenantry.TenantRequested",
+            assertEquals(
+                    "dev.tenantry.TenantRequested",
                     new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8));
             assertEquals("42", new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8));
         }

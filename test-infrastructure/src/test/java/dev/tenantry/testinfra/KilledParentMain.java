@@ -10,14 +10,16 @@ import java.nio.file.Path;
  */
 public final class KilledParentMain {
 
-    private KilledParentMain() {
-    }
+    private KilledParentMain() {}
 
     public static void main(String[] args) throws Exception {
         EmbeddedInfrastructure infra = EmbeddedInfrastructure.start();
         Path run = infra.runDirectory();
-        long postgres = EmbeddedPostgresServer.postmasterPid(run.resolve("postgres-data")).orElseThrow();
-        long kafka = ProcessIdentity.parse(Files.readString(run.resolve("kafka-data.pid"), StandardCharsets.UTF_8)).orElseThrow().pid();
+        long postgres = EmbeddedPostgresServer.postmasterPid(run.resolve("postgres-data"))
+                .orElseThrow();
+        long kafka = ProcessIdentity.parse(Files.readString(run.resolve("kafka-data.pid"), StandardCharsets.UTF_8))
+                .orElseThrow()
+                .pid();
         System.out.println("PIDS " + postgres + " " + kafka + " " + run);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +42,8 @@ class LeftoverProcessTests {
 
             Path data = dir.resolve("postgres-data");
             Files.createDirectories(data);
-            Files.writeString(data.resolve("postmaster.pid"), unrelated.pid() + "\n" + data + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    data.resolve("postmaster.pid"), unrelated.pid() + "\n" + data + "\n", StandardCharsets.UTF_8);
             assertFalse(EmbeddedPostgresServer.stopLeftoverServer(data, Duration.ofSeconds(1)));
             assertTrue(unrelated.isAlive());
         } finally {
@@ -60,7 +60,8 @@ class LeftoverProcessTests {
         try {
             Path data = dir.resolve("postgres-data");
             Files.createDirectories(data);
-            Files.writeString(data.resolve("postmaster.pid"), jvmLike.pid() + "\n" + data + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    data.resolve("postmaster.pid"), jvmLike.pid() + "\n" + data + "\n", StandardCharsets.UTF_8);
             assertFalse(EmbeddedPostgresServer.stopLeftoverServer(data, Duration.ofSeconds(1)));
             assertFalse(jvmLike.waitFor(300, TimeUnit.MILLISECONDS), "a process that is not PostgreSQL was stopped");
         } finally {
@@ -75,7 +76,8 @@ class LeftoverProcessTests {
         try {
             Path pidFile = dir.resolve("kafka-data.pid");
             long startedLongBefore = ProcessIdentity.of(later.toHandle()).startMillis() - 3_600_000;
-            Files.writeString(pidFile, new ProcessIdentity(later.pid(), startedLongBefore).format(), StandardCharsets.UTF_8);
+            Files.writeString(
+                    pidFile, new ProcessIdentity(later.pid(), startedLongBefore).format(), StandardCharsets.UTF_8);
             EmbeddedKafkaServer.stopLeftoverBroker(pidFile, Duration.ofSeconds(1));
             assertFalse(later.waitFor(300, TimeUnit.MILLISECONDS), "a process with a recycled broker pid was stopped");
         } finally {

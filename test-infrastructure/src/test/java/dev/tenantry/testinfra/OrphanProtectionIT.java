@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,13 +34,14 @@ class OrphanProtectionIT {
     void serversDieWithAKilledParentAndItsDirectoryIsCleanedUpLater() throws Exception {
         Path workdir = EmbeddedInfrastructure.workDirectory();
         Process child = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                "-Dorg.jboss.logging.provider=jdk",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-D" + Settings.WORKDIR + "=" + workdir,
-                KilledParentMain.class.getName()))
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dorg.jboss.logging.provider=jdk",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-D" + Settings.WORKDIR + "=" + workdir,
+                        KilledParentMain.class.getName()))
                 .redirectErrorStream(true)
                 .start();
         String pids = null;
@@ -63,7 +63,8 @@ class OrphanProtectionIT {
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
 
         long begin = System.nanoTime();
-        while ((alive(postgres) || alive(kafka)) && System.nanoTime() - begin < Duration.ofSeconds(40).toNanos()) {
+        while ((alive(postgres) || alive(kafka))
+                && System.nanoTime() - begin < Duration.ofSeconds(40).toNanos()) {
             Thread.sleep(100);
         }
         System.out.printf("servers of the killed JVM gone after %.1f s%n", (System.nanoTime() - begin) / 1e9);
@@ -114,28 +115,30 @@ class OrphanProtectionIT {
     private static String awaitLine(Process process, String prefix, Path workdir, Duration timeout) throws Exception {
         StringBuilder output = new StringBuilder();
         BlockingQueue<Optional<String>> found = new ArrayBlockingQueue<>(1);
-        Thread reader = new Thread(() -> {
-            boolean reported = false;
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                // Keeps reading after the line is found, so the child never blocks on a full pipe.
-                while ((l = lines.readLine()) != null) {
-                    if (!reported && l.startsWith(prefix)) {
-                        reported = found.offer(Optional.of(l));
-                    } else {
-                        synchronized (output) {
-                            output.append(l).append('\n');
+        Thread reader = new Thread(
+                () -> {
+                    boolean reported = false;
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String l;
+                        // Keeps reading after the line is found, so the child never blocks on a full pipe.
+                        while ((l = lines.readLine()) != null) {
+                            if (!reported && l.startsWith(prefix)) {
+                                reported = found.offer(Optional.of(l));
+                            } else {
+                                synchronized (output) {
+                                    output.append(l).append('\n');
+                                }
+                            }
                         }
+                    } catch (IOException e) {
+                        // The child is gone.
                     }
-                }
-            } catch (IOException e) {
-                // The child is gone.
-            }
-            if (!reported) {
-                found.offer(Optional.empty());
-            }
-        }, "orphan-test-child-output");
+                    if (!reported) {
+                        found.offer(Optional.empty());
+                    }
+                },
+                "orphan-test-child-output");
         reader.setDaemon(true);
         reader.start();
 
@@ -156,9 +159,13 @@ class OrphanProtectionIT {
         StringBuilder logs = new StringBuilder();
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(workdir, "run-" + process.pid() + "-*")) {
             for (Path run : runs) {
-                logs.append("\n--- ").append(run.resolve("postgres.log")).append('\n')
+                logs.append("\n--- ")
+                        .append(run.resolve("postgres.log"))
+                        .append('\n')
                         .append(FileTrees.tail(run.resolve("postgres.log"), 20))
-                        .append("\n--- ").append(run.resolve("kafka.log")).append('\n')
+                        .append("\n--- ")
+                        .append(run.resolve("kafka.log"))
+                        .append('\n')
                         .append(FileTrees.tail(run.resolve("kafka.log"), 20));
             }
         }
@@ -170,8 +177,11 @@ class OrphanProtectionIT {
 
     private static String threadDump(long pid) {
         try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid), "Thread.print")
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(pid),
+                            "Thread.print")
                     .redirectErrorStream(true)
                     .start();
             String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.junit.jupiter.api.Test;
 
 @RealInfrastructure
@@ -17,7 +16,8 @@ class PostgresIT {
     void walLevelIsLogical(Infrastructure infra) throws SQLException {
         try (Connection c = infra.dataSource().getConnection()) {
             assertEquals("logical", Databases.show(c, "wal_level"));
-            assertTrue(Databases.show(c, "server_version").startsWith("17") || !infra.provider().equals("embedded"));
+            assertTrue(Databases.show(c, "server_version").startsWith("17")
+                    || !infra.provider().equals("embedded"));
             if (infra.provider().equals("embedded")) {
                 assertEquals("on", Databases.show(c, "synchronous_commit"));
                 assertEquals("200", Databases.show(c, "max_connections"));
@@ -32,7 +32,8 @@ class PostgresIT {
         String table = TestNames.unique("outbox");
         String publication = TestNames.unique("pub");
         String slot = TestNames.unique("slot");
-        try (Connection c = infra.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = infra.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, payload text)");
             s.execute("CREATE PUBLICATION " + publication + " FOR TABLE " + table);
             try (ResultSet rs = s.executeQuery(

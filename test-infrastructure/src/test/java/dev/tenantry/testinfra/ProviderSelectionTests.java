@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-
 import org.junit.jupiter.api.Test;
 
 class ProviderSelectionTests {
@@ -79,14 +78,17 @@ class ProviderSelectionTests {
 
     @Test
     void jdbcUrlGetsTheDatabaseOfThisJvm() {
-        assertEquals("jdbc:postgresql://db:5432/tenantry_it_x",
+        assertEquals(
+                "jdbc:postgresql://db:5432/tenantry_it_x",
                 ExternalInfrastructure.withDatabase("jdbc:postgresql://db:5432/postgres", "tenantry_it_x"));
-        assertEquals("jdbc:postgresql://db/tenantry_it_x?sslmode=require",
+        assertEquals(
+                "jdbc:postgresql://db/tenantry_it_x?sslmode=require",
                 ExternalInfrastructure.withDatabase("jdbc:postgresql://db?sslmode=require", "tenantry_it_x"));
-        assertEquals("jdbc:postgresql://h1:5432,h2:5432/tenantry_it_x?targetServerType=primary",
-                ExternalInfrastructure.withDatabase("jdbc:postgresql://h1:5432,h2:5432/app?targetServerType=primary",
-                        "tenantry_it_x"));
-        assertThrows(IllegalArgumentException.class,
-                () -> ExternalInfrastructure.withDatabase("jdbc:mysql://db/x", "y"));
+        assertEquals(
+                "jdbc:postgresql://h1:5432,h2:5432/tenantry_it_x?targetServerType=primary",
+                ExternalInfrastructure.withDatabase(
+                        "jdbc:postgresql://h1:5432,h2:5432/app?targetServerType=primary", "tenantry_it_x"));
+        assertThrows(
+                IllegalArgumentException.class, () -> ExternalInfrastructure.withDatabase("jdbc:mysql://db/x", "y"));
     }
 }

@@ -22,24 +22,27 @@ class RawHttpTests {
         byte[] b = second.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
-                try (Socket socket = server.accept()) {
-                    InputStream in = socket.getInputStream();
-                    byte[] request = new byte[4096];
-                    in.read(request);
-                    OutputStream out = socket.getOutputStream();
-                    out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-                    for (byte[] chunk : new byte[][] {a, b}) {
-                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        out.write(chunk);
-                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    }
-                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, runnable -> new Thread(runnable, "chunked-answer").start());
+            CompletableFuture<Void> answered = CompletableFuture.runAsync(
+                    () -> {
+                        try (Socket socket = server.accept()) {
+                            InputStream in = socket.getInputStream();
+                            byte[] request = new byte[4096];
+                            in.read(request);
+                            OutputStream out = socket.getOutputStream();
+                            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                            for (byte[] chunk : new byte[][] {a, b}) {
+                                out.write((Integer.toHexString(chunk.length) + "\r\n")
+                                        .getBytes(StandardCharsets.ISO_8859_1));
+                                out.write(chunk);
+                                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                            }
+                            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    runnable -> new Thread(runnable, "chunked-answer").start());
 
             RawHttp.Answer answer = RawHttp.send(server.getLocalPort(), "GET", "/", Map.of(), null);
 

@@ -11,8 +11,7 @@ import java.util.Locale;
  */
 public final class StartupTimes {
 
-    private StartupTimes() {
-    }
+    private StartupTimes() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/startup-times").toAbsolutePath();
@@ -31,15 +30,26 @@ public final class StartupTimes {
                 long restartBegin = System.nanoTime();
                 pg.start();
                 double restart = (System.nanoTime() - restartBegin) / 1e9;
-                System.out.printf(Locale.ROOT, "round %d: PostgreSQL ready %.2f s (restart %.2f s, stop %.2f s)%n", i,
-                        first, restart, stop);
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: PostgreSQL ready %.2f s (restart %.2f s, stop %.2f s)%n",
+                        i,
+                        first,
+                        restart,
+                        stop);
             }
-            try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder().dataDirectory(dir.resolve("kafka-" + i)).build()) {
+            try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder()
+                    .dataDirectory(dir.resolve("kafka-" + i))
+                    .build()) {
                 kafka.start();
                 long stopBegin = System.nanoTime();
                 kafka.stop();
-                System.out.printf(Locale.ROOT, "round %d: Kafka ready %.2f s (stop %.2f s)%n", i,
-                        kafka.lastStartDuration().toMillis() / 1000.0, (System.nanoTime() - stopBegin) / 1e9);
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: Kafka ready %.2f s (stop %.2f s)%n",
+                        i,
+                        kafka.lastStartDuration().toMillis() / 1000.0,
+                        (System.nanoTime() - stopBegin) / 1e9);
             }
         }
     }

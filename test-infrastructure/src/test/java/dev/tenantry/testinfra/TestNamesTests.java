@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 class TestNamesTests {
@@ -30,8 +29,8 @@ class TestNamesTests {
 
     @Test
     void awkwardPrefixesGiveValidNames() {
-        for (String prefix : new String[] {"Tenant-Commands.DLQ", "", "123abc", "_x", "Ünïcode prefix",
-                "a".repeat(200), null}) {
+        for (String prefix :
+                new String[] {"Tenant-Commands.DLQ", "", "123abc", "_x", "Ünïcode prefix", "a".repeat(200), null}) {
             String name = TestNames.unique(prefix);
             assertTrue(VALID.matcher(name).matches(), prefix + " -> " + name);
             assertTrue(name.length() <= 63, name);

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TenantryTestResource.class)
 class DeliveryRetryIT {
 
-    private static final List<Duration> SCHEDULE = List.of(Duration.ZERO, Duration.ofMillis(300),
-            Duration.ofMillis(600), Duration.ofMillis(900));
+    private static final List<Duration> SCHEDULE =
+            List.of(Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(900));
 
     /*
      * How late an attempt may come: the claimer looks at the queue every 100 ms and after every
@@ -53,6 +53,7 @@ class DeliveryRetryIT {
 
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     AttemptRepository attempts;
 
@@ -85,15 +86,19 @@ class DeliveryRetryIT {
             assertThat(a.error()).contains("500");
         });
         for (int i = 1; i < logged.size(); i++) {
-            Duration gap = Duration.between(logged.get(i - 1).attemptedAt(), logged.get(i).attemptedAt());
-            assertThat(gap).as("wait before attempt %d", i + 1)
+            Duration gap = Duration.between(
+                    logged.get(i - 1).attemptedAt(), logged.get(i).attemptedAt());
+            assertThat(gap)
+                    .as("wait before attempt %d", i + 1)
                     .isGreaterThanOrEqualTo(SCHEDULE.get(i))
                     .isLessThan(SCHEDULE.get(i).plus(SCHEDULE_SLACK));
         }
         List<Received> requests = receiver.requests("/always-500");
         assertThat(requests).hasSize(SCHEDULE.size());
         assertThat(requests).extracting(r -> r.header("webhook-id")).containsOnly(event.id());
-        assertThat(requests).extracting(Received::bodyText).containsOnly(requests.get(0).bodyText());
+        assertThat(requests)
+                .extracting(Received::bodyText)
+                .containsOnly(requests.get(0).bodyText());
     }
 
     @Test
@@ -106,7 +111,8 @@ class DeliveryRetryIT {
         publish(event);
 
         await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), endpoint.id())));
-        assertThat(attemptsOf(event.id(), endpoint.id())).extracting(Attempt::responseStatus)
+        assertThat(attemptsOf(event.id(), endpoint.id()))
+                .extracting(Attempt::responseStatus)
                 .containsExactly(503, 502, 204);
         assertThat(strings("SELECT failing_since::text FROM webhook_endpoint WHERE id = ?::uuid", endpoint.id()))
                 .containsOnlyNulls();
@@ -121,7 +127,8 @@ class DeliveryRetryIT {
 
         publish(event);
 
-        await().atMost(TIMEOUT).until(() -> attemptsOf(event.id(), endpoint.id()).size() >= 2);
+        await().atMost(TIMEOUT)
+                .until(() -> attemptsOf(event.id(), endpoint.id()).size() >= 2);
         List<Attempt> logged = attemptsOf(event.id(), endpoint.id());
         assertThat(logged.get(0).responseStatus()).isEqualTo(429);
         // The schedule says 300 ms; the receiver asked for 2 s.
@@ -140,8 +147,10 @@ class DeliveryRetryIT {
 
         await().atMost(TIMEOUT).until(() -> "failed".equals(deliveryStatus(event.id(), endpoint.id())));
         assertThat(receiver.count("/gone")).isEqualTo(1);
-        assertThat(strings("SELECT enabled::text || ' ' || disabled_reason FROM webhook_endpoint WHERE id = ?::uuid",
-                endpoint.id())).containsExactly("false receiver answered 410 Gone");
+        assertThat(strings(
+                        "SELECT enabled::text || ' ' || disabled_reason FROM webhook_endpoint WHERE id = ?::uuid",
+                        endpoint.id()))
+                .containsExactly("false receiver answered 410 Gone");
         EventEnvelope<?> later = tenant.upgraded();
         publish(later);
         TestTenant witness = TestTenant.fresh("witness");
@@ -149,9 +158,11 @@ class DeliveryRetryIT {
         EventEnvelope<TenantActivated> witnessEvent = witness.activated();
         publish(witnessEvent);
         // Events are consumed in order per partition; a later, unrelated event arriving proves intake moved on.
-        await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(witnessEvent.id(), witnessEndpoint.id())));
-        await().atMost(TIMEOUT).until(() -> !strings("SELECT 1 FROM dispatcher_processed_event WHERE event_id = ?",
-                later.id()).isEmpty());
+        await().atMost(TIMEOUT)
+                .until(() -> "delivered".equals(deliveryStatus(witnessEvent.id(), witnessEndpoint.id())));
+        await().atMost(TIMEOUT)
+                .until(() -> !strings("SELECT 1 FROM dispatcher_processed_event WHERE event_id = ?", later.id())
+                        .isEmpty());
         assertThat(deliveryId(later.id(), endpoint.id())).isNull();
         assertThat(receiver.count("/gone")).isEqualTo(1);
     }

@@ -46,8 +46,10 @@ class DispatcherRestartIT {
 
     @Inject
     DeliveryEngine engine;
+
     @Inject
     DeliveryRepository deliveries;
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -87,8 +89,10 @@ class DispatcherRestartIT {
             await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), endpoint.id())));
         }
         List<Received> requests = receiver.requests("/after-restart");
-        assertThat(requests).extracting(r -> r.header("webhook-id"))
-                .containsExactlyInAnyOrderElementsOf(events.stream().map(EventEnvelope::id).toList());
+        assertThat(requests)
+                .extracting(r -> r.header("webhook-id"))
+                .containsExactlyInAnyOrderElementsOf(
+                        events.stream().map(EventEnvelope::id).toList());
         for (EventEnvelope<TenantActivated> event : events) {
             assertThat(queryInt("SELECT attempt_count FROM webhook_delivery WHERE event_id = ?", event.id()))
                     .isEqualTo(1);
@@ -110,9 +114,15 @@ class DispatcherRestartIT {
             connection.setAutoCommit(false);
             // The "other instance": claims with a 3 s lease, then dies without sending.
             // Only this test's endpoint: every other endpoint is left out of the claim.
-            List<UUID> others = DispatcherTestSupport.strings("SELECT id::text FROM webhook_endpoint WHERE id <> ?::uuid",
-                    endpoint.id()).stream().map(UUID::fromString).toList();
-            stolen = deliveries.claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(3), 42L).deliveries();
+            List<UUID> others =
+                    DispatcherTestSupport.strings(
+                                    "SELECT id::text FROM webhook_endpoint WHERE id <> ?::uuid", endpoint.id())
+                            .stream()
+                            .map(UUID::fromString)
+                            .toList();
+            stolen = deliveries
+                    .claim(connection, 1000, others, Map.of(), 1, Duration.ofSeconds(3), 42L)
+                    .deliveries();
             connection.commit();
         }
         assertThat(stolen).extracting(ClaimedDelivery::eventId).containsExactly(event.id());
@@ -127,9 +137,12 @@ class DispatcherRestartIT {
         // The running engine looked at the queue throughout the lease and left the delivery alone:
         // the request arrived only once the lease the database recorded had run out. (The receiver's
         // clock and the database's are the same host clock; 100 ms covers how each reads it.)
-        assertThat(requests.get(0).receivedAt()).as("received at, against lease end %s", leaseUntil)
+        assertThat(requests.get(0).receivedAt())
+                .as("received at, against lease end %s", leaseUntil)
                 .isAfterOrEqualTo(leaseUntil.minusMillis(100));
-        assertThat(queryInt("SELECT count(*) FROM webhook_attempt WHERE delivery_id = ?::uuid",
-                UUID.fromString(deliveryId))).isEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM webhook_attempt WHERE delivery_id = ?::uuid",
+                        UUID.fromString(deliveryId)))
+                .isEqualTo(1);
     }
 }

@@ -39,8 +39,7 @@ public final class DispatcherTestSupport {
     static final CloudEventCodec CODEC = new CloudEventCodec();
     private static volatile TestKafka kafka;
 
-    private DispatcherTestSupport() {
-    }
+    private DispatcherTestSupport() {}
 
     public static Infrastructure infra() {
         return TenantryInfrastructure.get();
@@ -70,7 +69,9 @@ public final class DispatcherTestSupport {
 
     public static void publish(EventEnvelope<?> event) {
         try {
-            kafka().producer().send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event)).get();
+            kafka().producer()
+                    .send(CODEC.toRecord(Topics.TENANT_LIFECYCLE, event))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish " + event.type(), e);
         }
@@ -89,8 +90,7 @@ public final class DispatcherTestSupport {
     }
 
     /** An endpoint as registered through the API, with the secret shown once. */
-    public record RegisteredEndpoint(String id, String url, String secret) {
-    }
+    public record RegisteredEndpoint(String id, String url, String secret) {}
 
     /** Registers an endpoint for one tenant's events (any type unless given). */
     public static RegisteredEndpoint register(String url, String tenantId, String... eventTypes) {
@@ -106,9 +106,15 @@ public final class DispatcherTestSupport {
         if (eventTypes.length > 0) {
             body.put("eventTypes", List.of(eventTypes));
         }
-        ValidatableResponse response = given().header("Authorization", admin()).contentType(ContentType.JSON)
-                .body(body).when().post("/webhook-endpoints").then().statusCode(201);
-        return new RegisteredEndpoint(response.extract().path("id"), url, response.extract().path("secret"));
+        ValidatableResponse response = given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/webhook-endpoints")
+                .then()
+                .statusCode(201);
+        return new RegisteredEndpoint(
+                response.extract().path("id"), url, response.extract().path("secret"));
     }
 
     /**
@@ -116,10 +122,14 @@ public final class DispatcherTestSupport {
      * further checks of its detail.
      */
     public static ValidatableResponse registrationRefused(String url) {
-        return given().header("Authorization", admin()).contentType(ContentType.JSON)
+        return given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
                 .body(Map.of("url", url, "tenantIds", List.of(UUID.randomUUID().toString())))
-                .when().post("/webhook-endpoints")
-                .then().statusCode(422).contentType("application/problem+json")
+                .when()
+                .post("/webhook-endpoints")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("url"));
     }
 
@@ -130,10 +140,10 @@ public final class DispatcherTestSupport {
     public static UUID insertEndpointUnchecked(String url, String tenantId, SecretCipher cipher) throws SQLException {
         UUID endpoint = UUID.randomUUID();
         try (Connection c = infra().dataSource().getConnection();
-             PreparedStatement insertEndpoint = c.prepareStatement(
-                     "INSERT INTO webhook_endpoint (id, url, tenant_ids) VALUES (?, ?, ARRAY[?])");
-             PreparedStatement insertSecret = c.prepareStatement(
-                     "INSERT INTO webhook_secret (endpoint_id, version, ciphertext) VALUES (?, 1, ?)")) {
+                PreparedStatement insertEndpoint = c.prepareStatement(
+                        "INSERT INTO webhook_endpoint (id, url, tenant_ids) VALUES (?, ?, ARRAY[?])");
+                PreparedStatement insertSecret = c.prepareStatement(
+                        "INSERT INTO webhook_secret (endpoint_id, version, ciphertext) VALUES (?, 1, ?)")) {
             insertEndpoint.setObject(1, endpoint);
             insertEndpoint.setString(2, url);
             insertEndpoint.setString(3, tenantId);
@@ -161,8 +171,10 @@ public final class DispatcherTestSupport {
     }
 
     public static String deliveryId(String eventId, String endpointId) throws SQLException {
-        List<String> values = strings("SELECT id::text FROM webhook_delivery WHERE event_id = ? AND endpoint_id = ?::uuid",
-                eventId, endpointId);
+        List<String> values = strings(
+                "SELECT id::text FROM webhook_delivery WHERE event_id = ? AND endpoint_id = ?::uuid",
+                eventId,
+                endpointId);
         return values.isEmpty() ? null : values.get(0);
     }
 
@@ -171,7 +183,8 @@ public final class DispatcherTestSupport {
     }
 
     public static List<String> strings(String sql, Object... params) throws SQLException {
-        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = infra().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -190,10 +203,16 @@ public final class DispatcherTestSupport {
      * 0 when the series is not there (yet).
      */
     public static double metric(String series) {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         for (String line : text.split("\n")) {
             if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+                return Double.parseDouble(
+                        line.substring(series.length() + 1).trim().split(" ")[0]);
             }
         }
         return 0;
@@ -201,7 +220,10 @@ public final class DispatcherTestSupport {
 
     /** One data entry of the webhook-dispatcher readiness check, as a number. */
     public static long readinessData(String key) {
-        Object value = given().when().get("/q/health/ready").then().extract()
+        Object value = given().when()
+                .get("/q/health/ready")
+                .then()
+                .extract()
                 .path("checks.find { it.name == 'webhook-dispatcher' }.data." + key);
         if (value == null) {
             throw new AssertionError("readiness has no data entry " + key);
@@ -211,18 +233,22 @@ public final class DispatcherTestSupport {
 
     /** The database's clock (the one that schedules and leases deliveries). */
     public static Instant databaseNow() throws SQLException {
-        return Instant.EPOCH.plus(Long.parseLong(strings("SELECT (extract(epoch FROM now()) * 1000000)::bigint").get(0)),
+        return Instant.EPOCH.plus(
+                Long.parseLong(strings("SELECT (extract(epoch FROM now()) * 1000000)::bigint")
+                        .get(0)),
                 ChronoUnit.MICROS);
     }
 
     /** A timestamptz column of one row, exactly (microseconds), or null. */
     public static Instant instant(String sql, Object... params) throws SQLException {
-        String micros = strings("SELECT (extract(epoch FROM (" + sql + ")) * 1000000)::bigint", params).get(0);
+        String micros = strings("SELECT (extract(epoch FROM (" + sql + ")) * 1000000)::bigint", params)
+                .get(0);
         return micros == null ? null : Instant.EPOCH.plus(Long.parseLong(micros), ChronoUnit.MICROS);
     }
 
     public static int execute(String sql, Object... params) throws SQLException {
-        try (Connection c = infra().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = infra().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }

@@ -64,22 +64,32 @@ class EndpointHealthIT {
         RegisteredEndpoint endpoint = register(receiver.url("/dead"), tenant.tenantId());
         EventEnvelope<TenantActivated> event = tenant.activated();
         publish(event);
-        await().atMost(TIMEOUT).until(() -> receiver.count("/dead") == 1
-                && !strings("SELECT 1 FROM webhook_endpoint WHERE id = ?::uuid AND failing_since IS NOT NULL",
-                endpoint.id()).isEmpty());
+        await().atMost(TIMEOUT)
+                .until(() -> receiver.count("/dead") == 1
+                        && !strings(
+                                        "SELECT 1 FROM webhook_endpoint WHERE id = ?::uuid AND failing_since IS NOT NULL",
+                                        endpoint.id())
+                                .isEmpty());
         assertThat(deliveryStatus(event.id(), endpoint.id())).isEqualTo("pending");
 
         // Five days pass (the %test window is the default one): move the start of the failure run back.
-        execute("UPDATE webhook_endpoint SET failing_since = now() - interval '5 days 1 minute' WHERE id = ?::uuid",
+        execute(
+                "UPDATE webhook_endpoint SET failing_since = now() - interval '5 days 1 minute' WHERE id = ?::uuid",
                 endpoint.id());
 
         await().atMost(TIMEOUT).until(() -> "failed".equals(deliveryStatus(event.id(), endpoint.id())));
-        given().header("Authorization", viewer()).when().get("/webhook-endpoints/" + endpoint.id())
-                .then().statusCode(200)
+        given().header("Authorization", viewer())
+                .when()
+                .get("/webhook-endpoints/" + endpoint.id())
+                .then()
+                .statusCode(200)
                 .body("enabled", equalTo(false))
                 .body("disabledReason", containsString("every delivery attempt failed since"))
                 .body("disabledReason", containsString("5 days"));
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("tenantry_webhook_endpoints_auto_disabled_total{reason=\"persistent-failure\"}"))
                 .body(containsString("tenantry_webhook_endpoints_disabled"));
         assertThat(receiver.count("/dead")).isEqualTo(1);
@@ -95,17 +105,26 @@ class EndpointHealthIT {
         publish(event);
 
         await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), endpoint.id())));
-        assertThat(strings("SELECT enabled::text || coalesce(failing_since::text, '-') FROM webhook_endpoint "
-                + "WHERE id = ?::uuid", endpoint.id())).containsExactly("true-");
+        assertThat(strings(
+                        "SELECT enabled::text || coalesce(failing_since::text, '-') FROM webhook_endpoint "
+                                + "WHERE id = ?::uuid",
+                        endpoint.id()))
+                .containsExactly("true-");
     }
 
     @Test
     void readinessCoversTheDatabaseKafkaAndTheDispatcherAndMetricsAreExposed() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("kafka", "webhook-dispatcher"))
                 .body("checks.name", hasItem(containsString("Database")));
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("tenantry_webhook_deliveries_due"))
                 .body(containsString("tenantry_webhook_deliveries_oldest_due_age_seconds"))
                 .body(containsString("tenantry_webhook_endpoints_disabled"))
@@ -114,7 +133,10 @@ class EndpointHealthIT {
 
     @Test
     void theOpenApiDocumentDescribesTheRoutes() {
-        given().when().get("/q/openapi").then().statusCode(200)
+        given().when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body(containsString("/webhook-endpoints/{id}/rotate-secret"))
                 .body(containsString("/webhook-deliveries/{id}/redeliver"))
                 .body(containsString("/webhook-endpoints/{id}/recover"));
@@ -128,19 +150,26 @@ class EndpointHealthIT {
         RegisteredEndpoint queued = register(receiver.url("/old-queued"), tenant.tenantId());
         EventEnvelope<TenantActivated> event = tenant.activated();
         publish(event);
-        await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), done.id()))
-                && receiver.count("/old-queued") == 1 && "pending".equals(deliveryStatus(event.id(), queued.id())));
+        await().atMost(TIMEOUT)
+                .until(() -> "delivered".equals(deliveryStatus(event.id(), done.id()))
+                        && receiver.count("/old-queued") == 1
+                        && "pending".equals(deliveryStatus(event.id(), queued.id())));
         execute("UPDATE webhook_delivery SET created_at = now() - interval '31 days' WHERE event_id = ?", event.id());
-        execute("UPDATE dispatcher_processed_event SET processed_at = now() - interval '31 days' WHERE event_id = ?",
+        execute(
+                "UPDATE dispatcher_processed_event SET processed_at = now() - interval '31 days' WHERE event_id = ?",
                 event.id());
 
         assertThat(retention.sweep()).isPositive();
 
         assertThat(deliveryStatus(event.id(), done.id())).isNull();
         assertThat(deliveryStatus(event.id(), queued.id())).isEqualTo("pending");
-        assertThat(strings("SELECT 1 FROM dispatcher_processed_event WHERE event_id = ?", event.id())).isEmpty();
-        assertThat(strings("SELECT a.id FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id "
-                + "WHERE d.event_id = ?", event.id())).hasSize(1);
+        assertThat(strings("SELECT 1 FROM dispatcher_processed_event WHERE event_id = ?", event.id()))
+                .isEmpty();
+        assertThat(strings(
+                        "SELECT a.id FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id "
+                                + "WHERE d.event_id = ?",
+                        event.id()))
+                .hasSize(1);
     }
 
     @Test
@@ -151,7 +180,10 @@ class EndpointHealthIT {
         publish(event);
         await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), endpoint.id())));
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("tenantry_webhook_attempts_total{outcome=\"success\"}"))
                 .body(containsString("tenantry_webhook_deliveries_total{outcome=\"delivered\"}"))
                 .body(containsString("tenantry_webhook_attempt_duration_seconds_bucket"));
@@ -162,22 +194,30 @@ class EndpointHealthIT {
         TestTenant tenant = TestTenant.fresh("stray");
         RegisteredEndpoint endpoint = register(receiver.url("/after-stray"), tenant.tenantId());
         // A migration request written to the wrong topic by mistake.
-        EventEnvelope<TenantRequested> stray = EventEnvelope.create(DispatcherTestSupport.SOURCE,
+        EventEnvelope<TenantRequested> stray = EventEnvelope.create(
+                DispatcherTestSupport.SOURCE,
                 new TenantRequested(tenant.tenantId(), tenant.slug(), "tenant_" + tenant.slug(), null));
-        ProducerRecord<String, byte[]> encoded = DispatcherTestSupport.CODEC.toRecord(
-                Topics.TENANT_MIGRATION_REQUESTS, stray);
-        DispatcherTestSupport.kafka().producer().send(new ProducerRecord<>(Topics.TENANT_LIFECYCLE, null,
-                encoded.key(), encoded.value(), encoded.headers())).get();
+        ProducerRecord<String, byte[]> encoded =
+                DispatcherTestSupport.CODEC.toRecord(Topics.TENANT_MIGRATION_REQUESTS, stray);
+        DispatcherTestSupport.kafka()
+                .producer()
+                .send(new ProducerRecord<>(
+                        Topics.TENANT_LIFECYCLE, null, encoded.key(), encoded.value(), encoded.headers()))
+                .get();
         EventEnvelope<TenantActivated> next = tenant.activated();
         publish(next);
 
         await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(next.id(), endpoint.id())));
         TestKafka kafka = DispatcherTestSupport.kafka();
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(Topics.deadLetter(Topics.TENANT_LIFECYCLE,
-                "webhook-dispatcher"), r -> stray.id().equals(header(r, "ce_id")), TIMEOUT);
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(
+                Topics.deadLetter(Topics.TENANT_LIFECYCLE, "webhook-dispatcher"),
+                r -> stray.id().equals(header(r, "ce_id")),
+                TIMEOUT);
         assertThat(header(dead, DeadLetterHeaders.REASON)).isNotBlank();
-        assertThat(strings("SELECT 1 FROM webhook_delivery WHERE event_id = ?", stray.id())).isEmpty();
-        assertThat(receiver.requests("/after-stray")).extracting(r -> r.header("webhook-id"))
+        assertThat(strings("SELECT 1 FROM webhook_delivery WHERE event_id = ?", stray.id()))
+                .isEmpty();
+        assertThat(receiver.requests("/after-stray"))
+                .extracting(r -> r.header("webhook-id"))
                 .containsExactly(next.id());
     }
 

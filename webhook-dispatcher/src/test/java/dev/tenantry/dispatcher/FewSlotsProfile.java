@@ -16,8 +16,12 @@ public class FewSlotsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("tenantry.dispatcher.delivery.max-concurrency", "4",
-                "tenantry.dispatcher.delivery.per-endpoint-concurrency", String.valueOf(PER_ENDPOINT),
-                "tenantry.dispatcher.delivery.request-timeout", REQUEST_TIMEOUT.toSeconds() + "s");
+        return Map.of(
+                "tenantry.dispatcher.delivery.max-concurrency",
+                "4",
+                "tenantry.dispatcher.delivery.per-endpoint-concurrency",
+                String.valueOf(PER_ENDPOINT),
+                "tenantry.dispatcher.delivery.request-timeout",
+                REQUEST_TIMEOUT.toSeconds() + "s");
     }
 }

@@ -61,7 +61,8 @@ final class HangingEndpoint implements AutoCloseable {
 
     /** Waits for a whole request head, counts it, then reads until the client gives up and closes. */
     private void hold(Socket socket) {
-        try (socket; InputStream in = socket.getInputStream()) {
+        try (socket;
+                InputStream in = socket.getInputStream()) {
             int matched = 0;
             int b;
             while (matched < 4 && (b = in.read()) != -1) {

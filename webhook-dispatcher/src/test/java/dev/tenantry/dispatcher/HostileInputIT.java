@@ -35,12 +35,18 @@ class HostileInputIT {
         Answer answer = send("POST", "/webhook-endpoints", admin(), created);
         assertProblem(answer, 400);
         assertThat(answer.body()).contains("description").doesNotContain("\u0000");
-        assertProblem(send("POST", "/webhook-endpoints", admin(),
-                "{\"url\":\"" + URL + "\",\"tenantIds\":[\"a\\u0000\"]}"), 400);
+        assertProblem(
+                send("POST", "/webhook-endpoints", admin(), "{\"url\":\"" + URL + "\",\"tenantIds\":[\"a\\u0000\"]}"),
+                400);
 
         String id = register(URL, tenant).id();
-        assertProblem(send("PUT", "/webhook-endpoints/" + id, admin(),
-                "{\"url\":\"" + URL + "\",\"description\":\"\\u0000\",\"tenantIds\":[\"" + tenant + "\"]}"), 400);
+        assertProblem(
+                send(
+                        "PUT",
+                        "/webhook-endpoints/" + id,
+                        admin(),
+                        "{\"url\":\"" + URL + "\",\"description\":\"\\u0000\",\"tenantIds\":[\"" + tenant + "\"]}"),
+                400);
     }
 
     @Test
@@ -64,15 +70,27 @@ class HostileInputIT {
 
     @Test
     void oversizedHeadersAndBodiesGetProblems() {
-        assertProblem(RawHttp.send(RestAssured.port, "GET", "/webhook-endpoints", Map.of("Authorization", viewer(),
-                "X-Padding", "p".repeat(40_000)), null), 431);
+        assertProblem(
+                RawHttp.send(
+                        RestAssured.port,
+                        "GET",
+                        "/webhook-endpoints",
+                        Map.of("Authorization", viewer(), "X-Padding", "p".repeat(40_000)),
+                        null),
+                431);
         byte[] twoMiB = ("{\"url\":\"" + URL + "\",\"description\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         Map<String, String> json = Map.of("Authorization", admin(), "Content-Type", "application/json");
         assertProblem(RawHttp.send(RestAssured.port, "POST", "/webhook-endpoints", json, twoMiB), 413);
         assertProblem(RawHttp.sendChunked(RestAssured.port, "POST", "/webhook-endpoints", json, twoMiB), 413);
-        assertProblem(RawHttp.send(RestAssured.port, "POST", "/admin/dead-letters/replay",
-                Map.of("Authorization", operator(), "Content-Type", "application/json"), twoMiB), 413);
+        assertProblem(
+                RawHttp.send(
+                        RestAssured.port,
+                        "POST",
+                        "/admin/dead-letters/replay",
+                        Map.of("Authorization", operator(), "Content-Type", "application/json"),
+                        twoMiB),
+                413);
         assertProblem(send("GET", "/webhook-endpoints/" + "a".repeat(5_000), viewer(), null), 414);
     }
 
@@ -87,8 +105,8 @@ class HostileInputIT {
         if (json != null) {
             headers.put("Content-Type", "application/json");
         }
-        return RawHttp.send(RestAssured.port, method, target, headers,
-                json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+        return RawHttp.send(
+                RestAssured.port, method, target, headers, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void assertProblem(Answer answer, int status) {

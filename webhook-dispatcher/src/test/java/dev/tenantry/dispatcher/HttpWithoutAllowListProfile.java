@@ -12,7 +12,7 @@ public class HttpWithoutAllowListProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("tenantry.dispatcher.allow-http", "true",
-                "tenantry.dispatcher.ssrf.allowed-cidrs", "192.0.2.0/24");
+        return Map.of(
+                "tenantry.dispatcher.allow-http", "true", "tenantry.dispatcher.ssrf.allowed-cidrs", "192.0.2.0/24");
     }
 }

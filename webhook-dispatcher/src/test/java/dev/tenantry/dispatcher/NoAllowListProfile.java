@@ -8,7 +8,7 @@ public class NoAllowListProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("tenantry.dispatcher.allow-http", "false",
-                "tenantry.dispatcher.ssrf.allowed-cidrs", "192.0.2.0/24");
+        return Map.of(
+                "tenantry.dispatcher.allow-http", "false", "tenantry.dispatcher.ssrf.allowed-cidrs", "192.0.2.0/24");
     }
 }

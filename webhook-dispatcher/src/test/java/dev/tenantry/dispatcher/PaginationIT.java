@@ -28,8 +28,7 @@ class PaginationIT {
 
     private static final String PROBLEM = "application/problem+json";
 
-    record Row(String id, Instant createdAt) {
-    }
+    record Row(String id, Instant createdAt) {}
 
     @Test
     void walkingTheEndpointListSeesEveryEndpointOnceOldestFirst() throws Exception {
@@ -42,7 +41,8 @@ class PaginationIT {
 
         assertThat(seen).extracting(Row::id).doesNotHaveDuplicates().containsAll(before);
         // PostgreSQL orders uuids byte by byte, as their lower-case text sorts.
-        assertThat(seen).isSortedAccordingTo(Comparator.comparing(Row::createdAt).thenComparing(Row::id));
+        assertThat(seen)
+                .isSortedAccordingTo(Comparator.comparing(Row::createdAt).thenComparing(Row::id));
     }
 
     @Test
@@ -50,35 +50,55 @@ class PaginationIT {
         String tenant = "pages-" + UUID.randomUUID();
         insertEndpoints(tenant, 1);
         String endpoint = DispatcherTestSupport.strings(
-                "SELECT id::text FROM webhook_endpoint WHERE ? = ANY (tenant_ids)", tenant).get(0);
+                        "SELECT id::text FROM webhook_endpoint WHERE ? = ANY (tenant_ids)", tenant)
+                .get(0);
         insertDeliveries(endpoint, tenant, 31);
-        List<String> before = DispatcherTestSupport.strings(
-                "SELECT id::text FROM webhook_delivery WHERE tenant_id = ?", tenant);
+        List<String> before =
+                DispatcherTestSupport.strings("SELECT id::text FROM webhook_delivery WHERE tenant_id = ?", tenant);
 
         List<Row> seen = walk("/webhook-deliveries", tenant, 7, page -> insertDeliveries(endpoint, tenant, 3));
 
         assertThat(seen).extracting(Row::id).doesNotHaveDuplicates().containsAll(before);
-        assertThat(seen).isSortedAccordingTo(
-                Comparator.comparing(Row::createdAt).thenComparing(Row::id).reversed());
+        assertThat(seen)
+                .isSortedAccordingTo(Comparator.comparing(Row::createdAt)
+                        .thenComparing(Row::id)
+                        .reversed());
     }
 
     @Test
     void aLimitOutOfBoundsOrAForeignCursorIsABadRequest() {
         for (String path : List.of("/webhook-endpoints", "/webhook-deliveries")) {
             for (String limit : List.of("0", "501", "-1", "ten", "1e3")) {
-                given().header("Authorization", viewer()).queryParam("limit", limit).when().get(path)
-                        .then().statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("limit"));
+                given().header("Authorization", viewer())
+                        .queryParam("limit", limit)
+                        .when()
+                        .get(path)
+                        .then()
+                        .statusCode(400)
+                        .contentType(PROBLEM)
+                        .body("errors[0].field", equalTo("limit"));
             }
             for (String cursor : List.of("garbage", "MTIz", UUID.randomUUID().toString())) {
-                given().header("Authorization", viewer()).queryParam("cursor", cursor).when().get(path)
-                        .then().statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("cursor"));
+                given().header("Authorization", viewer())
+                        .queryParam("cursor", cursor)
+                        .when()
+                        .get(path)
+                        .then()
+                        .statusCode(400)
+                        .contentType(PROBLEM)
+                        .body("errors[0].field", equalTo("cursor"));
             }
         }
     }
 
     @Test
     void theOpenApiDocumentDescribesThePages() {
-        JsonPath api = given().when().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        JsonPath api = given().when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         for (String path : List.of("/webhook-endpoints", "/webhook-deliveries")) {
             assertThat(api.getList("paths.'" + path + "'.get.parameters.name", String.class))
                     .contains("limit", "cursor");
@@ -94,12 +114,14 @@ class PaginationIT {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().header("Authorization", viewer()).queryParam("tenant", tenant)
+            var request = given().header("Authorization", viewer())
+                    .queryParam("tenant", tenant)
                     .queryParam("limit", limit);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
-            JsonPath page = request.when().get(path).then().statusCode(200).extract().jsonPath();
+            JsonPath page =
+                    request.when().get(path).then().statusCode(200).extract().jsonPath();
             List<String> ids = page.getList("items.id", String.class);
             List<String> created = page.getList("items.createdAt", String.class);
             assertThat(ids).hasSizeLessThanOrEqualTo(limit);
@@ -124,15 +146,22 @@ class PaginationIT {
 
     // Disabled, for this tenant only: no test's event is ever queued for them.
     private static void insertEndpoints(String tenant, int count) throws Exception {
-        execute("INSERT INTO webhook_endpoint (id, url, tenant_ids, enabled, disabled_reason) "
-                + "SELECT gen_random_uuid(), 'https://pages.invalid/' || n, ARRAY[?], false, 'pagination test' "
-                + "FROM generate_series(1, ?) AS n", tenant, count);
+        execute(
+                "INSERT INTO webhook_endpoint (id, url, tenant_ids, enabled, disabled_reason) "
+                        + "SELECT gen_random_uuid(), 'https://pages.invalid/' || n, ARRAY[?], false, 'pagination test' "
+                        + "FROM generate_series(1, ?) AS n",
+                tenant,
+                count);
     }
 
     // Delivered already: never claimed by the delivery engine.
     private static void insertDeliveries(String endpoint, String tenant, int count) throws Exception {
-        execute("INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status) "
-                + "SELECT gen_random_uuid(), gen_random_uuid()::text, ?::uuid, ?, 'dev.tenantry.tenant.activated', "
-                + "'{}', 'delivered' FROM generate_series(1, ?) AS n", endpoint, tenant, count);
+        execute(
+                "INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status) "
+                        + "SELECT gen_random_uuid(), gen_random_uuid()::text, ?::uuid, ?, 'dev.tenantry.tenant.activated', "
+                        + "'{}', 'delivered' FROM generate_series(1, ?) AS n",
+                endpoint,
+                tenant,
+                count);
     }
 }

@@ -78,9 +78,13 @@ class QueueObservabilityIT {
         RegisteredEndpoint endpoint = parked.endpoint();
         double before = metric(FAILED);
 
-        given().header("Authorization", admin()).contentType(ContentType.JSON)
+        given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
                 .body(Map.of("url", endpoint.url(), "tenantIds", List.of(tenant.tenantId()), "enabled", false))
-                .when().put("/webhook-endpoints/" + endpoint.id()).then().statusCode(200);
+                .when()
+                .put("/webhook-endpoints/" + endpoint.id())
+                .then()
+                .statusCode(200);
 
         for (EventEnvelope<TenantActivated> event : parked.events()) {
             assertThat(deliveryStatus(event.id(), endpoint.id())).isEqualTo("failed");
@@ -114,7 +118,8 @@ class QueueObservabilityIT {
         double before = metric(FAILED);
 
         // Five days of failures pass: the health watch (every 300 ms in %test) disables it.
-        execute("UPDATE webhook_endpoint SET failing_since = now() - interval '5 days 1 minute' WHERE id = ?::uuid",
+        execute(
+                "UPDATE webhook_endpoint SET failing_since = now() - interval '5 days 1 minute' WHERE id = ?::uuid",
                 endpoint.id());
 
         for (EventEnvelope<TenantActivated> event : parked.events()) {
@@ -139,12 +144,17 @@ class QueueObservabilityIT {
             events.add(tenant.activated());
         }
         events.forEach(DispatcherTestSupport::publish);
-        await().atMost(TIMEOUT).until(() -> queryInt(
-                "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId()) == 6);
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        queryInt("SELECT count(*) FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId()) == 6);
         // One of them has waited an hour; the other endpoint's are not due before an hour from now.
-        execute("UPDATE webhook_delivery SET next_attempt_at = now() - interval '1 hour' WHERE event_id = ? "
-                + "AND endpoint_id = ?::uuid", events.get(0).id(), queued.id());
-        execute("UPDATE webhook_delivery SET next_attempt_at = now() + interval '1 hour' WHERE endpoint_id = ?::uuid",
+        execute(
+                "UPDATE webhook_delivery SET next_attempt_at = now() - interval '1 hour' WHERE event_id = ? "
+                        + "AND endpoint_id = ?::uuid",
+                events.get(0).id(),
+                queued.id());
+        execute(
+                "UPDATE webhook_delivery SET next_attempt_at = now() + interval '1 hour' WHERE endpoint_id = ?::uuid",
                 later.id());
 
         long dueWithBacklog = awaitDueGaugeAgreesWithDatabase();
@@ -157,12 +167,17 @@ class QueueObservabilityIT {
         });
 
         // Disabled, the endpoint's queue fails: it leaves the due count, its hour-old delivery the age.
-        given().header("Authorization", admin()).contentType(ContentType.JSON)
+        given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
                 .body(Map.of("url", queued.url(), "tenantIds", List.of(tenant.tenantId()), "enabled", false))
-                .when().put("/webhook-endpoints/" + queued.id()).then().statusCode(200);
+                .when()
+                .put("/webhook-endpoints/" + queued.id())
+                .then()
+                .statusCode(200);
 
         long dueAfter = awaitDueGaugeAgreesWithDatabase();
-        assertThat(queryInt(DUE_SQL + " AND endpoint_id = ?::uuid", queued.id())).isZero();
+        assertThat(queryInt(DUE_SQL + " AND endpoint_id = ?::uuid", queued.id()))
+                .isZero();
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(metric(OLDEST_DUE_AGE)).isLessThan(3600.0);
             assertThat(readinessData("oldestDueAgeSeconds")).isLessThan(3600L);
@@ -187,8 +202,7 @@ class QueueObservabilityIT {
     }
 
     /** An endpoint with deliveries that stay queued. */
-    private record Parked(RegisteredEndpoint endpoint, List<EventEnvelope<TenantActivated>> events) {
-    }
+    private record Parked(RegisteredEndpoint endpoint, List<EventEnvelope<TenantActivated>> events) {}
 
     /**
      * Queues {@code count} deliveries for a new endpoint on {@code path} that stay pending: each got

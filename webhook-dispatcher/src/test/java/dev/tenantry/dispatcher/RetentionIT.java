@@ -27,19 +27,32 @@ class RetentionIT {
     @Test
     void processedEventIdsPastRetentionAreForgottenAndRecentOnesKept() throws Exception {
         String consumer = "retention-it-" + UUID.randomUUID();
-        execute("INSERT INTO dispatcher_processed_event (consumer, event_id, processed_at) VALUES "
-                + "(?, 'old', now() - interval '31 days'), (?, 'recent', now() - interval '29 days')",
-                consumer, consumer);
-        var counter = registry.find("tenantry.retention.pruned").tag("table", "dispatcher_processed_event").counter();
+        execute(
+                "INSERT INTO dispatcher_processed_event (consumer, event_id, processed_at) VALUES "
+                        + "(?, 'old', now() - interval '31 days'), (?, 'recent', now() - interval '29 days')",
+                consumer,
+                consumer);
+        var counter = registry.find("tenantry.retention.pruned")
+                .tag("table", "dispatcher_processed_event")
+                .counter();
         double before = counter == null ? 0 : counter.count();
 
         sweeper.sweep();
 
-        assertThat(queryInt("SELECT count(*) FROM dispatcher_processed_event WHERE consumer = ? AND event_id = 'old'",
-                consumer)).isZero();
-        assertThat(queryInt("SELECT count(*) FROM dispatcher_processed_event WHERE consumer = ? AND event_id = "
-                + "'recent'", consumer)).isEqualTo(1);
-        assertThat(registry.find("tenantry.retention.pruned").tag("table", "dispatcher_processed_event").counter()
-                .count() - before).isGreaterThanOrEqualTo(1);
+        assertThat(queryInt(
+                        "SELECT count(*) FROM dispatcher_processed_event WHERE consumer = ? AND event_id = 'old'",
+                        consumer))
+                .isZero();
+        assertThat(queryInt(
+                        "SELECT count(*) FROM dispatcher_processed_event WHERE consumer = ? AND event_id = "
+                                + "'recent'",
+                        consumer))
+                .isEqualTo(1);
+        assertThat(registry.find("tenantry.retention.pruned")
+                                .tag("table", "dispatcher_processed_event")
+                                .counter()
+                                .count()
+                        - before)
+                .isGreaterThanOrEqualTo(1);
     }
 }

@@ -65,16 +65,22 @@ class SharedQueueIT {
 
     @Inject
     DeliveryEngine engine;
+
     @Inject
     DeliveryRepository deliveries;
+
     @Inject
     SecretRepository secrets;
+
     @Inject
     SigningKeys keys;
+
     @Inject
     WebhookSender sender;
+
     @Inject
     AttemptRecorder recorder;
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -110,13 +116,17 @@ class SharedQueueIT {
 
         engine.pause();
         events.forEach(DispatcherTestSupport::publish);
-        await().atMost(TIMEOUT).until(() -> queryInt(
-                "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ? AND status = 'pending'",
-                tenant.tenantId()) == expected);
+        await().atMost(TIMEOUT)
+                .until(() -> queryInt(
+                                "SELECT count(*) FROM webhook_delivery WHERE tenant_id = ? AND status = 'pending'",
+                                tenant.tenantId())
+                        == expected);
         Set<UUID> ours = endpoints.stream().map(e -> UUID.fromString(e.id())).collect(Collectors.toSet());
         // Deliveries other tests left behind are not this test's business: leave their endpoints out.
-        List<UUID> others = strings("SELECT id::text FROM webhook_endpoint").stream().map(UUID::fromString)
-                .filter(id -> !ours.contains(id)).toList();
+        List<UUID> others = strings("SELECT id::text FROM webhook_endpoint").stream()
+                .map(UUID::fromString)
+                .filter(id -> !ours.contains(id))
+                .toList();
 
         CyclicBarrier barrier = new CyclicBarrier(2);
         int[] claimedThisRound = new int[2];
@@ -134,13 +144,18 @@ class SharedQueueIT {
             Set<UUID> firstIds = ids(first);
             Set<UUID> secondIds = ids(second);
             assertThat(firstIds).as("no delivery claimed twice by one instance").hasSize(first.size());
-            assertThat(secondIds).as("no delivery claimed twice by one instance").hasSize(second.size());
+            assertThat(secondIds)
+                    .as("no delivery claimed twice by one instance")
+                    .hasSize(second.size());
             assertThat(firstIds).as("claimed by both instances").doesNotContainAnyElementsOf(secondIds);
             Set<UUID> all = new HashSet<>(firstIds);
             all.addAll(secondIds);
-            assertThat(all).containsExactlyInAnyOrderElementsOf(strings(
-                    "SELECT id::text FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId())
-                    .stream().map(UUID::fromString).toList());
+            assertThat(all)
+                    .containsExactlyInAnyOrderElementsOf(
+                            strings("SELECT id::text FROM webhook_delivery WHERE tenant_id = ?", tenant.tenantId())
+                                    .stream()
+                                    .map(UUID::fromString)
+                                    .toList());
         } finally {
             instances.shutdownNow();
         }
@@ -149,27 +164,35 @@ class SharedQueueIT {
         for (String path : List.of("/shared-a", "/shared-b", "/shared-c")) {
             Map<String, Long> perWebhookId = receiver.requests(path).stream()
                     .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
-            assertThat(perWebhookId).as(path).hasSize(EVENTS).allSatisfy((id, count) -> assertThat(count).isOne());
-            assertThat(perWebhookId.keySet()).containsExactlyInAnyOrderElementsOf(
-                    events.stream().map(EventEnvelope::id).toList());
+            assertThat(perWebhookId)
+                    .as(path)
+                    .hasSize(EVENTS)
+                    .allSatisfy((id, count) -> assertThat(count).isOne());
+            assertThat(perWebhookId.keySet())
+                    .containsExactlyInAnyOrderElementsOf(
+                            events.stream().map(EventEnvelope::id).toList());
         }
-        assertThat(strings("SELECT status || ' ' || attempt_count FROM webhook_delivery WHERE tenant_id = ?",
-                tenant.tenantId())).hasSize(expected).containsOnly("delivered 1");
+        assertThat(strings(
+                        "SELECT status || ' ' || attempt_count FROM webhook_delivery WHERE tenant_id = ?",
+                        tenant.tenantId()))
+                .hasSize(expected)
+                .containsOnly("delivered 1");
     }
 
     /**
      * One "instance": each round it claims at the same moment as the other, then sends and records
      * what it got. Rounds go on until both came back empty-handed in the same round.
      */
-    private List<ClaimedDelivery> claimAndSendUntilEmpty(int me, Collection<UUID> others, CyclicBarrier barrier,
-                                                         int[] claimedThisRound) throws Exception {
+    private List<ClaimedDelivery> claimAndSendUntilEmpty(
+            int me, Collection<UUID> others, CyclicBarrier barrier, int[] claimedThisRound) throws Exception {
         List<ClaimedDelivery> mine = new ArrayList<>();
         while (true) {
             barrier.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             List<ClaimedDelivery> claimed;
             try (Connection connection = dataSource.getConnection()) {
-                claimed = deliveries.claim(connection, CLAIM_SIZE, others, Map.of(), 1000, Duration.ofMinutes(1),
-                        random.nextLong()).deliveries();
+                claimed = deliveries
+                        .claim(connection, CLAIM_SIZE, others, Map.of(), 1000, Duration.ofMinutes(1), random.nextLong())
+                        .deliveries();
             }
             mine.addAll(claimed);
             send(claimed);
@@ -187,13 +210,17 @@ class SharedQueueIT {
         }
         Map<UUID, List<byte[]>> signing;
         try (Connection connection = dataSource.getConnection()) {
-            signing = keys.forEndpoints(secrets.signing(connection,
+            signing = keys.forEndpoints(secrets.signing(
+                    connection,
                     claimed.stream().map(ClaimedDelivery::endpointId).collect(Collectors.toSet())));
         }
         List<Completed> done = new ArrayList<>();
         for (ClaimedDelivery delivery : claimed) {
-            AttemptResult result = sender.send(delivery.url(), delivery.eventId(),
-                    delivery.payload().getBytes(StandardCharsets.UTF_8), signing.get(delivery.endpointId()))
+            AttemptResult result = sender.send(
+                            delivery.url(),
+                            delivery.eventId(),
+                            delivery.payload().getBytes(StandardCharsets.UTF_8),
+                            signing.get(delivery.endpointId()))
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             done.add(new Completed(delivery, result, true));
         }

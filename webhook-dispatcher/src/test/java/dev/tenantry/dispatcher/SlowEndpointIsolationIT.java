@@ -32,7 +32,8 @@ class SlowEndpointIsolationIT {
 
     @Test
     void aHangingEndpointDoesNotDelayOtherEndpointsDeliveriesWhileItsRequestsWait() throws Exception {
-        try (HangingEndpoint slow = new HangingEndpoint(); WebhookReceiver fast = new WebhookReceiver()) {
+        try (HangingEndpoint slow = new HangingEndpoint();
+                WebhookReceiver fast = new WebhookReceiver()) {
             TestTenant hangingTenant = TestTenant.fresh("hang");
             TestTenant healthyTenant = TestTenant.fresh("healthy");
             RegisteredEndpoint hanging = register(slow.url("/hang"), hangingTenant.tenantId());
@@ -47,8 +48,11 @@ class SlowEndpointIsolationIT {
             for (int i = 0; i < HANGING_EVENTS; i++) {
                 DispatcherTestSupport.publish(hangingTenant.activated());
             }
-            await().atMost(TIMEOUT).until(() -> queryInt("SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ?::uuid",
-                    UUID.fromString(hanging.id())) == HANGING_EVENTS);
+            await().atMost(TIMEOUT)
+                    .until(() -> queryInt(
+                                    "SELECT count(*) FROM webhook_delivery WHERE endpoint_id = ?::uuid",
+                                    UUID.fromString(hanging.id()))
+                            == HANGING_EVENTS);
             await().atMost(TIMEOUT).until(() -> slow.received() >= FewSlotsProfile.PER_ENDPOINT);
             healthyEvents.forEach(DispatcherTestSupport::publish);
 
@@ -61,7 +65,8 @@ class SlowEndpointIsolationIT {
             // waiting for an answer: none of them waited for a hanging request to time out.
             long timeoutMs = FewSlotsProfile.REQUEST_TIMEOUT.toMillis();
             List<Long> msAfterFirstHangingRequest = arrived.stream()
-                    .map(request -> (request.receivedAtNanos() - slow.firstRequestAtNanos()) / 1_000_000).toList();
+                    .map(request -> (request.receivedAtNanos() - slow.firstRequestAtNanos()) / 1_000_000)
+                    .toList();
             assertThat(msAfterFirstHangingRequest)
                     .as("healthy arrivals, ms after the first hanging request (which times out after %d ms)", timeoutMs)
                     .allSatisfy(ms -> assertThat(ms).isLessThan(timeoutMs));

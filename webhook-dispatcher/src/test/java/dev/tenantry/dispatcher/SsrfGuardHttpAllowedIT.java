@@ -57,18 +57,29 @@ class SsrfGuardHttpAllowedIT {
     @Test
     void httpUrlsOfLoopbackAndTheMetadataAddressAreRefusedForTheirAddress() {
         Map<String, String> refused = Map.of(
-                receiver.url("/hook"), "loopback",
-                "http://169.254.169.254/latest/meta-data/", "link-local",
-                "http://[::1]/hook", "loopback",
-                "http://10.20.30.40/hook", "private");
+                receiver.url("/hook"),
+                "loopback",
+                "http://169.254.169.254/latest/meta-data/",
+                "link-local",
+                "http://[::1]/hook",
+                "loopback",
+                "http://10.20.30.40/hook",
+                "private");
         refused.forEach((url, why) -> registrationRefused(url)
                 .body("detail", containsString(why))
                 .body("detail", not(containsString("https"))));
         // The control: http itself is accepted here (a public address, never called).
-        given().header("Authorization", admin()).contentType(ContentType.JSON)
-                .body(Map.of("url", "http://93.184.215.14/hook", "tenantIds", List.of(UUID.randomUUID().toString())))
-                .when().post("/webhook-endpoints")
-                .then().statusCode(201);
+        given().header("Authorization", admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "url",
+                        "http://93.184.215.14/hook",
+                        "tenantIds",
+                        List.of(UUID.randomUUID().toString())))
+                .when()
+                .post("/webhook-endpoints")
+                .then()
+                .statusCode(201);
     }
 
     @Test
@@ -81,8 +92,11 @@ class SsrfGuardHttpAllowedIT {
         publish(event);
 
         await().atMost(TIMEOUT).until(() -> "failed".equals(deliveryStatus(event.id(), endpoint.toString())));
-        assertThat(attemptErrors(event.id())).singleElement().asString()
-                .contains("URL refused").contains("loopback");
+        assertThat(attemptErrors(event.id()))
+                .singleElement()
+                .asString()
+                .contains("URL refused")
+                .contains("loopback");
         assertThat(receiver.count("/rebound-http")).isZero();
     }
 }

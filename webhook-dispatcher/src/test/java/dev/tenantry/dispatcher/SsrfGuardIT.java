@@ -51,12 +51,18 @@ class SsrfGuardIT {
     void registeringLoopbackMetadataOrPrivateAddressesIsRefused() {
         int port = Integer.parseInt(receiver.url("").replaceAll(".*:", ""));
         Map<String, String> refused = Map.of(
-                "https://127.0.0.1:" + port + "/hook", "loopback",
-                "https://169.254.169.254/latest/meta-data/", "link-local",
-                "https://10.20.30.40/hook", "private",
-                "https://[::1]/hook", "loopback",
-                "http://127.0.0.1:" + port + "/hook", "https",
-                "http://169.254.169.254/latest/meta-data/", "https");
+                "https://127.0.0.1:" + port + "/hook",
+                "loopback",
+                "https://169.254.169.254/latest/meta-data/",
+                "link-local",
+                "https://10.20.30.40/hook",
+                "private",
+                "https://[::1]/hook",
+                "loopback",
+                "http://127.0.0.1:" + port + "/hook",
+                "https",
+                "http://169.254.169.254/latest/meta-data/",
+                "https");
         refused.forEach((url, why) -> registrationRefused(url).body("detail", containsString(why)));
     }
 
@@ -82,14 +88,18 @@ class SsrfGuardIT {
     void anEndpointWhoseAddressBecameInternalAfterRegistrationIsNotCalled() throws Exception {
         // As if its name had resolved to a public address at registration and to loopback now.
         TestTenant tenant = TestTenant.fresh("rebind");
-        UUID endpoint = insertEndpointUnchecked(receiver.url("/rebound").replace("http://", "https://"), tenant.tenantId(), cipher);
+        UUID endpoint = insertEndpointUnchecked(
+                receiver.url("/rebound").replace("http://", "https://"), tenant.tenantId(), cipher);
         EventEnvelope<TenantActivated> event = tenant.activated();
 
         publish(event);
 
         await().atMost(TIMEOUT).until(() -> "failed".equals(deliveryStatus(event.id(), endpoint.toString())));
-        assertThat(attemptErrors(event.id())).singleElement().asString()
-                .contains("URL refused").contains("loopback");
+        assertThat(attemptErrors(event.id()))
+                .singleElement()
+                .asString()
+                .contains("URL refused")
+                .contains("loopback");
         assertThat(receiver.count("/rebound")).isZero();
     }
 }

@@ -41,7 +41,10 @@ public final class StandardWebhooksVerifier {
         } catch (NumberFormatException e) {
             return false;
         }
-        if (Duration.between(Instant.ofEpochSecond(seconds), Instant.now()).abs().compareTo(TOLERANCE) > 0) {
+        if (Duration.between(Instant.ofEpochSecond(seconds), Instant.now())
+                        .abs()
+                        .compareTo(TOLERANCE)
+                > 0) {
             return false;
         }
         byte[] expected = expected(id, timestamp, body);

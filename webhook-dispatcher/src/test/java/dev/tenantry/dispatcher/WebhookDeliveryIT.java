@@ -52,8 +52,13 @@ class WebhookDeliveryIT {
         await().atMost(TIMEOUT).until(() -> receiver.count("/signed") == 1);
         Received request = receiver.requests("/signed").get(0);
         assertThat(endpoint.secret()).startsWith("whsec_");
-        assertThat(new StandardWebhooksVerifier(endpoint.secret()).verify(request.header("webhook-id"),
-                request.header("webhook-timestamp"), request.header("webhook-signature"), request.body())).isTrue();
+        assertThat(new StandardWebhooksVerifier(endpoint.secret())
+                        .verify(
+                                request.header("webhook-id"),
+                                request.header("webhook-timestamp"),
+                                request.header("webhook-signature"),
+                                request.body()))
+                .isTrue();
         assertThat(request.header("webhook-id")).isEqualTo(event.id());
         assertThat(request.header("content-type")).isEqualTo("application/cloudevents+json");
         JsonNode body = json.readTree(request.body());
@@ -72,17 +77,29 @@ class WebhookDeliveryIT {
     void aTamperedBodyOrAnotherSecretFailsVerification() throws Exception {
         TestTenant tenant = TestTenant.fresh("tamper");
         RegisteredEndpoint endpoint = register(receiver.url("/tamper"), tenant.tenantId());
-        RegisteredEndpoint other = register(receiver.url("/tamper-other"), TestTenant.fresh("nobody").tenantId());
+        RegisteredEndpoint other = register(
+                receiver.url("/tamper-other"), TestTenant.fresh("nobody").tenantId());
 
         publish(tenant.activated());
 
         await().atMost(TIMEOUT).until(() -> receiver.count("/tamper") == 1);
         Received request = receiver.requests("/tamper").get(0);
-        byte[] tampered = request.bodyText().replace(tenant.slug(), "someone-else").getBytes();
-        assertThat(new StandardWebhooksVerifier(endpoint.secret()).verify(request.header("webhook-id"),
-                request.header("webhook-timestamp"), request.header("webhook-signature"), tampered)).isFalse();
-        assertThat(new StandardWebhooksVerifier(other.secret()).verify(request.header("webhook-id"),
-                request.header("webhook-timestamp"), request.header("webhook-signature"), request.body())).isFalse();
+        byte[] tampered =
+                request.bodyText().replace(tenant.slug(), "someone-else").getBytes();
+        assertThat(new StandardWebhooksVerifier(endpoint.secret())
+                        .verify(
+                                request.header("webhook-id"),
+                                request.header("webhook-timestamp"),
+                                request.header("webhook-signature"),
+                                tampered))
+                .isFalse();
+        assertThat(new StandardWebhooksVerifier(other.secret())
+                        .verify(
+                                request.header("webhook-id"),
+                                request.header("webhook-timestamp"),
+                                request.header("webhook-signature"),
+                                request.body()))
+                .isFalse();
     }
 
     @Test
@@ -97,11 +114,12 @@ class WebhookDeliveryIT {
         publish(event);
         publish(tenant.upgraded());
 
-        await().atMost(TIMEOUT).until(() -> receiver.count("/filter-activated") >= 1
-                && receiver.count("/filter-upgraded") >= 1);
+        await().atMost(TIMEOUT)
+                .until(() -> receiver.count("/filter-activated") >= 1 && receiver.count("/filter-upgraded") >= 1);
         assertThat(queryInt("SELECT count(*) FROM dispatcher_processed_event WHERE event_id = ?", event.id()))
                 .isEqualTo(1);
-        assertThat(queryInt("SELECT count(*) FROM webhook_delivery WHERE event_id = ?", event.id())).isEqualTo(1);
+        assertThat(queryInt("SELECT count(*) FROM webhook_delivery WHERE event_id = ?", event.id()))
+                .isEqualTo(1);
         List<Received> activated = receiver.requests("/filter-activated");
         assertThat(activated).hasSize(1);
         assertThat(activated.get(0).header("webhook-id")).isEqualTo(event.id());

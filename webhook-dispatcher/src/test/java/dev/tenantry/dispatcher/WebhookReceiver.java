@@ -28,8 +28,8 @@ public final class WebhookReceiver implements AutoCloseable {
      * A request as it arrived. Header names are lower case. {@code receivedAtNanos} is for
      * comparisons inside the test JVM, {@code receivedAt} (wall clock) for times the database wrote.
      */
-    public record Received(String path, Map<String, String> headers, byte[] body, long receivedAtNanos,
-                           Instant receivedAt) {
+    public record Received(
+            String path, Map<String, String> headers, byte[] body, long receivedAtNanos, Instant receivedAt) {
         public String header(String name) {
             return headers.get(name);
         }
@@ -39,8 +39,7 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private record Answer(int status, String retryAfter, String body) {
-    }
+    private record Answer(int status, String retryAfter, String body) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {

@@ -46,15 +46,25 @@ class WebhookSecretKeyRequiredIT {
     void withoutAKeyTheDispatcherDoesNotStart() throws Exception {
         List<String> lines = refusedStart(Map.of());
 
-        assertThat(lines).filteredOn(l -> l.contains("Not starting")).hasSize(1).first().asString()
-                .contains("no key to encrypt webhook endpoint secrets").contains("TENANTRY_WEBHOOK_SECRET_KEY");
+        assertThat(lines)
+                .filteredOn(l -> l.contains("Not starting"))
+                .hasSize(1)
+                .first()
+                .asString()
+                .contains("no key to encrypt webhook endpoint secrets")
+                .contains("TENANTRY_WEBHOOK_SECRET_KEY");
     }
 
     @Test
     void withTheDevelopmentKeyTheDispatcherDoesNotStart() throws Exception {
-        List<String> lines = refusedStart(Map.of("TENANTRY_WEBHOOK_SECRET_KEY", "61X4XxWi9l82V3xoH9sAX6SkX0d2BJJTFjrf6U6CjHY="));
+        List<String> lines =
+                refusedStart(Map.of("TENANTRY_WEBHOOK_SECRET_KEY", "61X4XxWi9l82V3xoH9sAX6SkX0d2BJJTFjrf6U6CjHY="));
 
-        assertThat(lines).filteredOn(l -> l.contains("Not starting")).hasSize(1).first().asString()
+        assertThat(lines)
+                .filteredOn(l -> l.contains("Not starting"))
+                .hasSize(1)
+                .first()
+                .asString()
                 .contains("is the development key");
     }
 
@@ -63,12 +73,16 @@ class WebhookSecretKeyRequiredIT {
         Path log = dir.resolve("dispatcher.log");
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
-        dispatcher = start(Map.of("TENANTRY_WEBHOOK_SECRET_KEY", Base64.getEncoder().encodeToString(key)), log);
+        dispatcher =
+                start(Map.of("TENANTRY_WEBHOOK_SECRET_KEY", Base64.getEncoder().encodeToString(key)), log);
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (Files.readAllLines(log).stream().noneMatch(l -> l.contains("Listening on:"))) {
-            assertThat(dispatcher.isAlive()).as("dispatcher running; its output:\n%s", Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("dispatcher listening; its output:\n%s", Files.readString(log))
+            assertThat(dispatcher.isAlive())
+                    .as("dispatcher running; its output:\n%s", Files.readString(log))
+                    .isTrue();
+            assertThat(System.nanoTime())
+                    .as("dispatcher listening; its output:\n%s", Files.readString(log))
                     .isLessThan(deadline);
             Thread.sleep(200);
         }
@@ -78,7 +92,9 @@ class WebhookSecretKeyRequiredIT {
     private List<String> refusedStart(Map<String, String> environment) throws Exception {
         Path log = dir.resolve("dispatcher.log");
         dispatcher = start(environment, log);
-        assertThat(dispatcher.waitFor(120, TimeUnit.SECONDS)).as("dispatcher exited").isTrue();
+        assertThat(dispatcher.waitFor(120, TimeUnit.SECONDS))
+                .as("dispatcher exited")
+                .isTrue();
         assertThat(dispatcher.exitValue()).isNotZero();
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).noneMatch(l -> l.contains("Listening on:"));
@@ -86,14 +102,22 @@ class WebhookSecretKeyRequiredIT {
     }
 
     private Process start(Map<String, String> environment, Path log) throws Exception {
-        assertThat(JAR).as("packaged dispatcher (mvn package runs before the integration tests)").exists();
+        assertThat(JAR)
+                .as("packaged dispatcher (mvn package runs before the integration tests)")
+                .exists();
         Path publicKey = dir.resolve("issuer-public.pem");
         TestTokens.freshKeyPair(publicKey);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.port=0",
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=0",
                 "-Dtenantry.dispatcher.consumer-group=" + TestNames.unique("webhook-key-it"),
-                "-Dtenantry.dispatcher.retention.interval=0s", "-jar", JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Dtenantry.dispatcher.retention.interval=0s",
+                "-jar",
+                JAR.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("TENANTRY_WEBHOOK_SECRET_KEY");
         builder.environment().remove("QUARKUS_PROFILE");
         // Its own database: its tables and deliveries stay out of the other tests' way.
@@ -110,7 +134,8 @@ class WebhookSecretKeyRequiredIT {
 
     private static String freshDatabase() throws Exception {
         String database = TestNames.unique("webhook_key");
-        try (Connection admin = infra().dataSource().getConnection(); Statement s = admin.createStatement()) {
+        try (Connection admin = infra().dataSource().getConnection();
+                Statement s = admin.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         return infra().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");

@@ -1,7 +1,6 @@
 package dev.tenantry.contracts.events;
 
 import dev.tenantry.contracts.Validation;
-
 import java.util.Map;
 
 /**
@@ -14,8 +13,8 @@ import java.util.Map;
  * @param metadata    free-form string attributes, optional (null is read as empty; never null
  *                    on an instance)
  */
-public record CreateTenant(String commandId, String slug, String displayName, String plan,
-                           Map<String, String> metadata) implements TenantCommand {
+public record CreateTenant(String commandId, String slug, String displayName, String plan, Map<String, String> metadata)
+        implements TenantCommand {
 
     private static final Validation CHECK = Validation.of("CreateTenant");
 

@@ -5,6 +5,10 @@ package dev.tenantry.contracts.events;
  * and delivered to webhooks.
  */
 public sealed interface LifecycleEvent extends TenantryEvent
-        permits TenantProvisioningStarted, TenantActivated, TenantProvisioningFailed, TenantUpgraded,
-        TenantUpgradeFailed, TenantDeleted, TenantRequestRejected {
-}
+        permits TenantProvisioningStarted,
+                TenantActivated,
+                TenantProvisioningFailed,
+                TenantUpgraded,
+                TenantUpgradeFailed,
+                TenantDeleted,
+                TenantRequestRejected {}

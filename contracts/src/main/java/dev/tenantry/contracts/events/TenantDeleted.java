@@ -18,8 +18,8 @@ import dev.tenantry.contracts.Validation;
  * @param schemaExisted  whether the tenant's schema existed and was archived, optional (null: true)
  * @param skippedReason  why the worker changed nothing, optional (null: the deletion was carried out)
  */
-public record TenantDeleted(String tenantId, String schema, String archivedSchema, Boolean schemaExisted,
-                            String skippedReason)
+public record TenantDeleted(
+        String tenantId, String schema, String archivedSchema, Boolean schemaExisted, String skippedReason)
         implements MigrationResult, LifecycleEvent {
 
     private static final Validation CHECK = Validation.of("TenantDeleted");

@@ -14,8 +14,15 @@ import dev.tenantry.contracts.tenant.MigrationKind;
  * @param appliedCount number of migrations applied, not negative
  * @param durationMs   duration of the run in milliseconds, not negative
  */
-public record TenantMigrated(String tenantId, String schema, MigrationKind kind, String fromVersion,
-                             String toVersion, int appliedCount, long durationMs) implements MigrationResult {
+public record TenantMigrated(
+        String tenantId,
+        String schema,
+        MigrationKind kind,
+        String fromVersion,
+        String toVersion,
+        int appliedCount,
+        long durationMs)
+        implements MigrationResult {
 
     private static final Validation CHECK = Validation.of("TenantMigrated");
 

@@ -15,8 +15,14 @@ import dev.tenantry.contracts.tenant.MigrationKind;
  * @param message        human-readable error message, required
  * @param currentVersion version the schema is at after the failure, optional
  */
-public record TenantMigrationFailed(String tenantId, String schema, MigrationKind kind, String failedVersion,
-                                    String errorCode, String message, String currentVersion)
+public record TenantMigrationFailed(
+        String tenantId,
+        String schema,
+        MigrationKind kind,
+        String failedVersion,
+        String errorCode,
+        String message,
+        String currentVersion)
         implements MigrationResult {
 
     private static final Validation CHECK = Validation.of("TenantMigrationFailed");

@@ -11,8 +11,8 @@ import dev.tenantry.contracts.Validation;
  * @param failedVersion version of the migration that failed, optional
  * @param reason        why it failed, required
  */
-public record TenantProvisioningFailed(String tenantId, String slug, String schema, String failedVersion,
-                                       String reason) implements LifecycleEvent {
+public record TenantProvisioningFailed(String tenantId, String slug, String schema, String failedVersion, String reason)
+        implements LifecycleEvent {
 
     private static final Validation CHECK = Validation.of("TenantProvisioningFailed");
 

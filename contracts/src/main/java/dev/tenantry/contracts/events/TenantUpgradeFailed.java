@@ -13,8 +13,9 @@ import dev.tenantry.contracts.Validation;
  * @param failedVersion  version of the migration that failed, optional
  * @param reason         why it failed, required
  */
-public record TenantUpgradeFailed(String tenantId, String slug, String schema, String currentVersion,
-                                  String failedVersion, String reason) implements LifecycleEvent {
+public record TenantUpgradeFailed(
+        String tenantId, String slug, String schema, String currentVersion, String failedVersion, String reason)
+        implements LifecycleEvent {
 
     private static final Validation CHECK = Validation.of("TenantUpgradeFailed");
 

@@ -2,10 +2,8 @@ package dev.tenantry.contracts.tenant;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import dev.tenantry.contracts.InvalidEventException;
 import dev.tenantry.contracts.Validation;
-
 import java.util.Locale;
 
 /**
@@ -40,7 +38,6 @@ public enum MigrationKind {
                 }
             }
         }
-        throw new InvalidEventException("kind", "kind must be \"new\" or \"upgrade\", got "
-                + Validation.show(value));
+        throw new InvalidEventException("kind", "kind must be \"new\" or \"upgrade\", got " + Validation.show(value));
     }
 }

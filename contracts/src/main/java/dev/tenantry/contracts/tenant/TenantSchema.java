@@ -2,7 +2,6 @@ package dev.tenantry.contracts.tenant;
 
 import dev.tenantry.contracts.InvalidEventException;
 import dev.tenantry.contracts.Validation;
-
 import java.util.regex.Pattern;
 
 /**

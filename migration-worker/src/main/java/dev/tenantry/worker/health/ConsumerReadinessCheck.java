@@ -22,6 +22,8 @@ public class ConsumerReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("migration-requests-consumer").status(consumer.isRunning()).build();
+        return HealthCheckResponse.named("migration-requests-consumer")
+                .status(consumer.isRunning())
+                .build();
     }
 }

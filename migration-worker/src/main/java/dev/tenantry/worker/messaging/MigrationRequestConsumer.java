@@ -1,9 +1,9 @@
 package dev.tenantry.worker.messaging;
 
 import dev.tenantry.contracts.Topics;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.worker.config.WorkerConfig;
@@ -22,18 +22,27 @@ public class MigrationRequestConsumer {
 
     private final EventConsumer consumer;
 
-    public MigrationRequestConsumer(WorkerConfig config, TenantMigrationService service,
-                                    DeadLetterPublisher deadLetters, DeadLetterSources deadLetterSources,
-                                    MeterRegistry registry,
-                                    MessagingConfig messaging,
-                                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public MigrationRequestConsumer(
+            WorkerConfig config,
+            TenantMigrationService service,
+            DeadLetterPublisher deadLetters,
+            DeadLetterSources deadLetterSources,
+            MeterRegistry registry,
+            MessagingConfig messaging,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         WorkerConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
-                new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_REQUESTS, config.consumerGroup(),
-                        config.concurrency(),
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                        Map.of()).configuredBy(messaging.consumers()),
-                (event, record) -> service.handle(event), deadLetters, registry);
+                new EventConsumer.Settings(
+                                bootstrapServers,
+                                Topics.TENANT_MIGRATION_REQUESTS,
+                                config.consumerGroup(),
+                                config.concurrency(),
+                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
+                                Map.of())
+                        .configuredBy(messaging.consumers()),
+                (event, record) -> service.handle(event),
+                deadLetters,
+                registry);
         deadLetterSources.register(consumer);
     }
 

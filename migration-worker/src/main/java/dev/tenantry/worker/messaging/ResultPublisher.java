@@ -21,12 +21,15 @@ public class ResultPublisher {
     }
 
     public void publish(EventEnvelope<?> request, TenantryEvent result) {
-        publisher.publish(Topics.TENANT_MIGRATION_RESULTS, EventEnvelope.create(source, result).withCausation(request));
+        publisher.publish(
+                Topics.TENANT_MIGRATION_RESULTS,
+                EventEnvelope.create(source, result).withCausation(request));
     }
 
     /** For work the worker starts itself (fleet upgrades, self-repair): correlated to that run. */
     public void publish(TenantryEvent result, String correlationId) {
-        publisher.publish(Topics.TENANT_MIGRATION_RESULTS,
+        publisher.publish(
+                Topics.TENANT_MIGRATION_RESULTS,
                 EventEnvelope.create(source, result).withCorrelation(correlationId));
     }
 }

@@ -16,28 +16,35 @@ import java.util.List;
  * @param missingSchema tenants the worker created whose schema is gone
  * @param deep          catalog differences against a reference schema, only for a deep verify
  */
-public record DriftReport(Instant checkedAt, String latest, int totalTenants, int upToDate, List<Behind> behind,
-                          List<Behind> ahead, List<Pinned> pinned, List<Failed> failed, List<Missing> missingSchema, List<CatalogDrift> deep,
-                          long durationMs) {
+public record DriftReport(
+        Instant checkedAt,
+        String latest,
+        int totalTenants,
+        int upToDate,
+        List<Behind> behind,
+        List<Behind> ahead,
+        List<Pinned> pinned,
+        List<Failed> failed,
+        List<Missing> missingSchema,
+        List<CatalogDrift> deep,
+        long durationMs) {
 
-    public record Behind(String tenant, String schema, String current, String latest, List<String> pending) {
-    }
+    public record Behind(String tenant, String schema, String current, String latest, List<String> pending) {}
 
-    public record Pinned(String tenant, String schema, String current, String pinnedVersion, String latest) {
-    }
+    public record Pinned(String tenant, String schema, String current, String pinnedVersion, String latest) {}
 
-    public record Failed(String tenant, String schema, String failedVersion, String errorCode, String message) {
-    }
+    public record Failed(String tenant, String schema, String failedVersion, String errorCode, String message) {}
 
-    public record Missing(String tenant, String schema) {
-    }
+    public record Missing(String tenant, String schema) {}
 
     /** Objects a tenant schema lacks ({@code missing}) or has beyond the reference ({@code unexpected}). */
-    public record CatalogDrift(String schema, List<String> missing, List<String> unexpected) {
-    }
+    public record CatalogDrift(String schema, List<String> missing, List<String> unexpected) {}
 
     public boolean hasDrift() {
-        return !behind.isEmpty() || !ahead.isEmpty() || !failed.isEmpty() || !missingSchema.isEmpty()
+        return !behind.isEmpty()
+                || !ahead.isEmpty()
+                || !failed.isEmpty()
+                || !missingSchema.isEmpty()
                 || (deep != null && !deep.isEmpty());
     }
 }

@@ -32,8 +32,10 @@ public record MigrationCatalog(List<Script> migrations, boolean directlyApplicab
             return this;
         }
         MigrationVersion target = MigrationVersion.fromVersion(targetVersion);
-        return new MigrationCatalog(migrations.stream()
-                .filter(s -> !MigrationVersion.fromVersion(s.version()).isNewerThan(target)).toList(),
+        return new MigrationCatalog(
+                migrations.stream()
+                        .filter(s -> !MigrationVersion.fromVersion(s.version()).isNewerThan(target))
+                        .toList(),
                 directlyApplicable);
     }
 
@@ -54,6 +56,8 @@ public record MigrationCatalog(List<Script> migrations, boolean directlyApplicab
     }
 
     public String latest() {
-        return migrations.isEmpty() ? null : migrations.get(migrations.size() - 1).version();
+        return migrations.isEmpty()
+                ? null
+                : migrations.get(migrations.size() - 1).version();
     }
 }

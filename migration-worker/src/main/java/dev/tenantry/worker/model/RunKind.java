@@ -4,7 +4,10 @@ import dev.tenantry.contracts.tenant.MigrationKind;
 
 /** What a migration run did to a tenant schema; stored lower-case in {@code migration_run.kind}. */
 public enum RunKind {
-    NEW, UPGRADE, ROLLBACK, DELETION;
+    NEW,
+    UPGRADE,
+    ROLLBACK,
+    DELETION;
 
     public String dbValue() {
         return name().toLowerCase();

@@ -27,10 +27,10 @@ public class MigrationRunRepository {
             tenant_id, schema_name, request_id, kind, status, from_version, to_version, failed_version,
             applied_count, started_at, finished_at, error_code, error_message, result_detail
             """;
-    private static final String BY_REQUEST = "SELECT " + COLUMNS
-            + " FROM migration_run WHERE request_id = ? ORDER BY id DESC LIMIT 1";
-    private static final String BY_TENANT = "SELECT " + COLUMNS
-            + " FROM migration_run WHERE tenant_id = ? ORDER BY id DESC LIMIT ?";
+    private static final String BY_REQUEST =
+            "SELECT " + COLUMNS + " FROM migration_run WHERE request_id = ? ORDER BY id DESC LIMIT 1";
+    private static final String BY_TENANT =
+            "SELECT " + COLUMNS + " FROM migration_run WHERE tenant_id = ? ORDER BY id DESC LIMIT ?";
 
     // A run goes once a later run of its schema and a later run of its tenant exist: what drift
     // (latest run per schema) and the tenant's run history (latest run per tenant) stand on stays.
@@ -111,11 +111,20 @@ public class MigrationRunRepository {
     }
 
     private static MigrationRun map(ResultSet rows) throws SQLException {
-        return new MigrationRun(rows.getString("tenant_id"), rows.getString("schema_name"),
-                rows.getString("request_id"), RunKind.fromDb(rows.getString("kind")),
-                "succeeded".equals(rows.getString("status")), rows.getString("from_version"),
-                rows.getString("to_version"), rows.getString("failed_version"), rows.getInt("applied_count"),
-                rows.getTimestamp("started_at").toInstant(), rows.getTimestamp("finished_at").toInstant(),
-                rows.getString("error_code"), rows.getString("error_message"), rows.getString("result_detail"));
+        return new MigrationRun(
+                rows.getString("tenant_id"),
+                rows.getString("schema_name"),
+                rows.getString("request_id"),
+                RunKind.fromDb(rows.getString("kind")),
+                "succeeded".equals(rows.getString("status")),
+                rows.getString("from_version"),
+                rows.getString("to_version"),
+                rows.getString("failed_version"),
+                rows.getInt("applied_count"),
+                rows.getTimestamp("started_at").toInstant(),
+                rows.getTimestamp("finished_at").toInstant(),
+                rows.getString("error_code"),
+                rows.getString("error_message"),
+                rows.getString("result_detail"));
     }
 }

@@ -38,8 +38,7 @@ public final class SchemaCatalogRepository {
             FROM rel r JOIN pg_constraint co ON co.conrelid = r.oid
             """;
 
-    private SchemaCatalogRepository() {
-    }
+    private SchemaCatalogRepository() {}
 
     /** For each schema, the set of objects it holds, in a comparable text form. */
     public static Map<String, Set<String>> describe(Connection connection, List<String> schemas, String historyTable)

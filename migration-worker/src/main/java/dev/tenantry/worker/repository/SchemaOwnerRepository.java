@@ -25,9 +25,7 @@ public class SchemaOwnerRepository {
      * @param requestTime when the request that last changed the schema was sent; null when unknown
      * @param pinnedVersion the version an upgrade with an explicit target left the schema at
      */
-    public record Owner(String schema, String tenantId, String requestId, Instant requestTime,
-                        String pinnedVersion) {
-    }
+    public record Owner(String schema, String tenantId, String requestId, Instant requestTime, String pinnedVersion) {}
 
     public Optional<Owner> find(Connection connection, TenantSchema schema) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
@@ -39,8 +37,12 @@ public class SchemaOwnerRepository {
                     return Optional.empty();
                 }
                 Timestamp time = rows.getTimestamp(3);
-                return Optional.of(new Owner(schema.name(), rows.getString(1), rows.getString(2),
-                        time == null ? null : time.toInstant(), rows.getString(4)));
+                return Optional.of(new Owner(
+                        schema.name(),
+                        rows.getString(1),
+                        rows.getString(2),
+                        time == null ? null : time.toInstant(),
+                        rows.getString(4)));
             }
         }
     }
@@ -63,8 +65,9 @@ public class SchemaOwnerRepository {
     }
 
     /** Records (or replaces) the owner of a schema; the pin is cleared. */
-    public void record(Connection connection, TenantSchema schema, String tenantId, String requestId,
-                       Instant requestTime) throws SQLException {
+    public void record(
+            Connection connection, TenantSchema schema, String tenantId, String requestId, Instant requestTime)
+            throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO tenant_schema_owner (schema_name, tenant_id, request_id, request_time, pinned_version)
                 VALUES (?, ?, ?, ?, NULL)
@@ -84,8 +87,14 @@ public class SchemaOwnerRepository {
      * An upgrade request of the owner changed the schema: it becomes the latest request, and the
      * schema is pinned to {@code pinnedVersion} (null: unpinned, drift repair keeps it at the latest).
      */
-    public void recordUpgrade(Connection connection, TenantSchema schema, String tenantId, String requestId,
-                              Instant requestTime, String pinnedVersion) throws SQLException {
+    public void recordUpgrade(
+            Connection connection,
+            TenantSchema schema,
+            String tenantId,
+            String requestId,
+            Instant requestTime,
+            String pinnedVersion)
+            throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO tenant_schema_owner (schema_name, tenant_id, request_id, request_time, pinned_version)
                 VALUES (?, ?, ?, ?, ?)
@@ -114,8 +123,8 @@ public class SchemaOwnerRepository {
 
     /** The schema was dropped. */
     public void forget(Connection connection, TenantSchema schema) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM tenant_schema_owner WHERE schema_name = ?")) {
+        try (PreparedStatement delete =
+                connection.prepareStatement("DELETE FROM tenant_schema_owner WHERE schema_name = ?")) {
             delete.setString(1, schema.name());
             delete.executeUpdate();
         }
@@ -140,8 +149,8 @@ public class SchemaOwnerRepository {
     public Map<String, String> owners(Connection connection) throws SQLException {
         Map<String, String> owners = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT schema_name, tenant_id FROM tenant_schema_owner WHERE schema_name LIKE 'tenant\\_%'");
-             ResultSet rows = select.executeQuery()) {
+                        "SELECT schema_name, tenant_id FROM tenant_schema_owner WHERE schema_name LIKE 'tenant\\_%'");
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 owners.put(rows.getString(1), rows.getString(2));
             }
@@ -153,8 +162,8 @@ public class SchemaOwnerRepository {
     public Map<String, String> pins(Connection connection) throws SQLException {
         Map<String, String> pins = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT schema_name, pinned_version FROM tenant_schema_owner WHERE pinned_version IS NOT NULL");
-             ResultSet rows = select.executeQuery()) {
+                        "SELECT schema_name, pinned_version FROM tenant_schema_owner WHERE pinned_version IS NOT NULL");
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 pins.put(rows.getString(1), rows.getString(2));
             }

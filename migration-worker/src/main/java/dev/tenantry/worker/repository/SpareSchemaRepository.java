@@ -45,8 +45,8 @@ public class SpareSchemaRepository {
     }
 
     public int count(Connection connection, String release) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT count(*) FROM tenant_spare_schema WHERE release = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT count(*) FROM tenant_spare_schema WHERE release = ?")) {
             select.setString(1, release);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();

@@ -24,8 +24,7 @@ public class TenantSchemaRepository {
     private static final Pattern ARCHIVED = Pattern.compile("^deleted_([a-z][a-z0-9_]*)_([0-9]{9,12})$");
 
     public boolean exists(Connection connection, TenantSchema schema) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
             select.setString(1, schema.name());
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next();
@@ -88,18 +87,18 @@ public class TenantSchemaRepository {
     }
 
     /** A deleted tenant's schema kept aside for the retention period. */
-    public record ArchivedSchema(TenantSchema schema, String slug, long archivedAtEpoch) {
-    }
+    public record ArchivedSchema(TenantSchema schema, String slug, long archivedAtEpoch) {}
 
     public List<ArchivedSchema> archivedSchemas(Connection connection) throws SQLException {
         List<ArchivedSchema> archived = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'deleted\\_%'");
-             ResultSet rows = select.executeQuery()) {
+                        "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'deleted\\_%'");
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 Matcher m = ARCHIVED.matcher(rows.getString(1));
                 if (m.matches()) {
-                    archived.add(new ArchivedSchema(new TenantSchema(m.group(0)), m.group(1), Long.parseLong(m.group(2))));
+                    archived.add(
+                            new ArchivedSchema(new TenantSchema(m.group(0)), m.group(1), Long.parseLong(m.group(2))));
                 }
             }
         }

@@ -36,8 +36,7 @@ public class TenantVersionRepository {
      * shared index when the index can be trusted for it (its history table carries the enabled
      * tracking trigger and the index has a row); otherwise {@code tracked} is false.
      */
-    public record SchemaEntry(String schema, boolean hasHistory, boolean tracked, String indexedVersion) {
-    }
+    public record SchemaEntry(String schema, boolean hasHistory, boolean tracked, String indexedVersion) {}
 
     /**
      * Every tenant schema with its history table, trigger and indexed version: three joins that
@@ -72,8 +71,8 @@ public class TenantVersionRepository {
                 select.setString(2, TRIGGER);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        entries.add(new SchemaEntry(rows.getString(1), rows.getBoolean(2), rows.getBoolean(3),
-                                rows.getString(4)));
+                        entries.add(new SchemaEntry(
+                                rows.getString(1), rows.getBoolean(2), rows.getBoolean(3), rows.getString(4)));
                     }
                 }
             } finally {
@@ -107,8 +106,8 @@ public class TenantVersionRepository {
 
     /** Forgets a schema that was dropped or archived. */
     public void forget(Connection connection, TenantSchema schema) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM tenant_schema_version WHERE schema_name = ?")) {
+        try (PreparedStatement delete =
+                connection.prepareStatement("DELETE FROM tenant_schema_version WHERE schema_name = ?")) {
             delete.setString(1, schema.name());
             delete.executeUpdate();
         }
@@ -122,7 +121,7 @@ public class TenantVersionRepository {
         for (int from = 0; from < schemas.size(); from += CHUNK) {
             List<String> chunk = schemas.subList(from, Math.min(from + CHUNK, schemas.size()));
             try (Statement select = connection.createStatement();
-                 ResultSet rows = select.executeQuery(unionQuery(chunk, table))) {
+                    ResultSet rows = select.executeQuery(unionQuery(chunk, table))) {
                 while (rows.next()) {
                     versions.put(rows.getString(1), rows.getString(2));
                 }
@@ -138,17 +137,26 @@ public class TenantVersionRepository {
             if (sql.length() > 0) {
                 sql.append(" UNION ALL ");
             }
-            sql.append("SELECT '").append(schema.name()).append("'::text, (SELECT version FROM ")
-                    .append(schema.quoted()).append('.').append(table.quoted())
+            sql.append("SELECT '")
+                    .append(schema.name())
+                    .append("'::text, (SELECT version FROM ")
+                    .append(schema.quoted())
+                    .append('.')
+                    .append(table.quoted())
                     .append(" WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1)");
         }
         return sql.toString();
     }
 
     /** Latest run per schema that the worker still owns, with the tenant id it served. */
-    public record LastRun(String tenantId, String schema, String kind, boolean succeeded, String failedVersion,
-                          String errorCode, String errorMessage) {
-    }
+    public record LastRun(
+            String tenantId,
+            String schema,
+            String kind,
+            boolean succeeded,
+            String failedVersion,
+            String errorCode,
+            String errorMessage) {}
 
     /**
      * Reads the per-schema table the run log keeps by trigger: one row per schema, however many runs
@@ -157,10 +165,17 @@ public class TenantVersionRepository {
     public List<LastRun> lastRuns(Connection connection) throws SQLException {
         String sql = LAST_RUNS;
         List<LastRun> runs = new ArrayList<>();
-        try (Statement select = connection.createStatement(); ResultSet rows = select.executeQuery(sql)) {
+        try (Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery(sql)) {
             while (rows.next()) {
-                runs.add(new LastRun(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBoolean(4),
-                        rows.getString(5), rows.getString(6), rows.getString(7)));
+                runs.add(new LastRun(
+                        rows.getString(1),
+                        rows.getString(2),
+                        rows.getString(3),
+                        rows.getBoolean(4),
+                        rows.getString(5),
+                        rows.getString(6),
+                        rows.getString(7)));
             }
         }
         return runs;

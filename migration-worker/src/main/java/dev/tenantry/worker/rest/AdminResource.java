@@ -35,8 +35,8 @@ public class AdminResource {
     private final MigrationRunRepository runs;
     private final AgroalDataSource dataSource;
 
-    public AdminResource(DriftService drift, FleetUpgradeService fleet, MigrationRunRepository runs,
-                         AgroalDataSource dataSource) {
+    public AdminResource(
+            DriftService drift, FleetUpgradeService fleet, MigrationRunRepository runs, AgroalDataSource dataSource) {
         this.drift = drift;
         this.fleet = fleet;
         this.runs = runs;
@@ -45,7 +45,8 @@ public class AdminResource {
 
     @GET
     @Path("/drift")
-    @Operation(summary = "Where every tenant schema stands against the latest migration",
+    @Operation(
+            summary = "Where every tenant schema stands against the latest migration",
             description = "deep=true also compares each schema's catalog with a freshly migrated reference schema")
     public DriftReport verify(@QueryParam("deep") @DefaultValue("false") boolean deep) throws SQLException {
         return drift.verify(deep);
@@ -69,8 +70,9 @@ public class AdminResource {
     @GET
     @Path("/tenants/{tenantId}/runs")
     @Operation(summary = "The migration run log of one tenant, newest first")
-    public List<MigrationRun> runs(@PathParam("tenantId") String tenantId,
-                                   @QueryParam("limit") @DefaultValue("50") int limit) throws SQLException {
+    public List<MigrationRun> runs(
+            @PathParam("tenantId") String tenantId, @QueryParam("limit") @DefaultValue("50") int limit)
+            throws SQLException {
         if (limit < 1 || limit > 500) {
             throw ProblemException.invalidField("limit", "must be between 1 and 500");
         }

@@ -6,8 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /** The worker's background jobs each get one daemon thread, named after the job, so a hung job is easy to spot. */
 final class BackgroundTasks {
 
-    private BackgroundTasks() {
-    }
+    private BackgroundTasks() {}
 
     static ScheduledExecutorService singleThread(String name) {
         return Executors.newSingleThreadScheduledExecutor(task -> {

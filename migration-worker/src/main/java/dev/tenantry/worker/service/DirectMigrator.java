@@ -59,8 +59,12 @@ public class DirectMigrator {
     private final TenantVersionRepository versions;
     private final SessionRenewal sessionRenewal;
 
-    public DirectMigrator(AgroalDataSource dataSource, TenantMigrator migrator, TenantSchemaRepository schemas,
-                          TenantVersionRepository versions, SessionRenewal sessionRenewal) {
+    public DirectMigrator(
+            AgroalDataSource dataSource,
+            TenantMigrator migrator,
+            TenantSchemaRepository schemas,
+            TenantVersionRepository versions,
+            SessionRenewal sessionRenewal) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.schemas = schemas;
@@ -91,8 +95,11 @@ public class DirectMigrator {
     private void createHistoryTable(Connection connection, TenantSchema schema) throws SQLException {
         String table = migrator.historyTable();
         try (Statement ddl = connection.createStatement()) {
-            ddl.execute(HISTORY_TABLE.formatted(schema.quoted(), new TenantSchema(table).quoted(),
-                    quoteIdentifier(table + "_pk"), quoteIdentifier(table + "_s_idx")));
+            ddl.execute(HISTORY_TABLE.formatted(
+                    schema.quoted(),
+                    new TenantSchema(table).quoted(),
+                    quoteIdentifier(table + "_pk"),
+                    quoteIdentifier(table + "_s_idx")));
         }
     }
 
@@ -123,8 +130,9 @@ public class DirectMigrator {
                         }
                         current = state.version();
                     }
-                    if (current != null && !MigrationVersion.fromVersion(script.version())
-                            .isNewerThan(MigrationVersion.fromVersion(current))) {
+                    if (current != null
+                            && !MigrationVersion.fromVersion(script.version())
+                                    .isNewerThan(MigrationVersion.fromVersion(current))) {
                         continue;
                     }
                     try {
@@ -133,8 +141,8 @@ public class DirectMigrator {
                             ddl.execute("SET LOCAL search_path TO " + schema.quoted());
                             ddl.execute(script.sql());
                         }
-                        insertHistory(connection, table, state.nextRank(), script,
-                                (int) ((System.nanoTime() - start) / 1_000_000));
+                        insertHistory(connection, table, state.nextRank(), script, (int)
+                                ((System.nanoTime() - start) / 1_000_000));
                         connection.commit();
                         current = script.version();
                         applied++;
@@ -144,7 +152,10 @@ public class DirectMigrator {
                         if (TransientFailures.isTransient(e)) {
                             throw e;
                         }
-                        return MigrationOutcome.failed(current, script.version(), "MIGRATION_SQL_ERROR",
+                        return MigrationOutcome.failed(
+                                current,
+                                script.version(),
+                                "MIGRATION_SQL_ERROR",
                                 "SQL state " + e.getSQLState() + ": " + e.getMessage());
                     }
                 }
@@ -161,20 +172,22 @@ public class DirectMigrator {
         return MigrationOutcome.succeeded(from, current, applied);
     }
 
-    private record HistoryState(String version, int nextRank) {
-    }
+    private record HistoryState(String version, int nextRank) {}
 
     private static HistoryState readHistory(Connection connection, String table) throws SQLException {
         String sql = "SELECT (SELECT version FROM " + table + " WHERE success AND version IS NOT NULL"
-                + " ORDER BY installed_rank DESC LIMIT 1), (SELECT coalesce(max(installed_rank), 0) + 1 FROM " + table + ")";
-        try (Statement select = connection.createStatement(); ResultSet rows = select.executeQuery(sql)) {
+                + " ORDER BY installed_rank DESC LIMIT 1), (SELECT coalesce(max(installed_rank), 0) + 1 FROM " + table
+                + ")";
+        try (Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery(sql)) {
             rows.next();
             return new HistoryState(rows.getString(1), rows.getInt(2));
         }
     }
 
-    private static void insertHistory(Connection connection, String table, int rank, MigrationCatalog.Script script,
-                                      int executionMs) throws SQLException {
+    private static void insertHistory(
+            Connection connection, String table, int rank, MigrationCatalog.Script script, int executionMs)
+            throws SQLException {
         String sql = "INSERT INTO " + table + " (installed_rank, version, description, type, script, checksum,"
                 + " installed_by, execution_time, success) VALUES (?, ?, ?, 'SQL', ?, ?, current_user, ?, true)";
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
@@ -199,6 +212,7 @@ public class DirectMigrator {
         }
         MigrationVersion at = MigrationVersion.fromVersion(current);
         return catalog.migrations().stream()
-                .filter(s -> MigrationVersion.fromVersion(s.version()).isNewerThan(at)).toList();
+                .filter(s -> MigrationVersion.fromVersion(s.version()).isNewerThan(at))
+                .toList();
     }
 }

@@ -8,8 +8,8 @@ import dev.tenantry.worker.model.DriftReport.Failed;
 import dev.tenantry.worker.model.DriftReport.Missing;
 import dev.tenantry.worker.model.DriftReport.Pinned;
 import dev.tenantry.worker.repository.KnownVersionRepository;
-import dev.tenantry.worker.repository.SchemaOwnerRepository;
 import dev.tenantry.worker.repository.SchemaCatalogRepository;
+import dev.tenantry.worker.repository.SchemaOwnerRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository;
 import dev.tenantry.worker.repository.TenantVersionRepository;
 import dev.tenantry.worker.repository.TenantVersionRepository.LastRun;
@@ -18,8 +18,8 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -57,9 +57,14 @@ public class DriftService {
     private final AtomicInteger tenantsBehind = new AtomicInteger();
     private final AtomicInteger tenantsPinned = new AtomicInteger();
 
-    public DriftService(AgroalDataSource dataSource, TenantMigrator migrator, TenantVersionRepository versions,
-                        TenantSchemaRepository schemas, SchemaOwnerRepository owners,
-                        KnownVersionRepository knownVersions, MeterRegistry registry) {
+    public DriftService(
+            AgroalDataSource dataSource,
+            TenantMigrator migrator,
+            TenantVersionRepository versions,
+            TenantSchemaRepository schemas,
+            SchemaOwnerRepository owners,
+            KnownVersionRepository knownVersions,
+            MeterRegistry registry) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.versions = versions;
@@ -79,7 +84,8 @@ public class DriftService {
         try {
             recordKnownVersions(migrator.versions());
         } catch (SQLException | RuntimeException e) {
-            LOG.warnf("Could not record the known tenant migration versions (the next drift check will): %s",
+            LOG.warnf(
+                    "Could not record the known tenant migration versions (the next drift check will): %s",
                     e.getMessage());
         }
     }
@@ -113,14 +119,19 @@ public class DriftService {
             entries = versions.tenantSchemas(connection, history);
             versions.lastRuns(connection).forEach(run -> lastRuns.put(run.schema(), run));
             // Deep verify trusts nothing: it reads every history table itself.
-            List<String> unindexed = entries.stream().filter(SchemaEntry::hasHistory)
-                    .filter(e -> deep || !e.tracked()).map(SchemaEntry::schema).toList();
+            List<String> unindexed = entries.stream()
+                    .filter(SchemaEntry::hasHistory)
+                    .filter(e -> deep || !e.tracked())
+                    .map(SchemaEntry::schema)
+                    .toList();
             Map<String, String> current = new HashMap<>(versions.currentVersions(connection, unindexed, history));
-            entries.stream().filter(e -> e.hasHistory() && e.tracked() && !deep)
+            entries.stream()
+                    .filter(e -> e.hasHistory() && e.tracked() && !deep)
                     .forEach(e -> current.put(e.schema(), e.indexedVersion()));
             for (SchemaEntry entry : entries) {
                 String version = current.get(entry.schema());
-                String tenant = ownerOf.containsKey(entry.schema()) ? ownerOf.get(entry.schema())
+                String tenant = ownerOf.containsKey(entry.schema())
+                        ? ownerOf.get(entry.schema())
                         : tenantOf(entry.schema(), lastRuns);
                 String pin = pins.get(entry.schema());
                 if (Objects.equals(version, latest)) {
@@ -134,7 +145,11 @@ public class DriftService {
                 }
                 LastRun last = lastRuns.get(entry.schema());
                 if (last != null && !last.succeeded() && isMigration(last)) {
-                    failed.add(new Failed(last.tenantId(), entry.schema(), last.failedVersion(), last.errorCode(),
+                    failed.add(new Failed(
+                            last.tenantId(),
+                            entry.schema(),
+                            last.failedVersion(),
+                            last.errorCode(),
                             last.errorMessage()));
                 }
             }
@@ -149,9 +164,18 @@ public class DriftService {
         List<CatalogDrift> catalogDrift = deep ? compareWithReference(present) : null;
         tenantsBehind.set(behind.size());
         tenantsPinned.set(pinned.size());
-        return new DriftReport(Instant.now(), latest, entries.size() + missing.size(), upToDate, behind, ahead, pinned,
+        return new DriftReport(
+                Instant.now(),
+                latest,
+                entries.size() + missing.size(),
+                upToDate,
+                behind,
+                ahead,
+                pinned,
                 failed,
-                missing, catalogDrift, (System.nanoTime() - start) / 1_000_000);
+                missing,
+                catalogDrift,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private List<CatalogDrift> compareWithReference(Set<String> tenantSchemas) throws SQLException {
@@ -188,12 +212,15 @@ public class DriftService {
             return allVersions;
         }
         MigrationVersion at = MigrationVersion.fromVersion(current);
-        return allVersions.stream().filter(v -> MigrationVersion.fromVersion(v).isNewerThan(at)).toList();
+        return allVersions.stream()
+                .filter(v -> MigrationVersion.fromVersion(v).isNewerThan(at))
+                .toList();
     }
 
     private static boolean isNewer(String version, String latest) {
-        return version != null && (latest == null
-                || MigrationVersion.fromVersion(version).isNewerThan(MigrationVersion.fromVersion(latest)));
+        return version != null
+                && (latest == null
+                        || MigrationVersion.fromVersion(version).isNewerThan(MigrationVersion.fromVersion(latest)));
     }
 
     private static boolean isMigration(LastRun run) {

@@ -38,7 +38,8 @@ public class DriftWatch {
         }
         Duration interval = config.interval();
         if (!interval.isZero()) {
-            scheduler.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -52,12 +53,19 @@ public class DriftWatch {
         try {
             DriftReport report = drift.verify(false);
             if (report.behind().isEmpty()) {
-                LOG.debugf("Drift check: none of %d tenant(s) behind version %s (%d pinned below it)",
-                        (Object) report.totalTenants(), report.latest(), report.pinned().size());
+                LOG.debugf(
+                        "Drift check: none of %d tenant(s) behind version %s (%d pinned below it)",
+                        (Object) report.totalTenants(),
+                        report.latest(),
+                        report.pinned().size());
                 return;
             }
-            LOG.warnf("Drift check: %d of %d tenant(s) behind version %s%s", report.behind().size(),
-                    report.totalTenants(), report.latest(), config.autoHeal() ? "; upgrading them" : "");
+            LOG.warnf(
+                    "Drift check: %d of %d tenant(s) behind version %s%s",
+                    report.behind().size(),
+                    report.totalTenants(),
+                    report.latest(),
+                    config.autoHeal() ? "; upgrading them" : "");
             if (config.autoHeal()) {
                 fleet.start(report);
             }

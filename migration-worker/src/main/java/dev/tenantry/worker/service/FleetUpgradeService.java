@@ -12,8 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -35,8 +35,8 @@ public class FleetUpgradeService {
     private final ExecutorService pool;
     private volatile Run current;
 
-    public FleetUpgradeService(TenantMigrationService migrations, TenantMigrator migrator, WorkerConfig config,
-                               MeterRegistry registry) {
+    public FleetUpgradeService(
+            TenantMigrationService migrations, TenantMigrator migrator, WorkerConfig config, MeterRegistry registry) {
         this.migrations = migrations;
         this.migrator = migrator;
         AtomicInteger threads = new AtomicInteger();
@@ -45,12 +45,24 @@ public class FleetUpgradeService {
             thread.setDaemon(true);
             return thread;
         });
-        Gauge.builder("tenantry.fleet.upgrade.remaining", this, s -> s.progress().map(FleetProgress::remaining).orElse(0))
-                .description("Tenants left in the running fleet upgrade").register(registry);
-        Gauge.builder("tenantry.fleet.upgrade.done", this, s -> s.progress().map(FleetProgress::done).orElse(0))
-                .description("Tenants upgraded by the last fleet upgrade").register(registry);
-        Gauge.builder("tenantry.fleet.upgrade.failed", this, s -> s.progress().map(FleetProgress::failed).orElse(0))
-                .description("Tenants the last fleet upgrade could not upgrade").register(registry);
+        Gauge.builder(
+                        "tenantry.fleet.upgrade.remaining",
+                        this,
+                        s -> s.progress().map(FleetProgress::remaining).orElse(0))
+                .description("Tenants left in the running fleet upgrade")
+                .register(registry);
+        Gauge.builder(
+                        "tenantry.fleet.upgrade.done",
+                        this,
+                        s -> s.progress().map(FleetProgress::done).orElse(0))
+                .description("Tenants upgraded by the last fleet upgrade")
+                .register(registry);
+        Gauge.builder(
+                        "tenantry.fleet.upgrade.failed",
+                        this,
+                        s -> s.progress().map(FleetProgress::failed).orElse(0))
+                .description("Tenants the last fleet upgrade could not upgrade")
+                .register(registry);
     }
 
     /** Starts upgrading the tenants the report lists as behind, unless a fleet upgrade is running. */
@@ -65,7 +77,9 @@ public class FleetUpgradeService {
         // Tenants whose last migration failed need a fixed migration, not a retry every interval.
         Set<String> failing = new HashSet<>();
         report.failed().forEach(f -> failing.add(f.schema()));
-        List<DriftReport.Behind> behind = report.behind().stream().filter(b -> !failing.contains(b.schema())).toList();
+        List<DriftReport.Behind> behind = report.behind().stream()
+                .filter(b -> !failing.contains(b.schema()))
+                .toList();
         Run run = new Run("fleet-" + UUID.randomUUID(), behind.size());
         current = run;
         LOG.infof("Fleet upgrade %s: %d tenant(s) behind version %s", run.id, behind.size(), report.latest());
@@ -86,8 +100,8 @@ public class FleetUpgradeService {
     private void upgrade(Run run, DriftReport.Behind tenant, MigrationCatalog catalog) {
         try {
             // A schema without history has never been migrated: let Flyway build it up properly.
-            MigrationRun result = migrations.upgradeInFleet(run.id, tenant.tenant(), tenant.schema(),
-                    tenant.current() == null ? null : catalog);
+            MigrationRun result = migrations.upgradeInFleet(
+                    run.id, tenant.tenant(), tenant.schema(), tenant.current() == null ? null : catalog);
             if (result.succeeded()) {
                 run.done.incrementAndGet();
             } else {
@@ -98,7 +112,8 @@ public class FleetUpgradeService {
         } finally {
             if (run.done.get() + run.failed.get() == run.total) {
                 run.finishedAt = Instant.now();
-                LOG.infof("Fleet upgrade %s finished: %d upgraded, %d failed", run.id, run.done.get(), run.failed.get());
+                LOG.infof(
+                        "Fleet upgrade %s finished: %d upgraded, %d failed", run.id, run.done.get(), run.failed.get());
             }
         }
     }
@@ -135,8 +150,16 @@ public class FleetUpgradeService {
         FleetProgress progress() {
             int d = done.get();
             int f = failed.get();
-            return new FleetProgress(id, finished() ? FleetProgress.FINISHED : FleetProgress.RUNNING, total, d, f,
-                    total - d - f, startedAt, finishedAt, List.copyOf(failures));
+            return new FleetProgress(
+                    id,
+                    finished() ? FleetProgress.FINISHED : FleetProgress.RUNNING,
+                    total,
+                    d,
+                    f,
+                    total - d - f,
+                    startedAt,
+                    finishedAt,
+                    List.copyOf(failures));
         }
     }
 }

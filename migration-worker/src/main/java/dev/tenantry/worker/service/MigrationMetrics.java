@@ -20,14 +20,19 @@ public class MigrationMetrics {
     public MigrationMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("tenantry.migrations.in.flight", inFlight, AtomicInteger::get)
-                .description("Tenant schema migrations running now").register(registry);
+                .description("Tenant schema migrations running now")
+                .register(registry);
         Gauge.builder("tenantry.spare.schemas", sparesReady, AtomicInteger::get)
-                .description("Ready-made tenant schemas of the current release (last counted)").register(registry);
+                .description("Ready-made tenant schemas of the current release (last counted)")
+                .register(registry);
     }
 
     void spareTaken(boolean hit) {
-        Counter.builder("tenantry.spare.takes").description("New tenants that asked the spare pool, by whether one was ready")
-                .tag("outcome", hit ? "hit" : "miss").register(registry).increment();
+        Counter.builder("tenantry.spare.takes")
+                .description("New tenants that asked the spare pool, by whether one was ready")
+                .tag("outcome", hit ? "hit" : "miss")
+                .register(registry)
+                .increment();
     }
 
     void sparesReady(int ready) {
@@ -45,10 +50,17 @@ public class MigrationMetrics {
     public void migrationFinished(MigrationRun run) {
         String kind = run.kind().dbValue();
         String outcome = run.succeeded() ? "succeeded" : "failed";
-        Counter.builder("tenantry.migrations").description("Tenant schema migrations by kind and outcome")
-                .tag("kind", kind).tag("outcome", outcome).register(registry).increment();
-        Timer.builder("tenantry.migration.duration").description("Time to migrate one tenant schema")
-                .tag("kind", kind).publishPercentileHistogram()
-                .register(registry).record(Duration.ofMillis(run.durationMs()));
+        Counter.builder("tenantry.migrations")
+                .description("Tenant schema migrations by kind and outcome")
+                .tag("kind", kind)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        Timer.builder("tenantry.migration.duration")
+                .description("Time to migrate one tenant schema")
+                .tag("kind", kind)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofMillis(run.durationMs()));
     }
 }

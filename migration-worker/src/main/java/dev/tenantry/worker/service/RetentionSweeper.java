@@ -38,22 +38,30 @@ public class RetentionSweeper {
     private final WorkerConfig config;
     private final RetentionSweep sweep;
 
-    public RetentionSweeper(AgroalDataSource dataSource, TenantSchemaRepository schemas, MigrationRunRepository runs,
-                            WorkerConfig config, MeterRegistry registry,
-                            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW,
-                                    defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW) Duration replayWindow) {
+    public RetentionSweeper(
+            AgroalDataSource dataSource,
+            TenantSchemaRepository schemas,
+            MigrationRunRepository runs,
+            WorkerConfig config,
+            MeterRegistry registry,
+            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW, defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW)
+                    Duration replayWindow) {
         this.dataSource = dataSource;
         this.schemas = schemas;
         this.config = config;
         WorkerConfig.Retention retention = config.retention();
-        ProcessedEvents.requireLongerThanReplayWindow(retention.processedEvents(), replayWindow,
-                "tenantry.worker.retention.processed-events");
+        ProcessedEvents.requireLongerThanReplayWindow(
+                retention.processedEvents(), replayWindow, "tenantry.worker.retention.processed-events");
         ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
-        this.sweep = new RetentionSweep("worker-retention", dataSource, List.of(
-                new RetentionRule("deleted_schema", config.deletion().retention(), this::dropArchived),
-                new RetentionRule("worker_processed_event", retention.processedEvents(), processed::prune),
-                new RetentionRule("migration_run", retention.runs(), runs::prune)),
-                retention.batchSize(), registry);
+        this.sweep = new RetentionSweep(
+                "worker-retention",
+                dataSource,
+                List.of(
+                        new RetentionRule("deleted_schema", config.deletion().retention(), this::dropArchived),
+                        new RetentionRule("worker_processed_event", retention.processedEvents(), processed::prune),
+                        new RetentionRule("migration_run", retention.runs(), runs::prune)),
+                retention.batchSize(),
+                registry);
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -77,8 +85,9 @@ public class RetentionSweeper {
                 try (SchemaLock lock = SchemaLock.acquire(dataSource, archived.schema())) {
                     schemas.drop(connection, archived.schema());
                 }
-                LOG.infof("Dropped %s: past the %s retention of deleted tenants", archived.schema().name(),
-                        config.deletion().retention());
+                LOG.infof(
+                        "Dropped %s: past the %s retention of deleted tenants",
+                        archived.schema().name(), config.deletion().retention());
                 dropped++;
             }
         }

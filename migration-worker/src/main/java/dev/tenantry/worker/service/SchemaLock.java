@@ -65,7 +65,8 @@ public final class SchemaLock implements AutoCloseable {
             }
         } catch (SQLException e) {
             // The lock is session-scoped: if the connection is gone, so is the lock.
-            LOG.debugf("Releasing the lock of %s failed (%s); it ended with its session", schema.name(), e.getMessage());
+            LOG.debugf(
+                    "Releasing the lock of %s failed (%s); it ended with its session", schema.name(), e.getMessage());
         }
     }
 }

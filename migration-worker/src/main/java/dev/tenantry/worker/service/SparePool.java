@@ -60,9 +60,15 @@ public class SparePool {
     private volatile String failedRelease;
     private ScheduledExecutorService scheduler;
 
-    public SparePool(AgroalDataSource dataSource, TenantMigrator migrator, DirectMigrator directMigrator,
-                     TenantSchemaRepository schemas, TenantVersionRepository versions, SpareSchemaRepository spares,
-                     MigrationMetrics metrics, WorkerConfig config) {
+    public SparePool(
+            AgroalDataSource dataSource,
+            TenantMigrator migrator,
+            DirectMigrator directMigrator,
+            TenantSchemaRepository schemas,
+            TenantVersionRepository versions,
+            SpareSchemaRepository spares,
+            MigrationMetrics metrics,
+            WorkerConfig config) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.directMigrator = directMigrator;
@@ -102,8 +108,8 @@ public class SparePool {
         try (Connection connection = dataSource.getConnection()) {
             taken = JdbcTransaction.run(connection, c -> {
                 SchemaLock.lockForTransaction(c, schema);
-                Optional<String> spare = schemas.exists(c, schema) ? Optional.empty()
-                        : spares.takeOldest(c, catalog.release());
+                Optional<String> spare =
+                        schemas.exists(c, schema) ? Optional.empty() : spares.takeOldest(c, catalog.release());
                 if (spare.isPresent()) {
                     TenantSchema from = new TenantSchema(spare.get());
                     schemas.rename(c, from, schema);
@@ -117,7 +123,8 @@ public class SparePool {
         requestRefill();
         return taken.map(spare -> {
             LOG.debugf("Schema %s made from spare %s", schema.name(), spare);
-            return MigrationOutcome.succeeded(null, catalog.latest(), catalog.migrations().size());
+            return MigrationOutcome.succeeded(
+                    null, catalog.latest(), catalog.migrations().size());
         });
     }
 
@@ -130,7 +137,9 @@ public class SparePool {
     public int refill() throws SQLException {
         MigrationCatalog catalog = migrator.catalog();
         String release = catalog.release();
-        if (config.size() <= 0 || !catalog.directlyApplicable() || catalog.migrations().isEmpty()
+        if (config.size() <= 0
+                || !catalog.directlyApplicable()
+                || catalog.migrations().isEmpty()
                 || release.equals(failedRelease)) {
             return 0;
         }
@@ -172,7 +181,8 @@ public class SparePool {
             if (!outcome.succeeded()) {
                 // Requests meet the same failure and report it; retrying every interval would only spam.
                 failedRelease = release;
-                LOG.warnf("Spare pool: building a spare failed at version %s (%s); no spares for this release",
+                LOG.warnf(
+                        "Spare pool: building a spare failed at version %s (%s); no spares for this release",
                         outcome.failedVersion(), outcome.errorMessage());
                 schemas.drop(connection, spare);
                 versions.forget(connection, spare);
@@ -200,7 +210,8 @@ public class SparePool {
                 return unusable;
             });
             if (!stale.isEmpty()) {
-                LOG.infof("Spare pool: dropped %d spare(s) built from other migrations or left unregistered",
+                LOG.infof(
+                        "Spare pool: dropped %d spare(s) built from other migrations or left unregistered",
                         stale.size());
             }
         }
@@ -213,14 +224,17 @@ public class SparePool {
     /** Refills once signups have paused (a refill that finds them still coming stops and is asked again). */
     private void requestRefill() {
         if (scheduler != null && refillQueued.compareAndSet(false, true)) {
-            scheduler.schedule(() -> {
-                refillQueued.set(false);
-                if (quietForLongEnough()) {
-                    refillQuietly();
-                } else {
-                    requestRefill();
-                }
-            }, config.refillAfterIdle().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        refillQueued.set(false);
+                        if (quietForLongEnough()) {
+                            refillQuietly();
+                        } else {
+                            requestRefill();
+                        }
+                    },
+                    config.refillAfterIdle().toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -233,8 +247,7 @@ public class SparePool {
     }
 
     private static boolean tryLock(Connection connection, String function) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT " + function + "(?, hashtext(?))")) {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT " + function + "(?, hashtext(?))")) {
             lock.setInt(1, SchemaLock.NAMESPACE);
             lock.setString(2, REFILL_LOCK.name());
             try (ResultSet rows = lock.executeQuery()) {

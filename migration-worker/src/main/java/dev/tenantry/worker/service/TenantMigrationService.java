@@ -62,12 +62,18 @@ public class TenantMigrationService {
     private final ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
     private final String consumer;
 
-    public TenantMigrationService(AgroalDataSource dataSource, TenantMigrator migrator, DirectMigrator directMigrator,
-                                  SparePool sparePool,
-                                  TenantSchemaRepository schemas,
-                                  MigrationRunRepository runs, TenantVersionRepository versions,
-                                  SchemaOwnerRepository owners, ResultPublisher results, MigrationMetrics metrics,
-                                  WorkerConfig config) {
+    public TenantMigrationService(
+            AgroalDataSource dataSource,
+            TenantMigrator migrator,
+            DirectMigrator directMigrator,
+            SparePool sparePool,
+            TenantSchemaRepository schemas,
+            MigrationRunRepository runs,
+            TenantVersionRepository versions,
+            SchemaOwnerRepository owners,
+            ResultPublisher results,
+            MigrationMetrics metrics,
+            WorkerConfig config) {
         this.dataSource = dataSource;
         this.migrator = migrator;
         this.directMigrator = directMigrator;
@@ -136,50 +142,89 @@ public class TenantMigrationService {
      * Who asked: a request event (its id and send time), or a fleet upgrade the worker started
      * itself, which neither checks nor changes the recorded owner and pin.
      */
-    private record FleetRequest(String id) {
-    }
+    private record FleetRequest(String id) {}
 
-    private MigrationRun migrate(EventEnvelope<?> request, String tenantId, String slug, String schemaName,
-                                 String targetVersion, MigrationKind kind) throws SQLException {
+    private MigrationRun migrate(
+            EventEnvelope<?> request,
+            String tenantId,
+            String slug,
+            String schemaName,
+            String targetVersion,
+            MigrationKind kind)
+            throws SQLException {
         return migrate(request.id(), sentAt(request), tenantId, slug, schemaName, targetVersion, kind, true);
     }
 
-    private MigrationRun migrate(FleetRequest request, String tenantId, String slug, String schemaName,
-                                 String targetVersion, MigrationKind kind) throws SQLException {
+    private MigrationRun migrate(
+            FleetRequest request,
+            String tenantId,
+            String slug,
+            String schemaName,
+            String targetVersion,
+            MigrationKind kind)
+            throws SQLException {
         return migrate(request.id(), null, tenantId, slug, schemaName, targetVersion, kind, false);
     }
 
-    private MigrationRun migrate(String requestId, Instant requestTime, String tenantId, String slug,
-                                 String schemaName, String targetVersion, MigrationKind kind, boolean byRequest)
+    private MigrationRun migrate(
+            String requestId,
+            Instant requestTime,
+            String tenantId,
+            String slug,
+            String schemaName,
+            String targetVersion,
+            MigrationKind kind,
+            boolean byRequest)
             throws SQLException {
         Instant started = now();
         Optional<String> invalid = checkSchemaMatchesSlug(slug, schemaName);
         if (invalid.isPresent()) {
-            return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
-                    MigrationOutcome.failed(null, null, "INVALID_REQUEST", invalid.get()), started, now());
+            return MigrationRun.migration(
+                    tenantId,
+                    schemaName,
+                    requestId,
+                    RunKind.of(kind),
+                    MigrationOutcome.failed(null, null, "INVALID_REQUEST", invalid.get()),
+                    started,
+                    now());
         }
         if (targetVersion != null && !isKnown(targetVersion, migrator.catalog())) {
             // Answered instead of dead-lettered: the tenant's upgrade (or creation) fails and ends.
-            return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
-                    MigrationOutcome.failed(null, null, "UNKNOWN_VERSION", "Version " + targetVersion
-                            + " is not one of the tenant migrations this worker knows (latest "
-                            + migrator.catalog().latest() + ")"), started, now());
+            return MigrationRun.migration(
+                    tenantId,
+                    schemaName,
+                    requestId,
+                    RunKind.of(kind),
+                    MigrationOutcome.failed(
+                            null,
+                            null,
+                            "UNKNOWN_VERSION",
+                            "Version " + targetVersion
+                                    + " is not one of the tenant migrations this worker knows (latest "
+                                    + migrator.catalog().latest() + ")"),
+                    started,
+                    now());
         }
         TenantSchema schema = new TenantSchema(schemaName);
         if (byRequest) {
             Optional<String> foreign = claim(schema, tenantId, requestId, requestTime, kind, targetVersion);
             if (foreign.isPresent()) {
-                return MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind),
-                        MigrationOutcome.failed(null, null, "SCHEMA_OWNED_BY_OTHER_TENANT", foreign.get()), started,
+                return MigrationRun.migration(
+                        tenantId,
+                        schemaName,
+                        requestId,
+                        RunKind.of(kind),
+                        MigrationOutcome.failed(null, null, "SCHEMA_OWNED_BY_OTHER_TENANT", foreign.get()),
+                        started,
                         now());
             }
         }
         metrics.migrationStarted();
         try {
-            MigrationOutcome outcome = kind == MigrationKind.NEW ? create(schema, targetVersion)
-                    : upgrade(schema, targetVersion);
-            MigrationRun run = MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind), outcome,
-                    started, now());
+            MigrationOutcome outcome =
+                    kind == MigrationKind.NEW ? create(schema, targetVersion) : upgrade(schema, targetVersion);
+            MigrationRun run =
+                    MigrationRun.migration(tenantId, schemaName, requestId, RunKind.of(kind), outcome, started, now());
             metrics.migrationFinished(run);
             return run;
         } finally {
@@ -214,7 +259,8 @@ public class TenantMigrationService {
     private static boolean isKnown(String version, MigrationCatalog catalog) {
         MigrationVersion wanted = MigrationVersion.fromVersion(version);
         return catalog.migrations().stream()
-                .anyMatch(script -> MigrationVersion.fromVersion(script.version()).compareTo(wanted) == 0);
+                .anyMatch(
+                        script -> MigrationVersion.fromVersion(script.version()).compareTo(wanted) == 0);
     }
 
     /**
@@ -225,8 +271,14 @@ public class TenantMigrationService {
      *
      * @return why not, when the schema belongs to another tenant
      */
-    private Optional<String> claim(TenantSchema schema, String tenantId, String requestId, Instant requestTime,
-                                   MigrationKind kind, String targetVersion) throws SQLException {
+    private Optional<String> claim(
+            TenantSchema schema,
+            String tenantId,
+            String requestId,
+            Instant requestTime,
+            MigrationKind kind,
+            String targetVersion)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             return JdbcTransaction.run(connection, c -> {
                 SchemaLock.lockForTransaction(c, schema);
@@ -255,20 +307,23 @@ public class TenantMigrationService {
      * Why a rollback or deletion must leave the schema alone: it belongs to another tenant, or
      * this tenant changed it through a request sent after this one.
      */
-    private Optional<String> whyNotYours(Connection connection, TenantSchema schema, String tenantId,
-                                         EventEnvelope<?> request) throws SQLException {
+    private Optional<String> whyNotYours(
+            Connection connection, TenantSchema schema, String tenantId, EventEnvelope<?> request) throws SQLException {
         Optional<Owner> recorded = owners.find(connection, schema);
-        Optional<String> owner = recorded.isPresent() ? recorded.map(Owner::tenantId)
-                : owners.ownerFromRunLog(connection, schema);
+        Optional<String> owner =
+                recorded.isPresent() ? recorded.map(Owner::tenantId) : owners.ownerFromRunLog(connection, schema);
         if (owner.isPresent() && !owner.get().equals(tenantId)) {
             return Optional.of("Schema " + schema.name() + " belongs to tenant " + owner.get() + ", not to tenant "
                     + tenantId + "; nothing was changed");
         }
         Instant sent = sentAt(request);
-        if (recorded.isPresent() && recorded.get().requestTime() != null && sent != null
+        if (recorded.isPresent()
+                && recorded.get().requestTime() != null
+                && sent != null
                 && sent.isBefore(recorded.get().requestTime())) {
-            return Optional.of("Request " + request.id() + " was sent before request " + recorded.get().requestId()
-                    + ", which last changed schema " + schema.name() + "; nothing was changed");
+            return Optional.of("Request " + request.id() + " was sent before request "
+                    + recorded.get().requestId() + ", which last changed schema " + schema.name()
+                    + "; nothing was changed");
         }
         return Optional.empty();
     }
@@ -278,8 +333,10 @@ public class TenantMigrationService {
     }
 
     private static boolean isLatest(String targetVersion, MigrationCatalog catalog) {
-        return targetVersion == null || catalog.latest() != null
-                && MigrationVersion.fromVersion(targetVersion).equals(MigrationVersion.fromVersion(catalog.latest()));
+        return targetVersion == null
+                || catalog.latest() != null
+                        && MigrationVersion.fromVersion(targetVersion)
+                                .equals(MigrationVersion.fromVersion(catalog.latest()));
     }
 
     /** Upgrades go through Flyway, which validates the applied history's checksums first. */
@@ -287,7 +344,10 @@ public class TenantMigrationService {
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema)) {
             if (!schemaExists(schema)) {
                 // Never build a tenant from nothing on an upgrade: its data would be silently gone.
-                return MigrationOutcome.failed(null, null, "SCHEMA_MISSING",
+                return MigrationOutcome.failed(
+                        null,
+                        null,
+                        "SCHEMA_MISSING",
                         "Schema " + schema.name() + " does not exist; an upgrade never recreates a tenant");
             }
             MigrationOutcome outcome = migrator.migrate(schema, targetVersion);
@@ -299,11 +359,10 @@ public class TenantMigrationService {
     private MigrationRun rollBack(EventEnvelope<?> request, TenantRollbackRequested r) throws SQLException {
         Instant started = now();
         TenantSchema schema = requireTenantSchema(r.slug(), r.schema());
-        record Dropped(boolean existed, String skipped) {
-        }
+        record Dropped(boolean existed, String skipped) {}
         Dropped dropped;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
-             Connection connection = dataSource.getConnection()) {
+                Connection connection = dataSource.getConnection()) {
             dropped = JdbcTransaction.run(connection, c -> {
                 Optional<String> skip = whyNotYours(c, schema, r.tenantId(), request);
                 if (skip.isPresent()) {
@@ -318,11 +377,12 @@ public class TenantMigrationService {
         if (dropped.skipped() != null) {
             LOG.warnf("Rollback %s of tenant %s changed nothing: %s", request.id(), r.tenantId(), dropped.skipped());
         } else {
-            LOG.infof("Rolled back tenant %s: schema %s %s", r.tenantId(), schema.name(),
-                    dropped.existed() ? "dropped" : "was already gone");
+            LOG.infof(
+                    "Rolled back tenant %s: schema %s %s",
+                    r.tenantId(), schema.name(), dropped.existed() ? "dropped" : "was already gone");
         }
-        return MigrationRun.rollback(r.tenantId(), schema.name(), request.id(), dropped.existed(), dropped.skipped(),
-                started, now());
+        return MigrationRun.rollback(
+                r.tenantId(), schema.name(), request.id(), dropped.existed(), dropped.skipped(), started, now());
     }
 
     /**
@@ -333,11 +393,10 @@ public class TenantMigrationService {
     private MigrationRun delete(EventEnvelope<?> request, TenantDeletionRequested r) throws SQLException {
         Instant started = now();
         TenantSchema schema = requireTenantSchema(r.slug(), r.schema());
-        record Archived(TenantSchema archive, boolean existed, String skipped) {
-        }
+        record Archived(TenantSchema archive, boolean existed, String skipped) {}
         Archived archived;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
-             Connection connection = dataSource.getConnection()) {
+                Connection connection = dataSource.getConnection()) {
             archived = JdbcTransaction.run(connection, c -> {
                 Optional<String> skip = whyNotYours(c, schema, r.tenantId(), request);
                 if (skip.isEmpty() && schemas.exists(c, schema)) {
@@ -364,11 +423,22 @@ public class TenantMigrationService {
         if (archived.skipped() != null) {
             LOG.warnf("Deletion %s of tenant %s changed nothing: %s", request.id(), r.tenantId(), archived.skipped());
         } else {
-            LOG.infof("Deleted tenant %s: schema %s %s %s", r.tenantId(), schema.name(),
-                    archived.existed() ? "archived as" : "was not there; empty archive", archived.archive().name());
+            LOG.infof(
+                    "Deleted tenant %s: schema %s %s %s",
+                    r.tenantId(),
+                    schema.name(),
+                    archived.existed() ? "archived as" : "was not there; empty archive",
+                    archived.archive().name());
         }
-        return MigrationRun.deletion(r.tenantId(), schema.name(), request.id(), archived.archive().name(),
-                archived.existed(), archived.skipped(), started, now());
+        return MigrationRun.deletion(
+                r.tenantId(),
+                schema.name(),
+                request.id(),
+                archived.archive().name(),
+                archived.existed(),
+                archived.skipped(),
+                started,
+                now());
     }
 
     /**
@@ -396,7 +466,8 @@ public class TenantMigrationService {
             }
             previous = runs.findByRequest(connection, request.id());
         }
-        if (previous.isPresent() && previous.get().isDeletionWithoutArchive()
+        if (previous.isPresent()
+                && previous.get().isDeletionWithoutArchive()
                 && request.data() instanceof TenantDeletionRequested deletion) {
             // Recorded by an older release that had no archive to name, so it never got an answer.
             MigrationRun finished = delete(request, deletion);
@@ -440,8 +511,10 @@ public class TenantMigrationService {
     /** A request may only touch the schema its slug names: {@code tenant_<slug>}. */
     private static Optional<String> checkSchemaMatchesSlug(String slug, String schemaName) {
         String expected = TenantSchema.of(new TenantSlug(slug)).name();
-        return expected.equals(schemaName) ? Optional.empty()
-                : Optional.of("Schema " + schemaName + " does not belong to slug " + slug + " (expected " + expected + ")");
+        return expected.equals(schemaName)
+                ? Optional.empty()
+                : Optional.of(
+                        "Schema " + schemaName + " does not belong to slug " + slug + " (expected " + expected + ")");
     }
 
     private static TenantSchema requireTenantSchema(String slug, String schemaName) {

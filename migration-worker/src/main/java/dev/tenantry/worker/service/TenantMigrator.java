@@ -3,10 +3,10 @@ package dev.tenantry.worker.service;
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.support.persistence.TransientFailures;
 import dev.tenantry.worker.config.WorkerConfig;
+import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.tenantry.worker.model.MigrationCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,8 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
@@ -57,10 +57,12 @@ public class TenantMigrator {
      * @param targetVersion stop at this version; null for the latest
      */
     public MigrationOutcome migrate(TenantSchema schema, String targetVersion) {
-        Flyway flyway = targetVersion == null ? flyway(schema.name())
+        Flyway flyway = targetVersion == null
+                ? flyway(schema.name())
                 : Flyway.configure(Thread.currentThread().getContextClassLoader())
                         .configuration(flyway(schema.name()).getConfiguration())
-                        .target(MigrationVersion.fromVersion(targetVersion)).load();
+                        .target(MigrationVersion.fromVersion(targetVersion))
+                        .load();
         String before = currentVersion(flyway);
         try {
             MigrateResult result = flyway.migrate();
@@ -68,13 +70,16 @@ public class TenantMigrator {
             return MigrationOutcome.succeeded(before, after, result.migrationsExecuted);
         } catch (FlywayMigrateException e) {
             rethrowIfTransient(e);
-            String failed = Optional.ofNullable(e.getMigration()).map(MigrationInfo::getVersion)
-                    .map(MigrationVersion::getVersion).orElse(null);
-            return MigrationOutcome.failed(currentVersion(flyway), failed, "MIGRATION_SQL_ERROR",
-                    describe(e, e.getSqlState()));
+            String failed = Optional.ofNullable(e.getMigration())
+                    .map(MigrationInfo::getVersion)
+                    .map(MigrationVersion::getVersion)
+                    .orElse(null);
+            return MigrationOutcome.failed(
+                    currentVersion(flyway), failed, "MIGRATION_SQL_ERROR", describe(e, e.getSqlState()));
         } catch (FlywayValidateException e) {
             rethrowIfTransient(e);
-            return MigrationOutcome.failed(currentVersion(flyway), null, "VALIDATION_FAILED", firstLines(e.getMessage()));
+            return MigrationOutcome.failed(
+                    currentVersion(flyway), null, "VALIDATION_FAILED", firstLines(e.getMessage()));
         } catch (FlywayException e) {
             rethrowIfTransient(e);
             return MigrationOutcome.failed(currentVersion(flyway), null, "MIGRATION_ERROR", firstLines(e.getMessage()));
@@ -129,11 +134,9 @@ public class TenantMigrator {
         return resolved;
     }
 
-    private record Resolved(MigrationCatalog catalog, List<String> versions) {
-    }
+    private record Resolved(MigrationCatalog catalog, List<String> versions) {}
 
-    private record CachedResolution(String fingerprint, Resolved resolved) {
-    }
+    private record CachedResolution(String fingerprint, Resolved resolved) {}
 
     /** Empty when a location cannot be fingerprinted (not classpath or filesystem): never cache then. */
     private Optional<String> locationsFingerprint() {
@@ -147,8 +150,13 @@ public class TenantMigrator {
                 }
                 try (Stream<Path> files = Files.walk(dir)) {
                     for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                        fingerprint.append(file).append(' ').append(Files.size(file)).append(' ')
-                                .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+                        fingerprint
+                                .append(file)
+                                .append(' ')
+                                .append(Files.size(file))
+                                .append(' ')
+                                .append(Files.getLastModifiedTime(file).toMillis())
+                                .append('\n');
                     }
                 } catch (IOException | UncheckedIOException e) {
                     return Optional.empty();
@@ -177,8 +185,12 @@ public class TenantMigrator {
                 direct = false;
                 continue;
             }
-            MigrationCatalog.Script script = new MigrationCatalog.Script(info.getVersion().getVersion(),
-                    info.getDescription(), info.getScript(), info.getChecksum(), sql.get());
+            MigrationCatalog.Script script = new MigrationCatalog.Script(
+                    info.getVersion().getVersion(),
+                    info.getDescription(),
+                    info.getScript(),
+                    info.getChecksum(),
+                    sql.get());
             direct &= script.isPlainTransactionalSql();
             scripts.add(script);
         }
@@ -194,7 +206,8 @@ public class TenantMigrator {
             }
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             for (String location : config.tenantMigrations().locations()) {
-                String base = location.startsWith("classpath:") ? location.substring("classpath:".length())
+                String base = location.startsWith("classpath:")
+                        ? location.substring("classpath:".length())
                         : location.contains(":") ? null : location;
                 if (base == null) {
                     continue;
@@ -233,7 +246,9 @@ public class TenantMigrator {
 
     private static String currentVersion(Flyway flyway) {
         MigrationInfo current = flyway.info().current();
-        return current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
+        return current == null || current.getVersion() == null
+                ? null
+                : current.getVersion().getVersion();
     }
 
     private static void rethrowIfTransient(FlywayException e) {

@@ -63,8 +63,11 @@ class CatalogLookupsIT {
 
     @Test
     void listingTheFleetReadsEachHistoryTableOnce() throws Exception {
-        JsonNode plan = executedPlanAfter(TenantVersionRepository.LINEAR_JOINS, TenantVersionRepository.TENANT_SCHEMAS,
-                HISTORY, TenantVersionRepository.TRIGGER);
+        JsonNode plan = executedPlanAfter(
+                TenantVersionRepository.LINEAR_JOINS,
+                TenantVersionRepository.TENANT_SCHEMAS,
+                HISTORY,
+                TenantVersionRepository.TRIGGER);
 
         List<JsonNode> classScans = scansOf(plan, "pg_class");
         assertThat(classScans).as(plan.toPrettyString()).isNotEmpty();
@@ -77,9 +80,12 @@ class CatalogLookupsIT {
         JsonNode plan = executedPlan(TenantSchemaRepository.HAS_TABLE, HISTORY, prefix + 1);
 
         List<JsonNode> classScans = scansOf(plan, "pg_class");
-        assertThat(classScans).as(plan.toPrettyString()).isNotEmpty()
+        assertThat(classScans)
+                .as(plan.toPrettyString())
+                .isNotEmpty()
                 .allSatisfy(scan -> assertThat(scan.path("Index Cond").asText())
-                        .contains("relname =").contains("relnamespace ="));
+                        .contains("relname =")
+                        .contains("relnamespace ="));
         assertThat(rowsRead(classScans)).as(plan.toPrettyString()).isLessThanOrEqualTo(1);
     }
 
@@ -90,7 +96,7 @@ class CatalogLookupsIT {
     /** The executed plan of {@code sql}, run after {@code setting} in the same session. */
     private static JsonNode executedPlanAfter(String setting, String sql, String... parameters) throws Exception {
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             PreparedStatement explain = connection.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)) {
+                PreparedStatement explain = connection.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)) {
             try (Statement set = connection.createStatement()) {
                 set.execute(setting);
             }
@@ -124,15 +130,17 @@ class CatalogLookupsIT {
         long read = 0;
         for (JsonNode scan : scans) {
             long loops = scan.path("Actual Loops").asLong();
-            read += (scan.path("Actual Rows").asLong() + scan.path("Rows Removed by Filter").asLong()) * loops;
+            read += (scan.path("Actual Rows").asLong()
+                            + scan.path("Rows Removed by Filter").asLong())
+                    * loops;
         }
         return read;
     }
 
     private static long count(String catalog) throws Exception {
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement select = connection.createStatement();
-             ResultSet rows = select.executeQuery("SELECT count(*) FROM " + catalog)) {
+                Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery("SELECT count(*) FROM " + catalog)) {
             rows.next();
             return rows.getLong(1);
         }

@@ -31,8 +31,8 @@ class LatestRunsIT {
     @Test
     void theLatestRunsQueryNeverReadsTheRunLog() throws Exception {
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection();
-             Statement explain = connection.createStatement();
-             ResultSet plan = explain.executeQuery("EXPLAIN (FORMAT JSON) " + TenantVersionRepository.LAST_RUNS)) {
+                Statement explain = connection.createStatement();
+                ResultSet plan = explain.executeQuery("EXPLAIN (FORMAT JSON) " + TenantVersionRepository.LAST_RUNS)) {
             plan.next();
             String json = plan.getString(1);
             Matcher relations = RELATION.matcher(json);
@@ -59,7 +59,8 @@ class LatestRunsIT {
 
         Map<String, TenantVersionRepository.LastRun> latest = new HashMap<>();
         try (Connection connection = WorkerTestSupport.infra().dataSource().getConnection()) {
-            versions.lastRuns(connection).stream().filter(r -> r.schema().startsWith("tenant_many" + id))
+            versions.lastRuns(connection).stream()
+                    .filter(r -> r.schema().startsWith("tenant_many" + id))
                     .forEach(r -> latest.put(r.schema(), r));
         }
 

@@ -27,16 +27,20 @@ class FoundationSmokeIT {
     void sharedSchemaIsMigratedByFlywayAtStartWithItsOwnHistoryTable() throws Exception {
         assertThat(queryInt("SELECT count(*) FROM public.worker_schema_history WHERE success AND version = '1'"))
                 .isEqualTo(1);
-        assertThat(queryInt("SELECT count(*) FROM information_schema.tables "
-                + "WHERE table_schema = 'public' AND table_name IN ('migration_run', 'worker_processed_event')"))
+        assertThat(
+                        queryInt(
+                                "SELECT count(*) FROM information_schema.tables "
+                                        + "WHERE table_schema = 'public' AND table_name IN ('migration_run', 'worker_processed_event')"))
                 .isEqualTo(2);
     }
 
     @Test
     void aCloudEventSentThroughAChannelComesBackWithAllItsHeaders() {
         String tenantId = UUID.randomUUID().toString();
-        EventEnvelope<TenantRequested> sent = EventEnvelope.create(URI.create("urn:tenantry:smoke"),
-                new TenantRequested(tenantId, "smoke_tenant", "tenant_smoke_tenant", null)).withCorrelation("corr-1");
+        EventEnvelope<TenantRequested> sent = EventEnvelope.create(
+                        URI.create("urn:tenantry:smoke"),
+                        new TenantRequested(tenantId, "smoke_tenant", "tenant_smoke_tenant", null))
+                .withCorrelation("corr-1");
 
         channels.send(sent);
 
@@ -44,7 +48,8 @@ class FoundationSmokeIT {
         SmokeChannels.Received received = channels.received(sent.id());
         assertThat(received.envelope()).isEqualTo(sent);
         assertThat(received.key()).isEqualTo(tenantId);
-        assertThat(received.headers()).containsEntry("ce_specversion", "1.0")
+        assertThat(received.headers())
+                .containsEntry("ce_specversion", "1.0")
                 .containsEntry("ce_id", sent.id())
                 .containsEntry("ce_type", "tenantry.tenant.requested.v1")
                 .containsEntry("ce_source", "urn:tenantry:smoke")
@@ -57,9 +62,13 @@ class FoundationSmokeIT {
     @Test
     void healthIsUpWithDatabaseKafkaAndConsumerReady() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+        given().get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("consumer-loops"))
-                .body("checks.find { it.name == 'consumer-loops' }.data.'tenant-migration-requests/migration-worker'",
+                .body(
+                        "checks.find { it.name == 'consumer-loops' }.data.'tenant-migration-requests/migration-worker'",
                         equalTo("running"));
     }
 }

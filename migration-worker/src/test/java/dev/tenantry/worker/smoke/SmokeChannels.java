@@ -22,8 +22,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class SmokeChannels {
 
     /** What the incoming channel received for one event id. */
-    public record Received(EventEnvelope<TenantryEvent> envelope, Map<String, String> headers, String key) {
-    }
+    public record Received(EventEnvelope<TenantryEvent> envelope, Map<String, String> headers, String key) {}
 
     @Inject
     @Channel("smoke-out")
@@ -32,8 +31,10 @@ public class SmokeChannels {
     private final Map<String, Received> received = new ConcurrentHashMap<>();
 
     public void send(EventEnvelope<?> envelope) {
-        out.send(Message.<EventEnvelope<?>>of(envelope).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(envelope.subject()).build()));
+        out.send(Message.<EventEnvelope<?>>of(envelope)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(envelope.subject())
+                        .build()));
     }
 
     public Received received(String eventId) {
@@ -42,7 +43,8 @@ public class SmokeChannels {
 
     @Incoming("smoke-in")
     public CompletionStage<Void> receive(Message<EventEnvelope<TenantryEvent>> message) {
-        IncomingKafkaRecordMetadata<?, ?> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        IncomingKafkaRecordMetadata<?, ?> metadata =
+                message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         Map<String, String> headers = new HashMap<>();
         for (Header header : metadata.getHeaders()) {
             headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));

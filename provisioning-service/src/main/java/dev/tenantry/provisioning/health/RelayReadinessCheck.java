@@ -29,7 +29,8 @@ public class RelayReadinessCheck implements HealthCheck {
         if (relay == null) {
             return response.down().withData("role", "NOT_STARTED").build();
         }
-        response.withData("role", relay.role().name()).withData("slot", relay.settings().slotName());
+        response.withData("role", relay.role().name())
+                .withData("slot", relay.settings().slotName());
         if (relay.lastError() != null) {
             response.withData("lastError", relay.lastError());
         }

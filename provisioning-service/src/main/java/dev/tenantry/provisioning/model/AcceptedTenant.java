@@ -4,6 +4,7 @@ package dev.tenantry.provisioning.model;
 public record AcceptedTenant(String id, String slug, String status) {
 
     public static AcceptedTenant of(Tenant tenant) {
-        return new AcceptedTenant(tenant.idText(), tenant.slug(), tenant.status().name());
+        return new AcceptedTenant(
+                tenant.idText(), tenant.slug(), tenant.status().name());
     }
 }

@@ -7,10 +7,22 @@ import java.util.Map;
 import java.util.UUID;
 
 /** One tenant of the registry as stored. */
-public record Tenant(UUID id, String slug, String displayName, String plan, Map<String, String> metadata,
-                     TenantStatus status, String currentVersion, String targetVersion, String failureReason,
-                     String lastRequestId, String correlationId, int requestAttempts, Instant statusChangedAt,
-                     Instant createdAt, Instant updatedAt) {
+public record Tenant(
+        UUID id,
+        String slug,
+        String displayName,
+        String plan,
+        Map<String, String> metadata,
+        TenantStatus status,
+        String currentVersion,
+        String targetVersion,
+        String failureReason,
+        String lastRequestId,
+        String correlationId,
+        int requestAttempts,
+        Instant statusChangedAt,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public Tenant {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

@@ -8,6 +8,12 @@ import java.time.Instant;
  * @param kind what happened: {@code requested}, {@code transition}, {@code migration-result},
  *             {@code result-ignored}, {@code request-rejected}
  */
-public record TimelineEntry(long seq, Instant occurredAt, String kind, TenantStatus fromStatus, TenantStatus toStatus,
-                            String eventType, String eventId, String detail) {
-}
+public record TimelineEntry(
+        long seq,
+        Instant occurredAt,
+        String kind,
+        TenantStatus fromStatus,
+        TenantStatus toStatus,
+        String eventType,
+        String eventId,
+        String detail) {}

@@ -64,8 +64,9 @@ public class IdempotencyRepository {
         insert(connection, INSERT_IF_ABSENT, commandId, null, response, true);
     }
 
-    private static void insert(Connection connection, String sql, String key, UUID tenantId, StoredResponse response,
-            boolean fromCommand) throws SQLException {
+    private static void insert(
+            Connection connection, String sql, String key, UUID tenantId, StoredResponse response, boolean fromCommand)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, key);
             insert.setString(2, response.requestHash());

@@ -17,16 +17,16 @@ import java.util.List;
 public class MigrationVersionRepository {
 
     public List<String> knownVersions(Connection connection) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement(
-                "SELECT to_regclass('tenant_migration_version') IS NOT NULL");
-             ResultSet found = exists.executeQuery()) {
+        try (PreparedStatement exists =
+                        connection.prepareStatement("SELECT to_regclass('tenant_migration_version') IS NOT NULL");
+                ResultSet found = exists.executeQuery()) {
             if (!found.next() || !found.getBoolean(1)) {
                 return List.of();
             }
         }
         List<String> versions = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT version FROM tenant_migration_version");
-             ResultSet rows = select.executeQuery()) {
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 versions.add(rows.getString(1));
             }

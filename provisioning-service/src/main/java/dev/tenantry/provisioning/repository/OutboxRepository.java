@@ -76,7 +76,7 @@ public class OutboxRepository {
     /** Age in seconds of the oldest row not yet relayed (0 when none waits): the relay lag. */
     public double oldestAgeSeconds(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(OLDEST_AGE);
-             ResultSet rows = select.executeQuery()) {
+                ResultSet rows = select.executeQuery()) {
             rows.next();
             return rows.getDouble(1);
         }
@@ -84,7 +84,7 @@ public class OutboxRepository {
 
     public long count(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(COUNT);
-             ResultSet rows = select.executeQuery()) {
+                ResultSet rows = select.executeQuery()) {
             rows.next();
             return rows.getLong(1);
         }

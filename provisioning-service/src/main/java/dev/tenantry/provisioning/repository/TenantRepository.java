@@ -27,8 +27,7 @@ import java.util.UUID;
 public class TenantRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private static final String COLUMNS = """
             id, slug, display_name, plan, metadata::text AS metadata, status, current_version, target_version,
@@ -151,7 +150,8 @@ public class TenantRepository {
                 row.next();
                 Timestamp lastAnswer = row.getTimestamp(1);
                 Timestamp latestRequest = row.getTimestamp(2);
-                return new WorkerProgress(lastAnswer == null ? null : lastAnswer.toInstant(),
+                return new WorkerProgress(
+                        lastAnswer == null ? null : lastAnswer.toInstant(),
                         latestRequest == null ? null : latestRequest.toInstant());
             }
         }
@@ -163,7 +163,7 @@ public class TenantRepository {
             counts.put(status, 0L);
         }
         try (PreparedStatement select = connection.prepareStatement(COUNT_BY_STATUS);
-             ResultSet rows = select.executeQuery()) {
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 counts.put(TenantStatus.valueOf(rows.getString(1)), rows.getLong(2));
             }
@@ -223,12 +223,21 @@ public class TenantRepository {
     }
 
     private static Tenant map(ResultSet rows) throws SQLException {
-        return new Tenant(rows.getObject("id", UUID.class), rows.getString("slug"), rows.getString("display_name"),
-                rows.getString("plan"), fromJson(rows.getString("metadata")),
-                TenantStatus.valueOf(rows.getString("status")), rows.getString("current_version"),
-                rows.getString("target_version"), rows.getString("failure_reason"),
-                rows.getString("last_request_id"), rows.getString("correlation_id"), rows.getInt("request_attempts"),
-                rows.getTimestamp("status_changed_at").toInstant(), rows.getTimestamp("created_at").toInstant(),
+        return new Tenant(
+                rows.getObject("id", UUID.class),
+                rows.getString("slug"),
+                rows.getString("display_name"),
+                rows.getString("plan"),
+                fromJson(rows.getString("metadata")),
+                TenantStatus.valueOf(rows.getString("status")),
+                rows.getString("current_version"),
+                rows.getString("target_version"),
+                rows.getString("failure_reason"),
+                rows.getString("last_request_id"),
+                rows.getString("correlation_id"),
+                rows.getInt("request_attempts"),
+                rows.getTimestamp("status_changed_at").toInstant(),
+                rows.getTimestamp("created_at").toInstant(),
                 rows.getTimestamp("updated_at").toInstant());
     }
 

@@ -38,8 +38,16 @@ public class TimelineRepository {
                             LIMIT ?)
             """;
 
-    public void append(Connection connection, UUID tenantId, String kind, TenantStatus from, TenantStatus to,
-                       String eventType, String eventId, String detail) throws SQLException {
+    public void append(
+            Connection connection,
+            UUID tenantId,
+            String kind,
+            TenantStatus from,
+            TenantStatus to,
+            String eventType,
+            String eventId,
+            String detail)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setObject(1, tenantId);
             insert.setString(2, kind);
@@ -58,10 +66,15 @@ public class TimelineRepository {
             List<TimelineEntry> entries = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new TimelineEntry(rows.getLong("seq"), rows.getTimestamp("occurred_at").toInstant(),
-                            rows.getString("kind"), status(rows.getString("from_status")),
-                            status(rows.getString("to_status")), rows.getString("event_type"),
-                            rows.getString("event_id"), rows.getString("detail")));
+                    entries.add(new TimelineEntry(
+                            rows.getLong("seq"),
+                            rows.getTimestamp("occurred_at").toInstant(),
+                            rows.getString("kind"),
+                            status(rows.getString("from_status")),
+                            status(rows.getString("to_status")),
+                            rows.getString("event_type"),
+                            rows.getString("event_id"),
+                            rows.getString("detail")));
                 }
             }
             return entries;

@@ -30,8 +30,8 @@ public class AdminResource {
     private final Transactions transactions;
     private final StuckTenantSweeper sweeper;
 
-    public AdminResource(OutboxRelayService relays, OutboxRepository outbox, Transactions transactions,
-                         StuckTenantSweeper sweeper) {
+    public AdminResource(
+            OutboxRelayService relays, OutboxRepository outbox, Transactions transactions, StuckTenantSweeper sweeper) {
         this.relays = relays;
         this.outbox = outbox;
         this.transactions = transactions;
@@ -39,12 +39,16 @@ public class AdminResource {
     }
 
     /** This instance's relay and the outbox backlog. */
-    public record RelayStatus(boolean enabled, String role, String slot, long relayedByThisInstance,
-                              String lastError, long pendingRows, double oldestPendingSeconds) {
-    }
+    public record RelayStatus(
+            boolean enabled,
+            String role,
+            String slot,
+            long relayedByThisInstance,
+            String lastError,
+            long pendingRows,
+            double oldestPendingSeconds) {}
 
-    public record SweepResult(int tenantsMoved) {
-    }
+    public record SweepResult(int tenantsMoved) {}
 
     @GET
     @Path("/relay")
@@ -53,9 +57,14 @@ public class AdminResource {
         long pending = transactions.read(tx -> outbox.count(tx.connection()));
         double oldest = transactions.read(tx -> outbox.oldestAgeSeconds(tx.connection()));
         OutboxRelay relay = relays.relay().orElse(null);
-        return new RelayStatus(relays.enabled(), relay == null ? "DISABLED" : relay.role().name(),
-                relays.settings().slotName(), relay == null ? 0 : relay.relayedCount(),
-                relay == null ? null : relay.lastError(), pending, oldest);
+        return new RelayStatus(
+                relays.enabled(),
+                relay == null ? "DISABLED" : relay.role().name(),
+                relays.settings().slotName(),
+                relay == null ? 0 : relay.relayedCount(),
+                relay == null ? null : relay.lastError(),
+                pending,
+                oldest);
     }
 
     @POST

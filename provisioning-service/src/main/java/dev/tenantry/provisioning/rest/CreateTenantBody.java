@@ -8,7 +8,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record CreateTenantBody(
         @Schema(required = true, pattern = "^[a-z][a-z0-9_]{2,39}$", description = "Becomes the schema tenant_<slug>")
         String slug,
+
         @Schema(required = true, maxLength = 200) String displayName,
         @Schema(description = "Plan name, free text") String plan,
-        @Schema(description = "String key/value pairs kept with the tenant") Map<String, String> metadata) {
-}
+
+        @Schema(description = "String key/value pairs kept with the tenant")
+        Map<String, String> metadata) {}

@@ -29,8 +29,8 @@ import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -58,17 +58,19 @@ public class TenantResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.TENANT_ADMIN)
-    @Operation(summary = "Request a new tenant", description = "Provisioning continues asynchronously; follow "
-            + "the tenant's status or the tenant-lifecycle topic. The same Idempotency-Key with the same body "
-            + "returns the first response again; with another body it is refused (422). A key is remembered for "
-            + "48 hours (tenantry.provisioning.retention.idempotency-keys).")
+    @Operation(
+            summary = "Request a new tenant",
+            description = "Provisioning continues asynchronously; follow "
+                    + "the tenant's status or the tenant-lifecycle topic. The same Idempotency-Key with the same body "
+                    + "returns the first response again; with another body it is refused (422). A key is remembered for "
+                    + "48 hours (tenantry.provisioning.retention.idempotency-keys).")
     @APIResponse(responseCode = "202", description = "Accepted; Location names the tenant")
     @APIResponse(responseCode = "400", description = "Invalid or reserved slug, malformed body, unknown fields")
     @APIResponse(responseCode = "409", description = "The slug belongs to a live tenant")
     @APIResponse(responseCode = "422", description = "Idempotency key reused with another body")
-    public Response create(CreateTenantBody body,
-                           @Parameter(description = "Makes retries safe for 48 hours")
-                           @HeaderParam(IDEMPOTENCY_KEY) String key)
+    public Response create(
+            CreateTenantBody body,
+            @Parameter(description = "Makes retries safe for 48 hours") @HeaderParam(IDEMPOTENCY_KEY) String key)
             throws SQLException {
         if (body == null) {
             throw ProblemException.badRequest("A JSON body with slug and displayName is required");
@@ -84,27 +86,32 @@ public class TenantResource {
     @Operation(summary = "A tenant by id, or by slug (its live tenant, else the latest that had it)")
     @APIResponse(responseCode = "404", description = "No such tenant")
     public TenantView get(@PathParam("idOrSlug") String idOrSlug) throws SQLException {
-        return requests.find(idOrSlug).map(TenantView::of)
+        return requests.find(idOrSlug)
+                .map(TenantView::of)
                 .orElseThrow(() -> ProblemException.notFound("No tenant " + idOrSlug));
     }
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
     @Operation(summary = "Tenants, oldest first, a page at a time")
-    public TenantListView list(@QueryParam("status") String status, @QueryParam("limit") Integer limit,
-                               @QueryParam("cursor") String cursor) throws SQLException {
+    public TenantListView list(
+            @QueryParam("status") String status,
+            @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor)
+            throws SQLException {
         TenantStatus wanted = null;
         if (status != null && !status.isBlank()) {
             try {
                 wanted = TenantStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.invalidField("status", "must be one of " + java.util.Arrays.toString(
-                        TenantStatus.values()));
+                throw ProblemException.invalidField(
+                        "status", "must be one of " + java.util.Arrays.toString(TenantStatus.values()));
             }
         }
         int size = limit == null ? config.api().defaultPageSize() : limit;
         if (size < 1 || size > config.api().maxPageSize()) {
-            throw ProblemException.invalidField("limit", "must be between 1 and " + config.api().maxPageSize());
+            throw ProblemException.invalidField(
+                    "limit", "must be between 1 and " + config.api().maxPageSize());
         }
         TenantPage page;
         try {
@@ -118,12 +125,14 @@ public class TenantResource {
     @GET
     @Path("/{idOrSlug}/timeline")
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
-    @Operation(summary = "Everything that happened to the tenant, in order: requests, transitions, "
-            + "migration results (applied or ignored), compensation steps")
+    @Operation(
+            summary = "Everything that happened to the tenant, in order: requests, transitions, "
+                    + "migration results (applied or ignored), compensation steps")
     @APIResponse(responseCode = "404", description = "No such tenant")
     public TimelineView timeline(@PathParam("idOrSlug") String idOrSlug) throws SQLException {
         var tenant = requests.find(idOrSlug).orElseThrow(() -> ProblemException.notFound("No tenant " + idOrSlug));
-        return new TimelineView(tenant.idText(), requests.timeline(tenant.idText()).orElseThrow());
+        return new TimelineView(
+                tenant.idText(), requests.timeline(tenant.idText()).orElseThrow());
     }
 
     @POST
@@ -134,18 +143,29 @@ public class TenantResource {
     @APIResponse(responseCode = "404", description = "No such tenant")
     @APIResponse(responseCode = "400", description = "targetVersion is not a migration version (like 3 or 1.2)")
     @APIResponse(responseCode = "409", description = "The tenant's status does not allow an upgrade")
-    @APIResponse(responseCode = "422", description = "targetVersion is not a tenant migration version the migration "
-            + "workers know")
-    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = UpgradeTenantBody.class)))
-    public Response upgrade(@PathParam("idOrSlug") String idOrSlug, String body,
-                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                            @HeaderParam(IDEMPOTENCY_KEY) String key) throws SQLException, JsonProcessingException {
+    @APIResponse(
+            responseCode = "422",
+            description = "targetVersion is not a tenant migration version the migration " + "workers know")
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = UpgradeTenantBody.class)))
+    public Response upgrade(
+            @PathParam("idOrSlug") String idOrSlug,
+            String body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(IDEMPOTENCY_KEY) String key)
+            throws SQLException, JsonProcessingException {
         // The body is optional, so it is read here: no body and no content type is a plain upgrade.
         UpgradeTenantBody upgrade = null;
         if (body != null && !body.isBlank()) {
             if (!isJson(contentType)) {
-                throw new ProblemException(415, "unsupported-media-type", "Unsupported Media Type",
+                throw new ProblemException(
+                        415,
+                        "unsupported-media-type",
+                        "Unsupported Media Type",
                         "An upgrade body must be application/json");
             }
             upgrade = json.readValue(body, UpgradeTenantBody.class);

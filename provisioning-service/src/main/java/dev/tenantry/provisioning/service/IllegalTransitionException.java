@@ -7,7 +7,10 @@ import dev.tenantry.support.rest.ProblemException;
 public class IllegalTransitionException extends ProblemException {
 
     public IllegalTransitionException(Tenant tenant, SagaTransition transition) {
-        super(409, "invalid-tenant-state", "Tenant state does not allow this",
+        super(
+                409,
+                "invalid-tenant-state",
+                "Tenant state does not allow this",
                 "Tenant " + tenant.id() + " is " + tenant.status() + "; " + transition + " needs one of "
                         + transition.from());
     }

@@ -38,8 +38,8 @@ public class ProvisioningMetrics {
     private final AtomicReference<Cached<Map<TenantStatus, Long>>> statusCounts = new AtomicReference<>();
     private final AtomicReference<Cached<Double>> relayLag = new AtomicReference<>();
 
-    public ProvisioningMetrics(MeterRegistry registry, Transactions transactions, TenantRepository tenants,
-                               OutboxRepository outbox) {
+    public ProvisioningMetrics(
+            MeterRegistry registry, Transactions transactions, TenantRepository tenants, OutboxRepository outbox) {
         this.registry = registry;
         this.transactions = transactions;
         this.tenants = tenants;
@@ -89,8 +89,8 @@ public class ProvisioningMetrics {
      *                    distinct tag value is a time series of its own), anything else is "other"
      */
     public void commandRejected(String commandType) {
-        rejectedCounter(commandType == null ? "unknown"
-                : COMMAND_TYPES.contains(commandType) ? commandType : "other").increment();
+        rejectedCounter(commandType == null ? "unknown" : COMMAND_TYPES.contains(commandType) ? commandType : "other")
+                .increment();
     }
 
     private Counter rejectedCounter(String commandType) {

@@ -29,24 +29,37 @@ public class RetentionSweeper {
     private final ProvisioningConfig.Retention config;
     private final RetentionSweep sweep;
 
-    public RetentionSweeper(AgroalDataSource dataSource, IdempotencyRepository idempotency,
-                            TimelineRepository timeline, ProvisioningConfig config, MeterRegistry registry,
-                            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW,
-                                    defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW) Duration replayWindow) {
+    public RetentionSweeper(
+            AgroalDataSource dataSource,
+            IdempotencyRepository idempotency,
+            TimelineRepository timeline,
+            ProvisioningConfig config,
+            MeterRegistry registry,
+            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW, defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW)
+                    Duration replayWindow) {
         this.config = config.retention();
-        ProcessedEvents.requireLongerThanReplayWindow(this.config.processedEvents(), replayWindow,
-                "tenantry.provisioning.retention.processed-events");
-        ProcessedEvents.requireLongerThanReplayWindow(this.config.commandIds(), replayWindow,
-                "tenantry.provisioning.retention.command-ids");
+        ProcessedEvents.requireLongerThanReplayWindow(
+                this.config.processedEvents(), replayWindow, "tenantry.provisioning.retention.processed-events");
+        ProcessedEvents.requireLongerThanReplayWindow(
+                this.config.commandIds(), replayWindow, "tenantry.provisioning.retention.command-ids");
         ProcessedEvents processed = new ProcessedEvents("provisioning_processed_event");
-        this.sweep = new RetentionSweep("provisioning-retention", dataSource, List.of(
-                new RetentionRule("provisioning_processed_event", this.config.processedEvents(), processed::prune),
-                new RetentionRule("provisioning_idempotency_key", this.config.idempotencyKeys(),
-                        idempotency::pruneRequestKeys),
-                new RetentionRule("provisioning_idempotency_key.command", this.config.commandIds(),
-                        idempotency::pruneCommandIds),
-                new RetentionRule("tenant_timeline", this.config.timeline(), timeline::prune)),
-                this.config.batchSize(), registry);
+        this.sweep = new RetentionSweep(
+                "provisioning-retention",
+                dataSource,
+                List.of(
+                        new RetentionRule(
+                                "provisioning_processed_event", this.config.processedEvents(), processed::prune),
+                        new RetentionRule(
+                                "provisioning_idempotency_key",
+                                this.config.idempotencyKeys(),
+                                idempotency::pruneRequestKeys),
+                        new RetentionRule(
+                                "provisioning_idempotency_key.command",
+                                this.config.commandIds(),
+                                idempotency::pruneCommandIds),
+                        new RetentionRule("tenant_timeline", this.config.timeline(), timeline::prune)),
+                this.config.batchSize(),
+                registry);
     }
 
     void onStart(@Observes StartupEvent start) {

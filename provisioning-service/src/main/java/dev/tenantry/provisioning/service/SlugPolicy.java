@@ -46,7 +46,8 @@ public class SlugPolicy {
             boolean prefix = name.endsWith("*");
             String stem = prefix ? name.substring(0, name.length() - 1) : name;
             if (prefix ? slug.startsWith(stem) : slug.equals(stem)) {
-                return Optional.of("'" + slug + "' is reserved" + (prefix ? " (names starting with '" + stem + "')" : ""));
+                return Optional.of(
+                        "'" + slug + "' is reserved" + (prefix ? " (names starting with '" + stem + "')" : ""));
             }
         }
         return Optional.empty();

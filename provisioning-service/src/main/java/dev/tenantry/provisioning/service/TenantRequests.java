@@ -67,8 +67,9 @@ public class TenantRequests {
     private static final String LIVE_SLUG_INDEX = "tenant_live_slug_key";
     /** request_hash of a command id whose answer was a rejection: it matches no request, and wins over any. */
     private static final String REJECTED_COMMAND = "rejected-command";
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final Transactions transactions;
     private final TenantRepository tenants;
@@ -83,10 +84,17 @@ public class TenantRequests {
     private final ProcessedEvents processed = new ProcessedEvents("provisioning_processed_event");
     private final URI source;
 
-    public TenantRequests(Transactions transactions, TenantRepository tenants, TimelineRepository timeline,
-                          IdempotencyRepository idempotency, OutboxRepository outbox,
-                          MigrationVersionRepository migrationVersions, TenantSaga saga,
-                          SlugPolicy slugs, ProvisioningMetrics metrics, ProvisioningConfig config) {
+    public TenantRequests(
+            Transactions transactions,
+            TenantRepository tenants,
+            TimelineRepository timeline,
+            IdempotencyRepository idempotency,
+            OutboxRepository outbox,
+            MigrationVersionRepository migrationVersions,
+            TenantSaga saga,
+            SlugPolicy slugs,
+            ProvisioningMetrics metrics,
+            ProvisioningConfig config) {
         this.transactions = transactions;
         this.tenants = tenants;
         this.timeline = timeline;
@@ -101,8 +109,7 @@ public class TenantRequests {
     }
 
     /** An accepted request; {@code replayed} when it repeats an earlier one with the same key. */
-    public record Accepted(AcceptedTenant tenant, boolean replayed) {
-    }
+    public record Accepted(AcceptedTenant tenant, boolean replayed) {}
 
     // ------------------------------------------------------------------ commands
 
@@ -126,15 +133,31 @@ public class TenantRequests {
                     throw slugTaken(valid.slug());
                 }
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                String correlationId = cause != null ? cause.correlationIdOrId() : UUID.randomUUID().toString();
-                Tenant requested = new Tenant(UUID.randomUUID(), valid.slug(), valid.displayName(), valid.plan(),
-                        valid.metadata(), TenantStatus.REQUESTED, null,
-                        config.tenants().initialVersion().orElse(null), null, null, correlationId, 0, now, now, now);
+                String correlationId = cause != null
+                        ? cause.correlationIdOrId()
+                        : UUID.randomUUID().toString();
+                Tenant requested = new Tenant(
+                        UUID.randomUUID(),
+                        valid.slug(),
+                        valid.displayName(),
+                        valid.plan(),
+                        valid.metadata(),
+                        TenantStatus.REQUESTED,
+                        null,
+                        config.tenants().initialVersion().orElse(null),
+                        null,
+                        null,
+                        correlationId,
+                        0,
+                        now,
+                        now,
+                        now);
                 Tenant started = saga.start(tx, requested, cause);
                 return remember(tx, idempotencyKey, hash, started, cause != null);
             });
         } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains(LIVE_SLUG_INDEX)) {
+            if ("23505".equals(e.getSQLState())
+                    && String.valueOf(e.getMessage()).contains(LIVE_SLUG_INDEX)) {
                 // A concurrent request took the slug between our check and our insert.
                 throw slugTaken(valid.slug());
             }
@@ -154,8 +177,13 @@ public class TenantRequests {
         Map<String, Object> fingerprinted = new LinkedHashMap<>();
         fingerprinted.put("tenant", tenantRef);
         fingerprinted.put("targetVersion", targetVersion);
-        return operate(tenantRef, SagaTransition.START_UPGRADE, Step.causedBy(cause).withVersion(targetVersion),
-                idempotencyKey, fingerprint("upgrade-tenant", fingerprinted), cause != null);
+        return operate(
+                tenantRef,
+                SagaTransition.START_UPGRADE,
+                Step.causedBy(cause).withVersion(targetVersion),
+                idempotencyKey,
+                fingerprint("upgrade-tenant", fingerprinted),
+                cause != null);
     }
 
     /**
@@ -171,8 +199,11 @@ public class TenantRequests {
         }
         MigrationVersion wanted = MigrationVersion.fromVersion(targetVersion);
         if (known.stream().noneMatch(v -> MigrationVersion.fromVersion(v).compareTo(wanted) == 0)) {
-            String latest = known.stream().map(MigrationVersion::fromVersion).max(MigrationVersion::compareTo)
-                    .map(MigrationVersion::getVersion).orElse(null);
+            String latest = known.stream()
+                    .map(MigrationVersion::fromVersion)
+                    .max(MigrationVersion::compareTo)
+                    .map(MigrationVersion::getVersion)
+                    .orElse(null);
             throw ProblemException.unprocessable("Version " + targetVersion
                     + " is not a tenant migration version the migration workers know (latest: " + latest + ")");
         }
@@ -180,12 +211,23 @@ public class TenantRequests {
 
     /** Deletes an ACTIVE (or UPGRADE_FAILED) tenant: its schema is archived by the worker. */
     public Accepted delete(String tenantRef, String idempotencyKey, EventEnvelope<?> cause) throws SQLException {
-        return operate(tenantRef, SagaTransition.START_DELETION, Step.causedBy(cause), idempotencyKey,
-                fingerprint("delete-tenant", Map.of("tenant", tenantRef)), cause != null);
+        return operate(
+                tenantRef,
+                SagaTransition.START_DELETION,
+                Step.causedBy(cause),
+                idempotencyKey,
+                fingerprint("delete-tenant", Map.of("tenant", tenantRef)),
+                cause != null);
     }
 
-    private Accepted operate(String tenantRef, SagaTransition transition, Step step, String idempotencyKey,
-                             String hash, boolean fromCommand) throws SQLException {
+    private Accepted operate(
+            String tenantRef,
+            SagaTransition transition,
+            Step step,
+            String idempotencyKey,
+            String hash,
+            boolean fromCommand)
+            throws SQLException {
         checkKey(idempotencyKey);
         return transactions.inTransaction(tx -> {
             Optional<Accepted> replay = replay(tx, idempotencyKey, hash);
@@ -209,8 +251,14 @@ public class TenantRequests {
      * @param commandEventId id of the Kafka record's event (or its coordinates when it had none)
      * @param refusal        why; its detail is the reason the sender reads
      */
-    public void reject(String commandEventId, String correlationId, String commandId, String commandType,
-                       String subject, Problem refusal) throws SQLException {
+    public void reject(
+            String commandEventId,
+            String correlationId,
+            String commandId,
+            String commandType,
+            String subject,
+            Problem refusal)
+            throws SQLException {
         String reason = refusal.detail();
         transactions.inTransaction(tx -> {
             if (!processed.markProcessed(tx.connection(), COMMANDS_CONSUMER, commandEventId)) {
@@ -219,25 +267,41 @@ public class TenantRequests {
             if (commandId != null && IDEMPOTENCY_KEY.matcher(commandId).matches()) {
                 // An id that is not a valid key is refused by checkKey on every delivery anyway.
                 idempotency.lock(tx.connection(), commandId);
-                idempotency.insertCommandAnswerIfAbsent(tx.connection(), commandId,
+                idempotency.insertCommandAnswerIfAbsent(
+                        tx.connection(),
+                        commandId,
                         new StoredResponse(REJECTED_COMMAND, refusal.status(), json(refusal)));
             }
             TenantRequestRejected rejected = new TenantRequestRejected(commandId, commandType, subject, reason);
             EventEnvelope<TenantRequestRejected> created = EventEnvelope.create(source, rejected);
-            EventEnvelope<TenantRequestRejected> envelope = new EventEnvelope<>(created.id(), created.type(),
-                    created.source(), created.time(), created.subject(), commandEventId,
-                    correlationId != null ? correlationId : commandEventId, rejected);
+            EventEnvelope<TenantRequestRejected> envelope = new EventEnvelope<>(
+                    created.id(),
+                    created.type(),
+                    created.source(),
+                    created.time(),
+                    created.subject(),
+                    commandEventId,
+                    correlationId != null ? correlationId : commandEventId,
+                    rejected);
             outbox.append(tx.connection(), Topics.TENANT_LIFECYCLE, envelope);
             Optional<Tenant> tenant = subject == null ? Optional.empty() : resolve(tx, subject);
             if (tenant.isPresent()) {
-                timeline.append(tx.connection(), tenant.get().id(), "request-rejected", tenant.get().status(), null,
-                        commandType, commandId, reason);
+                timeline.append(
+                        tx.connection(),
+                        tenant.get().id(),
+                        "request-rejected",
+                        tenant.get().status(),
+                        null,
+                        commandType,
+                        commandId,
+                        reason);
             }
             tx.afterCommit(() -> metrics.commandRejected(commandType));
             return null;
         });
-        LOG.infof("Rejected %s %s (%s): %s", Printable.of(commandType), Printable.of(commandId),
-                Printable.of(subject), Printable.of(reason));
+        LOG.infof(
+                "Rejected %s %s (%s): %s",
+                Printable.of(commandType), Printable.of(commandId), Printable.of(subject), Printable.of(reason));
     }
 
     // ------------------------------------------------------------------ queries
@@ -253,8 +317,10 @@ public class TenantRequests {
     public Optional<List<TimelineEntry>> timeline(String tenantRef) throws SQLException {
         return transactions.read(tx -> {
             Optional<Tenant> tenant = resolve(tx, tenantRef);
-            return tenant.isEmpty() ? Optional.empty()
-                    : Optional.of(timeline.forTenant(tx.connection(), tenant.get().id()));
+            return tenant.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(
+                            timeline.forTenant(tx.connection(), tenant.get().id()));
         });
     }
 
@@ -285,7 +351,10 @@ public class TenantRequests {
             throw new ProblemException(readStoredRefusal(stored.get()));
         }
         if (!stored.get().requestHash().equals(hash)) {
-            throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
+            throw new ProblemException(
+                    422,
+                    "idempotency-key-reused",
+                    "Idempotency key reused",
                     "Idempotency key '" + key + "' was already used for a different request");
         }
         try {
@@ -303,12 +372,11 @@ public class TenantRequests {
         }
     }
 
-    private Accepted remember(Tx tx, String key, String hash, Tenant tenant, boolean fromCommand)
-            throws SQLException {
+    private Accepted remember(Tx tx, String key, String hash, Tenant tenant, boolean fromCommand) throws SQLException {
         AcceptedTenant accepted = AcceptedTenant.of(tenant);
         if (key != null) {
-            idempotency.insert(tx.connection(), key, tenant.id(), new StoredResponse(hash, 202, json(accepted)),
-                    fromCommand);
+            idempotency.insert(
+                    tx.connection(), key, tenant.id(), new StoredResponse(hash, 202, json(accepted)), fromCommand);
         }
         return new Accepted(accepted, false);
     }
@@ -319,12 +387,13 @@ public class TenantRequests {
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         slugs.refusal(request.slug()).ifPresent(why -> errors.add(new Problem.FieldError("slug", why)));
-        String displayName = request.displayName() == null ? null : request.displayName().strip();
+        String displayName =
+                request.displayName() == null ? null : request.displayName().strip();
         if (displayName == null || displayName.isEmpty()) {
             errors.add(new Problem.FieldError("displayName", "is required"));
         } else if (displayName.length() > MAX_DISPLAY_NAME || hasControlCharacters(displayName)) {
-            errors.add(new Problem.FieldError("displayName",
-                    "must be at most " + MAX_DISPLAY_NAME + " characters without control characters"));
+            errors.add(new Problem.FieldError(
+                    "displayName", "must be at most " + MAX_DISPLAY_NAME + " characters without control characters"));
         }
         if (request.plan() != null && !PLAN.matcher(request.plan()).matches()) {
             errors.add(new Problem.FieldError("plan", "must match " + PLAN.pattern()));
@@ -338,16 +407,22 @@ public class TenantRequests {
             // Checked here rather than left to PostgreSQL, which refuses NUL in text: a command
             // carrying one is then rejected for what it is, not with a database error.
             if (key == null || key.isBlank() || key.length() > MAX_METADATA_KEY || hasControlCharacters(key)) {
-                errors.add(new Problem.FieldError("metadata", "keys must be 1 to " + MAX_METADATA_KEY
-                        + " characters without control characters"));
-            } else if (entry.getValue() == null || entry.getValue().length() > MAX_METADATA_VALUE
+                errors.add(new Problem.FieldError(
+                        "metadata",
+                        "keys must be 1 to " + MAX_METADATA_KEY + " characters without control characters"));
+            } else if (entry.getValue() == null
+                    || entry.getValue().length() > MAX_METADATA_VALUE
                     || hasControlCharacters(entry.getValue())) {
-                errors.add(new Problem.FieldError("metadata." + key,
-                        "must be a string of at most " + MAX_METADATA_VALUE + " characters without control characters"));
+                errors.add(new Problem.FieldError(
+                        "metadata." + key,
+                        "must be a string of at most " + MAX_METADATA_VALUE
+                                + " characters without control characters"));
             }
         }
         if (!errors.isEmpty()) {
-            String detail = errors.stream().map(e -> e.field() + " " + e.message()).reduce((a, b) -> a + "; " + b)
+            String detail = errors.stream()
+                    .map(e -> e.field() + " " + e.message())
+                    .reduce((a, b) -> a + "; " + b)
                     .orElse("invalid request");
             throw new ProblemException(400, "invalid-request", "Invalid request", detail, errors);
         }
@@ -365,8 +440,7 @@ public class TenantRequests {
     }
 
     private static ProblemException slugTaken(String slug) {
-        return new ProblemException(409, "slug-taken", "Slug taken",
-                "Slug '" + slug + "' belongs to a live tenant");
+        return new ProblemException(409, "slug-taken", "Slug taken", "Slug '" + slug + "' belongs to a live tenant");
     }
 
     private static ProblemException notFound(String tenantRef) {
@@ -376,7 +450,8 @@ public class TenantRequests {
     private static String fingerprint(String operation, Object request) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((operation + "\n" + CANONICAL.writeValueAsString(request)).getBytes(StandardCharsets.UTF_8));
+                    .digest((operation + "\n" + CANONICAL.writeValueAsString(request))
+                            .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException("cannot fingerprint request", e);

@@ -64,8 +64,13 @@ public class TenantSaga {
     private final ProcessedEvents processed = new ProcessedEvents("provisioning_processed_event");
     private final URI source;
 
-    public TenantSaga(Transactions transactions, TenantRepository tenants, TimelineRepository timeline,
-                      OutboxRepository outbox, ProvisioningMetrics metrics, ProvisioningConfig config) {
+    public TenantSaga(
+            Transactions transactions,
+            TenantRepository tenants,
+            TimelineRepository timeline,
+            OutboxRepository outbox,
+            ProvisioningMetrics metrics,
+            ProvisioningConfig config) {
         this.transactions = transactions;
         this.tenants = tenants;
         this.timeline = timeline;
@@ -79,11 +84,16 @@ public class TenantSaga {
      *
      * @param schemaExisted for a deletion: false when the worker found no schema to archive
      */
-    public record Step(EventEnvelope<?> cause, String version, String failedVersion, String reason,
-                       String archivedSchema, Boolean schemaExisted) {
+    public record Step(
+            EventEnvelope<?> cause,
+            String version,
+            String failedVersion,
+            String reason,
+            String archivedSchema,
+            Boolean schemaExisted) {
 
-        public Step(EventEnvelope<?> cause, String version, String failedVersion, String reason,
-                    String archivedSchema) {
+        public Step(
+                EventEnvelope<?> cause, String version, String failedVersion, String reason, String archivedSchema) {
             this(cause, version, failedVersion, reason, archivedSchema, null);
         }
 
@@ -107,8 +117,14 @@ public class TenantSaga {
     /** Records a new tenant as REQUESTED and starts provisioning it, in the caller's transaction. */
     public Tenant start(Tx tx, Tenant requested, EventEnvelope<?> cause) throws SQLException {
         tenants.insert(tx.connection(), requested);
-        timeline.append(tx.connection(), requested.id(), "requested", null, TenantStatus.REQUESTED,
-                cause == null ? null : cause.type(), cause == null ? null : cause.id(),
+        timeline.append(
+                tx.connection(),
+                requested.id(),
+                "requested",
+                null,
+                TenantStatus.REQUESTED,
+                cause == null ? null : cause.type(),
+                cause == null ? null : cause.id(),
                 "slug " + requested.slug() + (cause == null ? " via REST" : " via command " + cause.id()));
         return apply(tx, requested, SagaTransition.START_PROVISIONING, Step.causedBy(cause));
     }
@@ -133,7 +149,12 @@ public class TenantSaga {
             }
         }
         tenants.update(tx.connection(), moved);
-        timeline.append(tx.connection(), tenant.id(), "transition", tenant.status(), moved.status(),
+        timeline.append(
+                tx.connection(),
+                tenant.id(),
+                "transition",
+                tenant.status(),
+                moved.status(),
                 events.stream().map(e -> e.envelope().eventType().simpleName()).collect(Collectors.joining(",")),
                 events.stream().map(e -> e.envelope().id()).collect(Collectors.joining(",")),
                 transition.name() + detail(step));
@@ -147,8 +168,9 @@ public class TenantSaga {
             tx.afterCommit(metrics::compensationStarted);
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debugf("Tenant %s (%s): %s -> %s by %s", tenant.id(), tenant.slug(), tenant.status(), moved.status(),
-                    transition);
+            LOG.debugf(
+                    "Tenant %s (%s): %s -> %s by %s",
+                    tenant.id(), tenant.slug(), tenant.status(), moved.status(), transition);
         }
         return moved;
     }
@@ -175,8 +197,8 @@ public class TenantSaga {
                 // Not proof that there is no such tenant: the request may have been relayed and
                 // answered before the commit that recorded the tenant became visible here. Rolled
                 // back (the event is not marked processed) and retried; dead-lettered if it never shows.
-                throw new TenantNotVisibleException("No tenant " + result.tenantId() + " (yet) for " + event.type()
-                        + " " + event.id());
+                throw new TenantNotVisibleException(
+                        "No tenant " + result.tenantId() + " (yet) for " + event.type() + " " + event.id());
             }
             Tenant tenant = found.get();
             Optional<String> skipped = skippedReason(result);
@@ -187,8 +209,12 @@ public class TenantSaga {
             } else if (event.causationId() == null) {
                 applyWorkerInitiated(tx, tenant, event, result);
             } else if (!event.causationId().equals(tenant.lastRequestId())) {
-                ignore(tx, tenant, event, "stale: answers request " + event.causationId()
-                        + ", the latest request is " + tenant.lastRequestId());
+                ignore(
+                        tx,
+                        tenant,
+                        event,
+                        "stale: answers request " + event.causationId() + ", the latest request is "
+                                + tenant.lastRequestId());
             } else {
                 applyAnswer(tx, tenant, event, result);
             }
@@ -196,11 +222,12 @@ public class TenantSaga {
         });
     }
 
-    private void applyAnswer(Tx tx, Tenant tenant, EventEnvelope<?> event, MigrationResult result)
-            throws SQLException {
+    private void applyAnswer(Tx tx, Tenant tenant, EventEnvelope<?> event, MigrationResult result) throws SQLException {
         Step step = Step.causedBy(event);
         TenantStatus status = tenant.status();
-        if (result instanceof TenantMigrated m && m.kind() == MigrationKind.NEW && status == TenantStatus.PROVISIONING) {
+        if (result instanceof TenantMigrated m
+                && m.kind() == MigrationKind.NEW
+                && status == TenantStatus.PROVISIONING) {
             recordResult(tx, tenant, event, describe(m));
             apply(tx, tenant, SagaTransition.ACTIVATE, step.withVersion(m.toVersion()));
         } else if (result instanceof TenantMigrated m && status == TenantStatus.UPGRADING) {
@@ -209,21 +236,29 @@ public class TenantSaga {
         } else if (result instanceof TenantMigrationFailed f && status == TenantStatus.PROVISIONING) {
             recordResult(tx, tenant, event, describe(f));
             String reason = reason(f);
-            Tenant failed = apply(tx, tenant, SagaTransition.FAIL_PROVISIONING,
-                    step.withFailure(f.failedVersion(), reason));
+            Tenant failed =
+                    apply(tx, tenant, SagaTransition.FAIL_PROVISIONING, step.withFailure(f.failedVersion(), reason));
             apply(tx, failed, SagaTransition.COMPENSATE, step.withFailure(f.failedVersion(), reason));
         } else if (result instanceof TenantMigrationFailed f && status == TenantStatus.UPGRADING) {
             recordResult(tx, tenant, event, describe(f));
-            apply(tx, tenant, SagaTransition.FAIL_UPGRADE,
+            apply(
+                    tx,
+                    tenant,
+                    SagaTransition.FAIL_UPGRADE,
                     step.withVersion(f.currentVersion()).withFailure(f.failedVersion(), reason(f)));
         } else if (result instanceof TenantRolledBack r && status == TenantStatus.COMPENSATING) {
-            recordResult(tx, tenant, event, "schema " + r.schema() + (r.schemaExisted() ? " dropped" : " was not there"));
+            recordResult(
+                    tx, tenant, event, "schema " + r.schema() + (r.schemaExisted() ? " dropped" : " was not there"));
             apply(tx, tenant, SagaTransition.FINISH_ROLLBACK, step);
         } else if (result instanceof TenantDeleted d && status == TenantStatus.DELETING) {
-            recordResult(tx, tenant, event, d.archivedSomething()
-                    ? "schema " + d.schema() + " archived as " + d.archivedSchema()
-                    : "schema " + d.schema() + " was not there; nothing archived (empty archive " + d.archivedSchema()
-                            + ")");
+            recordResult(
+                    tx,
+                    tenant,
+                    event,
+                    d.archivedSomething()
+                            ? "schema " + d.schema() + " archived as " + d.archivedSchema()
+                            : "schema " + d.schema() + " was not there; nothing archived (empty archive "
+                                    + d.archivedSchema() + ")");
             apply(tx, tenant, SagaTransition.FINISH_DELETION, step.withArchive(d));
         } else {
             ignore(tx, tenant, event, "unexpected in status " + status);
@@ -233,13 +268,22 @@ public class TenantSaga {
     /** Results without a causing request come from the worker's own fleet upgrades (drift repair). */
     private void applyWorkerInitiated(Tx tx, Tenant tenant, EventEnvelope<?> event, MigrationResult result)
             throws SQLException {
-        if (result instanceof TenantMigrated m && tenant.status() == TenantStatus.ACTIVE
+        if (result instanceof TenantMigrated m
+                && tenant.status() == TenantStatus.ACTIVE
                 && isNewer(m.toVersion(), tenant.currentVersion())) {
             recordResult(tx, tenant, event, describe(m) + " (started by the worker)");
-            apply(tx, tenant, SagaTransition.RECORD_WORKER_UPGRADE, Step.causedBy(event).withVersion(m.toVersion()));
+            apply(
+                    tx,
+                    tenant,
+                    SagaTransition.RECORD_WORKER_UPGRADE,
+                    Step.causedBy(event).withVersion(m.toVersion()));
         } else {
-            ignore(tx, tenant, event, "started by the worker; nothing to change in status " + tenant.status()
-                    + " at version " + tenant.currentVersion());
+            ignore(
+                    tx,
+                    tenant,
+                    event,
+                    "started by the worker; nothing to change in status " + tenant.status() + " at version "
+                            + tenant.currentVersion());
         }
     }
 
@@ -258,7 +302,8 @@ public class TenantSaga {
         if (version == null) {
             return false;
         }
-        return current == null || MigrationVersion.fromVersion(version).isNewerThan(MigrationVersion.fromVersion(current));
+        return current == null
+                || MigrationVersion.fromVersion(version).isNewerThan(MigrationVersion.fromVersion(current));
     }
 
     /** The later of two versions: a worker's report never moves the registry's version backwards. */
@@ -267,15 +312,30 @@ public class TenantSaga {
     }
 
     private void recordResult(Tx tx, Tenant tenant, EventEnvelope<?> event, String detail) throws SQLException {
-        timeline.append(tx.connection(), tenant.id(), "migration-result", tenant.status(), null,
-                event.eventType().simpleName(), event.id(), detail);
+        timeline.append(
+                tx.connection(),
+                tenant.id(),
+                "migration-result",
+                tenant.status(),
+                null,
+                event.eventType().simpleName(),
+                event.id(),
+                detail);
     }
 
     private void ignore(Tx tx, Tenant tenant, EventEnvelope<?> event, String why) throws SQLException {
-        LOG.infof("Ignoring %s %s for tenant %s (%s): %s", event.eventType().simpleName(), event.id(), tenant.id(),
-                tenant.slug(), why);
-        timeline.append(tx.connection(), tenant.id(), "result-ignored", tenant.status(), null,
-                event.eventType().simpleName(), event.id(), why);
+        LOG.infof(
+                "Ignoring %s %s for tenant %s (%s): %s",
+                event.eventType().simpleName(), event.id(), tenant.id(), tenant.slug(), why);
+        timeline.append(
+                tx.connection(),
+                tenant.id(),
+                "result-ignored",
+                tenant.status(),
+                null,
+                event.eventType().simpleName(),
+                event.id(),
+                why);
     }
 
     // ------------------------------------------------------------------ stuck provisioning
@@ -298,9 +358,13 @@ public class TenantSaga {
             List<Tenant> stuck = waiting(tx, TenantStatus.PROVISIONING, unanswered);
             for (Tenant tenant : stuck) {
                 if (tenant.requestAttempts() < maxRequests) {
-                    LOG.warnf("Tenant %s (%s) has had no migration result for %s; requesting it again", tenant.id(),
-                            tenant.slug(), timeout);
-                    apply(tx, tenant, SagaTransition.RESEND_PROVISIONING_REQUEST,
+                    LOG.warnf(
+                            "Tenant %s (%s) has had no migration result for %s; requesting it again",
+                            tenant.id(), tenant.slug(), timeout);
+                    apply(
+                            tx,
+                            tenant,
+                            SagaTransition.RESEND_PROVISIONING_REQUEST,
                             new Step(null, null, null, "no result within " + timeout, null));
                 } else {
                     String reason = "No migration result within " + timeout + " after " + tenant.requestAttempts()
@@ -311,12 +375,12 @@ public class TenantSaga {
                     apply(tx, failed, SagaTransition.COMPENSATE, step);
                 }
             }
-            return stuck.size() + sweepUpgrading(tx, unansweredBefore(tx, now, upgradeTimeout), upgradeTimeout,
-                    maxRequests)
-                    + resendStuck(tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST, unanswered,
-                    timeout)
-                    + resendStuck(tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, unanswered,
-                    timeout);
+            return stuck.size()
+                    + sweepUpgrading(tx, unansweredBefore(tx, now, upgradeTimeout), upgradeTimeout, maxRequests)
+                    + resendStuck(
+                            tx, TenantStatus.COMPENSATING, SagaTransition.RESEND_ROLLBACK_REQUEST, unanswered, timeout)
+                    + resendStuck(
+                            tx, TenantStatus.DELETING, SagaTransition.RESEND_DELETION_REQUEST, unanswered, timeout);
         });
     }
 
@@ -341,13 +405,17 @@ public class TenantSaga {
         List<Tenant> stuck = waiting(tx, TenantStatus.UPGRADING, unanswered);
         for (Tenant tenant : stuck) {
             if (tenant.requestAttempts() < maxRequests) {
-                LOG.warnf("Tenant %s (%s) has had no upgrade result for %s; requesting it again", tenant.id(),
-                        tenant.slug(), timeout);
-                apply(tx, tenant, SagaTransition.RESEND_UPGRADE_REQUEST,
+                LOG.warnf(
+                        "Tenant %s (%s) has had no upgrade result for %s; requesting it again",
+                        tenant.id(), tenant.slug(), timeout);
+                apply(
+                        tx,
+                        tenant,
+                        SagaTransition.RESEND_UPGRADE_REQUEST,
                         new Step(null, tenant.targetVersion(), null, "no result within " + timeout, null));
             } else {
-                String reason = "No upgrade result within " + timeout + " after " + tenant.requestAttempts()
-                        + " requests";
+                String reason =
+                        "No upgrade result within " + timeout + " after " + tenant.requestAttempts() + " requests";
                 LOG.warnf("Tenant %s (%s): %s; failing the upgrade", tenant.id(), tenant.slug(), reason);
                 apply(tx, tenant, SagaTransition.FAIL_UPGRADE, new Step(null, null, null, reason, null));
             }
@@ -359,12 +427,14 @@ public class TenantSaga {
      * Compensation and deletion have no way to give up: they are re-sent until the worker answers.
      * The re-sent request's result is the one awaited; an answer to an earlier copy is stale.
      */
-    private int resendStuck(Tx tx, TenantStatus status, SagaTransition resend, Optional<Instant> unanswered,
-                            java.time.Duration timeout) throws SQLException {
+    private int resendStuck(
+            Tx tx, TenantStatus status, SagaTransition resend, Optional<Instant> unanswered, java.time.Duration timeout)
+            throws SQLException {
         List<Tenant> stuck = waiting(tx, status, unanswered);
         for (Tenant tenant : stuck) {
-            LOG.warnf("Tenant %s (%s) has been %s for over %s without an answer; requesting it again", tenant.id(),
-                    tenant.slug(), status, timeout);
+            LOG.warnf(
+                    "Tenant %s (%s) has been %s for over %s without an answer; requesting it again",
+                    tenant.id(), tenant.slug(), status, timeout);
             String reason = "no result within " + timeout
                     + (tenant.failureReason() == null ? "" : "; originally: " + tenant.failureReason());
             apply(tx, tenant, resend, new Step(null, null, null, reason, null));
@@ -374,8 +444,7 @@ public class TenantSaga {
 
     // ------------------------------------------------------------------ the events of each transition
 
-    private record Outgoing(String topic, EventEnvelope<?> envelope) {
-    }
+    private record Outgoing(String topic, EventEnvelope<?> envelope) {}
 
     private List<Outgoing> eventsFor(SagaTransition transition, Tenant t, Tenant before, Step step) {
         String id = t.idText();
@@ -387,25 +456,36 @@ public class TenantSaga {
                 events.add(lifecycle(t, step, new TenantProvisioningStarted(id, t.slug(), schema, t.targetVersion())));
             }
             case RESEND_PROVISIONING_REQUEST ->
-                    events.add(request(t, step, new TenantRequested(id, t.slug(), schema, t.targetVersion())));
+                events.add(request(t, step, new TenantRequested(id, t.slug(), schema, t.targetVersion())));
             case ACTIVATE -> events.add(lifecycle(t, step, new TenantActivated(id, t.slug(), schema, step.version())));
-            case FAIL_PROVISIONING -> events.add(lifecycle(t, step,
-                    new TenantProvisioningFailed(id, t.slug(), schema, step.failedVersion(), step.reason())));
-            case COMPENSATE, RESEND_ROLLBACK_REQUEST -> events.add(request(t, step,
-                    new TenantRollbackRequested(id, t.slug(), schema, step.reason())));
+            case FAIL_PROVISIONING ->
+                events.add(lifecycle(
+                        t,
+                        step,
+                        new TenantProvisioningFailed(id, t.slug(), schema, step.failedVersion(), step.reason())));
+            case COMPENSATE, RESEND_ROLLBACK_REQUEST ->
+                events.add(request(t, step, new TenantRollbackRequested(id, t.slug(), schema, step.reason())));
             case FINISH_ROLLBACK -> {
                 // The slug is free again; subscribers already heard TenantProvisioningFailed.
             }
             case START_UPGRADE, RESEND_UPGRADE_REQUEST ->
-                    events.add(request(t, step, new TenantUpgradeRequested(id, t.slug(), schema, step.version())));
-            case FINISH_UPGRADE, RECORD_WORKER_UPGRADE -> events.add(lifecycle(t, step,
-                    new TenantUpgraded(id, t.slug(), schema, before.currentVersion(), t.currentVersion())));
-            case FAIL_UPGRADE -> events.add(lifecycle(t, step, new TenantUpgradeFailed(id, t.slug(), schema,
-                    t.currentVersion(), step.failedVersion(), step.reason())));
+                events.add(request(t, step, new TenantUpgradeRequested(id, t.slug(), schema, step.version())));
+            case FINISH_UPGRADE, RECORD_WORKER_UPGRADE ->
+                events.add(lifecycle(
+                        t,
+                        step,
+                        new TenantUpgraded(id, t.slug(), schema, before.currentVersion(), t.currentVersion())));
+            case FAIL_UPGRADE ->
+                events.add(lifecycle(
+                        t,
+                        step,
+                        new TenantUpgradeFailed(
+                                id, t.slug(), schema, t.currentVersion(), step.failedVersion(), step.reason())));
             case START_DELETION, RESEND_DELETION_REQUEST ->
-                    events.add(request(t, step, new TenantDeletionRequested(id, t.slug(), schema)));
-            case FINISH_DELETION -> events.add(lifecycle(t, step,
-                    new TenantDeleted(id, schema, step.archivedSchema(), step.schemaExisted(), null)));
+                events.add(request(t, step, new TenantDeletionRequested(id, t.slug(), schema)));
+            case FINISH_DELETION ->
+                events.add(lifecycle(
+                        t, step, new TenantDeleted(id, schema, step.archivedSchema(), step.schemaExisted(), null)));
         }
         return events;
     }
@@ -458,14 +538,41 @@ public class TenantSaga {
                 // status only
             }
         }
-        return new Tenant(t.id(), t.slug(), t.displayName(), t.plan(), t.metadata(), transition.to(), current, target,
-                failure, t.lastRequestId(), correlationId, attempts, now, t.createdAt(), now);
+        return new Tenant(
+                t.id(),
+                t.slug(),
+                t.displayName(),
+                t.plan(),
+                t.metadata(),
+                transition.to(),
+                current,
+                target,
+                failure,
+                t.lastRequestId(),
+                correlationId,
+                attempts,
+                now,
+                t.createdAt(),
+                now);
     }
 
     private static Tenant withLastRequest(Tenant t, String requestId) {
-        return new Tenant(t.id(), t.slug(), t.displayName(), t.plan(), t.metadata(), t.status(), t.currentVersion(),
-                t.targetVersion(), t.failureReason(), requestId, t.correlationId(), t.requestAttempts(),
-                t.statusChangedAt(), t.createdAt(), t.updatedAt());
+        return new Tenant(
+                t.id(),
+                t.slug(),
+                t.displayName(),
+                t.plan(),
+                t.metadata(),
+                t.status(),
+                t.currentVersion(),
+                t.targetVersion(),
+                t.failureReason(),
+                requestId,
+                t.correlationId(),
+                t.requestAttempts(),
+                t.statusChangedAt(),
+                t.createdAt(),
+                t.updatedAt());
     }
 
     private static String correlationFor(Tenant tenant, SagaTransition transition, Step step) {
@@ -473,7 +580,9 @@ public class TenantSaga {
             // A new tenant's correlation id is chosen when it is requested.
             return tenant.correlationId();
         }
-        return step.cause() != null ? step.cause().correlationIdOrId() : UUID.randomUUID().toString();
+        return step.cause() != null
+                ? step.cause().correlationIdOrId()
+                : UUID.randomUUID().toString();
     }
 
     private static String detail(Step step) {

@@ -20,12 +20,22 @@ class ProvisioningMetricsTests {
         metrics.commandRejected(null);
         metrics.commandRejected("CreateTenant");
 
-        assertThat(registry.find("tenantry.commands.rejected").counters()).extracting(c -> c.getId().getTag("type"))
+        assertThat(registry.find("tenantry.commands.rejected").counters())
+                .extracting(c -> c.getId().getTag("type"))
                 .containsExactlyInAnyOrder("CreateTenant", "UpgradeTenant", "DeleteTenant", "other", "unknown");
-        assertThat(registry.get("tenantry.commands.rejected").tag("type", "other").counter().count()).isEqualTo(51);
-        assertThat(registry.get("tenantry.commands.rejected").tag("type", "CreateTenant").counter().count())
+        assertThat(registry.get("tenantry.commands.rejected")
+                        .tag("type", "other")
+                        .counter()
+                        .count())
+                .isEqualTo(51);
+        assertThat(registry.get("tenantry.commands.rejected")
+                        .tag("type", "CreateTenant")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
-        assertThat(registry.getMeters()).extracting(Meter::getId).flatExtracting(id -> id.getTags())
+        assertThat(registry.getMeters())
+                .extracting(Meter::getId)
+                .flatExtracting(id -> id.getTags())
                 .noneMatch(tag -> tag.getValue().startsWith("made.up"));
     }
 }

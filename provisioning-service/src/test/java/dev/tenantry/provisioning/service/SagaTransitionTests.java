@@ -37,7 +37,8 @@ class SagaTransitionTests {
         Map<TenantStatus, Set<TenantStatus>> actual = new HashMap<>();
         for (SagaTransition transition : SagaTransition.values()) {
             for (TenantStatus from : transition.from()) {
-                actual.computeIfAbsent(from, k -> EnumSet.noneOf(TenantStatus.class)).add(transition.to());
+                actual.computeIfAbsent(from, k -> EnumSet.noneOf(TenantStatus.class))
+                        .add(transition.to());
             }
         }
         assertThat(actual).isEqualTo(EXPECTED);

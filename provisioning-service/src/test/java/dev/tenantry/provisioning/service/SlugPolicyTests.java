@@ -18,17 +18,38 @@ class SlugPolicyTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ab", "Acme", "1acme", "_acme", "acme-corp", "acme corp", "ümlaut",
-            "abcdefghijklmnopqrstuvwxyz0123456789_abcd"})
+    @ValueSource(
+            strings = {
+                "ab",
+                "Acme",
+                "1acme",
+                "_acme",
+                "acme-corp",
+                "acme corp",
+                "ümlaut",
+                "abcdefghijklmnopqrstuvwxyz0123456789_abcd"
+            })
     void refusesSlugsOutsideThePattern(String slug) {
-        assertThat(policy.refusal(slug)).hasValueSatisfying(why -> assertThat(why).contains("must match"));
+        assertThat(policy.refusal(slug))
+                .hasValueSatisfying(why -> assertThat(why).contains("must match"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"public", "information_schema", "pg_catalog", "pg_anything", "tenantry",
-            "tenantry_core", "deleted_acme", "billing", "internal_tools"})
+    @ValueSource(
+            strings = {
+                "public",
+                "information_schema",
+                "pg_catalog",
+                "pg_anything",
+                "tenantry",
+                "tenantry_core",
+                "deleted_acme",
+                "billing",
+                "internal_tools"
+            })
     void refusesReservedNamesBuiltInAndConfigured(String slug) {
-        assertThat(policy.refusal(slug)).hasValueSatisfying(why -> assertThat(why).contains("reserved"));
+        assertThat(policy.refusal(slug))
+                .hasValueSatisfying(why -> assertThat(why).contains("reserved"));
     }
 
     @Test

@@ -19,7 +19,9 @@ class WorkerProgressTests {
 
     /** True when a tenant whose request went out at {@code requestSent} counts as unanswered. */
     private static boolean unanswered(WorkerProgress progress, Instant requestSent) {
-        return progress.unansweredBefore(NOW, TIMEOUT).map(requestSent::isBefore).orElse(false);
+        return progress.unansweredBefore(NOW, TIMEOUT)
+                .map(requestSent::isBefore)
+                .orElse(false);
     }
 
     @Test

@@ -13,14 +13,41 @@ import java.time.Instant;
  * @param replayCount how often this record was replayed to its consumer group so far (from the replay log)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeadLetter(String id, String eventId, String eventType, String tenant, String reason,
-                         String errorClass, String errorMessage, String originalTopic, Integer originalPartition,
-                         Long originalOffset, String origin, String consumerGroup, String firstFailureTime,
-                         int attempts, int replayCount, Instant deadLetteredAt) {
+public record DeadLetter(
+        String id,
+        String eventId,
+        String eventType,
+        String tenant,
+        String reason,
+        String errorClass,
+        String errorMessage,
+        String originalTopic,
+        Integer originalPartition,
+        Long originalOffset,
+        String origin,
+        String consumerGroup,
+        String firstFailureTime,
+        int attempts,
+        int replayCount,
+        Instant deadLetteredAt) {
 
     DeadLetter withReplayCount(int count) {
-        return new DeadLetter(id, eventId, eventType, tenant, reason, errorClass, errorMessage, originalTopic,
-                originalPartition, originalOffset, origin, consumerGroup, firstFailureTime, attempts, count,
+        return new DeadLetter(
+                id,
+                eventId,
+                eventType,
+                tenant,
+                reason,
+                errorClass,
+                errorMessage,
+                originalTopic,
+                originalPartition,
+                originalOffset,
+                origin,
+                consumerGroup,
+                firstFailureTime,
+                attempts,
+                count,
                 deadLetteredAt);
     }
 }

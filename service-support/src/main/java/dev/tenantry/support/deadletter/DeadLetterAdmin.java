@@ -44,6 +44,7 @@ public class DeadLetterAdmin {
 
     /** Property naming how long after dead-lettering a letter may be replayed. */
     public static final String REPLAY_WINDOW = "tenantry.dead-letters.replay-window";
+
     public static final String DEFAULT_REPLAY_WINDOW = "7d";
     private static final Logger LOG = Logger.getLogger(DeadLetterAdmin.class);
 
@@ -56,12 +57,14 @@ public class DeadLetterAdmin {
     private final Duration replayWindow;
 
     @Inject
-    public DeadLetterAdmin(DeadLetterSources sources, EventPublisher publisher, ReplayLog replayLog,
-                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                           @ConfigProperty(name = "tenantry.dead-letters.max-replays", defaultValue = "3") int maxReplays,
-                           @ConfigProperty(name = "tenantry.dead-letters.scan-limit", defaultValue = "10000") int scanLimit,
-                           @ConfigProperty(name = REPLAY_WINDOW, defaultValue = DEFAULT_REPLAY_WINDOW)
-                           Duration replayWindow) {
+    public DeadLetterAdmin(
+            DeadLetterSources sources,
+            EventPublisher publisher,
+            ReplayLog replayLog,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "tenantry.dead-letters.max-replays", defaultValue = "3") int maxReplays,
+            @ConfigProperty(name = "tenantry.dead-letters.scan-limit", defaultValue = "10000") int scanLimit,
+            @ConfigProperty(name = REPLAY_WINDOW, defaultValue = DEFAULT_REPLAY_WINDOW) Duration replayWindow) {
         this.sources = sources;
         this.publisher = publisher;
         this.replayLog = replayLog;
@@ -71,8 +74,12 @@ public class DeadLetterAdmin {
         this.replayWindow = replayWindow;
     }
 
-    public DeadLetterAdmin(DeadLetterSources sources, EventPublisher publisher, ReplayLog replayLog,
-                           String bootstrapServers, int maxReplays) {
+    public DeadLetterAdmin(
+            DeadLetterSources sources,
+            EventPublisher publisher,
+            ReplayLog replayLog,
+            String bootstrapServers,
+            int maxReplays) {
         this(sources, publisher, replayLog, bootstrapServers, maxReplays, 10_000, Duration.parse("P7D"));
     }
 
@@ -82,13 +89,19 @@ public class DeadLetterAdmin {
      *
      * @param cursor the {@code nextCursor} of the previous page, or null for the newest
      */
-    public DeadLetterPage list(String consumerGroup, String tenant, String eventType, Instant since, int limit,
-                               String cursor) {
+    public DeadLetterPage list(
+            String consumerGroup, String tenant, String eventType, Instant since, int limit, String cursor) {
         Map<String, Map<String, Integer>> replays = new HashMap<>();
-        TopicReader.Page page = reader.newestFirst(topicsOf(consumerGroup), cursor, since,
-                r -> (tenant == null || tenant.equals(r.key())) && (eventType == null || eventType.equals(header(r, "ce_type"))),
-                limit, scanLimit);
-        List<DeadLetter> letters = page.records().stream().map(r -> withReplayCount(r, replays)).toList();
+        TopicReader.Page page = reader.newestFirst(
+                topicsOf(consumerGroup),
+                cursor,
+                since,
+                r -> (tenant == null || tenant.equals(r.key()))
+                        && (eventType == null || eventType.equals(header(r, "ce_type"))),
+                limit,
+                scanLimit);
+        List<DeadLetter> letters =
+                page.records().stream().map(r -> withReplayCount(r, replays)).toList();
         return new DeadLetterPage(letters, page.nextCursor(), page.partial());
     }
 
@@ -127,21 +140,28 @@ public class DeadLetterAdmin {
         Map<String, Map<String, Integer>> replays = new HashMap<>();
         List<DeadLetter> replayed = new ArrayList<>();
         List<ReplayResult.Refused> refused = new ArrayList<>();
-        TopicReader.Page page = reader.newestFirst(topicsOf(request.consumerGroup()), null, request.since(), newestCopy,
-                request.limit() + maxRefusalsShown(request), scanLimit);
+        TopicReader.Page page = reader.newestFirst(
+                topicsOf(request.consumerGroup()),
+                null,
+                request.since(),
+                newestCopy,
+                request.limit() + maxRefusalsShown(request),
+                scanLimit);
         for (ConsumerRecord<String, byte[]> record : page.records()) {
             if (replayed.size() >= request.limit()) {
                 break;
             }
             DeadLetter letter = withReplayCount(record, replays);
             if (letter.replayCount() >= maxReplays) {
-                refused.add(new ReplayResult.Refused(letter, "replayed " + letter.replayCount()
-                        + " time(s) already; the cap is " + maxReplays));
+                refused.add(new ReplayResult.Refused(
+                        letter, "replayed " + letter.replayCount() + " time(s) already; the cap is " + maxReplays));
                 continue;
             }
             if (letter.deadLetteredAt().isBefore(Instant.now().minus(replayWindow))) {
-                refused.add(new ReplayResult.Refused(letter, "dead-lettered more than " + replayWindow
-                        + " ago (" + REPLAY_WINDOW + "): a repeat could no longer be recognised"));
+                refused.add(new ReplayResult.Refused(
+                        letter,
+                        "dead-lettered more than " + replayWindow + " ago (" + REPLAY_WINDOW
+                                + "): a repeat could no longer be recognised"));
                 continue;
             }
             if (letter.originalTopic() == null || letter.consumerGroup() == null) {
@@ -151,8 +171,9 @@ public class DeadLetterAdmin {
             if (!request.isDryRun()) {
                 replayLog.record(record.topic(), letter, letter.replayCount() + 1);
                 publisher.send(replayRecord(record, letter));
-                LOG.infof("Replayed dead letter %s to %s for group %s (replay %d)", letter.id(), letter.originalTopic(),
-                        letter.consumerGroup(), letter.replayCount() + 1);
+                LOG.infof(
+                        "Replayed dead letter %s to %s for group %s (replay %d)",
+                        letter.id(), letter.originalTopic(), letter.consumerGroup(), letter.replayCount() + 1);
             }
             replayed.add(letter);
         }
@@ -176,44 +197,60 @@ public class DeadLetterAdmin {
     }
 
     /** The dead letter with its replay count: the replay log's, or the count it carries if higher. */
-    private DeadLetter withReplayCount(ConsumerRecord<String, byte[]> record, Map<String, Map<String, Integer>> replays) {
+    private DeadLetter withReplayCount(
+            ConsumerRecord<String, byte[]> record, Map<String, Map<String, Integer>> replays) {
         DeadLetter letter = toDeadLetter(record);
         Map<String, Integer> counts = replays.computeIfAbsent(record.topic(), replayLog::counts);
-        int logged = Math.max(counts.getOrDefault(ReplayLog.keyOf(letter), 0),
-                counts.getOrDefault(ReplayLog.legacyKeyOf(letter), 0));
+        int logged = Math.max(
+                counts.getOrDefault(ReplayLog.keyOf(letter), 0), counts.getOrDefault(ReplayLog.legacyKeyOf(letter), 0));
         return letter.withReplayCount(Math.max(letter.replayCount(), logged));
     }
 
-    private static ProducerRecord<String, byte[]> replayRecord(ConsumerRecord<String, byte[]> record, DeadLetter letter) {
+    private static ProducerRecord<String, byte[]> replayRecord(
+            ConsumerRecord<String, byte[]> record, DeadLetter letter) {
         Headers headers = new RecordHeaders();
         for (Header header : record.headers()) {
-            if (!header.key().startsWith("dlq-") && !header.key().equals(DeadLetterHeaders.REPLAY_COUNT)
+            if (!header.key().startsWith("dlq-")
+                    && !header.key().equals(DeadLetterHeaders.REPLAY_COUNT)
                     && !header.key().equals(DeadLetterHeaders.REPLAY_TARGET_GROUP)
                     && !header.key().equals(DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME)
                     && !header.key().equals(DeadLetterHeaders.REPLAY_ORIGIN)) {
                 headers.add(header);
             }
         }
-        headers.add(DeadLetterHeaders.REPLAY_COUNT,
+        headers.add(
+                DeadLetterHeaders.REPLAY_COUNT,
                 Integer.toString(letter.replayCount() + 1).getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetterHeaders.REPLAY_TARGET_GROUP, letter.consumerGroup().getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                DeadLetterHeaders.REPLAY_TARGET_GROUP, letter.consumerGroup().getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetterHeaders.REPLAY_ORIGIN, letter.origin().getBytes(StandardCharsets.UTF_8));
         if (letter.firstFailureTime() != null) {
-            headers.add(DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME,
+            headers.add(
+                    DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME,
                     letter.firstFailureTime().getBytes(StandardCharsets.UTF_8));
         }
         return new ProducerRecord<>(letter.originalTopic(), null, record.key(), record.value(), headers);
     }
 
     private static DeadLetter toDeadLetter(ConsumerRecord<String, byte[]> r) {
-        return new DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(), header(r, "ce_id"),
-                header(r, "ce_type"), r.key(), header(r, DeadLetterHeaders.REASON), header(r, DeadLetterHeaders.ERROR_CLASS),
-                header(r, DeadLetterHeaders.ERROR_MESSAGE), header(r, DeadLetterHeaders.ORIGINAL_TOPIC),
+        return new DeadLetter(
+                r.topic() + "/" + r.partition() + "/" + r.offset(),
+                header(r, "ce_id"),
+                header(r, "ce_type"),
+                r.key(),
+                header(r, DeadLetterHeaders.REASON),
+                header(r, DeadLetterHeaders.ERROR_CLASS),
+                header(r, DeadLetterHeaders.ERROR_MESSAGE),
+                header(r, DeadLetterHeaders.ORIGINAL_TOPIC),
                 parseInt(header(r, DeadLetterHeaders.ORIGINAL_PARTITION)),
-                parseLong(header(r, DeadLetterHeaders.ORIGINAL_OFFSET)), originOf(r), header(r, DeadLetterHeaders.CONSUMER_GROUP),
+                parseLong(header(r, DeadLetterHeaders.ORIGINAL_OFFSET)),
+                originOf(r),
+                header(r, DeadLetterHeaders.CONSUMER_GROUP),
                 header(r, DeadLetterHeaders.FIRST_FAILURE_TIME),
-                Optional.ofNullable(parseInt(header(r, DeadLetterHeaders.ATTEMPTS))).orElse(0),
-                Optional.ofNullable(parseInt(header(r, DeadLetterHeaders.REPLAY_COUNT))).orElse(0),
+                Optional.ofNullable(parseInt(header(r, DeadLetterHeaders.ATTEMPTS)))
+                        .orElse(0),
+                Optional.ofNullable(parseInt(header(r, DeadLetterHeaders.REPLAY_COUNT)))
+                        .orElse(0),
                 Instant.ofEpochMilli(r.timestamp()));
     }
 
@@ -224,9 +261,10 @@ public class DeadLetterAdmin {
             return origin;
         }
         String topic = header(r, DeadLetterHeaders.ORIGINAL_TOPIC);
-        return topic == null ? r.topic() + "/" + r.partition() + "/" + r.offset()
+        return topic == null
+                ? r.topic() + "/" + r.partition() + "/" + r.offset()
                 : topic + "/" + header(r, DeadLetterHeaders.ORIGINAL_PARTITION) + "/"
-                + header(r, DeadLetterHeaders.ORIGINAL_OFFSET);
+                        + header(r, DeadLetterHeaders.ORIGINAL_OFFSET);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -10,5 +10,4 @@ import java.util.List;
  *                   {@code tenantry.dead-letters.scan-limit} records: older matching letters may
  *                   exist, continue with {@code nextCursor}
  */
-public record DeadLetterPage(List<DeadLetter> items, String nextCursor, boolean partial) {
-}
+public record DeadLetterPage(List<DeadLetter> items, String nextCursor, boolean partial) {}

@@ -28,10 +28,13 @@ public class DeadLetterResource {
     }
 
     @GET
-    public DeadLetterPage list(@QueryParam("consumerGroup") String consumerGroup, @QueryParam("tenant") String tenant,
-                               @QueryParam("eventType") String eventType, @QueryParam("since") String since,
-                               @QueryParam("limit") @DefaultValue("100") int limit,
-                               @QueryParam("cursor") String cursor) {
+    public DeadLetterPage list(
+            @QueryParam("consumerGroup") String consumerGroup,
+            @QueryParam("tenant") String tenant,
+            @QueryParam("eventType") String eventType,
+            @QueryParam("since") String since,
+            @QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("cursor") String cursor) {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalidField("limit", "must be between 1 and 1000");
         }
@@ -40,8 +43,8 @@ public class DeadLetterResource {
 
     @GET
     @Path("/{topic}/{partition}/{offset}")
-    public DeadLetter show(@PathParam("topic") String topic, @PathParam("partition") int partition,
-                           @PathParam("offset") long offset) {
+    public DeadLetter show(
+            @PathParam("topic") String topic, @PathParam("partition") int partition, @PathParam("offset") long offset) {
         String id = topic + "/" + partition + "/" + offset;
         return admin.find(id).orElseThrow(() -> ProblemException.notFound("No dead letter " + id));
     }

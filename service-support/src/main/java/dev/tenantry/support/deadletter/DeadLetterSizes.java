@@ -49,10 +49,11 @@ public class DeadLetterSizes {
     private final LazyKafkaAdmin admin;
     private ScheduledExecutorService scheduler;
 
-    public DeadLetterSizes(DeadLetterSources sources, MeterRegistry registry,
-                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                           @ConfigProperty(name = "tenantry.dead-letters.size-interval", defaultValue = "30s")
-                           Duration interval) {
+    public DeadLetterSizes(
+            DeadLetterSources sources,
+            MeterRegistry registry,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "tenantry.dead-letters.size-interval", defaultValue = "30s") Duration interval) {
         this.sources = sources;
         this.registry = registry;
         this.admin = new LazyKafkaAdmin(bootstrapServers, TIMEOUT);
@@ -69,8 +70,8 @@ public class DeadLetterSizes {
             return thread;
         });
         // A short first delay: consumers register their topics while the application starts.
-        scheduler.scheduleWithFixedDelay(this::measureQuietly, Math.min(1000, interval.toMillis()), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::measureQuietly, Math.min(1000, interval.toMillis()), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent stop) {
@@ -98,7 +99,8 @@ public class DeadLetterSizes {
         for (DeadLetterSources.Source source : sources.all()) {
             String topic = Topics.deadLetter(source.topic(), source.consumerGroup());
             long size = sizeOf(topic);
-            sizes.computeIfAbsent(topic, t -> register(t, source.consumerGroup())).set(size);
+            sizes.computeIfAbsent(topic, t -> register(t, source.consumerGroup()))
+                    .set(size);
         }
     }
 
@@ -106,7 +108,8 @@ public class DeadLetterSizes {
         AtomicLong size = new AtomicLong();
         Gauge.builder("tenantry.dlq.size", size, AtomicLong::get)
                 .description("Records in a dead-letter topic now (end minus start offset), measured periodically")
-                .tag("topic", topic).tag("group", consumerGroup)
+                .tag("topic", topic)
+                .tag("group", consumerGroup)
                 .register(registry);
         return size;
     }
@@ -114,8 +117,11 @@ public class DeadLetterSizes {
     private long sizeOf(String topic) throws InterruptedException, ExecutionException, TimeoutException {
         TopicDescription description;
         try {
-            description = admin.get().describeTopics(List.of(topic)).allTopicNames()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            description = admin.get()
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return 0; // nothing was ever dead-lettered: the topic is created with its first record

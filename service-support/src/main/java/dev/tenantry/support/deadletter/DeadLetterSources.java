@@ -18,18 +18,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DeadLetterSources {
 
     /** A consumed topic and the group consuming it; its dead letters live on {@code <topic>.<group>.dlq}. */
-    public record Source(String topic, String consumerGroup) {
-    }
+    public record Source(String topic, String consumerGroup) {}
 
     private final List<EventConsumer> consumers = new CopyOnWriteArrayList<>();
     private final TopicProvisioner topics;
 
     @Inject
-    public DeadLetterSources(MessagingConfig config,
-                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this(config.topics().create() ? new TopicProvisioner(bootstrapServers, new TopicProvisioner.Layout(
-                config.topics().partitions(), config.topics().deadLetterPartitions(),
-                config.topics().replicationFactor())) : null);
+    public DeadLetterSources(
+            MessagingConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this(
+                config.topics().create()
+                        ? new TopicProvisioner(
+                                bootstrapServers,
+                                new TopicProvisioner.Layout(
+                                        config.topics().partitions(),
+                                        config.topics().deadLetterPartitions(),
+                                        config.topics().replicationFactor()))
+                        : null);
     }
 
     /** @param topics creates each consumer's topics before it subscribes; null to create none */
@@ -51,7 +56,9 @@ public class DeadLetterSources {
     }
 
     public List<Source> all() {
-        return consumers.stream().map(c -> new Source(c.topic(), c.consumerGroup())).toList();
+        return consumers.stream()
+                .map(c -> new Source(c.topic(), c.consumerGroup()))
+                .toList();
     }
 
     public List<EventConsumer> consumers() {

@@ -32,7 +32,8 @@ public class ReplayLog {
     private final TopicReader reader;
     private final Map<String, Index> indexes = new HashMap<>();
 
-    public ReplayLog(EventPublisher publisher, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public ReplayLog(
+            EventPublisher publisher, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.publisher = publisher;
         this.reader = new TopicReader(bootstrapServers);
     }
@@ -56,7 +57,8 @@ public class ReplayLog {
     void record(String deadLetterTopic, DeadLetter letter, int replayNumber) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(DeadLetterHeaders.REPLAYED_LETTER, letter.id().getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetterHeaders.REPLAY_COUNT, Integer.toString(replayNumber).getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                DeadLetterHeaders.REPLAY_COUNT, Integer.toString(replayNumber).getBytes(StandardCharsets.UTF_8));
         publisher.send(new ProducerRecord<>(topicOf(deadLetterTopic), null, keyOf(letter), null, headers));
     }
 

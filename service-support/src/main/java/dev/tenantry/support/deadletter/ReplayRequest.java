@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param dryRun report what would be replayed without sending anything
  * @param max    replay at most this many (default 100)
  */
-public record ReplayRequest(String consumerGroup, String eventId, String tenant, Instant since, Boolean all,
-                            Boolean dryRun, Integer max) {
+public record ReplayRequest(
+        String consumerGroup, String eventId, String tenant, Instant since, Boolean all, Boolean dryRun, Integer max) {
 
     public boolean isDryRun() {
         return Boolean.TRUE.equals(dryRun);

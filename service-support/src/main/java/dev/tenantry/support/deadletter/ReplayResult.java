@@ -11,6 +11,5 @@ import java.util.List;
 public record ReplayResult(boolean dryRun, List<DeadLetter> replayed, List<Refused> refused, boolean partial) {
 
     /** A dead letter that was not replayed, and why (e.g. replay cap reached). */
-    public record Refused(DeadLetter deadLetter, String reason) {
-    }
+    public record Refused(DeadLetter deadLetter, String reason) {}
 }

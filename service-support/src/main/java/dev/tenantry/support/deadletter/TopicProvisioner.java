@@ -39,7 +39,8 @@ public final class TopicProvisioner implements EventConsumer.TopicSetup, AutoClo
             if (partitions < 1 || deadLetterPartitions < 1) {
                 throw new IllegalArgumentException("a topic needs at least one partition");
             }
-            if (replicationFactor.isPresent() && (replicationFactor.getAsInt() < 1 || replicationFactor.getAsInt() > Short.MAX_VALUE)) {
+            if (replicationFactor.isPresent()
+                    && (replicationFactor.getAsInt() < 1 || replicationFactor.getAsInt() > Short.MAX_VALUE)) {
                 throw new IllegalArgumentException("replication factor must be at least 1");
             }
         }
@@ -70,11 +71,13 @@ public final class TopicProvisioner implements EventConsumer.TopicSetup, AutoClo
     }
 
     private void create(List<NewTopic> wanted) throws InterruptedException, ExecutionException {
-        List<NewTopic> missing = wanted.stream().filter(t -> !known.contains(t.name())).toList();
+        List<NewTopic> missing =
+                wanted.stream().filter(t -> !known.contains(t.name())).toList();
         if (missing.isEmpty()) {
             return;
         }
-        Map<String, KafkaFuture<Void>> results = admin.get().createTopics(missing).values();
+        Map<String, KafkaFuture<Void>> results =
+                admin.get().createTopics(missing).values();
         for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
             try {
                 result.getValue().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -92,7 +95,8 @@ public final class TopicProvisioner implements EventConsumer.TopicSetup, AutoClo
 
     private NewTopic newTopic(String name, int partitions) {
         Optional<Short> replication = layout.replicationFactor().isPresent()
-                ? Optional.of((short) layout.replicationFactor().getAsInt()) : Optional.empty();
+                ? Optional.of((short) layout.replicationFactor().getAsInt())
+                : Optional.empty();
         return new NewTopic(name, Optional.of(partitions), replication);
     }
 

@@ -50,8 +50,7 @@ final class TopicReader {
      *                  matches may exist (continue with {@code nextCursor})
      * @param scanned   how many records were read
      */
-    record Page(List<ConsumerRecord<String, byte[]>> records, String nextCursor, boolean partial, int scanned) {
-    }
+    record Page(List<ConsumerRecord<String, byte[]>> records, String nextCursor, boolean partial, int scanned) {}
 
     /**
      * The newest records of the topics that match, at most {@code limit}, reading at most
@@ -61,8 +60,13 @@ final class TopicReader {
      * @param since  only records with a timestamp at or after it (null for all)
      * @throws ProblemException 400 for a cursor that is not one of these topics, 503 if Kafka does not answer
      */
-    Page newestFirst(Collection<String> topics, String cursor, Instant since, Predicate<ConsumerRecord<String, byte[]>> matches,
-                     int limit, int budget) {
+    Page newestFirst(
+            Collection<String> topics,
+            String cursor,
+            Instant since,
+            Predicate<ConsumerRecord<String, byte[]>> matches,
+            int limit,
+            int budget) {
         try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
             return newestFirst(consumer, topics, cursor, since, matches, limit, budget);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -70,8 +74,14 @@ final class TopicReader {
         }
     }
 
-    private Page newestFirst(KafkaConsumer<String, byte[]> consumer, Collection<String> topics, String cursor,
-                             Instant since, Predicate<ConsumerRecord<String, byte[]>> matches, int limit, int budget) {
+    private Page newestFirst(
+            KafkaConsumer<String, byte[]> consumer,
+            Collection<String> topics,
+            String cursor,
+            Instant since,
+            Predicate<ConsumerRecord<String, byte[]>> matches,
+            int limit,
+            int budget) {
         {
             Map<TopicPartition, Long> lower = new HashMap<>();
             Map<TopicPartition, Long> upper = new LinkedHashMap<>();
@@ -82,8 +92,8 @@ final class TopicReader {
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
             Map<TopicPartition, Long> fromCursor = decode(cursor, partitions);
-            Map<TopicPartition, OffsetAndTimestamp> atSince = since == null ? Map.of()
-                    : consumer.offsetsForTimes(timestamps(partitions, since), TIMEOUT);
+            Map<TopicPartition, OffsetAndTimestamp> atSince =
+                    since == null ? Map.of() : consumer.offsetsForTimes(timestamps(partitions, since), TIMEOUT);
             for (TopicPartition partition : partitions) {
                 long low = begin.get(partition);
                 if (since != null) {
@@ -91,8 +101,11 @@ final class TopicReader {
                     low = first == null ? end.get(partition) : Math.max(low, first.offset());
                 }
                 lower.put(partition, low);
-                upper.put(partition, Math.max(low, Math.min(end.get(partition), fromCursor.getOrDefault(partition,
-                        end.get(partition)))));
+                upper.put(
+                        partition,
+                        Math.max(
+                                low,
+                                Math.min(end.get(partition), fromCursor.getOrDefault(partition, end.get(partition)))));
             }
             Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> buffers = new HashMap<>();
             List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
@@ -100,7 +113,8 @@ final class TopicReader {
             while (found.size() < limit && scanned < budget) {
                 ConsumerRecord<String, byte[]> newest = null;
                 for (TopicPartition partition : partitions) {
-                    Deque<ConsumerRecord<String, byte[]>> buffer = buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
+                    Deque<ConsumerRecord<String, byte[]>> buffer =
+                            buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
                     if (buffer.isEmpty() && upper.get(partition) > lower.get(partition)) {
                         fill(consumer, partition, lower.get(partition), upper.get(partition), buffer);
                     }
@@ -134,8 +148,8 @@ final class TopicReader {
         }
     }
 
-    private Optional<ConsumerRecord<String, byte[]>> at(KafkaConsumer<String, byte[]> consumer, String topic,
-                                                        int partition, long offset) {
+    private Optional<ConsumerRecord<String, byte[]>> at(
+            KafkaConsumer<String, byte[]> consumer, String topic, int partition, long offset) {
         {
             TopicPartition tp = new TopicPartition(topic, partition);
             if (!partitionsOf(consumer, List.of(topic)).contains(tp)) {
@@ -156,8 +170,10 @@ final class TopicReader {
      * Every record of a partition from {@code from} up to its end offset now, handed over one by
      * one (nothing is kept); returns the offset to continue from next time.
      */
-    Map<TopicPartition, Long> readOnwards(String topic, Map<TopicPartition, Long> from,
-                                          java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
+    Map<TopicPartition, Long> readOnwards(
+            String topic,
+            Map<TopicPartition, Long> from,
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
             return readOnwards(consumer, topic, from, each);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -165,9 +181,11 @@ final class TopicReader {
         }
     }
 
-    private Map<TopicPartition, Long> readOnwards(KafkaConsumer<String, byte[]> consumer, String topic,
-                                                  Map<TopicPartition, Long> from,
-                                                  java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
+    private Map<TopicPartition, Long> readOnwards(
+            KafkaConsumer<String, byte[]> consumer,
+            String topic,
+            Map<TopicPartition, Long> from,
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         {
             List<TopicPartition> partitions = partitionsOf(consumer, List.of(topic));
             Map<TopicPartition, Long> next = new HashMap<>(from);
@@ -192,8 +210,12 @@ final class TopicReader {
     }
 
     /** Reads offsets [from, to) of one partition into {@code buffer}, newest first. */
-    private static void fill(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long lower, long to,
-                             Deque<ConsumerRecord<String, byte[]>> buffer) {
+    private static void fill(
+            KafkaConsumer<String, byte[]> consumer,
+            TopicPartition partition,
+            long lower,
+            long to,
+            Deque<ConsumerRecord<String, byte[]>> buffer) {
         long from = Math.max(lower, to - CHUNK);
         consumer.assign(List.of(partition));
         consumer.seek(partition, from);
@@ -204,7 +226,8 @@ final class TopicReader {
                 throw unavailable("Kafka did not deliver " + partition + " offsets " + from + " to " + to + " within "
                         + TIMEOUT.toSeconds() + " s");
             }
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(partition)) {
+            for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200)).records(partition)) {
                 if (record.offset() >= from && record.offset() < to) {
                     chunk.add(record);
                 }
@@ -215,7 +238,8 @@ final class TopicReader {
         }
     }
 
-    private static List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> consumer, Collection<String> topics) {
+    private static List<TopicPartition> partitionsOf(
+            KafkaConsumer<String, byte[]> consumer, Collection<String> topics) {
         Map<String, List<PartitionInfo>> all = consumer.listTopics(TIMEOUT);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
@@ -234,9 +258,15 @@ final class TopicReader {
 
     private static String encode(Map<TopicPartition, Long> upper) {
         StringBuilder text = new StringBuilder();
-        upper.forEach((partition, offset) -> text.append(text.isEmpty() ? "" : "\n").append(partition.topic())
-                .append('\t').append(partition.partition()).append('\t').append(offset));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+        upper.forEach((partition, offset) -> text.append(text.isEmpty() ? "" : "\n")
+                .append(partition.topic())
+                .append('\t')
+                .append(partition.partition())
+                .append('\t')
+                .append(offset));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<TopicPartition, Long> decode(String cursor, List<TopicPartition> partitions) {

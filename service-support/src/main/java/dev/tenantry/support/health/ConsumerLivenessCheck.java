@@ -38,7 +38,8 @@ public class ConsumerLivenessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("consumer-loops").up();
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("consumer-loops").up();
         Instant now = Instant.now();
         for (EventConsumer consumer : consumers.consumers()) {
             String name = consumer.topic() + "/" + consumer.consumerGroup();
@@ -48,7 +49,8 @@ public class ConsumerLivenessCheck implements HealthCheck {
                 continue;
             }
             Duration failingFor = Duration.between(failingSince.get(), now);
-            response.withData(name, "failing since " + failingSince.get() + ", " + consumer.restartCount() + " restart(s)");
+            response.withData(
+                    name, "failing since " + failingSince.get() + ", " + consumer.restartCount() + " restart(s)");
             if (failingFor.compareTo(downAfter) >= 0) {
                 response.down();
             }

@@ -27,15 +27,25 @@ public class KafkaReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            String clusterId = admin.get().describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
-                    .clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return HealthCheckResponse.named("kafka").up().withData("clusterId", clusterId).build();
+            String clusterId = admin.get()
+                    .describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                    .clusterId()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return HealthCheckResponse.named("kafka")
+                    .up()
+                    .withData("clusterId", clusterId)
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HealthCheckResponse.named("kafka").down().withData("error", "interrupted").build();
+            return HealthCheckResponse.named("kafka")
+                    .down()
+                    .withData("error", "interrupted")
+                    .build();
         } catch (Exception e) {
-            return HealthCheckResponse.named("kafka").down()
-                    .withData("error", String.valueOf(e.getMessage())).build();
+            return HealthCheckResponse.named("kafka")
+                    .down()
+                    .withData("error", String.valueOf(e.getMessage()))
+                    .build();
         }
     }
 

@@ -22,7 +22,8 @@ public class CloudEventMessageConverter implements MessageConverter {
 
     @Override
     public boolean canConvert(Message<?> in, Type target) {
-        Class<?> raw = target instanceof ParameterizedType p ? (Class<?>) p.getRawType()
+        Class<?> raw = target instanceof ParameterizedType p
+                ? (Class<?>) p.getRawType()
                 : target instanceof Class<?> c ? c : null;
         return raw == EventEnvelope.class
                 && in.getPayload() instanceof byte[]
@@ -31,7 +32,8 @@ public class CloudEventMessageConverter implements MessageConverter {
 
     @Override
     public Message<?> convert(Message<?> in, Type target) {
-        IncomingKafkaRecordMetadata<?, ?> metadata = in.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        IncomingKafkaRecordMetadata<?, ?> metadata =
+                in.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         return in.withPayload(codec.decode(metadata.getHeaders(), (byte[]) in.getPayload()));
     }
 }

@@ -35,6 +35,5 @@ public final class DeadLetterHeaders {
     /** On a replay-log record: the dead letter ({@code <dlq topic>/<partition>/<offset>}) that was replayed. */
     public static final String REPLAYED_LETTER = "tenantry-replayed-letter";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 }

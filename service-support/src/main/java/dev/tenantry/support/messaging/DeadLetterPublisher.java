@@ -28,8 +28,13 @@ public class DeadLetterPublisher {
         this.publisher = publisher;
     }
 
-    public void deadLetter(ConsumerRecord<String, byte[]> record, String consumerGroup, String reason,
-                           Throwable error, int attempts, Instant firstFailure) {
+    public void deadLetter(
+            ConsumerRecord<String, byte[]> record,
+            String consumerGroup,
+            String reason,
+            Throwable error,
+            int attempts,
+            Instant firstFailure) {
         String topic = Topics.deadLetter(record.topic(), consumerGroup);
         Headers headers = new RecordHeaders();
         for (Header header : record.headers()) {
@@ -38,8 +43,14 @@ public class DeadLetterPublisher {
             }
         }
         put(headers, DeadLetterHeaders.REASON, reason);
-        put(headers, DeadLetterHeaders.ERROR_CLASS, error == null ? "none" : error.getClass().getName());
-        put(headers, DeadLetterHeaders.ERROR_MESSAGE, truncate(error == null ? reason : String.valueOf(error.getMessage())));
+        put(
+                headers,
+                DeadLetterHeaders.ERROR_CLASS,
+                error == null ? "none" : error.getClass().getName());
+        put(
+                headers,
+                DeadLetterHeaders.ERROR_MESSAGE,
+                truncate(error == null ? reason : String.valueOf(error.getMessage())));
         put(headers, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
         put(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
         put(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
@@ -48,8 +59,9 @@ public class DeadLetterPublisher {
         put(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
         put(headers, DeadLetterHeaders.ORIGIN, originOf(record));
         publisher.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers));
-        LOG.warnf("Dead-lettered %s-%d@%d to %s after %d attempt(s): %s", record.topic(), record.partition(),
-                record.offset(), topic, attempts, reason);
+        LOG.warnf(
+                "Dead-lettered %s-%d@%d to %s after %d attempt(s): %s",
+                record.topic(), record.partition(), record.offset(), topic, attempts, reason);
     }
 
     /** A replayed copy names the record it is a copy of; any other record is its own origin. */

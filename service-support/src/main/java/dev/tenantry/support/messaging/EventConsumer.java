@@ -77,9 +77,17 @@ public final class EventConsumer implements AutoCloseable {
      * @param restartBackoff    wait before restarting a loop that failed; doubles with each failure in a row
      * @param maxRestartBackoff bound of that wait; a loop that ran this long without failing counts as recovered
      */
-    public record Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
-                           RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
-                           Duration maxRestartBackoff, Optional<String> instanceId, Duration outagePatience) {
+    public record Settings(
+            String bootstrapServers,
+            String topic,
+            String consumerGroup,
+            int concurrency,
+            RetryPolicy retry,
+            Map<String, Object> kafkaOverrides,
+            Duration restartBackoff,
+            Duration maxRestartBackoff,
+            Optional<String> instanceId,
+            Duration outagePatience) {
         public Settings {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
@@ -92,16 +100,43 @@ public final class EventConsumer implements AutoCloseable {
             outagePatience = outagePatience == null ? DEFAULT_OUTAGE_PATIENCE : outagePatience;
         }
 
-        public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
-                        RetryPolicy retry, Map<String, Object> kafkaOverrides, Duration restartBackoff,
-                        Duration maxRestartBackoff) {
-            this(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides, restartBackoff,
-                    maxRestartBackoff, Optional.empty(), DEFAULT_OUTAGE_PATIENCE);
+        public Settings(
+                String bootstrapServers,
+                String topic,
+                String consumerGroup,
+                int concurrency,
+                RetryPolicy retry,
+                Map<String, Object> kafkaOverrides,
+                Duration restartBackoff,
+                Duration maxRestartBackoff) {
+            this(
+                    bootstrapServers,
+                    topic,
+                    consumerGroup,
+                    concurrency,
+                    retry,
+                    kafkaOverrides,
+                    restartBackoff,
+                    maxRestartBackoff,
+                    Optional.empty(),
+                    DEFAULT_OUTAGE_PATIENCE);
         }
 
-        public Settings(String bootstrapServers, String topic, String consumerGroup, int concurrency,
-                        RetryPolicy retry, Map<String, Object> kafkaOverrides) {
-            this(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides, DEFAULT_RESTART_BACKOFF,
+        public Settings(
+                String bootstrapServers,
+                String topic,
+                String consumerGroup,
+                int concurrency,
+                RetryPolicy retry,
+                Map<String, Object> kafkaOverrides) {
+            this(
+                    bootstrapServers,
+                    topic,
+                    consumerGroup,
+                    concurrency,
+                    retry,
+                    kafkaOverrides,
+                    DEFAULT_RESTART_BACKOFF,
                     DEFAULT_MAX_RESTART_BACKOFF);
         }
 
@@ -113,8 +148,17 @@ public final class EventConsumer implements AutoCloseable {
          * must be unique among the instances of a service and stable across its restarts.
          */
         public Settings withInstanceId(Optional<String> id) {
-            return new Settings(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides,
-                    restartBackoff, maxRestartBackoff, id, outagePatience);
+            return new Settings(
+                    bootstrapServers,
+                    topic,
+                    consumerGroup,
+                    concurrency,
+                    retry,
+                    kafkaOverrides,
+                    restartBackoff,
+                    maxRestartBackoff,
+                    id,
+                    outagePatience);
         }
 
         /**
@@ -123,8 +167,17 @@ public final class EventConsumer implements AutoCloseable {
          * dead-lettered after all.
          */
         public Settings withOutagePatience(Duration patience) {
-            return new Settings(bootstrapServers, topic, consumerGroup, concurrency, retry, kafkaOverrides,
-                    restartBackoff, maxRestartBackoff, instanceId, patience);
+            return new Settings(
+                    bootstrapServers,
+                    topic,
+                    consumerGroup,
+                    concurrency,
+                    retry,
+                    kafkaOverrides,
+                    restartBackoff,
+                    maxRestartBackoff,
+                    instanceId,
+                    patience);
         }
 
         /** The settings every service takes from {@code tenantry.messaging.consumers}. */
@@ -146,23 +199,26 @@ public final class EventConsumer implements AutoCloseable {
     private final List<Slot> slots = new ArrayList<>();
     /** Records waiting for a dependency past their retries, by position: since when. */
     private final Map<String, Instant> awaySince = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Counter deadLettered;
     private final Counter restarts;
     private volatile TopicSetup topicSetup;
     private volatile boolean stopping;
 
-    public EventConsumer(Settings settings, EventHandler handler, DeadLetterPublisher deadLetters,
-                         MeterRegistry registry) {
+    public EventConsumer(
+            Settings settings, EventHandler handler, DeadLetterPublisher deadLetters, MeterRegistry registry) {
         this.settings = settings;
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.deadLettered = Counter.builder("tenantry.dlq.records")
                 .description("Records sent to a dead-letter topic")
-                .tag("topic", settings.topic()).tag("group", settings.consumerGroup())
+                .tag("topic", settings.topic())
+                .tag("group", settings.consumerGroup())
                 .register(registry);
         this.restarts = Counter.builder("tenantry.consumer.restarts")
                 .description("Consumer loops restarted after a failure")
-                .tag("topic", settings.topic()).tag("group", settings.consumerGroup())
+                .tag("topic", settings.topic())
+                .tag("group", settings.consumerGroup())
                 .register(registry);
     }
 
@@ -177,8 +233,9 @@ public final class EventConsumer implements AutoCloseable {
             slots.add(slot);
             slot.thread.start();
         }
-        LOG.infof("Consuming %s as group %s with %d thread(s)", settings.topic(), settings.consumerGroup(),
-                settings.concurrency());
+        LOG.infof(
+                "Consuming %s as group %s with %d thread(s)",
+                settings.topic(), settings.consumerGroup(), settings.concurrency());
     }
 
     /** True while every consumer loop runs and none is failing (readiness). */
@@ -191,7 +248,10 @@ public final class EventConsumer implements AutoCloseable {
      * restarting, or its thread ended); empty while every loop runs.
      */
     public Optional<Instant> failingSince() {
-        return slots.stream().map(Slot::failingSinceOrDead).filter(Objects::nonNull).min(Comparator.naturalOrder());
+        return slots.stream()
+                .map(Slot::failingSinceOrDead)
+                .filter(Objects::nonNull)
+                .min(Comparator.naturalOrder());
     }
 
     /** How often loops of this consumer were restarted after a failure. */
@@ -269,7 +329,8 @@ public final class EventConsumer implements AutoCloseable {
                         if (stopping) {
                             break;
                         }
-                        boolean ranLongEnough = System.nanoTime() - started >= settings.maxRestartBackoff().toNanos();
+                        boolean ranLongEnough = System.nanoTime() - started
+                                >= settings.maxRestartBackoff().toNanos();
                         failuresInARow = ranLongEnough ? 1 : failuresInARow + 1;
                         if (failingSince == null) {
                             failingSince = Instant.now();
@@ -279,13 +340,25 @@ public final class EventConsumer implements AutoCloseable {
                         Duration backoff = restartBackoff(failuresInARow);
                         if (e instanceof DependencyAwayException) {
                             // Expected while PostgreSQL or Kafka is away: no stack trace for each restart.
-                            LOG.warnf("Consumer %s of %s waits for a dependency (%d restart(s) in a row, since %s); "
-                                    + "restarting it in %d ms: %s", thread.getName(), settings.topic(), failuresInARow,
-                                    failingSince, backoff.toMillis(), e.getMessage());
+                            LOG.warnf(
+                                    "Consumer %s of %s waits for a dependency (%d restart(s) in a row, since %s); "
+                                            + "restarting it in %d ms: %s",
+                                    thread.getName(),
+                                    settings.topic(),
+                                    failuresInARow,
+                                    failingSince,
+                                    backoff.toMillis(),
+                                    e.getMessage());
                         } else {
-                            LOG.errorf(e, "Consumer %s of %s failed (%d failure(s) in a row, failing since %s); "
-                                    + "restarting it in %d ms", thread.getName(), settings.topic(), failuresInARow,
-                                    failingSince, backoff.toMillis());
+                            LOG.errorf(
+                                    e,
+                                    "Consumer %s of %s failed (%d failure(s) in a row, failing since %s); "
+                                            + "restarting it in %d ms",
+                                    thread.getName(),
+                                    settings.topic(),
+                                    failuresInARow,
+                                    failingSince,
+                                    backoff.toMillis());
                         }
                         sleepUnlessStopping(backoff);
                     } finally {
@@ -303,10 +376,13 @@ public final class EventConsumer implements AutoCloseable {
 
         /** The loop got past its failure: it handled records, or ran long enough to count as recovered. */
         void ranWell(long loopStartedNanos, boolean handledRecords) {
-            if (failingSince != null && (handledRecords
-                    || System.nanoTime() - loopStartedNanos >= settings.maxRestartBackoff().toNanos())) {
-                LOG.infof("Consumer %s of %s runs again (failing since %s)", thread.getName(), settings.topic(),
-                        failingSince);
+            if (failingSince != null
+                    && (handledRecords
+                            || System.nanoTime() - loopStartedNanos
+                                    >= settings.maxRestartBackoff().toNanos())) {
+                LOG.infof(
+                        "Consumer %s of %s runs again (failing since %s)",
+                        thread.getName(), settings.topic(), failingSince);
                 failingSince = null;
             }
         }
@@ -349,7 +425,8 @@ public final class EventConsumer implements AutoCloseable {
                                 complete = false;
                                 break;
                             }
-                            done.put(new TopicPartition(record.topic(), record.partition()),
+                            done.put(
+                                    new TopicPartition(record.topic(), record.partition()),
                                     new OffsetAndMetadata(record.offset() + 1));
                         }
                     } finally {
@@ -402,8 +479,9 @@ public final class EventConsumer implements AutoCloseable {
                 consumer.commitSync(offsets, Duration.ofSeconds(5));
                 offsets.keySet().forEach(handled::remove);
             } catch (RuntimeException e) {
-                LOG.warnf("Could not commit offsets %s of %s (those records will be read again): %s", offsets,
-                        settings.topic(), e.toString());
+                LOG.warnf(
+                        "Could not commit offsets %s of %s (those records will be read again): %s",
+                        offsets, settings.topic(), e.toString());
             }
         }
 
@@ -433,8 +511,8 @@ public final class EventConsumer implements AutoCloseable {
         try {
             event = codec.decode(record.headers(), record.value());
         } catch (EventDecodingException e) {
-            deadLetter(record, "undecodable record (" + e.reason() + "): " + e.getMessage(), e, 1,
-                    firstFailure(record));
+            deadLetter(
+                    record, "undecodable record (" + e.reason() + "): " + e.getMessage(), e, 1, firstFailure(record));
             return true;
         }
         for (int attempt = 1; ; attempt++) {
@@ -450,9 +528,10 @@ public final class EventConsumer implements AutoCloseable {
                     return true;
                 }
                 if (stopping) {
-                    LOG.infof("Shutting down: %s-%d@%d (%s) left uncommitted after a transient failure, it is read "
-                            + "again after the restart: %s", record.topic(), record.partition(), record.offset(),
-                            event.id(), e.getMessage());
+                    LOG.infof(
+                            "Shutting down: %s-%d@%d (%s) left uncommitted after a transient failure, it is read "
+                                    + "again after the restart: %s",
+                            record.topic(), record.partition(), record.offset(), event.id(), e.getMessage());
                     return false;
                 }
                 if (!settings.retry().canRetryAfter(attempt)) {
@@ -460,13 +539,18 @@ public final class EventConsumer implements AutoCloseable {
                         throw new DependencyAwayException(record, e);
                     }
                     awaySince.remove(position(record));
-                    deadLetter(record, "transient failure, retries exhausted: " + e.getMessage(), e, attempt,
+                    deadLetter(
+                            record,
+                            "transient failure, retries exhausted: " + e.getMessage(),
+                            e,
+                            attempt,
                             firstFailure);
                     return true;
                 }
                 Duration backoff = settings.retry().backoffAfter(attempt);
-                LOG.warnf("Transient failure handling %s (attempt %d), retrying in %d ms: %s", event.id(), attempt,
-                        backoff.toMillis(), e.getMessage());
+                LOG.warnf(
+                        "Transient failure handling %s (attempt %d), retrying in %d ms: %s",
+                        event.id(), attempt, backoff.toMillis(), e.getMessage());
                 sleepUnlessStopping(backoff);
             }
         }
@@ -504,8 +588,12 @@ public final class EventConsumer implements AutoCloseable {
             try {
                 return Instant.parse(new String(carried.value(), StandardCharsets.UTF_8));
             } catch (DateTimeParseException e) {
-                LOG.warnf("Ignoring malformed %s header on %s-%d@%d", DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME,
-                        record.topic(), record.partition(), record.offset());
+                LOG.warnf(
+                        "Ignoring malformed %s header on %s-%d@%d",
+                        DeadLetterHeaders.REPLAY_FIRST_FAILURE_TIME,
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
             }
         }
         return Instant.now();
@@ -513,12 +601,11 @@ public final class EventConsumer implements AutoCloseable {
 
     private boolean isReplayForAnotherGroup(ConsumerRecord<String, byte[]> record) {
         Header target = record.headers().lastHeader(DeadLetterHeaders.REPLAY_TARGET_GROUP);
-        return target != null
-                && !settings.consumerGroup().equals(new String(target.value(), StandardCharsets.UTF_8));
+        return target != null && !settings.consumerGroup().equals(new String(target.value(), StandardCharsets.UTF_8));
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable error, int attempts,
-                            Instant firstFailure) {
+    private void deadLetter(
+            ConsumerRecord<String, byte[]> record, String reason, Throwable error, int attempts, Instant firstFailure) {
         deadLetters.deadLetter(record, settings.consumerGroup(), reason, error, attempts, firstFailure);
         deadLettered.increment();
     }
@@ -545,8 +632,9 @@ public final class EventConsumer implements AutoCloseable {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         // The topic is part of the member's name: one service may read two topics in one group.
-        settings.instanceId().ifPresent(id -> props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-                id + "-" + settings.topic() + "-" + slotIndex));
+        settings.instanceId()
+                .ifPresent(id -> props.put(
+                        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + settings.topic() + "-" + slotIndex));
         props.putAll(settings.kafkaOverrides());
         return props;
     }

@@ -2,8 +2,8 @@ package dev.tenantry.support.messaging;
 
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
-import jakarta.annotation.PreDestroy;
 import dev.tenantry.support.config.MessagingConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -39,8 +39,8 @@ public class EventPublisher {
     private volatile KafkaProducer<String, byte[]> producer;
 
     @Inject
-    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                          MessagingConfig config) {
+    public EventPublisher(
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MessagingConfig config) {
         this(bootstrapServers, config.publishTimeout());
     }
 
@@ -110,7 +110,8 @@ public class EventPublisher {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while publishing", e);
         } catch (ExecutionException e) {
-            throw new PublishFailedException("Kafka refused the record: " + e.getCause().getMessage(), e.getCause());
+            throw new PublishFailedException(
+                    "Kafka refused the record: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new PublishFailedException("no acknowledgement from Kafka within " + timeout, e);
         }

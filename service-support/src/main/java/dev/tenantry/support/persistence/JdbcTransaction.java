@@ -15,8 +15,7 @@ public final class JdbcTransaction {
         T run(Connection connection) throws SQLException;
     }
 
-    private JdbcTransaction() {
-    }
+    private JdbcTransaction() {}
 
     public static <T> T run(Connection connection, Work<T> work) throws SQLException {
         connection.setAutoCommit(false);

@@ -14,7 +14,8 @@ public record PageCursor(Instant createdAt, UUID id) {
 
     public String encode() {
         long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((micros + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -25,8 +26,10 @@ public record PageCursor(Instant createdAt, UUID id) {
             int bar = plain.indexOf('|');
             long micros = Long.parseLong(plain.substring(0, bar));
             UUID id = UUID.fromString(plain.substring(bar + 1));
-            return new PageCursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+            return new PageCursor(
+                    Instant.ofEpochSecond(
+                            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+                    id);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a valid cursor", e);
         }

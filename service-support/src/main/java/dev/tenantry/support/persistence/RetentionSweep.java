@@ -33,8 +33,8 @@ public final class RetentionSweep implements AutoCloseable {
     private final Map<String, Counter> pruned = new LinkedHashMap<>();
     private ScheduledExecutorService timer;
 
-    public RetentionSweep(String name, DataSource dataSource, List<RetentionRule> rules, int batchSize,
-                          MeterRegistry registry) {
+    public RetentionSweep(
+            String name, DataSource dataSource, List<RetentionRule> rules, int batchSize, MeterRegistry registry) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("Retention batch size must be at least 1, not " + batchSize);
         }
@@ -43,8 +43,12 @@ public final class RetentionSweep implements AutoCloseable {
         this.rules = List.copyOf(rules);
         this.batchSize = batchSize;
         for (RetentionRule rule : this.rules) {
-            pruned.put(rule.table(), Counter.builder(METRIC).tag("table", rule.table())
-                    .description("Rows deleted by the retention sweep, per table").register(registry));
+            pruned.put(
+                    rule.table(),
+                    Counter.builder(METRIC)
+                            .tag("table", rule.table())
+                            .description("Rows deleted by the retention sweep, per table")
+                            .register(registry));
         }
     }
 
@@ -58,8 +62,8 @@ public final class RetentionSweep implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(() -> sweepQuietly(interval), interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> sweepQuietly(interval), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -81,8 +85,9 @@ public final class RetentionSweep implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 failure = failure == null ? e : failure;
-                LOG.warnf("Retention of %s failed after %d rows, next sweep tries again: %s", rule.table(), total,
-                        e.getMessage());
+                LOG.warnf(
+                        "Retention of %s failed after %d rows, next sweep tries again: %s",
+                        rule.table(), total, e.getMessage());
             }
             deleted.put(rule.table(), total);
             if (total > 0) {

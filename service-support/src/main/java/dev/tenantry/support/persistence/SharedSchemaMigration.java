@@ -21,7 +21,8 @@ public class SharedSchemaMigration {
 
     private static final Logger LOG = Logger.getLogger(SharedSchemaMigration.class);
 
-    void migrate(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start, Instance<Flyway> flyway) {
+    void migrate(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start, Instance<Flyway> flyway) {
         if (!flyway.isResolvable()) {
             return;
         }
@@ -29,8 +30,9 @@ public class SharedSchemaMigration {
         try {
             shared.migrate();
         } catch (RuntimeException e) {
-            LOG.errorf("Shared-schema migration failed (history table %s): %s. Not starting: fix the database or the "
-                    + "migration, then start again; run 'flyway repair' only if a migration was changed on purpose.",
+            LOG.errorf(
+                    "Shared-schema migration failed (history table %s): %s. Not starting: fix the database or the "
+                            + "migration, then start again; run 'flyway repair' only if a migration was changed on purpose.",
                     shared.getConfiguration().getTable(), firstLine(e.getMessage()));
             throw new SharedSchemaMigrationFailed(e);
         }

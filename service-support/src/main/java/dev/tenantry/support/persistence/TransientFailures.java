@@ -39,13 +39,14 @@ public final class TransientFailures {
             "57P03", // cannot_connect_now
             "53300"); // too_many_connections
 
-    private TransientFailures() {
-    }
+    private TransientFailures() {}
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException || t instanceof SocketException) {
+            if (t instanceof SQLTransientException
+                    || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof SocketException) {
                 return true;
             }
             // Kafka: RetriableException covers timeouts (expired batches, metadata not available

@@ -11,8 +11,7 @@ import org.apache.kafka.common.errors.RetriableException;
  */
 public final class DependencyOutage {
 
-    private DependencyOutage() {
-    }
+    private DependencyOutage() {}
 
     public static boolean isOutage(Throwable failure) {
         if (TransientFailures.isTransient(failure)) {

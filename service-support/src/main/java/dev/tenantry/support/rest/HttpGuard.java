@@ -49,6 +49,7 @@ public class HttpGuard {
     private static final Logger LOG = Logger.getLogger(HttpGuard.class);
     /** Before Quarkus's own body-size check (order -2) and every application route. */
     private static final int SCREEN_ORDER = -100;
+
     private static final Pattern ENCODED_CONTROL = Pattern.compile("%(?:[01][0-9A-Fa-f]|7[Ff])");
     private static final String ENCODED_PERCENT = "%25";
 
@@ -77,8 +78,13 @@ public class HttpGuard {
         HttpServerRequest request = context.request();
         String target = request.uri();
         if (target.length() > limits.maxUriLength()) {
-            refuse(context, 414, "uri-too-long", "URI too long", "The request target has " + target.length()
-                    + " characters; at most " + limits.maxUriLength() + " are accepted");
+            refuse(
+                    context,
+                    414,
+                    "uri-too-long",
+                    "URI too long",
+                    "The request target has " + target.length() + " characters; at most " + limits.maxUriLength()
+                            + " are accepted");
             return;
         }
         if (!isUri(target)) {
@@ -86,14 +92,22 @@ public class HttpGuard {
             return;
         }
         if (ENCODED_CONTROL.matcher(target).find()) {
-            refuse(context, 400, "invalid-request", "Invalid request",
+            refuse(
+                    context,
+                    400,
+                    "invalid-request",
+                    "Invalid request",
                     "The path or query carries a control character (such as %00); no id or parameter contains one");
             return;
         }
         if (pathOf(target).contains(ENCODED_PERCENT)) {
             // Vert.x decodes the path once to normalise it and the REST layer again for its
             // parameters: %25%300 would reach a resource as NUL, %25zz as a malformed escape.
-            refuse(context, 400, "invalid-request", "Invalid request",
+            refuse(
+                    context,
+                    400,
+                    "invalid-request",
+                    "Invalid request",
                     "The path carries an encoded percent sign (%25); no id contains one");
             return;
         }
@@ -102,8 +116,13 @@ public class HttpGuard {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > limits.maxHeaderBytes()) {
-            refuse(context, 431, "headers-too-large", "Request header fields too large", "The request headers have "
-                    + headerBytes + " bytes; at most " + limits.maxHeaderBytes() + " are accepted");
+            refuse(
+                    context,
+                    431,
+                    "headers-too-large",
+                    "Request header fields too large",
+                    "The request headers have " + headerBytes + " bytes; at most " + limits.maxHeaderBytes()
+                            + " are accepted");
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -120,8 +139,12 @@ public class HttpGuard {
                 return;
             }
             if (bytes > limits.maxBodyBytes()) {
-                refuse(context, 413, "payload-too-large", "Payload too large", "The request body has " + bytes
-                        + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
+                refuse(
+                        context,
+                        413,
+                        "payload-too-large",
+                        "Payload too large",
+                        "The request body has " + bytes + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
                 return;
             }
         }
@@ -155,11 +178,20 @@ public class HttpGuard {
             return;
         }
         if (failure instanceof ForbiddenException) {
-            refuse(context, 403, "forbidden", "Forbidden", "Your token does not carry a role that may use this operation");
+            refuse(
+                    context,
+                    403,
+                    "forbidden",
+                    "Forbidden",
+                    "Your token does not carry a role that may use this operation");
             return;
         }
         if (status == 413) {
-            refuse(context, 413, "payload-too-large", "Payload too large",
+            refuse(
+                    context,
+                    413,
+                    "payload-too-large",
+                    "Payload too large",
                     "The request body is larger than the " + limits.maxBodyBytes() + " bytes accepted");
             return;
         }
@@ -170,25 +202,47 @@ public class HttpGuard {
         }
         if (failure != null && DependencyOutage.isOutage(failure)) {
             response.putHeader("Retry-After", Long.toString(limits.retryAfter().toSeconds()));
-            refuse(context, 503, "service-unavailable", "Service unavailable",
+            refuse(
+                    context,
+                    503,
+                    "service-unavailable",
+                    "Service unavailable",
                     "A service this request depends on is unavailable; try again later");
             return;
         }
         String errorId = UUID.randomUUID().toString();
-        LOG.errorf(failure, "Unhandled error %s on %s", errorId, Printable.of(context.request().path()));
-        refuse(context, 500, "internal-error", "Internal error",
+        LOG.errorf(
+                failure,
+                "Unhandled error %s on %s",
+                errorId,
+                Printable.of(context.request().path()));
+        refuse(
+                context,
+                500,
+                "internal-error",
+                "Internal error",
                 "The server failed to handle this request; quote error id " + errorId);
     }
 
     private void refuseInvalidTarget(RoutingContext context) {
-        refuse(context, 400, "invalid-request", "Invalid request", "The request target is not a valid URI: "
-                + "characters such as { } | \\ ^ ` \" < > and spaces must be percent-encoded, and % must start "
-                + "an escape of two hex digits");
+        refuse(
+                context,
+                400,
+                "invalid-request",
+                "Invalid request",
+                "The request target is not a valid URI: "
+                        + "characters such as { } | \\ ^ ` \" < > and spaces must be percent-encoded, and % must start "
+                        + "an escape of two hex digits");
     }
 
     private void notFound(RoutingContext context) {
-        refuse(context, 404, "not-found", "Not found", "No route " + context.request().method() + " "
-                + Printable.of(context.request().path()));
+        refuse(
+                context,
+                404,
+                "not-found",
+                "Not found",
+                "No route " + context.request().method() + " "
+                        + Printable.of(context.request().path()));
     }
 
     private void refuse(RoutingContext context, int status, String slug, String title, String detail) {
@@ -199,7 +253,8 @@ public class HttpGuard {
         HttpServerResponse response = context.response();
         String body;
         try {
-            body = json.writeValueAsString(problem.withInstance(Printable.of(context.request().path())));
+            body = json.writeValueAsString(
+                    problem.withInstance(Printable.of(context.request().path())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem document could not be written", e);
         }
@@ -207,7 +262,9 @@ public class HttpGuard {
             // The rest of the request was not read: the connection cannot carry another one.
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
-        response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(body);
+        response.setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(body);
     }
 
     private static String pathOf(String target) {

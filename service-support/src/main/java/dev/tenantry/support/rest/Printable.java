@@ -3,8 +3,7 @@ package dev.tenantry.support.rest;
 /** Text from a request made safe for a log line or a problem detail: control characters escaped. */
 public final class Printable {
 
-    private Printable() {
-    }
+    private Printable() {}
 
     public static String of(String text) {
         if (text == null) {

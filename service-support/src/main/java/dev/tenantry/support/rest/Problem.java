@@ -22,8 +22,7 @@ public record Problem(URI type, String title, int status, String detail, String 
     private static final String TYPE_BASE = "https://tenantry.dev/problems/";
 
     /** One invalid field of a request: its JSON path and why it was refused. */
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 
     public static URI type(String slug) {
         return URI.create(TYPE_BASE + slug);

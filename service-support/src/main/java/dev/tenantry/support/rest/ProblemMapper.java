@@ -40,23 +40,37 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unrecognizedField(UnrecognizedPropertyException e, UriInfo uri) {
         String field = path(e);
-        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
-                "Unknown field '" + field + "'", null,
-                List.of(new Problem.FieldError(field, "unknown field"))), uri);
+        return respond(
+                new Problem(
+                        Problem.type("invalid-request"),
+                        "Invalid request",
+                        400,
+                        "Unknown field '" + field + "'",
+                        null,
+                        List.of(new Problem.FieldError(field, "unknown field"))),
+                uri);
     }
 
     @ServerExceptionMapper
     public Response wrongType(InvalidFormatException e, UriInfo uri) {
         String field = path(e);
-        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
-                "Field '" + field + "' has the wrong type or format", null,
-                List.of(new Problem.FieldError(field, "expected " + e.getTargetType().getSimpleName()))), uri);
+        return respond(
+                new Problem(
+                        Problem.type("invalid-request"),
+                        "Invalid request",
+                        400,
+                        "Field '" + field + "' has the wrong type or format",
+                        null,
+                        List.of(new Problem.FieldError(
+                                field, "expected " + e.getTargetType().getSimpleName()))),
+                uri);
     }
 
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
         String field = path(e);
-        String detail = field.isEmpty() ? "Request body does not match the expected JSON structure"
+        String detail = field.isEmpty()
+                ? "Request body does not match the expected JSON structure"
                 : "Field '" + field + "' has the wrong type";
         return respond(simple(400, "invalid-request", "Invalid request", detail), uri);
     }
@@ -65,15 +79,26 @@ public class ProblemMapper {
     public Response nulCharacter(NulCharacterException e, UriInfo uri) {
         String field = path(e);
         String message = "must not contain the NUL character (\\u0000)";
-        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
-                (field.isEmpty() ? "Text " : "Field '" + field + "' ") + message, null,
-                List.of(new Problem.FieldError(field, message))), uri);
+        return respond(
+                new Problem(
+                        Problem.type("invalid-request"),
+                        "Invalid request",
+                        400,
+                        (field.isEmpty() ? "Text " : "Field '" + field + "' ") + message,
+                        null,
+                        List.of(new Problem.FieldError(field, message))),
+                uri);
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
-        return respond(simple(400, "malformed-json", "Malformed JSON",
-                "Request body is not valid JSON: " + e.getOriginalMessage()), uri);
+        return respond(
+                simple(
+                        400,
+                        "malformed-json",
+                        "Malformed JSON",
+                        "Request body is not valid JSON: " + e.getOriginalMessage()),
+                uri);
     }
 
     @ServerExceptionMapper
@@ -88,8 +113,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(simple(403, "forbidden", "Forbidden",
-                "Your token does not carry a role that may use this operation"), uri);
+        return respond(
+                simple(403, "forbidden", "Forbidden", "Your token does not carry a role that may use this operation"),
+                uri);
     }
 
     @ServerExceptionMapper
@@ -101,21 +127,29 @@ public class ProblemMapper {
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformedJson(json, uri);
         }
-        if (e instanceof NotFoundException && e.getCause() != null && !(e.getCause() instanceof WebApplicationException)) {
+        if (e instanceof NotFoundException
+                && e.getCause() != null
+                && !(e.getCause() instanceof WebApplicationException)) {
             // JAX-RS answers a path or query parameter it cannot convert (limit=abc) with 404, as if
             // the route did not exist; the client sent a bad value, and is told so.
-            return respond(simple(400, "invalid-request", "Invalid request",
-                    "A path or query parameter has the wrong type or format"), uri);
+            return respond(
+                    simple(
+                            400,
+                            "invalid-request",
+                            "Invalid request",
+                            "A path or query parameter has the wrong type or format"),
+                    uri);
         }
         Response.Status.Family family = Response.Status.Family.familyOf(status);
         if (family != Response.Status.Family.CLIENT_ERROR) {
             return e.getResponse();
         }
         String reason = Response.Status.fromStatusCode(status) != null
-                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Client error";
+                ? Response.Status.fromStatusCode(status).getReasonPhrase()
+                : "Client error";
         String detail = e.getMessage() != null ? e.getMessage() : reason;
-        Response.ResponseBuilder builder = Response.fromResponse(problemResponse(
-                simple(status, reason.toLowerCase().replace(' ', '-'), reason, detail), uri));
+        Response.ResponseBuilder builder = Response.fromResponse(
+                problemResponse(simple(status, reason.toLowerCase().replace(' ', '-'), reason, detail), uri));
         return builder.build();
     }
 
@@ -126,8 +160,13 @@ public class ProblemMapper {
         }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unhandled error %s on %s", errorId, Printable.of(uri.getPath()));
-        return respond(simple(500, "internal-error", "Internal error",
-                "The server failed to handle this request; quote error id " + errorId), uri);
+        return respond(
+                simple(
+                        500,
+                        "internal-error",
+                        "Internal error",
+                        "The server failed to handle this request; quote error id " + errorId),
+                uri);
     }
 
     /**
@@ -135,11 +174,18 @@ public class ProblemMapper {
      * to try again rather than that the server is broken.
      */
     private Response unavailable(Throwable e, UriInfo uri) {
-        LOG.warnf("Request on %s answered 503, a dependency is unavailable: %s", Printable.of(uri.getPath()),
-                Printable.of(String.valueOf(rootCause(e))));
-        return Response.fromResponse(respond(simple(503, "service-unavailable", "Service unavailable",
-                        "A service this request depends on is unavailable; try again later"), uri))
-                .header("Retry-After", Long.toString(limits.retryAfter().toSeconds())).build();
+        LOG.warnf(
+                "Request on %s answered 503, a dependency is unavailable: %s",
+                Printable.of(uri.getPath()), Printable.of(String.valueOf(rootCause(e))));
+        return Response.fromResponse(respond(
+                        simple(
+                                503,
+                                "service-unavailable",
+                                "Service unavailable",
+                                "A service this request depends on is unavailable; try again later"),
+                        uri))
+                .header("Retry-After", Long.toString(limits.retryAfter().toSeconds()))
+                .build();
     }
 
     private static Throwable rootCause(Throwable e) {
@@ -151,9 +197,10 @@ public class ProblemMapper {
     }
 
     private Response unauthorized(UriInfo uri) {
-        return Response.fromResponse(respond(simple(401, "unauthorized", "Unauthorized",
-                        "A valid bearer token is required"), uri))
-                .header("WWW-Authenticate", "Bearer").build();
+        return Response.fromResponse(
+                        respond(simple(401, "unauthorized", "Unauthorized", "A valid bearer token is required"), uri))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 
     private static Problem simple(int status, String slug, String title, String detail) {
@@ -167,7 +214,10 @@ public class ProblemMapper {
     private static Response problemResponse(Problem problem, UriInfo uri) {
         Problem withPath = problem.withInstance(
                 uri == null ? null : Printable.of("/" + uri.getPath().replaceFirst("^/", "")));
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(withPath).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(withPath)
+                .build();
     }
 
     private static String path(MismatchedInputException e) {

@@ -15,8 +15,7 @@ public final class ServiceMain {
 
     static final String DISABLE_URI_VALIDATION = "vertx.disableURIValidation";
 
-    private ServiceMain() {
-    }
+    private ServiceMain() {}
 
     public static void main(String... args) {
         if (System.getProperty(DISABLE_URI_VALIDATION) == null) {

@@ -12,8 +12,7 @@ public final class DevelopmentMode {
 
     private static final List<String> TRUSTING_PROFILES = List.of("dev", "test");
 
-    private DevelopmentMode() {
-    }
+    private DevelopmentMode() {}
 
     public static boolean trustsPublishedKeys() {
         return ConfigUtils.getProfiles().stream().anyMatch(TRUSTING_PROFILES::contains);

@@ -38,6 +38,7 @@ public class JwtKeyCheck {
 
     /** Where services look for the verification key unless told otherwise; bundled with service-support. */
     public static final String DEVELOPMENT_KEY = "tenantry-dev-keys/public.pem";
+
     static final String KEY_PROPERTY = "mp.jwt.verify.publickey";
     static final String LOCATION_PROPERTY = "mp.jwt.verify.publickey.location";
     private static final Logger LOG = Logger.getLogger(JwtKeyCheck.class);
@@ -47,7 +48,8 @@ public class JwtKeyCheck {
             return;
         }
         Config config = ConfigProvider.getConfig();
-        Optional<String> refusal = refusal(config.getOptionalValue(KEY_PROPERTY, String.class),
+        Optional<String> refusal = refusal(
+                config.getOptionalValue(KEY_PROPERTY, String.class),
                 config.getOptionalValue(LOCATION_PROPERTY, String.class));
         if (refusal.isPresent()) {
             LOG.error(refusal.get());
@@ -86,7 +88,8 @@ public class JwtKeyCheck {
         } else {
             Optional<String> read = read(where.get());
             if (read.isEmpty()) {
-                return Optional.of("Not starting: the JWT verification key " + where.get() + " cannot be read." + advice);
+                return Optional.of(
+                        "Not starting: the JWT verification key " + where.get() + " cannot be read." + advice);
             }
             text = read.get();
         }
@@ -147,7 +150,9 @@ public class JwtKeyCheck {
                         .getPublicKey();
             } else {
                 String base64 = keyText.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-                key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+                key = KeyFactory.getInstance("RSA")
+                        .generatePublic(
+                                new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
             }
             return key instanceof RSAPublicKey rsa ? Optional.of(rsa.getModulus()) : Optional.empty();
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -157,7 +162,8 @@ public class JwtKeyCheck {
 
     private static BigInteger developmentModulus() {
         try {
-            return resource(DEVELOPMENT_KEY).flatMap(JwtKeyCheck::modulus)
+            return resource(DEVELOPMENT_KEY)
+                    .flatMap(JwtKeyCheck::modulus)
                     .orElseThrow(() -> new IllegalStateException(DEVELOPMENT_KEY + " is missing from service-support"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,6 +13,5 @@ public final class Roles {
     /** May read. */
     public static final String VIEWER = "viewer";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

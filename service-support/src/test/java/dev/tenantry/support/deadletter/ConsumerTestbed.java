@@ -64,8 +64,11 @@ public final class ConsumerTestbed implements AutoCloseable {
 
     /** A consumer of the testbed's topic and group, registered as a dead-letter source; not started. */
     public EventConsumer registeredConsumer(RetryPolicy retry, EventHandler handler) {
-        EventConsumer consumer = new EventConsumer(new EventConsumer.Settings(bootstrapServers, topic, group, 1, retry,
-                Map.of()), handler, deadLetters, registry);
+        EventConsumer consumer = new EventConsumer(
+                new EventConsumer.Settings(bootstrapServers, topic, group, 1, retry, Map.of()),
+                handler,
+                deadLetters,
+                registry);
         sources.register(consumer);
         return consumer;
     }
@@ -74,9 +77,11 @@ public final class ConsumerTestbed implements AutoCloseable {
     public long recordCount(String onTopic) {
         try (var consumer = kafka.newConsumer()) {
             var partitions = consumer.partitionsFor(onTopic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(onTopic, p.partition())).toList();
+                    .map(p -> new org.apache.kafka.common.TopicPartition(onTopic, p.partition()))
+                    .toList();
             return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
-                    .mapToLong(Long::longValue).sum();
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 
@@ -91,16 +96,19 @@ public final class ConsumerTestbed implements AutoCloseable {
     /** Sends a valid event to the testbed's topic and returns it. */
     public EventEnvelope<TenantRollbackRequested> send() throws Exception {
         String slug = TestNames.unique("t");
-        EventEnvelope<TenantRollbackRequested> event = EventEnvelope.create(SOURCE, new TenantRollbackRequested(
-                UUID.randomUUID().toString(), slug, "tenant_" + slug, "test"));
+        EventEnvelope<TenantRollbackRequested> event = EventEnvelope.create(
+                SOURCE, new TenantRollbackRequested(UUID.randomUUID().toString(), slug, "tenant_" + slug, "test"));
         kafka.producer().send(CODEC.toRecord(topic, event)).get();
         return event;
     }
 
     /** The first record on {@code topic} matching the event id and, if given, the replay count header. */
     public ConsumerRecord<String, byte[]> await(String onTopic, String eventId, String replayCount) {
-        return kafka.awaitRecord(onTopic, r -> eventId.equals(header(r, CloudEventCodec.CE_ID))
-                && (replayCount == null || replayCount.equals(header(r, "tenantry-replay-count"))), Duration.ofSeconds(30));
+        return kafka.awaitRecord(
+                onTopic,
+                r -> eventId.equals(header(r, CloudEventCodec.CE_ID))
+                        && (replayCount == null || replayCount.equals(header(r, "tenantry-replay-count"))),
+                Duration.ofSeconds(30));
     }
 
     public static String header(ConsumerRecord<String, byte[]> record, String name) {

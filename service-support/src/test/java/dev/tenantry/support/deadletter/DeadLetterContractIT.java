@@ -40,7 +40,10 @@ class DeadLetterContractIT {
             assertThat(in).as("asyncapi.yaml of the contracts module").isNotNull();
             JsonNode doc = new YAMLMapper().readTree(in);
             deadLetterChannel = doc.path("channels").path("deadLetter");
-            deadLetterHeaders = doc.path("components").path("messages").path("DeadLetteredRecord").path("headers");
+            deadLetterHeaders = doc.path("components")
+                    .path("messages")
+                    .path("DeadLetteredRecord")
+                    .path("headers");
         }
     }
 
@@ -48,9 +51,9 @@ class DeadLetterContractIT {
     void aPermanentFailureAndItsReplayThatFailedAgainCarryTheDocumentedHeaders(Infrastructure infra) throws Exception {
         assertThat(deadLetterChannel.path("description").asText()).contains("failed permanently");
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "contract");
-             EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
-                 throw new IllegalStateException("refused");
-             })) {
+                EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                    throw new IllegalStateException("refused");
+                })) {
             EventEnvelope<TenantRollbackRequested> event = bed.send();
             ConsumerRecord<String, byte[]> letter = bed.await(bed.deadLetterTopic, event.id(), null);
             assertThat(ConsumerTestbed.header(letter, "dlq-reason")).startsWith("permanent failure: ");
@@ -66,11 +69,13 @@ class DeadLetterContractIT {
     @Test
     void anUndecodableRecordCarriesTheDocumentedHeaders(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "contract_garbage");
-             EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> { })) {
-            bed.kafka.producer().send(new ProducerRecord<>(bed.topic, "key", "not an event".getBytes(StandardCharsets.UTF_8)))
+                EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {})) {
+            bed.kafka
+                    .producer()
+                    .send(new ProducerRecord<>(bed.topic, "key", "not an event".getBytes(StandardCharsets.UTF_8)))
                     .get();
-            ConsumerRecord<String, byte[]> letter = bed.kafka.awaitRecord(bed.deadLetterTopic, r -> true,
-                    Duration.ofSeconds(30));
+            ConsumerRecord<String, byte[]> letter =
+                    bed.kafka.awaitRecord(bed.deadLetterTopic, r -> true, Duration.ofSeconds(30));
             assertThat(ConsumerTestbed.header(letter, "dlq-reason")).startsWith("undecodable record (MISSING_HEADER)");
             assertMatchesTheDocument(letter);
         }
@@ -82,13 +87,20 @@ class DeadLetterContractIT {
         Set<String> required = new TreeSet<>();
         deadLetterHeaders.path("required").forEach(name -> required.add(name.asText()));
 
-        assertThat(required).as("the document names the dlq-* headers as required").isNotEmpty()
+        assertThat(required)
+                .as("the document names the dlq-* headers as required")
+                .isNotEmpty()
                 .allMatch(documented::contains);
-        assertThat(names(letter, "dlq-")).as("dlq-* headers of a real dead letter")
+        assertThat(names(letter, "dlq-"))
+                .as("dlq-* headers of a real dead letter")
                 .isEqualTo(required);
-        assertThat(documented).as("every dlq-* header the document describes is on the record")
-                .filteredOn(name -> name.startsWith("dlq-")).containsExactlyInAnyOrderElementsOf(names(letter, "dlq-"));
-        assertThat(documented).as("the record's tenantry-* headers are documented").containsAll(names(letter, "tenantry-"));
+        assertThat(documented)
+                .as("every dlq-* header the document describes is on the record")
+                .filteredOn(name -> name.startsWith("dlq-"))
+                .containsExactlyInAnyOrderElementsOf(names(letter, "dlq-"));
+        assertThat(documented)
+                .as("the record's tenantry-* headers are documented")
+                .containsAll(names(letter, "tenantry-"));
     }
 
     private static Set<String> names(ConsumerRecord<String, byte[]> record, String prefix) {

@@ -37,25 +37,36 @@ class DeadLetterReplayIT {
             Map<String, AtomicInteger> handledByBystander = new ConcurrentHashMap<>();
             EventEnvelope<TenantRollbackRequested> poisoned = bed.send();
             try (EventConsumer failing = bed.consumer(NO_RETRY, (e, r) -> {
-                     if (!fixed.get()) {
-                         throw new IllegalStateException("poisoned until fixed");
-                     }
-                     count(handledByFailedGroup, e.id()).incrementAndGet();
-                 });
-                 EventConsumer bystander = new EventConsumer(new EventConsumer.Settings(bed.bootstrapServers, bed.topic,
-                         TestNames.unique("bystander"), 1, NO_RETRY, Map.of()),
-                         (e, r) -> count(handledByBystander, e.id()).incrementAndGet(), bed.deadLetters, bed.registry)) {
+                        if (!fixed.get()) {
+                            throw new IllegalStateException("poisoned until fixed");
+                        }
+                        count(handledByFailedGroup, e.id()).incrementAndGet();
+                    });
+                    EventConsumer bystander = new EventConsumer(
+                            new EventConsumer.Settings(
+                                    bed.bootstrapServers,
+                                    bed.topic,
+                                    TestNames.unique("bystander"),
+                                    1,
+                                    NO_RETRY,
+                                    Map.of()),
+                            (e, r) -> count(handledByBystander, e.id()).incrementAndGet(),
+                            bed.deadLetters,
+                            bed.registry)) {
                 bystander.start();
                 bed.await(bed.deadLetterTopic, poisoned.id(), null);
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(handledByBystander, poisoned.id()).get() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(handledByBystander, poisoned.id()).get() == 1);
 
                 fixed.set(true);
-                assertThat(bed.admin(3).replay(byEventId(poisoned.id())).replayed()).hasSize(1);
+                assertThat(bed.admin(3).replay(byEventId(poisoned.id())).replayed())
+                        .hasSize(1);
                 // The topic has one partition: once both groups handled a later event, both have read
                 // past the replayed record.
                 EventEnvelope<TenantRollbackRequested> later = bed.send();
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(handledByFailedGroup, later.id()).get() == 1
-                        && count(handledByBystander, later.id()).get() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(handledByFailedGroup, later.id()).get() == 1
+                                && count(handledByBystander, later.id()).get() == 1);
             }
             assertThat(count(handledByFailedGroup, poisoned.id())).hasValue(1);
             assertThat(count(handledByBystander, poisoned.id())).hasValue(1);
@@ -77,17 +88,21 @@ class DeadLetterReplayIT {
                 bed.await(bed.deadLetterTopic, poisoned.id(), null);
                 fixed.set(true);
                 DeadLetterAdmin admin = bed.admin(3);
-                ReplayResult dryRun = admin.replay(new ReplayRequest(null, poisoned.id(), null, null, null, true, null));
+                ReplayResult dryRun =
+                        admin.replay(new ReplayRequest(null, poisoned.id(), null, null, null, true, null));
                 assertThat(dryRun.dryRun()).isTrue();
                 assertThat(dryRun.replayed()).extracting(DeadLetter::eventId).containsExactly(poisoned.id());
 
                 EventEnvelope<TenantRollbackRequested> later = bed.send();
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(handled, later.id()).get() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(handled, later.id()).get() == 1);
                 assertThat(count(handled, poisoned.id())).hasValue(0);
                 // Nor was it counted: the first real replay is replay 1.
-                assertThat(admin.replay(byEventId(poisoned.id())).replayed()).extracting(DeadLetter::replayCount)
+                assertThat(admin.replay(byEventId(poisoned.id())).replayed())
+                        .extracting(DeadLetter::replayCount)
                         .containsExactly(0);
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(handled, poisoned.id()).get() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(handled, poisoned.id()).get() == 1);
             }
         }
     }
@@ -116,11 +131,15 @@ class DeadLetterReplayIT {
             assertThat(first.replayed()).extracting(DeadLetter::replayCount).containsExactly(0);
             assertThat(second.replayed()).extracting(DeadLetter::replayCount).containsExactly(1);
             assertThat(third.replayed()).isEmpty();
-            assertThat(third.refused()).singleElement().satisfies(refused ->
-                    assertThat(refused.reason()).isEqualTo("replayed 2 time(s) already; the cap is 2"));
+            assertThat(third.refused())
+                    .singleElement()
+                    .satisfies(refused ->
+                            assertThat(refused.reason()).isEqualTo("replayed 2 time(s) already; the cap is 2"));
             assertThat(bed.await(bed.topic, event.id(), "1")).isNotNull();
-            assertThat(header(bed.await(bed.topic, event.id(), "2"), "tenantry-replay-group")).isEqualTo(bed.group);
-            assertThat(admin.list(bed.group, null, null, null, 100, null).items()).singleElement()
+            assertThat(header(bed.await(bed.topic, event.id(), "2"), "tenantry-replay-group"))
+                    .isEqualTo(bed.group);
+            assertThat(admin.list(bed.group, null, null, null, 100, null).items())
+                    .singleElement()
                     .satisfies(letter -> assertThat(letter.replayCount()).isEqualTo(2));
         }
     }
@@ -136,17 +155,30 @@ class DeadLetterReplayIT {
                 dead = bed.await(bed.deadLetterTopic, event.id(), null);
             }
             // The same letter as if dead-lettered two days ago: the newest copy is the one replayed.
-            bed.kafka.producer().send(new ProducerRecord<>(bed.deadLetterTopic, null,
-                    Instant.now().minus(Duration.ofDays(2)).toEpochMilli(), dead.key(), dead.value(), dead.headers()))
+            bed.kafka
+                    .producer()
+                    .send(new ProducerRecord<>(
+                            bed.deadLetterTopic,
+                            null,
+                            Instant.now().minus(Duration.ofDays(2)).toEpochMilli(),
+                            dead.key(),
+                            dead.value(),
+                            dead.headers()))
                     .get();
 
             ReplayResult refused = bed.admin(3, Duration.ofDays(1)).replay(byEventId(event.id()));
 
             assertThat(refused.replayed()).isEmpty();
-            assertThat(refused.refused()).singleElement().satisfies(r -> assertThat(r.reason())
-                    .isEqualTo("dead-lettered more than PT24H ago (tenantry.dead-letters.replay-window): a repeat "
-                            + "could no longer be recognised"));
-            assertThat(bed.admin(3, Duration.ofDays(7)).replay(byEventId(event.id())).replayed()).hasSize(1);
+            assertThat(refused.refused())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.reason())
+                            .isEqualTo(
+                                    "dead-lettered more than PT24H ago (tenantry.dead-letters.replay-window): a repeat "
+                                            + "could no longer be recognised"));
+            assertThat(bed.admin(3, Duration.ofDays(7))
+                            .replay(byEventId(event.id()))
+                            .replayed())
+                    .hasSize(1);
         }
     }
 
@@ -214,8 +246,11 @@ class DeadLetterReplayIT {
             try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 throw new IllegalStateException("never called: garbage does not decode");
             })) {
-                bed.kafka.producer().send(new ProducerRecord<>(bed.topic, "garbage-key",
-                        "garbage, not a CloudEvent".getBytes(StandardCharsets.UTF_8))).get();
+                bed.kafka
+                        .producer()
+                        .send(new ProducerRecord<>(
+                                bed.topic, "garbage-key", "garbage, not a CloudEvent".getBytes(StandardCharsets.UTF_8)))
+                        .get();
                 await().atMost(Duration.ofSeconds(30)).until(() -> bed.recordCount(bed.deadLetterTopic) == 1);
                 DeadLetterAdmin admin = bed.admin(3);
                 for (int call = 1; call <= 8; call++) {
@@ -223,16 +258,24 @@ class DeadLetterReplayIT {
                     ReplayResult result = admin.replay(new ReplayRequest(null, null, null, null, true, null, null));
                     // Each replayed copy fails again and is dead-lettered again before the next call.
                     long expected = before + result.replayed().size();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> bed.recordCount(bed.deadLetterTopic) == expected);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> bed.recordCount(bed.deadLetterTopic) == expected);
                     if (call > 3) {
                         assertThat(result.replayed()).as("call " + call).isEmpty();
-                        assertThat(result.refused()).singleElement().satisfies(refused ->
-                                assertThat(refused.reason()).isEqualTo("replayed 3 time(s) already; the cap is 3"));
+                        assertThat(result.refused())
+                                .singleElement()
+                                .satisfies(refused -> assertThat(refused.reason())
+                                        .isEqualTo("replayed 3 time(s) already; the cap is 3"));
                     }
                 }
-                assertThat(bed.recordCount(bed.topic)).as("the original and its 3 replays").isEqualTo(4);
+                assertThat(bed.recordCount(bed.topic))
+                        .as("the original and its 3 replays")
+                        .isEqualTo(4);
                 DeadLetterPage letters = admin.list(bed.group, null, null, null, 100, null);
-                assertThat(letters.items()).hasSize(4).extracting(DeadLetter::origin).containsOnly(bed.topic + "/0/0");
+                assertThat(letters.items())
+                        .hasSize(4)
+                        .extracting(DeadLetter::origin)
+                        .containsOnly(bed.topic + "/0/0");
                 assertThat(letters.items().get(0).replayCount()).isEqualTo(3);
             }
         }
@@ -241,21 +284,38 @@ class DeadLetterReplayIT {
     @Test
     void listingReadsNewestFirstAPageAtATimeAndSaysWhenItStoppedAtTheScanLimit(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "paged")) {
-            try (EventConsumer unstarted = bed.registeredConsumer(NO_RETRY, (e, r) -> { })) {
+            try (EventConsumer unstarted = bed.registeredConsumer(NO_RETRY, (e, r) -> {})) {
                 for (int i = 0; i < 25; i++) {
-                    bed.deadLetters.deadLetter(new ConsumerRecord<>(bed.topic, 0, i, "tenant-" + i,
-                            ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), bed.group, "test letter " + i,
-                            null, 1, Instant.now());
+                    bed.deadLetters.deadLetter(
+                            new ConsumerRecord<>(
+                                    bed.topic,
+                                    0,
+                                    i,
+                                    "tenant-" + i,
+                                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)),
+                            bed.group,
+                            "test letter " + i,
+                            null,
+                            1,
+                            Instant.now());
                 }
-                DeadLetterAdmin admin = new DeadLetterAdmin(bed.sources, bed.publisher, bed.replayLog,
-                        bed.bootstrapServers, 3, 10, java.time.Duration.ofDays(7));
+                DeadLetterAdmin admin = new DeadLetterAdmin(
+                        bed.sources,
+                        bed.publisher,
+                        bed.replayLog,
+                        bed.bootstrapServers,
+                        3,
+                        10,
+                        java.time.Duration.ofDays(7));
 
                 DeadLetterPage newest = admin.list(null, null, null, null, 5, null);
-                assertThat(newest.items()).extracting(DeadLetter::tenant)
+                assertThat(newest.items())
+                        .extracting(DeadLetter::tenant)
                         .containsExactly("tenant-24", "tenant-23", "tenant-22", "tenant-21", "tenant-20");
                 assertThat(newest.partial()).isFalse();
                 DeadLetterPage older = admin.list(null, null, null, null, 5, newest.nextCursor());
-                assertThat(older.items()).extracting(DeadLetter::tenant)
+                assertThat(older.items())
+                        .extracting(DeadLetter::tenant)
                         .containsExactly("tenant-19", "tenant-18", "tenant-17", "tenant-16", "tenant-15");
 
                 // The oldest letter is beyond the scan limit of 10 records: the page says so.
@@ -272,15 +332,20 @@ class DeadLetterReplayIT {
                 assertThat(page.partial()).isFalse();
                 assertThat(page.nextCursor()).isNull();
                 assertThat(pages).isEqualTo(3);
-                assertThat(admin.find(page.items().get(0).id())).hasValueSatisfying(letter ->
-                        assertThat(letter.reason()).isEqualTo("test letter 0"));
+                assertThat(admin.find(page.items().get(0).id()))
+                        .hasValueSatisfying(
+                                letter -> assertThat(letter.reason()).isEqualTo("test letter 0"));
             }
         }
     }
 
     private static double size(ConsumerTestbed bed) {
-        return bed.registry.get("tenantry.dlq.size").tag("topic", bed.deadLetterTopic).tag("group", bed.group)
-                .gauge().value();
+        return bed.registry
+                .get("tenantry.dlq.size")
+                .tag("topic", bed.deadLetterTopic)
+                .tag("group", bed.group)
+                .gauge()
+                .value();
     }
 
     private static ReplayRequest byEventId(String eventId) {

@@ -68,16 +68,28 @@ class DependencyAwayIT {
             })) {
                 consumer.start();
                 var letter = bed.await(bed.deadLetterTopic, poison.id(), null);
-                assertThat(ConsumerTestbed.header(letter, DeadLetterHeaders.REASON)).contains("retries exhausted");
+                assertThat(ConsumerTestbed.header(letter, DeadLetterHeaders.REASON))
+                        .contains("retries exhausted");
                 await().atMost(Duration.ofSeconds(60)).until(() -> handled.containsKey(next.id()));
             }
         }
     }
 
     private static EventConsumer consumer(ConsumerTestbed bed, Duration outagePatience, EventHandler handler) {
-        EventConsumer consumer = new EventConsumer(new EventConsumer.Settings(bed.bootstrapServers, bed.topic,
-                bed.group, 1, QUICK_RETRIES, Map.of(), Duration.ofMillis(200), Duration.ofSeconds(1))
-                .withOutagePatience(outagePatience), handler, bed.deadLetters, bed.registry);
+        EventConsumer consumer = new EventConsumer(
+                new EventConsumer.Settings(
+                                bed.bootstrapServers,
+                                bed.topic,
+                                bed.group,
+                                1,
+                                QUICK_RETRIES,
+                                Map.of(),
+                                Duration.ofMillis(200),
+                                Duration.ofSeconds(1))
+                        .withOutagePatience(outagePatience),
+                handler,
+                bed.deadLetters,
+                bed.registry);
         bed.sources.register(consumer);
         return consumer;
     }

@@ -62,7 +62,12 @@ class EventConsumerShutdownIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(event.id()));
             }
             assertThat(attempts.get()).isEqualTo(attemptsAtClose);
-            assertThat(bed.registry.get("tenantry.dlq.records").tag("group", bed.group).counter().count()).isZero();
+            assertThat(bed.registry
+                            .get("tenantry.dlq.records")
+                            .tag("group", bed.group)
+                            .counter()
+                            .count())
+                    .isZero();
             assertThat(bed.recordCount(bed.deadLetterTopic)).isZero();
         }
     }

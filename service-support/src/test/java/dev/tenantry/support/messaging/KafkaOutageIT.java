@@ -55,7 +55,8 @@ class KafkaOutageIT {
     @BeforeAll
     static void startBroker() throws IOException {
         broker = EmbeddedKafkaServer.builder()
-                .dataDirectory(Path.of("target", "kafka-outage-it", TestNames.unique("data")).toAbsolutePath())
+                .dataDirectory(Path.of("target", "kafka-outage-it", TestNames.unique("data"))
+                        .toAbsolutePath())
                 .startupTimeout(Duration.ofSeconds(180))
                 .brokerProperty("auto.create.topics.enable", "false")
                 .build();
@@ -85,9 +86,9 @@ class KafkaOutageIT {
         String group = TestNames.unique("created_group");
         String deadLetterTopic = Topics.deadLetter(topic, group);
         try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(3, 2, OptionalInt.of(1)));
-             EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (e, r) -> {
-                 throw new IllegalStateException("poisoned");
-             })) {
+                EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (e, r) -> {
+                    throw new IllegalStateException("poisoned");
+                })) {
             consumer.start();
             await().atMost(AWAIT).until(() -> partitionCount(topic) == 3);
             assertThat(partitionCount(deadLetterTopic)).isEqualTo(2);
@@ -98,8 +99,9 @@ class KafkaOutageIT {
 
             // The broker creates nothing itself, so a dead letter arrives only on the created topic.
             EventEnvelope<TenantRollbackRequested> event = send(topic);
-            assertThat(kafka.awaitRecord(deadLetterTopic, r -> event.id().equals(header(r, CloudEventCodec.CE_ID)),
-                    AWAIT)).isNotNull();
+            assertThat(kafka.awaitRecord(
+                            deadLetterTopic, r -> event.id().equals(header(r, CloudEventCodec.CE_ID)), AWAIT))
+                    .isNotNull();
         }
     }
 
@@ -116,9 +118,13 @@ class KafkaOutageIT {
                 if (attempts.incrementAndGet() == 1) {
                     pauseBroker(); // the work is done; its result cannot be published now
                 }
-                results.publish(resultTopic, EventEnvelope.create(SOURCE,
-                        new TenantRolledBack(record.key(), ((TenantRollbackRequested) event.data()).schema(), true))
-                        .withCausation(event));
+                results.publish(
+                        resultTopic,
+                        EventEnvelope.create(
+                                        SOURCE,
+                                        new TenantRolledBack(
+                                                record.key(), ((TenantRollbackRequested) event.data()).schema(), true))
+                                .withCausation(event));
             })) {
                 consumer.start();
                 await().atMost(AWAIT).until(() -> partitionCount(topic) == 1);
@@ -129,28 +135,33 @@ class KafkaOutageIT {
                 await().atMost(AWAIT).until(() -> attempts.get() >= 3);
                 resumeBroker();
 
-                assertThat(kafka.awaitRecord(resultTopic,
-                        r -> event.id().equals(header(r, CloudEventCodec.CE_CAUSATIONID)), AWAIT)).isNotNull();
+                assertThat(kafka.awaitRecord(
+                                resultTopic, r -> event.id().equals(header(r, CloudEventCodec.CE_CAUSATIONID)), AWAIT))
+                        .isNotNull();
                 await().atMost(AWAIT).until(consumer::isRunning);
-                assertThat(wiring.registry.get("tenantry.dlq.records").tag("group", group).counter().count()).isZero();
+                assertThat(wiring.registry
+                                .get("tenantry.dlq.records")
+                                .tag("group", group)
+                                .counter()
+                                .count())
+                        .isZero();
                 assertThat(recordCount(Topics.deadLetter(topic, group))).isZero();
             }
         }
     }
 
     @Test
-    void aLoopWhoseDeadLetterCannotBeWrittenIsRestartedReadsTheRecordAgainAndLivenessGoesDownThenUp()
-            throws Exception {
+    void aLoopWhoseDeadLetterCannotBeWrittenIsRestartedReadsTheRecordAgainAndLivenessGoesDownThenUp() throws Exception {
         String topic = TestNames.unique("dlqfails");
         String group = TestNames.unique("dlqfails_group");
         AtomicInteger attempts = new AtomicInteger();
         try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(1, 1, OptionalInt.empty()));
-             EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (event, record) -> {
-                 if (attempts.incrementAndGet() == 1) {
-                     pauseBroker(); // the record is poisoned, and its dead letter cannot be written
-                 }
-                 throw new IllegalStateException("poisoned");
-             })) {
+                EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (event, record) -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        pauseBroker(); // the record is poisoned, and its dead letter cannot be written
+                    }
+                    throw new IllegalStateException("poisoned");
+                })) {
             ConsumerLivenessCheck liveness = new ConsumerLivenessCheck(wiring.sources, Duration.ofSeconds(1));
             consumer.start();
             await().atMost(AWAIT).until(() -> partitionCount(topic) == 1);
@@ -164,8 +175,11 @@ class KafkaOutageIT {
             // The restarted loop reads the uncommitted record again and dead-letters it this time.
             await().atMost(AWAIT).until(() -> liveness.call().getStatus() == HealthCheckResponse.Status.UP);
             assertThat(attempts.get()).isGreaterThanOrEqualTo(2);
-            assertThat(kafka.awaitRecord(Topics.deadLetter(topic, group),
-                    r -> event.id().equals(header(r, CloudEventCodec.CE_ID)), AWAIT)).isNotNull();
+            assertThat(kafka.awaitRecord(
+                            Topics.deadLetter(topic, group),
+                            r -> event.id().equals(header(r, CloudEventCodec.CE_ID)),
+                            AWAIT))
+                    .isNotNull();
             assertThat(consumer.isRunning()).isTrue();
         }
     }
@@ -185,8 +199,18 @@ class KafkaOutageIT {
 
         EventConsumer consumer(String topic, String group, RetryPolicy retry, EventHandler handler) {
             // A restarted loop counts as recovered only once it handled records (or after 60 s).
-            EventConsumer consumer = new EventConsumer(new EventConsumer.Settings(broker.bootstrapServers(), topic,
-                    group, 1, retry, Map.of(), Duration.ofMillis(200), Duration.ofSeconds(60)), handler, deadLetters,
+            EventConsumer consumer = new EventConsumer(
+                    new EventConsumer.Settings(
+                            broker.bootstrapServers(),
+                            topic,
+                            group,
+                            1,
+                            retry,
+                            Map.of(),
+                            Duration.ofMillis(200),
+                            Duration.ofSeconds(60)),
+                    handler,
+                    deadLetters,
                     registry);
             sources.register(consumer);
             return consumer;
@@ -205,17 +229,20 @@ class KafkaOutageIT {
 
     private static EventEnvelope<TenantRollbackRequested> send(String topic) throws Exception {
         String slug = TestNames.unique("t");
-        EventEnvelope<TenantRollbackRequested> event = EventEnvelope.create(SOURCE, new TenantRollbackRequested(
-                UUID.randomUUID().toString(), slug, "tenant_" + slug, "test"));
+        EventEnvelope<TenantRollbackRequested> event = EventEnvelope.create(
+                SOURCE, new TenantRollbackRequested(UUID.randomUUID().toString(), slug, "tenant_" + slug, "test"));
         ProducerRecord<String, byte[]> record = CODEC.toRecord(topic, event);
         kafka.producer().send(record).get(60, TimeUnit.SECONDS);
         return event;
     }
 
     private static int partitionCount(String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic);
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic);
             return description.partitions().size();
         } catch (Exception e) {
             return 0; // not there (yet)
@@ -225,9 +252,11 @@ class KafkaOutageIT {
     private static long recordCount(String topic) {
         try (var consumer = kafka.newConsumer()) {
             var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                    .toList();
             return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
-                    .mapToLong(Long::longValue).sum();
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 
@@ -250,7 +279,9 @@ class KafkaOutageIT {
             return;
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
             }

@@ -28,28 +28,28 @@ class StaticMembershipIT {
      * What a killed process leaves behind: a member that never said goodbye (no LeaveGroup on
      * close), whose session the broker expires only after 90 s, longer than the test waits.
      */
-    private static final Map<String, Object> DIES_WITHOUT_LEAVING = Map.of(
-            CommonClientConfigs.SESSION_TIMEOUT_MS_CONFIG, 90_000,
-            "internal.leave.group.on.close", false);
+    private static final Map<String, Object> DIES_WITHOUT_LEAVING =
+            Map.of(CommonClientConfigs.SESSION_TIMEOUT_MS_CONFIG, 90_000, "internal.leave.group.on.close", false);
 
     @Test
-    void aConsumerRestartedUnderItsInstanceIdConsumesAgainWithoutWaitingForTheDeadMembersSession(
-            Infrastructure infra) throws Exception {
+    void aConsumerRestartedUnderItsInstanceIdConsumesAgainWithoutWaitingForTheDeadMembersSession(Infrastructure infra)
+            throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "staticmember")) {
             Set<String> handled = ConcurrentHashMap.newKeySet();
-            EventConsumer.Settings settings = new EventConsumer.Settings(bed.bootstrapServers, bed.topic, bed.group, 1,
-                    NO_RETRY, DIES_WITHOUT_LEAVING).withInstanceId(Optional.of("worker-a"));
+            EventConsumer.Settings settings = new EventConsumer.Settings(
+                            bed.bootstrapServers, bed.topic, bed.group, 1, NO_RETRY, DIES_WITHOUT_LEAVING)
+                    .withInstanceId(Optional.of("worker-a"));
 
             EventEnvelope<TenantRollbackRequested> beforeTheCrash = bed.send();
-            try (EventConsumer crashed = new EventConsumer(settings, (e, r) -> handled.add(e.id()), bed.deadLetters,
-                    bed.registry)) {
+            try (EventConsumer crashed =
+                    new EventConsumer(settings, (e, r) -> handled.add(e.id()), bed.deadLetters, bed.registry)) {
                 crashed.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains(beforeTheCrash.id()));
             }
 
             EventEnvelope<TenantRollbackRequested> afterTheRestart = bed.send();
-            try (EventConsumer restarted = new EventConsumer(settings, (e, r) -> handled.add(e.id()), bed.deadLetters,
-                    bed.registry)) {
+            try (EventConsumer restarted =
+                    new EventConsumer(settings, (e, r) -> handled.add(e.id()), bed.deadLetters, bed.registry)) {
                 restarted.start();
                 // Half the dead member's session: a dynamic member would still be waiting for it.
                 await().atMost(Duration.ofSeconds(45)).until(() -> handled.contains(afterTheRestart.id()));

@@ -16,8 +16,7 @@ import java.util.Map;
 public final class ApiClient {
 
     /** A response: status and body (null when empty or not JSON). */
-    public record Response(int status, JsonNode body) {
-    }
+    public record Response(int status, JsonNode body) {}
 
     private final Service service;
     private final String baseUrl;
@@ -26,8 +25,8 @@ public final class ApiClient {
     private final HttpClient http;
     private final ObjectMapper mapper;
 
-    public ApiClient(Service service, String baseUrl, String token, Duration timeout, HttpClient http,
-                     ObjectMapper mapper) {
+    public ApiClient(
+            Service service, String baseUrl, String token, Duration timeout, HttpClient http, ObjectMapper mapper) {
         this.service = service;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token == null || token.isBlank() ? null : token.strip();
@@ -63,7 +62,8 @@ public final class ApiClient {
     /** Sends without judging the status: for health, where 503 is an answer, not an error. */
     public Response send(String method, String path, Object body, Map<String, String> headers) {
         URI uri = URI.create(baseUrl + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
                 .header("Accept", "application/json, application/problem+json");
         if (token != null) {
             request.header("Authorization", token.regionMatches(true, 0, "Bearer ", 0, 7) ? token : "Bearer " + token);
@@ -96,7 +96,12 @@ public final class ApiClient {
     private Response checked(String method, String path, Response response) {
         if (response.status() >= 400) {
             JsonNode problem = response.body() != null && response.body().isObject() ? response.body() : null;
-            throw new ApiException(service, method, path, response.status(), problem,
+            throw new ApiException(
+                    service,
+                    method,
+                    path,
+                    response.status(),
+                    problem,
                     response.body() == null ? null : response.body().toString());
         }
         return response;

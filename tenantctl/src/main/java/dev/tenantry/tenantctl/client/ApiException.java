@@ -37,8 +37,8 @@ public class ApiException extends RuntimeException {
         return status == 400 || status == 422;
     }
 
-    private static String render(Service service, String method, String path, int status, JsonNode problem,
-                                 String rawBody) {
+    private static String render(
+            Service service, String method, String path, int status, JsonNode problem, String rawBody) {
         StringBuilder text = new StringBuilder();
         text.append(service.moduleName()).append(" answered ").append(status);
         if (problem != null && problem.hasNonNull("title")) {
@@ -52,13 +52,17 @@ public class ApiException extends RuntimeException {
         }
         if (problem != null && problem.path("errors").isArray()) {
             for (JsonNode error : problem.get("errors")) {
-                text.append(System.lineSeparator()).append("  - ").append(error.path("field").asText("?"))
-                        .append(": ").append(error.path("message").asText(""));
+                text.append(System.lineSeparator())
+                        .append("  - ")
+                        .append(error.path("field").asText("?"))
+                        .append(": ")
+                        .append(error.path("message").asText(""));
             }
         }
         if (status == 401) {
             text.append(System.lineSeparator())
-                    .append("  Set TENANTRY_TOKEN or --token; for a local stack: export TENANTRY_TOKEN=$(tenantctl token)");
+                    .append(
+                            "  Set TENANTRY_TOKEN or --token; for a local stack: export TENANTRY_TOKEN=$(tenantctl token)");
         } else if (status == 403) {
             text.append(System.lineSeparator()).append("  The token lacks the role this operation needs");
         }

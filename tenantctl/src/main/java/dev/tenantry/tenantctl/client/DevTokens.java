@@ -1,16 +1,20 @@
 package dev.tenantry.tenantctl.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.UncheckedIOException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -24,11 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 /**
  * Development bearer tokens: RS256 JWTs signed with the local stack's own key, or with the
  * repository's development key, whose public half the services trust only in the dev and test
@@ -39,9 +38,11 @@ public final class DevTokens {
     /** Where the development key lives inside a checkout of the repository. */
     public static final Path KEY_IN_REPOSITORY =
             Path.of("test-infrastructure", "src", "main", "resources", "tenantry-dev-keys", "private.pem");
+
     public static final String DEFAULT_ISSUER = "https://tenantry.dev";
     /** The key pair the local stack generates on its first run, relative to the stack's home folder. */
     public static final Path STACK_PRIVATE_KEY = Path.of("jwt", "private.pem");
+
     public static final Path STACK_PUBLIC_KEY = Path.of("jwt", "public.pem");
     /** The local stack's default home, inside the checkout. */
     public static final Path DEFAULT_STACK_HOME = Path.of(".tenantry");
@@ -53,8 +54,8 @@ public final class DevTokens {
         this.json = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
     }
 
-    public String sign(PrivateKey key, String issuer, String subject, List<String> roles, Duration lifetime,
-                       Instant now) {
+    public String sign(
+            PrivateKey key, String issuer, String subject, List<String> roles, Duration lifetime, Instant now) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("sub", subject);
@@ -83,7 +84,8 @@ public final class DevTokens {
                 throw new IllegalArgumentException(pem + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY)");
             }
             String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + pem + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -97,9 +99,10 @@ public final class DevTokens {
      * {@code ./tenantry up} trust; otherwise the repository's development key, which services trust
      * only in the dev and test profiles.
      */
-    public static Optional<Path> findSigningKey(Path workingDirectory, Optional<Path> codeLocation,
-                                                Optional<Path> stackHome) {
-        Optional<Path> stackKey = stackHome.map(home -> home.resolve(STACK_PRIVATE_KEY)).filter(Files::isRegularFile);
+    public static Optional<Path> findSigningKey(
+            Path workingDirectory, Optional<Path> codeLocation, Optional<Path> stackHome) {
+        Optional<Path> stackKey =
+                stackHome.map(home -> home.resolve(STACK_PRIVATE_KEY)).filter(Files::isRegularFile);
         if (stackKey.isPresent()) {
             return stackKey;
         }
@@ -157,7 +160,8 @@ public final class DevTokens {
     }
 
     private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 

@@ -45,8 +45,8 @@ public enum Service {
         return Arrays.stream(values())
                 .filter(s -> s.shortName.equals(wanted) || s.moduleName.equals(wanted))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown service '" + value + "': expected one of "
-                        + names()));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown service '" + value + "': expected one of " + names()));
     }
 
     public static List<String> names() {

@@ -18,8 +18,7 @@ public final class StackFile {
     /** Environment variable naming the file; the launcher sets it inside a checkout with a stack. */
     public static final String VARIABLE = "TENANTRY_STACK_FILE";
 
-    private StackFile() {
-    }
+    private StackFile() {}
 
     /** The URLs by service; empty when there is no file, it is unreadable, or its stack is not running. */
     public static Map<Service, String> urls(String file) {
@@ -34,7 +33,8 @@ public final class StackFile {
             return urls;
         }
         long pid = state.path("pid").asLong(-1);
-        boolean running = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        boolean running =
+                pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         if (!running) {
             return urls;
         }

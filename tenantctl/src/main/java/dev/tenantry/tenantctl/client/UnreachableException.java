@@ -6,8 +6,10 @@ public class UnreachableException extends RuntimeException {
     private final Service service;
 
     public UnreachableException(Service service, String url, Throwable cause) {
-        super(service.moduleName() + " is not reachable at " + url + " (" + describe(cause) + "); set "
-                + service.urlVariable() + " or --" + service.shortName() + "-url if it runs elsewhere", cause);
+        super(
+                service.moduleName() + " is not reachable at " + url + " (" + describe(cause) + "); set "
+                        + service.urlVariable() + " or --" + service.shortName() + "-url if it runs elsewhere",
+                cause);
         this.service = service;
     }
 

@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Dead letters of each service's consumers: list, show, replay to the failed consumer group only. */
-@Command(name = "dlq", description = "Dead-lettered events: list, show, replay",
+@Command(
+        name = "dlq",
+        description = "Dead-lettered events: list, show, replay",
         subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class})
 public class DlqCommand implements Runnable {
 
@@ -39,16 +41,25 @@ public class DlqCommand implements Runnable {
     static class ListDeadLetters implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Option(names = "--service", paramLabel = "SERVICE", description = "provisioning, worker or dispatcher")
         Service service;
+
         @Option(names = "--group", description = "Only this consumer group")
         String group;
+
         @Option(names = "--tenant", description = "Only records keyed by this tenant id")
         String tenant;
+
         @Option(names = "--event-type", description = "Only this CloudEvents type")
         String eventType;
-        @Option(names = "--since", paramLabel = "TIME", description = "Dead-lettered at or after: 2026-01-31T12:00:00Z or an age (30m, 2h, 7d)")
+
+        @Option(
+                names = "--since",
+                paramLabel = "TIME",
+                description = "Dead-lettered at or after: 2026-01-31T12:00:00Z or an age (30m, 2h, 7d)")
         Instant since;
+
         @Option(names = "--limit", defaultValue = "100")
         int limit;
 
@@ -59,8 +70,13 @@ public class DlqCommand implements Runnable {
             ArrayNode all = cli.mapper().createArrayNode();
             int unreachable = 0;
             for (Service s : services) {
-                String path = Query.path("/admin/dead-letters").param("consumerGroup", group).param("tenant", tenant)
-                        .param("eventType", eventType).param("since", since).param("limit", limit).toString();
+                String path = Query.path("/admin/dead-letters")
+                        .param("consumerGroup", group)
+                        .param("tenant", tenant)
+                        .param("eventType", eventType)
+                        .param("since", since)
+                        .param("limit", limit)
+                        .toString();
                 try {
                     JsonNode page = cli.client(s).get(path);
                     for (JsonNode letter : page.path("items")) {
@@ -69,8 +85,9 @@ public class DlqCommand implements Runnable {
                         all.add(withService);
                     }
                     if (page.path("partial").asBoolean()) {
-                        cli.err().println("Warning: " + s.shortName() + " stopped reading at its scan limit; older "
-                                + "dead letters may match (narrow with --since, --tenant or --event-type)");
+                        cli.err()
+                                .println("Warning: " + s.shortName() + " stopped reading at its scan limit; older "
+                                        + "dead letters may match (narrow with --since, --tenant or --event-type)");
                     } else if (page.hasNonNull("nextCursor")) {
                         cli.err().println("Note: " + s.shortName() + " has older dead letters beyond --limit " + limit);
                     }
@@ -85,11 +102,19 @@ public class DlqCommand implements Runnable {
             if (cli.json()) {
                 cli.printJson(all);
             } else if (all.isEmpty()) {
-                cli.out().println("No dead letters" + (services.size() > 1 ? " in any service" : " in " + service.moduleName()));
+                cli.out()
+                        .println("No dead letters"
+                                + (services.size() > 1 ? " in any service" : " in " + service.moduleName()));
             } else {
                 Table table = Table.of("SERVICE", "ID", "EVENT TYPE", "TENANT", "REPLAYS", "DEAD-LETTERED", "REASON");
-                all.forEach(d -> table.row(d.get("service"), d.get("id"), d.get("eventType"), d.get("tenant"),
-                        d.get("replayCount"), d.get("deadLetteredAt"), d.get("reason")));
+                all.forEach(d -> table.row(
+                        d.get("service"),
+                        d.get("id"),
+                        d.get("eventType"),
+                        d.get("tenant"),
+                        d.get("replayCount"),
+                        d.get("deadLetteredAt"),
+                        d.get("reason")));
                 table.print(cli.out());
             }
             return unreachable > 0 ? Tenantctl.PROBLEMS : Tenantctl.OK;
@@ -100,8 +125,14 @@ public class DlqCommand implements Runnable {
     static class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--service", required = true, paramLabel = "SERVICE", description = "provisioning, worker or dispatcher")
+
+        @Option(
+                names = "--service",
+                required = true,
+                paramLabel = "SERVICE",
+                description = "provisioning, worker or dispatcher")
         Service service;
+
         @Parameters(paramLabel = "ID", description = "<dlq topic>/<partition>/<offset>, as dlq list shows it")
         String id;
 
@@ -113,8 +144,9 @@ public class DlqCommand implements Runnable {
                 throw cli.usage("A dead letter id is <dlq topic>/<partition>/<offset>, e.g. "
                         + "tenant-migration-requests.migration-worker.dlq/0/12");
             }
-            JsonNode letter = cli.client(service).get("/admin/dead-letters/" + Query.segment(parts[0]) + "/"
-                    + Query.segment(parts[1]) + "/" + Query.segment(parts[2]));
+            JsonNode letter = cli.client(service)
+                    .get("/admin/dead-letters/" + Query.segment(parts[0]) + "/" + Query.segment(parts[1]) + "/"
+                            + Query.segment(parts[2]));
             if (cli.json()) {
                 cli.printJson(letter);
             } else {
@@ -126,29 +158,47 @@ public class DlqCommand implements Runnable {
         }
     }
 
-    @Command(name = "replay", description = "Send dead letters back to their original topic, for the failed consumer "
-            + "group only; exit 1 when any was refused (replay cap)")
+    @Command(
+            name = "replay",
+            description = "Send dead letters back to their original topic, for the failed consumer "
+                    + "group only; exit 1 when any was refused (replay cap)")
     static class Replay implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--service", required = true, paramLabel = "SERVICE", description = "provisioning, worker or dispatcher")
+
+        @Option(
+                names = "--service",
+                required = true,
+                paramLabel = "SERVICE",
+                description = "provisioning, worker or dispatcher")
         Service service;
+
         @ArgGroup(exclusive = true, multiplicity = "1")
         Selector selector;
+
         @Option(names = "--group", description = "Only dead letters of this consumer group")
         String group;
+
         @Option(names = "--dry-run", description = "Show what would be replayed; send nothing")
         boolean dryRun;
+
         @Option(names = "--max", description = "Replay at most N (service default 100)")
         Integer max;
 
         static class Selector {
             @Option(names = "--event-id", required = true, description = "The dead letter of this event")
             String eventId;
+
             @Option(names = "--tenant", required = true, description = "Every dead letter of this tenant")
             String tenant;
-            @Option(names = "--since", required = true, paramLabel = "TIME", description = "Dead-lettered since (time or age)")
+
+            @Option(
+                    names = "--since",
+                    required = true,
+                    paramLabel = "TIME",
+                    description = "Dead-lettered since (time or age)")
             Instant since;
+
             @Option(names = "--all", required = true, description = "Every dead letter")
             boolean all;
         }
@@ -189,16 +239,21 @@ public class DlqCommand implements Runnable {
             out.printf("%s %d dead letter(s)%n", dry ? "Would replay" : "Replayed", replayed.size());
             if (!replayed.isEmpty()) {
                 Table table = Table.of("ID", "EVENT ID", "EVENT TYPE", "TO TOPIC", "FOR GROUP", "REPLAY #");
-                replayed.forEach(d -> table.row(d.get("id"), d.get("eventId"), d.get("eventType"), d.get("originalTopic"),
-                        d.get("consumerGroup"), d.path("replayCount").asInt() + 1));
+                replayed.forEach(d -> table.row(
+                        d.get("id"),
+                        d.get("eventId"),
+                        d.get("eventType"),
+                        d.get("originalTopic"),
+                        d.get("consumerGroup"),
+                        d.path("replayCount").asInt() + 1));
                 table.print(out);
             }
             JsonNode refused = result.path("refused");
             if (!refused.isEmpty()) {
                 out.printf("Refused %d:%n", refused.size());
                 Table table = Table.of("ID", "EVENT ID", "REASON");
-                refused.forEach(r -> table.row(r.path("deadLetter").get("id"), r.path("deadLetter").get("eventId"),
-                        r.get("reason")));
+                refused.forEach(r -> table.row(
+                        r.path("deadLetter").get("id"), r.path("deadLetter").get("eventId"), r.get("reason")));
                 table.print(out);
             }
         }

@@ -55,7 +55,10 @@ public class HealthCommand implements Callable<Integer> {
     }
 
     private static ObjectNode check(Cli cli, Service service) {
-        ObjectNode result = cli.mapper().createObjectNode().put("service", service.shortName()).put("url", cli.url(service));
+        ObjectNode result = cli.mapper()
+                .createObjectNode()
+                .put("service", service.shortName())
+                .put("url", cli.url(service));
         ApiClient client = cli.client(service);
         try {
             ApiClient.Response response = client.send("GET", "/q/health", null, Map.of());
@@ -69,7 +72,9 @@ public class HealthCommand implements Callable<Integer> {
             }
         } catch (UnreachableException e) {
             result.put("status", "UNREACHABLE");
-            result.put("error", e.getCause() == null ? e.getMessage() : e.getCause().toString());
+            result.put(
+                    "error",
+                    e.getCause() == null ? e.getMessage() : e.getCause().toString());
         }
         return result;
     }
@@ -82,10 +87,16 @@ public class HealthCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         result.path("checks").forEach(c -> {
             JsonNode data = c.path("data");
-            if ("fleet-drift".equals(c.path("name").asText()) && data.path("drift").asBoolean(false)) {
-                notes.add(String.format("fleet drift: %d behind, %d ahead, %d failed, %d without schema of %d "
-                                + "(tenantctl migrations verify)", data.path("behind").asInt(), data.path("ahead").asInt(),
-                        data.path("failed").asInt(), data.path("missingSchema").asInt(), data.path("tenants").asInt()));
+            if ("fleet-drift".equals(c.path("name").asText())
+                    && data.path("drift").asBoolean(false)) {
+                notes.add(String.format(
+                        "fleet drift: %d behind, %d ahead, %d failed, %d without schema of %d "
+                                + "(tenantctl migrations verify)",
+                        data.path("behind").asInt(),
+                        data.path("ahead").asInt(),
+                        data.path("failed").asInt(),
+                        data.path("missingSchema").asInt(),
+                        data.path("tenants").asInt()));
             }
         });
         return notes.isEmpty() ? "-" : String.join("; ", notes);

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Drift of tenant schemas against the latest migration, and its repair, through the migration worker. */
-@Command(name = "migrations", description = "Verify tenant schemas against the latest migration and repair drift",
+@Command(
+        name = "migrations",
+        description = "Verify tenant schemas against the latest migration and repair drift",
         subcommands = {MigrationsCommand.Verify.class, MigrationsCommand.Fix.class, MigrationsCommand.Runs.class})
 public class MigrationsCommand implements Runnable {
 
@@ -37,18 +39,25 @@ public class MigrationsCommand implements Runnable {
     static class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--tenant", description = "Only this tenant (id, slug or schema); exit 1 when no service "
-                + "knows it")
+
+        @Option(
+                names = "--tenant",
+                description = "Only this tenant (id, slug or schema); exit 1 when no service " + "knows it")
         String tenant;
-        @Option(names = "--deep", description = "Also compare each schema's tables, columns, indexes and constraints "
-                + "with a freshly migrated reference schema")
+
+        @Option(
+                names = "--deep",
+                description = "Also compare each schema's tables, columns, indexes and constraints "
+                        + "with a freshly migrated reference schema")
         boolean deep;
 
         @Override
         public Integer call() {
             Cli cli = Cli.of(spec);
-            JsonNode report = cli.client(Service.WORKER).get(Query.path("/admin/drift").param("deep", deep).toString());
-            ObjectNode shown = tenant == null ? (ObjectNode) report : DriftReports.onlyTenant((ObjectNode) report, tenant);
+            JsonNode report = cli.client(Service.WORKER)
+                    .get(Query.path("/admin/drift").param("deep", deep).toString());
+            ObjectNode shown =
+                    tenant == null ? (ObjectNode) report : DriftReports.onlyTenant((ObjectNode) report, tenant);
             boolean drift = DriftReports.hasDrift(shown);
             if (tenant != null && !drift) {
                 // "No drift" for a misspelt tenant would be a false all-clear.
@@ -68,15 +77,20 @@ public class MigrationsCommand implements Runnable {
         }
     }
 
-    @Command(name = "fix", description = "Upgrade every tenant that is behind (a fleet upgrade), with progress; "
-            + "exit 1 when any tenant could not be upgraded")
+    @Command(
+            name = "fix",
+            description = "Upgrade every tenant that is behind (a fleet upgrade), with progress; "
+                    + "exit 1 when any tenant could not be upgraded")
     static class Fix implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Option(names = "--no-wait", description = "Start the fleet upgrade and return at once")
         boolean noWait;
+
         @Option(names = "--poll-interval", defaultValue = "500ms")
         Duration pollInterval;
+
         @Option(names = "--wait-timeout", defaultValue = "1h")
         Duration waitTimeout;
 
@@ -89,7 +103,9 @@ public class MigrationsCommand implements Runnable {
             ProgressBar bar = new ProgressBar(cli.err(), "Fleet upgrade");
             long deadline = System.nanoTime() + waitTimeout.toNanos();
             while (!noWait && !finished(progress) && System.nanoTime() < deadline) {
-                bar.show(progress.path("done").asInt() + progress.path("failed").asInt(), progress.path("total").asInt(),
+                bar.show(
+                        progress.path("done").asInt() + progress.path("failed").asInt(),
+                        progress.path("total").asInt(),
                         progress.path("failed").asInt());
                 Thread.sleep(pollInterval.toMillis());
                 try {
@@ -101,12 +117,16 @@ public class MigrationsCommand implements Runnable {
                 }
                 if (!id.equals(progress.path("id").asText())) {
                     cli.err().println();
-                    cli.err().println("Another fleet upgrade (" + progress.path("id").asText() + ") replaced " + id);
+                    cli.err()
+                            .println("Another fleet upgrade ("
+                                    + progress.path("id").asText() + ") replaced " + id);
                     id = progress.path("id").asText();
                 }
             }
             if (!noWait) {
-                bar.show(progress.path("done").asInt() + progress.path("failed").asInt(), progress.path("total").asInt(),
+                bar.show(
+                        progress.path("done").asInt() + progress.path("failed").asInt(),
+                        progress.path("total").asInt(),
                         progress.path("failed").asInt());
                 bar.end();
             }
@@ -132,16 +152,27 @@ public class MigrationsCommand implements Runnable {
                 return;
             }
             if (started) {
-                out.printf("Fleet upgrade %s started: %d tenant(s) to upgrade. Follow it with tenantctl migrations fix "
-                        + "(joins the running upgrade) or GET /admin/fleet-upgrade%n", p.path("id").asText(), total);
+                out.printf(
+                        "Fleet upgrade %s started: %d tenant(s) to upgrade. Follow it with tenantctl migrations fix "
+                                + "(joins the running upgrade) or GET /admin/fleet-upgrade%n",
+                        p.path("id").asText(), total);
                 return;
             }
             String took = p.hasNonNull("finishedAt") && p.hasNonNull("startedAt")
-                    ? " in " + Times.human(Duration.between(java.time.Instant.parse(p.get("startedAt").asText()),
-                    java.time.Instant.parse(p.get("finishedAt").asText()))) : "";
-            out.printf("Fleet upgrade %s %s%s: %d upgraded, %d failed, %d remaining of %d%n", p.path("id").asText(),
-                    p.path("state").asText(), took, p.path("done").asInt(), p.path("failed").asInt(),
-                    p.path("remaining").asInt(), total);
+                    ? " in "
+                            + Times.human(Duration.between(
+                                    java.time.Instant.parse(p.get("startedAt").asText()),
+                                    java.time.Instant.parse(p.get("finishedAt").asText())))
+                    : "";
+            out.printf(
+                    "Fleet upgrade %s %s%s: %d upgraded, %d failed, %d remaining of %d%n",
+                    p.path("id").asText(),
+                    p.path("state").asText(),
+                    took,
+                    p.path("done").asInt(),
+                    p.path("failed").asInt(),
+                    p.path("remaining").asInt(),
+                    total);
             if (p.path("failures").size() > 0) {
                 Table table = Table.of("TENANT", "SCHEMA", "REASON");
                 p.get("failures").forEach(f -> table.row(f.get("tenant"), f.get("schema"), f.get("reason")));
@@ -154,24 +185,37 @@ public class MigrationsCommand implements Runnable {
     static class Runs implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "TENANT_ID")
         String tenantId;
+
         @Option(names = "--limit", defaultValue = "50")
         int limit;
 
         @Override
         public Integer call() {
             Cli cli = Cli.of(spec);
-            JsonNode runs = cli.client(Service.WORKER).get(Query.path("/admin/tenants/" + Query.segment(tenantId) + "/runs")
-                    .param("limit", limit).toString());
+            JsonNode runs = cli.client(Service.WORKER)
+                    .get(Query.path("/admin/tenants/" + Query.segment(tenantId) + "/runs")
+                            .param("limit", limit)
+                            .toString());
             if (cli.json()) {
                 cli.printJson(runs);
                 return Tenantctl.OK;
             }
             Table table = Table.of("STARTED", "KIND", "OK", "FROM", "TO", "APPLIED", "SCHEMA", "ERROR");
-            runs.forEach(r -> table.row(r.get("startedAt"), r.get("kind"), r.path("succeeded").asBoolean() ? "yes" : "NO",
-                    r.get("fromVersion"), r.get("toVersion"), r.get("appliedCount"), r.get("schema"),
-                    r.hasNonNull("errorCode") ? r.get("errorCode").asText() + ": " + r.path("errorMessage").asText() : null));
+            runs.forEach(r -> table.row(
+                    r.get("startedAt"),
+                    r.get("kind"),
+                    r.path("succeeded").asBoolean() ? "yes" : "NO",
+                    r.get("fromVersion"),
+                    r.get("toVersion"),
+                    r.get("appliedCount"),
+                    r.get("schema"),
+                    r.hasNonNull("errorCode")
+                            ? r.get("errorCode").asText() + ": "
+                                    + r.path("errorMessage").asText()
+                            : null));
             if (table.isEmpty()) {
                 cli.out().println("No migration runs for tenant " + tenantId);
             } else {
@@ -183,30 +227,79 @@ public class MigrationsCommand implements Runnable {
 
     private static void printReport(PrintWriter out, JsonNode r, String tenant) {
         if (tenant == null) {
-            out.printf("%d tenant(s), %d up to date, %d behind, %d pinned, %d ahead, %d failed, %d without schema; "
-                            + "latest version %s (checked in %d ms)%n", r.path("totalTenants").asInt(),
-                    r.path("upToDate").asInt(), r.path("behind").size(), r.path("pinned").size(),
-                    r.path("ahead").size(), r.path("failed").size(),
-                    r.path("missingSchema").size(), r.path("latest").asText("?"), r.path("durationMs").asLong());
+            out.printf(
+                    "%d tenant(s), %d up to date, %d behind, %d pinned, %d ahead, %d failed, %d without schema; "
+                            + "latest version %s (checked in %d ms)%n",
+                    r.path("totalTenants").asInt(),
+                    r.path("upToDate").asInt(),
+                    r.path("behind").size(),
+                    r.path("pinned").size(),
+                    r.path("ahead").size(),
+                    r.path("failed").size(),
+                    r.path("missingSchema").size(),
+                    r.path("latest").asText("?"),
+                    r.path("durationMs").asLong());
         } else if (!DriftReports.hasDrift(r)) {
-            out.printf("%s: no drift reported (latest version %s)%n", tenant, r.path("latest").asText("?"));
+            out.printf(
+                    "%s: no drift reported (latest version %s)%n",
+                    tenant, r.path("latest").asText("?"));
         }
-        section(out, r, "behind", "Behind the latest migration", Table.of("TENANT", "SCHEMA", "CURRENT", "LATEST", "PENDING"),
-                (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.hasNonNull("current") ? e.get("current") : "none",
-                        e.get("latest"), join(e.path("pending"))));
-        section(out, r, "pinned", "Pinned below the latest (upgraded to a target version; not repaired until "
-                        + "upgraded without one)", Table.of("TENANT", "SCHEMA", "CURRENT", "PINNED", "LATEST"),
-                (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.hasNonNull("current") ? e.get("current") : "none",
-                        e.get("pinnedVersion"), e.get("latest")));
-        section(out, r, "ahead", "Ahead of this worker (applied by a newer release)",
+        section(
+                out,
+                r,
+                "behind",
+                "Behind the latest migration",
+                Table.of("TENANT", "SCHEMA", "CURRENT", "LATEST", "PENDING"),
+                (t, e) -> t.row(
+                        e.get("tenant"),
+                        e.get("schema"),
+                        e.hasNonNull("current") ? e.get("current") : "none",
+                        e.get("latest"),
+                        join(e.path("pending"))));
+        section(
+                out,
+                r,
+                "pinned",
+                "Pinned below the latest (upgraded to a target version; not repaired until " + "upgraded without one)",
+                Table.of("TENANT", "SCHEMA", "CURRENT", "PINNED", "LATEST"),
+                (t, e) -> t.row(
+                        e.get("tenant"),
+                        e.get("schema"),
+                        e.hasNonNull("current") ? e.get("current") : "none",
+                        e.get("pinnedVersion"),
+                        e.get("latest")));
+        section(
+                out,
+                r,
+                "ahead",
+                "Ahead of this worker (applied by a newer release)",
                 Table.of("TENANT", "SCHEMA", "CURRENT", "LATEST"),
                 (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.get("current"), e.get("latest")));
-        section(out, r, "failed", "Last migration failed", Table.of("TENANT", "SCHEMA", "VERSION", "ERROR"),
-                (t, e) -> t.row(e.get("tenant"), e.get("schema"), e.get("failedVersion"),
-                        e.path("errorCode").asText("") + ": " + e.path("message").asText("")));
-        section(out, r, "missingSchema", "Schema missing", Table.of("TENANT", "SCHEMA"),
+        section(
+                out,
+                r,
+                "failed",
+                "Last migration failed",
+                Table.of("TENANT", "SCHEMA", "VERSION", "ERROR"),
+                (t, e) -> t.row(
+                        e.get("tenant"),
+                        e.get("schema"),
+                        e.get("failedVersion"),
+                        e.path("errorCode").asText("") + ": "
+                                + e.path("message").asText("")));
+        section(
+                out,
+                r,
+                "missingSchema",
+                "Schema missing",
+                Table.of("TENANT", "SCHEMA"),
                 (t, e) -> t.row(e.get("tenant"), e.get("schema")));
-        section(out, r, "deep", "Catalog differences from the reference schema", Table.of("SCHEMA", "MISSING", "UNEXPECTED"),
+        section(
+                out,
+                r,
+                "deep",
+                "Catalog differences from the reference schema",
+                Table.of("SCHEMA", "MISSING", "UNEXPECTED"),
                 (t, e) -> t.row(e.get("schema"), join(e.path("missing")), join(e.path("unexpected"))));
         if (DriftReports.hasDrift(r)) {
             out.println("Repair: tenantctl migrations fix (tenants behind); failed ones need a fixed migration, then "
@@ -214,8 +307,13 @@ public class MigrationsCommand implements Runnable {
         }
     }
 
-    private static void section(PrintWriter out, JsonNode report, String list, String title, Table table,
-                                java.util.function.BiConsumer<Table, JsonNode> row) {
+    private static void section(
+            PrintWriter out,
+            JsonNode report,
+            String list,
+            String title,
+            Table table,
+            java.util.function.BiConsumer<Table, JsonNode> row) {
         JsonNode entries = report.path(list);
         if (!entries.isArray() || entries.isEmpty()) {
             return;

@@ -15,18 +15,22 @@ import dev.tenantry.tenantctl.client.UnreachableException;
  */
 final class TenantLookup {
 
-    enum Answer { KNOWN, UNKNOWN, CANNOT_TELL }
-
-    record Result(Answer answer, String detail) {
+    enum Answer {
+        KNOWN,
+        UNKNOWN,
+        CANNOT_TELL
     }
 
-    private TenantLookup() {
-    }
+    record Result(Answer answer, String detail) {}
+
+    private TenantLookup() {}
 
     /** @param tenant a tenant id, slug or schema name ({@code tenant_<slug>}) */
     static Result find(Cli cli, String tenant) {
-        JsonNode runs = cli.client(Service.WORKER).get(Query.path("/admin/tenants/" + Query.segment(tenant) + "/runs")
-                .param("limit", 1).toString());
+        JsonNode runs = cli.client(Service.WORKER)
+                .get(Query.path("/admin/tenants/" + Query.segment(tenant) + "/runs")
+                        .param("limit", 1)
+                        .toString());
         if (runs.isArray() && !runs.isEmpty()) {
             return new Result(Answer.KNOWN, "the migration worker has migrated it");
         }
@@ -36,14 +40,18 @@ final class TenantLookup {
             return new Result(Answer.KNOWN, "the provisioning service knows it");
         } catch (ApiException e) {
             if (e.status() == 404) {
-                return new Result(Answer.UNKNOWN, "unknown tenant '" + tenant + "': the migration worker has no "
-                        + "migration run for it and the provisioning service has no tenant '" + idOrSlug + "'");
+                return new Result(
+                        Answer.UNKNOWN,
+                        "unknown tenant '" + tenant + "': the migration worker has no "
+                                + "migration run for it and the provisioning service has no tenant '" + idOrSlug + "'");
             }
             throw e;
         } catch (UnreachableException e) {
-            return new Result(Answer.CANNOT_TELL, "no drift reported for '" + tenant + "', but it is not a tenant id the "
-                    + "migration worker has migrated, and the provisioning service could not confirm it exists: "
-                    + e.getMessage());
+            return new Result(
+                    Answer.CANNOT_TELL,
+                    "no drift reported for '" + tenant + "', but it is not a tenant id the "
+                            + "migration worker has migrated, and the provisioning service could not confirm it exists: "
+                            + e.getMessage());
         }
     }
 }

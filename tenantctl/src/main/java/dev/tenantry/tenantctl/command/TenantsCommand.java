@@ -23,9 +23,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Tenants through the provisioning service's REST API. */
-@Command(name = "tenants", description = "List, inspect, create, upgrade and delete tenants",
-        subcommands = {TenantsCommand.ListTenants.class, TenantsCommand.GetTenant.class, TenantsCommand.CreateTenant.class,
-                TenantsCommand.UpgradeTenant.class, TenantsCommand.DeleteTenant.class, TenantsCommand.Timeline.class})
+@Command(
+        name = "tenants",
+        description = "List, inspect, create, upgrade and delete tenants",
+        subcommands = {
+            TenantsCommand.ListTenants.class,
+            TenantsCommand.GetTenant.class,
+            TenantsCommand.CreateTenant.class,
+            TenantsCommand.UpgradeTenant.class,
+            TenantsCommand.DeleteTenant.class,
+            TenantsCommand.Timeline.class
+        })
 public class TenantsCommand implements Runnable {
 
     @Spec
@@ -40,12 +48,16 @@ public class TenantsCommand implements Runnable {
     static class ListTenants implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Option(names = "--status", description = "Only tenants in this status (ACTIVE, PROVISIONING, ...)")
         String status;
+
         @Option(names = "--limit", description = "Page size (default: the service's)")
         Integer limit;
+
         @Option(names = "--cursor", description = "Continue from a previous page's nextCursor")
         String cursor;
+
         @Option(names = "--all", description = "Follow the cursor through every page")
         boolean all;
 
@@ -56,10 +68,15 @@ public class TenantsCommand implements Runnable {
             ArrayNode items = cli.mapper().createArrayNode();
             String next = cursor;
             do {
-                JsonNode page = provisioning.get(Query.path("/tenants").param("status", status).param("limit", limit)
-                        .param("cursor", next).toString());
+                JsonNode page = provisioning.get(Query.path("/tenants")
+                        .param("status", status)
+                        .param("limit", limit)
+                        .param("cursor", next)
+                        .toString());
                 page.path("items").forEach(items::add);
-                next = page.path("nextCursor").isTextual() ? page.get("nextCursor").asText() : null;
+                next = page.path("nextCursor").isTextual()
+                        ? page.get("nextCursor").asText()
+                        : null;
             } while (all && next != null);
             if (cli.json()) {
                 ObjectNode result = cli.mapper().createObjectNode();
@@ -69,7 +86,12 @@ public class TenantsCommand implements Runnable {
                 return Tenantctl.OK;
             }
             Table table = Table.of("ID", "SLUG", "STATUS", "VERSION", "UPDATED", "FAILURE");
-            items.forEach(t -> table.row(t.get("id"), t.get("slug"), t.get("status"), version(t), t.get("updatedAt"),
+            items.forEach(t -> table.row(
+                    t.get("id"),
+                    t.get("slug"),
+                    t.get("status"),
+                    version(t),
+                    t.get("updatedAt"),
                     t.get("failureReason")));
             if (table.isEmpty()) {
                 cli.out().println("No tenants" + (status == null ? "" : " in status " + status));
@@ -87,6 +109,7 @@ public class TenantsCommand implements Runnable {
     static class GetTenant implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "ID_OR_SLUG")
         String tenant;
 
@@ -107,20 +130,32 @@ public class TenantsCommand implements Runnable {
     static class CreateTenant implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "SLUG", description = "Lowercase letters, digits, _; becomes schema tenant_<slug>")
         String slug;
+
         @Option(names = "--display-name", description = "Human name (default: the slug)")
         String displayName;
+
         @Option(names = "--plan")
         String plan;
+
         @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "Repeatable")
         Map<String, String> metadata;
+
         @Option(names = "--idempotency-key", description = "Makes a retried create safe")
         String idempotencyKey;
-        @Option(names = "--wait", description = "Wait until the tenant is ACTIVE (exit 0) or, after a failure, "
-                + "its compensation ended ROLLED_BACK (exit 1)")
+
+        @Option(
+                names = "--wait",
+                description = "Wait until the tenant is ACTIVE (exit 0) or, after a failure, "
+                        + "its compensation ended ROLLED_BACK (exit 1)")
         boolean await;
-        @Option(names = "--wait-timeout", defaultValue = "2m", description = "How long --wait waits (default ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--wait-timeout",
+                defaultValue = "2m",
+                description = "How long --wait waits (default ${DEFAULT-VALUE})")
         Duration waitTimeout;
 
         @Override
@@ -136,11 +171,18 @@ public class TenantsCommand implements Runnable {
                 body.put("metadata", metadata);
             }
             ApiClient provisioning = cli.client(Service.PROVISIONING);
-            JsonNode accepted = provisioning.post("/tenants", body,
-                    idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+            JsonNode accepted = provisioning.post(
+                    "/tenants", body, idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
             // FAILED and COMPENSATING are on the way to ROLLED_BACK: the half-made schema is still
             // being dropped, so the slug is not free yet. Only a final state ends the wait.
-            return follow(cli, provisioning, accepted, "create", await, waitTimeout, Set.of("ACTIVE"),
+            return follow(
+                    cli,
+                    provisioning,
+                    accepted,
+                    "create",
+                    await,
+                    waitTimeout,
+                    Set.of("ACTIVE"),
                     Set.of("ROLLED_BACK", "DELETED"));
         }
     }
@@ -149,14 +191,19 @@ public class TenantsCommand implements Runnable {
     static class UpgradeTenant implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "ID_OR_SLUG")
         String tenant;
+
         @Option(names = "--target-version", description = "Default: the latest")
         String targetVersion;
+
         @Option(names = "--idempotency-key")
         String idempotencyKey;
+
         @Option(names = "--wait", description = "Wait until the upgrade succeeded (exit 0) or failed (exit 1)")
         boolean await;
+
         @Option(names = "--wait-timeout", defaultValue = "2m")
         Duration waitTimeout;
 
@@ -168,23 +215,38 @@ public class TenantsCommand implements Runnable {
             if (targetVersion != null) {
                 body.put("targetVersion", targetVersion);
             }
-            JsonNode accepted = provisioning.post("/tenants/" + Query.segment(tenant) + "/upgrade", body,
+            JsonNode accepted = provisioning.post(
+                    "/tenants/" + Query.segment(tenant) + "/upgrade",
+                    body,
                     idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
-            return follow(cli, provisioning, accepted, "upgrade", await, waitTimeout, Set.of("ACTIVE"),
+            return follow(
+                    cli,
+                    provisioning,
+                    accepted,
+                    "upgrade",
+                    await,
+                    waitTimeout,
+                    Set.of("ACTIVE"),
                     Set.of("UPGRADE_FAILED"));
         }
     }
 
-    @Command(name = "delete", description = "Delete a tenant: its schema is renamed aside and kept for the retention period")
+    @Command(
+            name = "delete",
+            description = "Delete a tenant: its schema is renamed aside and kept for the retention period")
     static class DeleteTenant implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "ID_OR_SLUG")
         String tenant;
+
         @Option(names = "--idempotency-key")
         String idempotencyKey;
+
         @Option(names = "--wait", description = "Wait until the tenant is DELETED")
         boolean await;
+
         @Option(names = "--wait-timeout", defaultValue = "2m")
         Duration waitTimeout;
 
@@ -192,7 +254,8 @@ public class TenantsCommand implements Runnable {
         public Integer call() throws InterruptedException {
             Cli cli = Cli.of(spec);
             ApiClient provisioning = cli.client(Service.PROVISIONING);
-            JsonNode accepted = provisioning.delete("/tenants/" + Query.segment(tenant),
+            JsonNode accepted = provisioning.delete(
+                    "/tenants/" + Query.segment(tenant),
                     idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
             return follow(cli, provisioning, accepted, "delete", await, waitTimeout, Set.of("DELETED"), Set.of());
         }
@@ -202,6 +265,7 @@ public class TenantsCommand implements Runnable {
     static class Timeline implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "ID_OR_SLUG")
         String tenant;
 
@@ -215,8 +279,14 @@ public class TenantsCommand implements Runnable {
             }
             cli.out().println("Tenant " + timeline.path("tenantId").asText());
             Table table = Table.of("#", "AT", "KIND", "STATUS", "EVENT", "DETAIL");
-            timeline.path("entries").forEach(e -> table.row(e.get("seq"), e.get("occurredAt"), e.get("kind"),
-                    transition(e), e.get("eventType"), e.get("detail")));
+            timeline.path("entries")
+                    .forEach(e -> table.row(
+                            e.get("seq"),
+                            e.get("occurredAt"),
+                            e.get("kind"),
+                            transition(e),
+                            e.get("eventType"),
+                            e.get("detail")));
             table.print(cli.out());
             return Tenantctl.OK;
         }
@@ -232,15 +302,28 @@ public class TenantsCommand implements Runnable {
     }
 
     /** Prints the accepted request; with --wait, polls the tenant until it reaches an end state. */
-    static int follow(Cli cli, ApiClient provisioning, JsonNode accepted, String action, boolean await,
-                      Duration timeout, Set<String> success, Set<String> failure) throws InterruptedException {
+    static int follow(
+            Cli cli,
+            ApiClient provisioning,
+            JsonNode accepted,
+            String action,
+            boolean await,
+            Duration timeout,
+            Set<String> success,
+            Set<String> failure)
+            throws InterruptedException {
         String id = accepted.path("id").asText();
         if (!await) {
             if (cli.json()) {
                 cli.printJson(accepted);
             } else {
-                cli.out().printf("Accepted %s of tenant %s (id %s): status %s%n", action,
-                        accepted.path("slug").asText(), id, accepted.path("status").asText());
+                cli.out()
+                        .printf(
+                                "Accepted %s of tenant %s (id %s): status %s%n",
+                                action,
+                                accepted.path("slug").asText(),
+                                id,
+                                accepted.path("status").asText());
                 cli.out().printf("Follow it: tenantctl tenants get %s   or   tenantctl tenants timeline %s%n", id, id);
             }
             return Tenantctl.OK;
@@ -275,8 +358,12 @@ public class TenantsCommand implements Runnable {
         } else {
             printTenant(cli.out(), tenant);
             if (!succeeded) {
-                cli.out().println(failure.contains(last) ? "The " + action + " failed: see tenantctl tenants timeline " + id
-                        : "Still " + last + " after " + Times.human(timeout) + ": see tenantctl tenants timeline " + id);
+                cli.out()
+                        .println(
+                                failure.contains(last)
+                                        ? "The " + action + " failed: see tenantctl tenants timeline " + id
+                                        : "Still " + last + " after " + Times.human(timeout)
+                                                + ": see tenantctl tenants timeline " + id);
             }
         }
         return succeeded ? Tenantctl.OK : Tenantctl.PROBLEMS;
@@ -284,8 +371,20 @@ public class TenantsCommand implements Runnable {
 
     static void printTenant(PrintWriter out, JsonNode t) {
         Table table = Table.of("FIELD", "VALUE");
-        for (String field : new String[] {"id", "slug", "displayName", "status", "schema", "currentVersion",
-                "targetVersion", "plan", "failureReason", "createdAt", "updatedAt", "statusChangedAt"}) {
+        for (String field : new String[] {
+            "id",
+            "slug",
+            "displayName",
+            "status",
+            "schema",
+            "currentVersion",
+            "targetVersion",
+            "plan",
+            "failureReason",
+            "createdAt",
+            "updatedAt",
+            "statusChangedAt"
+        }) {
             if (t.hasNonNull(field)) {
                 table.row(field, t.get(field));
             }

@@ -17,14 +17,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Prints a development bearer token signed with the repository's development key. */
-@Command(name = "token", description = {"Print a development bearer token (RS256, roles in the groups claim).",
-        "Signed with the development key the services trust by default; never use it outside development."})
+@Command(
+        name = "token",
+        description = {
+            "Print a development bearer token (RS256, roles in the groups claim).",
+            "Signed with the development key the services trust by default; never use it outside development."
+        })
 public class TokenCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--role", paramLabel = "ROLE", split = ",",
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
+            split = ",",
             description = "Roles (repeatable or comma-separated; default: operator, tenant-admin, viewer)")
     List<String> roles;
 
@@ -37,28 +44,39 @@ public class TokenCommand implements Callable<Integer> {
     @Option(names = "--issuer", description = "Default: TENANTRY_JWT_ISSUER or " + DevTokens.DEFAULT_ISSUER)
     String issuer;
 
-    @Option(names = "--dev-key", paramLabel = "PEM", description = "PKCS#8 private key (env TENANTRY_DEV_KEY; default: "
-            + "the local stack's .tenantry/jwt/private.pem, else the development key "
-            + "test-infrastructure/src/main/resources/tenantry-dev-keys/private.pem of this checkout)")
+    @Option(
+            names = "--dev-key",
+            paramLabel = "PEM",
+            description = "PKCS#8 private key (env TENANTRY_DEV_KEY; default: "
+                    + "the local stack's .tenantry/jwt/private.pem, else the development key "
+                    + "test-infrastructure/src/main/resources/tenantry-dev-keys/private.pem of this checkout)")
     Path devKey;
 
     @Override
     public Integer call() {
         Cli cli = Cli.of(spec);
-        Path key = keyPath(cli).orElseThrow(() -> cli.usage("No development key found: pass --dev-key or set "
-                + "TENANTRY_DEV_KEY (the repository has one at " + DevTokens.KEY_IN_REPOSITORY + ")"));
+        Path key = keyPath(cli)
+                .orElseThrow(() -> cli.usage("No development key found: pass --dev-key or set "
+                        + "TENANTRY_DEV_KEY (the repository has one at " + DevTokens.KEY_IN_REPOSITORY + ")"));
         PrivateKey privateKey;
         try {
             privateKey = DevTokens.readKey(key);
         } catch (IllegalArgumentException e) {
             throw cli.usage(e.getMessage());
         }
-        String iss = issuer != null ? issuer
+        String iss = issuer != null
+                ? issuer
                 : cli.environment().getOrDefault("TENANTRY_JWT_ISSUER", DevTokens.DEFAULT_ISSUER);
         List<String> granted = roles == null || roles.isEmpty() ? List.of("operator", "tenant-admin", "viewer") : roles;
         String jwt = new DevTokens(cli.mapper()).sign(privateKey, iss, subject, granted, ttl, Instant.now());
         if (cli.json()) {
-            cli.printJson(java.util.Map.of("token", jwt, "roles", granted, "expiresAt", Instant.now().plus(ttl).toString()));
+            cli.printJson(java.util.Map.of(
+                    "token",
+                    jwt,
+                    "roles",
+                    granted,
+                    "expiresAt",
+                    Instant.now().plus(ttl).toString()));
         } else {
             cli.out().println(jwt);
         }
@@ -82,12 +100,18 @@ public class TokenCommand implements Callable<Integer> {
         if (stackFile != null && !stackFile.isBlank()) {
             return Optional.ofNullable(Path.of(stackFile).toAbsolutePath().getParent());
         }
-        return Optional.ofNullable(cli.environment().get("TENANTRY_HOME")).filter(h -> !h.isBlank()).map(Path::of);
+        return Optional.ofNullable(cli.environment().get("TENANTRY_HOME"))
+                .filter(h -> !h.isBlank())
+                .map(Path::of);
     }
 
     private static Optional<Path> codeLocation() {
         try {
-            return Optional.of(Path.of(TokenCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            return Optional.of(Path.of(TokenCommand.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI()));
         } catch (URISyntaxException | RuntimeException e) {
             return Optional.empty();
         }

@@ -18,8 +18,14 @@ public final class ProgressBar {
 
     public void show(int finished, int total, int failed) {
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * finished / total);
-        String line = String.format("%s [%s%s] %d/%d%s", label, "#".repeat(filled), ".".repeat(WIDTH - filled), finished,
-                total, failed > 0 ? " (" + failed + " failed)" : "");
+        String line = String.format(
+                "%s [%s%s] %d/%d%s",
+                label,
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                finished,
+                total,
+                failed > 0 ? " (" + failed + " failed)" : "");
         if (!line.equals(last)) {
             out.print("\r" + line);
             out.flush();

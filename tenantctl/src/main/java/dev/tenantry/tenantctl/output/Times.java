@@ -13,8 +13,7 @@ public final class Times {
 
     private static final Pattern RELATIVE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    private Times() {
-    }
+    private Times() {}
 
     /** {@code 2026-01-31T12:00:00Z} as given, or {@code 2h} as two hours before {@code now}. */
     public static Instant since(String value, Instant now) {

@@ -19,15 +19,17 @@ public class DispatcherBeans {
     @Produces
     @Singleton
     SecretCipher secretCipher(DispatcherConfig config) {
-        return new SecretCipher(config.secretEncryptionKey().orElseThrow(
-                () -> new IllegalStateException("tenantry.dispatcher.secret-encryption-key is not set")));
+        return new SecretCipher(config.secretEncryptionKey()
+                .orElseThrow(() -> new IllegalStateException("tenantry.dispatcher.secret-encryption-key is not set")));
     }
 
     @Produces
     @Singleton
     SsrfGuard ssrfGuard(DispatcherConfig config) {
         List<Cidr> allowed = config.ssrf().allowedCidrs().orElse(List.of()).stream()
-                .filter(text -> !text.isBlank()).map(Cidr::parse).toList();
+                .filter(text -> !text.isBlank())
+                .map(Cidr::parse)
+                .toList();
         if (!allowed.isEmpty()) {
             LOG.infof("Webhook URLs may reach these otherwise refused ranges: %s", allowed);
         }

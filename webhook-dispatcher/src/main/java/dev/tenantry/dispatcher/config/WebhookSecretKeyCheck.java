@@ -22,6 +22,7 @@ public class WebhookSecretKeyCheck {
 
     /** The key application.properties gives the dev and test profiles; published, so never trusted elsewhere. */
     public static final String DEVELOPMENT_KEY = "61X4XxWi9l82V3xoH9sAX6SkX0d2BJJTFjrf6U6CjHY=";
+
     static final int KEY_BYTES = 32;
     private static final String ADVICE = " Set TENANTRY_WEBHOOK_SECRET_KEY to the base64 of 32 random bytes "
             + "(e.g. head -c 32 /dev/urandom | base64) and keep it: stored endpoint secrets can only be read with "

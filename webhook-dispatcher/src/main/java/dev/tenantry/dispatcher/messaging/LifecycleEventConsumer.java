@@ -3,9 +3,9 @@ package dev.tenantry.dispatcher.messaging;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.dispatcher.config.DispatcherConfig;
 import dev.tenantry.dispatcher.service.DeliveryIntake;
+import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,16 +26,27 @@ public class LifecycleEventConsumer {
 
     private final EventConsumer consumer;
 
-    public LifecycleEventConsumer(DispatcherConfig config, DeliveryIntake intake, DeadLetterPublisher deadLetters,
-                                  DeadLetterSources deadLetterSources, MeterRegistry registry,
-                                  MessagingConfig messaging,
-                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public LifecycleEventConsumer(
+            DispatcherConfig config,
+            DeliveryIntake intake,
+            DeadLetterPublisher deadLetters,
+            DeadLetterSources deadLetterSources,
+            MeterRegistry registry,
+            MessagingConfig messaging,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         DispatcherConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
-                new EventConsumer.Settings(bootstrapServers, Topics.TENANT_LIFECYCLE, config.consumerGroup(),
-                        config.consumerConcurrency(),
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).configuredBy(messaging.consumers()),
-                (event, record) -> intake.accept(event), deadLetters, registry);
+                new EventConsumer.Settings(
+                                bootstrapServers,
+                                Topics.TENANT_LIFECYCLE,
+                                config.consumerGroup(),
+                                config.consumerConcurrency(),
+                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
+                                Map.of())
+                        .configuredBy(messaging.consumers()),
+                (event, record) -> intake.accept(event),
+                deadLetters,
+                registry);
         // Lets the shared dead-letter admin API (/admin/dead-letters) list and replay this consumer's DLQ.
         deadLetterSources.register(consumer);
     }

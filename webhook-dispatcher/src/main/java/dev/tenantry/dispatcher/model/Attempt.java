@@ -9,6 +9,12 @@ import java.util.UUID;
  * @param responseStatus null when no response came (timeout, connection error, refused URL)
  * @param responseBody   the first 4 KB of the response body, as text
  */
-public record Attempt(long id, UUID deliveryId, int attemptNumber, Instant attemptedAt,
-                      Integer responseStatus, long durationMs, String error, String responseBody) {
-}
+public record Attempt(
+        long id,
+        UUID deliveryId,
+        int attemptNumber,
+        Instant attemptedAt,
+        Integer responseStatus,
+        long durationMs,
+        String error,
+        String responseBody) {}

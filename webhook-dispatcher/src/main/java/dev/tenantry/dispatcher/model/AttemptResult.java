@@ -10,8 +10,14 @@ import java.time.Instant;
  * @param retryAfter what the receiver's Retry-After header asked for, null when absent
  * @param error      why there was no (acceptable) response, null on success
  */
-public record AttemptResult(Instant startedAt, long durationMs, Integer status, String responseBody,
-                            Duration retryAfter, String error, Kind kind) {
+public record AttemptResult(
+        Instant startedAt,
+        long durationMs,
+        Integer status,
+        String responseBody,
+        Duration retryAfter,
+        String error,
+        Kind kind) {
 
     /** How the dispatcher reacts to an attempt. */
     public enum Kind {

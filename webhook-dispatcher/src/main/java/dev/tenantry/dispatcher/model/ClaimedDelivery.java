@@ -9,6 +9,12 @@ import java.util.UUID;
  *                   taken over by another instance no longer matches
  * @param schedulePosition attempts made since the delivery was last (re)queued
  */
-public record ClaimedDelivery(UUID id, String eventId, UUID endpointId, String url, String payload,
-                              int attemptCount, int schedulePosition, long claimToken) {
-}
+public record ClaimedDelivery(
+        UUID id,
+        String eventId,
+        UUID endpointId,
+        String url,
+        String payload,
+        int attemptCount,
+        int schedulePosition,
+        long claimToken) {}

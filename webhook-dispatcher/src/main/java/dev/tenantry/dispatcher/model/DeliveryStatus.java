@@ -5,7 +5,10 @@ import java.util.Locale;
 
 /** Where a delivery stands. Only pending and delivering rows are ever due. */
 public enum DeliveryStatus {
-    PENDING, DELIVERING, DELIVERED, FAILED;
+    PENDING,
+    DELIVERING,
+    DELIVERED,
+    FAILED;
 
     @JsonValue
     public String dbValue() {

@@ -7,6 +7,5 @@ import java.util.List;
  *
  * @param enabled null leaves the endpoint's state as it is
  */
-public record EndpointSpec(String url, String description, List<String> eventTypes, List<String> tenantIds,
-                           Boolean enabled) {
-}
+public record EndpointSpec(
+        String url, String description, List<String> eventTypes, List<String> tenantIds, Boolean enabled) {}

@@ -11,9 +11,18 @@ import java.util.UUID;
  * @param tenantIds  tenants it receives events of; empty = every tenant
  * @param failingSince start of the current run of failed attempts, null when the last one succeeded
  */
-public record WebhookEndpoint(UUID id, String url, String description, List<String> eventTypes,
-                              List<String> tenantIds, boolean enabled, String disabledReason, Instant disabledAt,
-                              Instant failingSince, Instant createdAt, Instant updatedAt) {
+public record WebhookEndpoint(
+        UUID id,
+        String url,
+        String description,
+        List<String> eventTypes,
+        List<String> tenantIds,
+        boolean enabled,
+        String disabledReason,
+        Instant disabledAt,
+        Instant failingSince,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public WebhookEndpoint {
         eventTypes = eventTypes == null ? List.of() : List.copyOf(eventTypes);

@@ -30,9 +30,14 @@ public class AttemptRepository {
             """;
 
     /** An attempt to log. */
-    public record NewAttempt(UUID deliveryId, int attemptNumber, Instant attemptedAt, Integer responseStatus,
-                             long durationMs, String error, String responseBody) {
-    }
+    public record NewAttempt(
+            UUID deliveryId,
+            int attemptNumber,
+            Instant attemptedAt,
+            Integer responseStatus,
+            long durationMs,
+            String error,
+            String responseBody) {}
 
     public void insert(Connection connection, List<NewAttempt> attempts) throws SQLException {
         if (attempts.isEmpty()) {
@@ -81,10 +86,15 @@ public class AttemptRepository {
             List<Attempt> attempts = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    attempts.add(new Attempt(rows.getLong("id"), rows.getObject("delivery_id", UUID.class),
-                            rows.getInt("attempt_number"), Jdbc.instant(rows, "attempted_at"),
-                            Jdbc.nullableInt(rows, "response_status"), rows.getLong("duration_ms"),
-                            rows.getString("error"), rows.getString("response_body")));
+                    attempts.add(new Attempt(
+                            rows.getLong("id"),
+                            rows.getObject("delivery_id", UUID.class),
+                            rows.getInt("attempt_number"),
+                            Jdbc.instant(rows, "attempted_at"),
+                            Jdbc.nullableInt(rows, "response_status"),
+                            rows.getLong("duration_ms"),
+                            rows.getString("error"),
+                            rows.getString("response_body")));
                 }
             }
             return attempts;

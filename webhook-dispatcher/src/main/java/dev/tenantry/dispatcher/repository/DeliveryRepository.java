@@ -190,33 +190,41 @@ public class DeliveryRepository {
     private static final String PAYLOAD = "SELECT payload FROM webhook_delivery WHERE id = ?";
 
     /** The outcome of one attempt, for the delivery it belongs to. */
-    public record Outcome(UUID deliveryId, long claimToken, DeliveryStatus status, Duration nextDelay,
-                          Instant attemptedAt, Integer responseStatus, String error) {
-    }
+    public record Outcome(
+            UUID deliveryId,
+            long claimToken,
+            DeliveryStatus status,
+            Duration nextDelay,
+            Instant attemptedAt,
+            Integer responseStatus,
+            String error) {}
 
     /**
      * What a claim took, with the secret versions that sign for each endpoint (newest first), read
      * in the same statement: a claim is one round trip and commits on its own.
      */
-    public record Claim(List<ClaimedDelivery> deliveries, Map<UUID, List<Integer>> signingVersions) {
-    }
+    public record Claim(List<ClaimedDelivery> deliveries, Map<UUID, List<Integer>> signingVersions) {}
 
     /** How many deliveries are due and since when the oldest has been waiting. */
-    public record DueStats(long due, Instant oldestDueSince) {
-    }
+    public record DueStats(long due, Instant oldestDueSince) {}
 
     /** Filters of the delivery list; null = any. {@code after}: the page continues after this position. */
-    public record Filter(DeliveryStatus status, UUID endpointId, String tenantId, Instant since, PageCursor after,
-                         int limit) {
-    }
+    public record Filter(
+            DeliveryStatus status, UUID endpointId, String tenantId, Instant since, PageCursor after, int limit) {}
 
     /** What intake did with an event: seen before (nothing queued), or how many deliveries it queued. */
-    public record Intake(boolean seenBefore, int queued) {
-    }
+    public record Intake(boolean seenBefore, int queued) {}
 
     /** Records {@code eventId} in {@code consumer}'s message log and, the first time only, queues its deliveries. */
-    public Intake queueEvent(Connection connection, String consumer, String eventId, String tenantId, String eventType,
-                             String payload, Duration initialDelay) throws SQLException {
+    public Intake queueEvent(
+            Connection connection,
+            String consumer,
+            String eventId,
+            String tenantId,
+            String eventType,
+            String payload,
+            Duration initialDelay)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(QUEUE_EVENT)) {
             insert.setString(1, consumer);
             insert.setString(2, eventId);
@@ -235,8 +243,9 @@ public class DeliveryRepository {
     }
 
     /** A delivery created already claimed by the caller (a ping sent at once). */
-    public void insertClaimed(Connection connection, ClaimedDelivery delivery, String tenantId, String eventType,
-                              Duration lease) throws SQLException {
+    public void insertClaimed(
+            Connection connection, ClaimedDelivery delivery, String tenantId, String eventType, Duration lease)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_CLAIMED)) {
             insert.setObject(1, delivery.id());
             insert.setString(2, delivery.eventId());
@@ -257,8 +266,14 @@ public class DeliveryRepository {
      *
      * @param excluded endpoints that have no room at all (they are not even read)
      */
-    public Claim claim(Connection connection, int limit, Collection<UUID> excluded,
-                                       Map<UUID, Integer> busy, int perEndpoint, Duration lease, long claimToken)
+    public Claim claim(
+            Connection connection,
+            int limit,
+            Collection<UUID> excluded,
+            Map<UUID, Integer> busy,
+            int perEndpoint,
+            Duration lease,
+            long claimToken)
             throws SQLException {
         UUID[] endpoints = busy.keySet().toArray(UUID[]::new);
         Integer[] free = new Integer[endpoints.length];
@@ -286,12 +301,18 @@ public class DeliveryRepository {
             try (ResultSet rows = claim.getResultSet()) {
                 while (rows.next()) {
                     UUID endpointId = rows.getObject("endpoint_id", UUID.class);
-                    claimed.add(new ClaimedDelivery(rows.getObject("id", UUID.class), rows.getString("event_id"),
-                            endpointId, rows.getString("url"),
-                            rows.getString("payload"), rows.getInt("attempt_count"),
-                            rows.getInt("schedule_position"), claimToken));
+                    claimed.add(new ClaimedDelivery(
+                            rows.getObject("id", UUID.class),
+                            rows.getString("event_id"),
+                            endpointId,
+                            rows.getString("url"),
+                            rows.getString("payload"),
+                            rows.getInt("attempt_count"),
+                            rows.getInt("schedule_position"),
+                            claimToken));
                     if (!versions.containsKey(endpointId)) {
-                        Integer[] signing = (Integer[]) rows.getArray("signing_versions").getArray();
+                        Integer[] signing =
+                                (Integer[]) rows.getArray("signing_versions").getArray();
                         versions.put(endpointId, List.of(signing));
                     }
                 }
@@ -429,25 +450,34 @@ public class DeliveryRepository {
                 return new Page<>(deliveries, null);
             }
             Delivery last = deliveries.get(filter.limit() - 1);
-            return new Page<>(List.copyOf(deliveries.subList(0, filter.limit())),
+            return new Page<>(
+                    List.copyOf(deliveries.subList(0, filter.limit())),
                     new PageCursor(last.createdAt(), last.id()).encode());
         }
     }
 
     public DueStats dueStats(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(DUE_STATS);
-             ResultSet rows = select.executeQuery()) {
+                ResultSet rows = select.executeQuery()) {
             rows.next();
             return new DueStats(rows.getLong("due"), Jdbc.instant(rows, "oldest"));
         }
     }
 
     private static Delivery map(ResultSet rows) throws SQLException {
-        return new Delivery(rows.getObject("id", UUID.class), rows.getString("event_id"),
-                rows.getObject("endpoint_id", UUID.class), rows.getString("tenant_id"), rows.getString("event_type"),
-                DeliveryStatus.fromDb(rows.getString("status")), rows.getInt("attempt_count"),
-                Jdbc.instant(rows, "next_attempt_at"), Jdbc.instant(rows, "last_attempt_at"),
-                Jdbc.nullableInt(rows, "last_response_status"), rows.getString("last_error"),
-                Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "delivered_at"));
+        return new Delivery(
+                rows.getObject("id", UUID.class),
+                rows.getString("event_id"),
+                rows.getObject("endpoint_id", UUID.class),
+                rows.getString("tenant_id"),
+                rows.getString("event_type"),
+                DeliveryStatus.fromDb(rows.getString("status")),
+                rows.getInt("attempt_count"),
+                Jdbc.instant(rows, "next_attempt_at"),
+                Jdbc.instant(rows, "last_attempt_at"),
+                Jdbc.nullableInt(rows, "last_response_status"),
+                rows.getString("last_error"),
+                Jdbc.instant(rows, "created_at"),
+                Jdbc.instant(rows, "delivered_at"));
     }
 }

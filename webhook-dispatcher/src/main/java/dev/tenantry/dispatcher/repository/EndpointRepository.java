@@ -85,15 +85,19 @@ public class EndpointRepository {
     }
 
     /** One endpoint's change of failure run, at the given time. */
-    public record FailureRunChange(UUID endpointId, FailureRun change, Instant at) {
-    }
+    public record FailureRunChange(UUID endpointId, FailureRun change, Instant at) {}
 
     /** An endpoint the auto-disable check switched off. */
-    public record DisabledEndpoint(UUID id, Instant failingSince) {
-    }
+    public record DisabledEndpoint(UUID id, Instant failingSince) {}
 
-    public WebhookEndpoint insert(Connection connection, UUID id, String url, String description,
-                                  List<String> eventTypes, List<String> tenantIds) throws SQLException {
+    public WebhookEndpoint insert(
+            Connection connection,
+            UUID id,
+            String url,
+            String description,
+            List<String> eventTypes,
+            List<String> tenantIds)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setObject(1, id);
             insert.setString(2, url);
@@ -137,13 +141,19 @@ public class EndpointRepository {
                 return new Page<>(endpoints, null);
             }
             WebhookEndpoint last = endpoints.get(limit - 1);
-            return new Page<>(List.copyOf(endpoints.subList(0, limit)),
-                    new PageCursor(last.createdAt(), last.id()).encode());
+            return new Page<>(
+                    List.copyOf(endpoints.subList(0, limit)), new PageCursor(last.createdAt(), last.id()).encode());
         }
     }
 
-    public Optional<WebhookEndpoint> update(Connection connection, UUID id, String url, String description,
-                                            List<String> eventTypes, List<String> tenantIds) throws SQLException {
+    public Optional<WebhookEndpoint> update(
+            Connection connection,
+            UUID id,
+            String url,
+            String description,
+            List<String> eventTypes,
+            List<String> tenantIds)
+            throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
             update.setString(1, url);
             update.setString(2, description);
@@ -188,8 +198,8 @@ public class EndpointRepository {
             List<DisabledEndpoint> disabled = new ArrayList<>();
             try (ResultSet rows = update.executeQuery()) {
                 while (rows.next()) {
-                    disabled.add(new DisabledEndpoint(rows.getObject("id", UUID.class),
-                            Jdbc.instant(rows, "failing_since")));
+                    disabled.add(new DisabledEndpoint(
+                            rows.getObject("id", UUID.class), Jdbc.instant(rows, "failing_since")));
                 }
             }
             return disabled;
@@ -207,8 +217,9 @@ public class EndpointRepository {
     }
 
     /** Binds the parameters of {@link #FAILURE_STATE} from {@code first} on; returns the next parameter index. */
-    static int bindFailureRuns(Connection connection, PreparedStatement statement, int first,
-                               List<FailureRunChange> changes) throws SQLException {
+    static int bindFailureRuns(
+            Connection connection, PreparedStatement statement, int first, List<FailureRunChange> changes)
+            throws SQLException {
         UUID[] ids = new UUID[changes.size()];
         String[] modes = new String[changes.size()];
         Long[] times = new Long[changes.size()];
@@ -226,7 +237,7 @@ public class EndpointRepository {
 
     public int countDisabled(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(COUNT_DISABLED);
-             ResultSet rows = select.executeQuery()) {
+                ResultSet rows = select.executeQuery()) {
             rows.next();
             return rows.getInt(1);
         }
@@ -242,10 +253,17 @@ public class EndpointRepository {
     }
 
     private static WebhookEndpoint map(ResultSet rows) throws SQLException {
-        return new WebhookEndpoint(rows.getObject("id", UUID.class), rows.getString("url"),
-                rows.getString("description"), Jdbc.textList(rows, "event_types"), Jdbc.textList(rows, "tenant_ids"),
-                rows.getBoolean("enabled"), rows.getString("disabled_reason"), Jdbc.instant(rows, "disabled_at"),
-                Jdbc.instant(rows, "failing_since"), Jdbc.instant(rows, "created_at"),
+        return new WebhookEndpoint(
+                rows.getObject("id", UUID.class),
+                rows.getString("url"),
+                rows.getString("description"),
+                Jdbc.textList(rows, "event_types"),
+                Jdbc.textList(rows, "tenant_ids"),
+                rows.getBoolean("enabled"),
+                rows.getString("disabled_reason"),
+                Jdbc.instant(rows, "disabled_at"),
+                Jdbc.instant(rows, "failing_since"),
+                Jdbc.instant(rows, "created_at"),
                 Jdbc.instant(rows, "updated_at"));
     }
 }

@@ -12,8 +12,7 @@ import java.util.List;
 /** Small conversions the repositories share. */
 final class Jdbc {
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     static Instant instant(ResultSet rows, String column) throws SQLException {
         Timestamp value = rows.getTimestamp(column);

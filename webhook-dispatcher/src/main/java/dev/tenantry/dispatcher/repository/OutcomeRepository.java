@@ -27,8 +27,12 @@ public class OutcomeRepository {
             + "SELECT id FROM moved";
 
     /** @return the deliveries whose claim was still current and that moved on */
-    public Set<UUID> record(Connection connection, List<Outcome> outcomes, List<NewAttempt> attempts,
-                            List<FailureRunChange> failureRuns) throws SQLException {
+    public Set<UUID> record(
+            Connection connection,
+            List<Outcome> outcomes,
+            List<NewAttempt> attempts,
+            List<FailureRunChange> failureRuns)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(RECORD)) {
             int next = DeliveryRepository.bindOutcomes(connection, statement, 1, outcomes);
             next = AttemptRepository.bind(connection, statement, next, attempts);

@@ -32,9 +32,8 @@ public class SecretRepository {
             """;
 
     /** A stored secret, still encrypted. */
-    public record StoredSecret(UUID endpointId, int version, byte[] ciphertext, Instant createdAt,
-                               Instant validUntil) {
-    }
+    public record StoredSecret(
+            UUID endpointId, int version, byte[] ciphertext, Instant createdAt, Instant validUntil) {}
 
     public void insert(Connection connection, UUID endpointId, int version, byte[] ciphertext) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -74,8 +73,11 @@ public class SecretRepository {
             List<StoredSecret> secrets = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    secrets.add(new StoredSecret(rows.getObject("endpoint_id", UUID.class), rows.getInt("version"),
-                            rows.getBytes("ciphertext"), Jdbc.instant(rows, "created_at"),
+                    secrets.add(new StoredSecret(
+                            rows.getObject("endpoint_id", UUID.class),
+                            rows.getInt("version"),
+                            rows.getBytes("ciphertext"),
+                            Jdbc.instant(rows, "created_at"),
                             Jdbc.instant(rows, "valid_until")));
                 }
             }

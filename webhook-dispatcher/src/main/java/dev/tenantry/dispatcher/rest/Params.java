@@ -10,8 +10,7 @@ import java.util.UUID;
 /** Parses path and query parameters into problems a client can act on. */
 final class Params {
 
-    private Params() {
-    }
+    private Params() {}
 
     /** A malformed id names nothing: 404, like an unknown one. */
     static UUID pathId(String value, String what) {

@@ -44,22 +44,33 @@ public class WebhookDeliveryResource {
     }
 
     @GET
-    @Operation(summary = "Deliveries, newest first, a page at a time",
+    @Operation(
+            summary = "Deliveries, newest first, a page at a time",
             description = "Filters: status (pending, delivering, delivered, failed), endpoint id, tenant id, "
                     + "since (created at or after, RFC 3339). Pass the answer's nextCursor as cursor for the next "
                     + "page; it is null on the last page. A page continues after the last delivery of the previous "
                     + "one, so deliveries queued meanwhile never make a walk see one twice.")
     @APIResponse(responseCode = "200", description = "A page of deliveries")
     @APIResponse(responseCode = "400", description = "A filter, limit or cursor not valid")
-    public DeliveryPageView list(@QueryParam("status") String status, @QueryParam("endpoint") String endpoint,
-                                 @QueryParam("tenant") String tenant, @QueryParam("since") String since,
-                                 @QueryParam("limit") @Parameter(description = "Page size, 1-500", schema = @Schema(
-                                         type = SchemaType.INTEGER, defaultValue = "50")) String limit,
-                                 @QueryParam("cursor") @Parameter(description = "nextCursor of the previous page")
-                                 String cursor) throws SQLException {
-        Page<Delivery> page = deliveries.list(new DeliveryRepository.Filter(status(status),
-                Params.optionalUuid(endpoint, "endpoint"), tenant == null || tenant.isBlank() ? null : tenant.trim(),
-                Params.optionalInstant(since, "since"), Params.cursor(cursor), Params.limit(limit, 50)));
+    public DeliveryPageView list(
+            @QueryParam("status") String status,
+            @QueryParam("endpoint") String endpoint,
+            @QueryParam("tenant") String tenant,
+            @QueryParam("since") String since,
+            @QueryParam("limit")
+                    @Parameter(
+                            description = "Page size, 1-500",
+                            schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50"))
+                    String limit,
+            @QueryParam("cursor") @Parameter(description = "nextCursor of the previous page") String cursor)
+            throws SQLException {
+        Page<Delivery> page = deliveries.list(new DeliveryRepository.Filter(
+                status(status),
+                Params.optionalUuid(endpoint, "endpoint"),
+                tenant == null || tenant.isBlank() ? null : tenant.trim(),
+                Params.optionalInstant(since, "since"),
+                Params.cursor(cursor),
+                Params.limit(limit, 50)));
         return new DeliveryPageView(page.items(), page.nextCursor());
     }
 
@@ -80,7 +91,8 @@ public class WebhookDeliveryResource {
     @POST
     @Path("/{id}/redeliver")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Send a delivery again now, with a fresh retry schedule",
+    @Operation(
+            summary = "Send a delivery again now, with a fresh retry schedule",
             description = "Same payload and webhook-id, so receivers can recognise a repeat.")
     @APIResponse(responseCode = "202", description = "Queued")
     @APIResponse(responseCode = "409", description = "An attempt is in flight, or the endpoint is disabled")

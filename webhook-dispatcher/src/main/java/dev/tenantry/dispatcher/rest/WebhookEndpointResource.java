@@ -51,32 +51,43 @@ public class WebhookEndpointResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register an endpoint",
+    @Operation(
+            summary = "Register an endpoint",
             description = "The URL must be https and must not resolve to an internal address. The answer carries "
                     + "the signing secret; it is never shown again (rotate to get a new one).")
     @APIResponse(responseCode = "201", description = "Registered; body includes the secret")
     @APIResponse(responseCode = "422", description = "URL refused (scheme or address)")
     public Response create(EndpointRequest request, @Context UriInfo uri) throws SQLException {
         EndpointWithSecret created = endpoints.create(request == null ? null : request.toSpec());
-        return Response.created(uri.getAbsolutePathBuilder().path(created.endpoint().id().toString()).build())
-                .entity(EndpointView.of(created.endpoint(), created.secret())).build();
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(created.endpoint().id().toString())
+                        .build())
+                .entity(EndpointView.of(created.endpoint(), created.secret()))
+                .build();
     }
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
-    @Operation(summary = "Endpoints, oldest first, a page at a time; optionally those receiving a given tenant's events",
+    @Operation(
+            summary = "Endpoints, oldest first, a page at a time; optionally those receiving a given tenant's events",
             description = "Pass the answer's nextCursor as cursor for the next page; it is null on the last page. "
                     + "A page continues after the last endpoint of the previous one, so endpoints registered "
                     + "meanwhile never make a walk see one twice.")
     @APIResponse(responseCode = "200", description = "A page of endpoints")
     @APIResponse(responseCode = "400", description = "limit or cursor not valid")
-    public EndpointPageView list(@QueryParam("tenant") String tenant,
-                                 @QueryParam("limit") @Parameter(description = "Page size, 1-500", schema = @Schema(
-                                         type = SchemaType.INTEGER, defaultValue = "100")) String limit,
-                                 @QueryParam("cursor") @Parameter(description = "nextCursor of the previous page")
-                                 String cursor) throws SQLException {
-        Page<WebhookEndpoint> page = endpoints.list(tenant == null || tenant.isBlank() ? null : tenant.trim(),
-                Params.cursor(cursor), Params.limit(limit, 100));
+    public EndpointPageView list(
+            @QueryParam("tenant") String tenant,
+            @QueryParam("limit")
+                    @Parameter(
+                            description = "Page size, 1-500",
+                            schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100"))
+                    String limit,
+            @QueryParam("cursor") @Parameter(description = "nextCursor of the previous page") String cursor)
+            throws SQLException {
+        Page<WebhookEndpoint> page = endpoints.list(
+                tenant == null || tenant.isBlank() ? null : tenant.trim(),
+                Params.cursor(cursor),
+                Params.limit(limit, 100));
         return new EndpointPageView(page.items().stream().map(EndpointView::of).toList(), page.nextCursor());
     }
 
@@ -91,7 +102,8 @@ public class WebhookEndpointResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Replace an endpoint's URL, description and filters; enable or disable it",
+    @Operation(
+            summary = "Replace an endpoint's URL, description and filters; enable or disable it",
             description = "enabled=true on a disabled endpoint enables it again and clears the reason.")
     public EndpointView update(@PathParam("id") String id, EndpointRequest request) throws SQLException {
         return EndpointView.of(endpoints.update(endpointId(id), request == null ? null : request.toSpec()));
@@ -108,7 +120,8 @@ public class WebhookEndpointResource {
 
     @POST
     @Path("/{id}/rotate-secret")
-    @Operation(summary = "Make a new signing secret",
+    @Operation(
+            summary = "Make a new signing secret",
             description = "The previous secret keeps signing for the rotation window: requests carry both "
                     + "signatures until then. The new secret is shown only in this answer.")
     public RotatedSecret rotateSecret(@PathParam("id") String id) throws SQLException {
@@ -125,7 +138,8 @@ public class WebhookEndpointResource {
     @POST
     @Path("/{id}/recover")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Queue again every failed delivery of this endpoint created since a time",
+    @Operation(
+            summary = "Queue again every failed delivery of this endpoint created since a time",
             description = "Each gets a fresh retry schedule. The endpoint must be enabled.")
     @APIResponse(responseCode = "202", description = "Queued")
     public Response recover(@PathParam("id") String id, @QueryParam("since") String since) throws SQLException {

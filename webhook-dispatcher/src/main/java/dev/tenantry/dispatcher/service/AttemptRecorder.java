@@ -48,8 +48,7 @@ public class AttemptRecorder {
     static final String GONE_REASON = "receiver answered 410 Gone";
 
     /** An attempt that finished and waits to be written. */
-    public record Completed(ClaimedDelivery delivery, AttemptResult result, boolean mayRetry) {
-    }
+    public record Completed(ClaimedDelivery delivery, AttemptResult result, boolean mayRetry) {}
 
     private final AgroalDataSource dataSource;
     private final OutcomeRepository outcomeRows;
@@ -59,12 +58,17 @@ public class AttemptRecorder {
     private final DispatcherMetrics metrics;
     private final BlockingQueue<Completed> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger writing = new AtomicInteger();
-    private volatile Consumer<List<Completed>> afterWrite = batch -> { };
+    private volatile Consumer<List<Completed>> afterWrite = batch -> {};
     private volatile boolean running;
     private Thread writer;
 
-    public AttemptRecorder(AgroalDataSource dataSource, OutcomeRepository outcomeRows, DeliveryRepository deliveries,
-                           EndpointRepository endpoints, RetrySchedule schedule, DispatcherMetrics metrics) {
+    public AttemptRecorder(
+            AgroalDataSource dataSource,
+            OutcomeRepository outcomeRows,
+            DeliveryRepository deliveries,
+            EndpointRepository endpoints,
+            RetrySchedule schedule,
+            DispatcherMetrics metrics) {
         this.dataSource = dataSource;
         this.outcomeRows = outcomeRows;
         this.deliveries = deliveries;
@@ -143,8 +147,9 @@ public class AttemptRecorder {
                     LOG.errorf("Dropping %d unwritten attempt result(s) at shutdown: %s", batch.size(), e.getMessage());
                     return;
                 }
-                LOG.warnf("Could not write %d attempt result(s) (try %d), retrying in %d ms: %s", batch.size(), attempt,
-                        backoff, e.getMessage());
+                LOG.warnf(
+                        "Could not write %d attempt result(s) (try %d), retrying in %d ms: %s",
+                        batch.size(), attempt, backoff, e.getMessage());
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5000);
             }
@@ -159,8 +164,14 @@ public class AttemptRecorder {
         for (Completed c : batch) {
             ClaimedDelivery d = c.delivery();
             AttemptResult r = c.result();
-            attemptRows.add(new NewAttempt(d.id(), d.attemptCount() + 1, r.startedAt(), r.status(), r.durationMs(),
-                    r.error(), r.responseBody()));
+            attemptRows.add(new NewAttempt(
+                    d.id(),
+                    d.attemptCount() + 1,
+                    r.startedAt(),
+                    r.status(),
+                    r.durationMs(),
+                    r.error(),
+                    r.responseBody()));
             outcomes.add(decide(c));
             if (r.kind() == Kind.GONE) {
                 goneEndpoints.add(d.endpointId());
@@ -219,8 +230,8 @@ public class AttemptRecorder {
             case SUCCESS -> status = DeliveryStatus.DELIVERED;
             case GONE, REFUSED -> status = DeliveryStatus.FAILED;
             default -> {
-                Optional<Duration> next = c.mayRetry()
-                        ? schedule.delayAfter(d.schedulePosition() + 1, r.retryAfter()) : Optional.empty();
+                Optional<Duration> next =
+                        c.mayRetry() ? schedule.delayAfter(d.schedulePosition() + 1, r.retryAfter()) : Optional.empty();
                 status = next.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.FAILED;
                 delay = next.orElse(null);
             }

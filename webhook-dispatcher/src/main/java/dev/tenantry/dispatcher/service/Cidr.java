@@ -36,8 +36,7 @@ public record Cidr(byte[] network, int prefixLength, String text) {
 
     public boolean contains(InetAddress address) {
         byte[] candidate = address.getAddress();
-        return candidate.length == network.length
-                && Arrays.equals(mask(candidate, prefixLength), network);
+        return candidate.length == network.length && Arrays.equals(mask(candidate, prefixLength), network);
     }
 
     private static byte[] mask(byte[] address, int prefix) {

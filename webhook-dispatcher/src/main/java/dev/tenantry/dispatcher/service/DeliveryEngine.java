@@ -66,9 +66,15 @@ public class DeliveryEngine {
     private volatile boolean pauseAcknowledged;
     private Thread claimer;
 
-    public DeliveryEngine(AgroalDataSource dataSource, DeliveryRepository deliveries, SecretRepository secrets,
-                          SigningKeys keys, WebhookSender sender, AttemptRecorder recorder, DispatcherMetrics metrics,
-                          DispatcherConfig config) {
+    public DeliveryEngine(
+            AgroalDataSource dataSource,
+            DeliveryRepository deliveries,
+            SecretRepository secrets,
+            SigningKeys keys,
+            WebhookSender sender,
+            AttemptRecorder recorder,
+            DispatcherMetrics metrics,
+            DispatcherConfig config) {
         this.dataSource = dataSource;
         this.deliveries = deliveries;
         this.secrets = secrets;
@@ -77,9 +83,12 @@ public class DeliveryEngine {
         this.recorder = recorder;
         this.metrics = metrics;
         this.config = config.delivery();
-        if (this.config.maxConcurrency() < 1 || this.config.perEndpointConcurrency() < 1 || this.config.batchSize() < 1) {
-            throw new IllegalArgumentException("tenantry.dispatcher.delivery: max-concurrency, per-endpoint-concurrency "
-                    + "and batch-size must be at least 1");
+        if (this.config.maxConcurrency() < 1
+                || this.config.perEndpointConcurrency() < 1
+                || this.config.batchSize() < 1) {
+            throw new IllegalArgumentException(
+                    "tenantry.dispatcher.delivery: max-concurrency, per-endpoint-concurrency "
+                            + "and batch-size must be at least 1");
         }
         this.maxUnwritten = this.config.maxConcurrency() * 4;
         // A lease shorter than a request (plus its write) would hand live deliveries to another instance.
@@ -109,7 +118,8 @@ public class DeliveryEngine {
         claimer = new Thread(this::claimLoop, "webhook-claimer");
         claimer.setDaemon(true);
         claimer.start();
-        LOG.infof("Delivering webhooks: up to %d requests in flight, %d per endpoint, lease %s",
+        LOG.infof(
+                "Delivering webhooks: up to %d requests in flight, %d per endpoint, lease %s",
                 config.maxConcurrency(), config.perEndpointConcurrency(), lease);
     }
 
@@ -121,7 +131,8 @@ public class DeliveryEngine {
         signal();
         try {
             claimer.join(5000);
-            long deadline = System.nanoTime() + config.requestTimeout().plusSeconds(2).toNanos();
+            long deadline =
+                    System.nanoTime() + config.requestTimeout().plusSeconds(2).toNanos();
             synchronized (lock) {
                 while (inFlight > 0 && System.nanoTime() < deadline) {
                     lock.wait(100);
@@ -232,13 +243,14 @@ public class DeliveryEngine {
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             // One round trip, committed on its own.
-            DeliveryRepository.Claim claim = deliveries.claim(connection, limit, full, busy,
-                    config.perEndpointConcurrency(), lease, random.nextLong());
+            DeliveryRepository.Claim claim = deliveries.claim(
+                    connection, limit, full, busy, config.perEndpointConcurrency(), lease, random.nextLong());
             claimed = claim.deliveries();
             // The claim returns which secret versions sign; their keys are usually decrypted already.
             Set<UUID> uncached = new HashSet<>();
-            claim.signingVersions().forEach((endpoint, versions) -> keys.cached(endpoint, versions)
-                    .ifPresentOrElse(found -> signingKeys.put(endpoint, found), () -> uncached.add(endpoint)));
+            claim.signingVersions()
+                    .forEach((endpoint, versions) -> keys.cached(endpoint, versions)
+                            .ifPresentOrElse(found -> signingKeys.put(endpoint, found), () -> uncached.add(endpoint)));
             if (!uncached.isEmpty()) {
                 // A version not seen before (start, rotation). Should this read fail, the claimed
                 // deliveries are sent when their lease has run out, like a crashed instance's.
@@ -253,11 +265,12 @@ public class DeliveryEngine {
             }
         }
         for (ClaimedDelivery delivery : claimed) {
-            send(delivery, signingKeys.getOrDefault(delivery.endpointId(), List.of())).thenAccept(completed -> {
-                // Queued for writing before the slot is freed, so a stopping engine waits for it.
-                recorder.submit(completed);
-                release(delivery);
-            });
+            send(delivery, signingKeys.getOrDefault(delivery.endpointId(), List.of()))
+                    .thenAccept(completed -> {
+                        // Queued for writing before the slot is freed, so a stopping engine waits for it.
+                        recorder.submit(completed);
+                        release(delivery);
+                    });
         }
         return claimed;
     }
@@ -267,11 +280,14 @@ public class DeliveryEngine {
         metrics.requestStarted();
         CompletableFuture<AttemptResult> result;
         if (signingKeys.isEmpty()) {
-            result = CompletableFuture.completedFuture(new AttemptResult(Instant.now(), 0, null,
-                    null, null, "endpoint has no signing secret", AttemptResult.Kind.REFUSED));
+            result = CompletableFuture.completedFuture(new AttemptResult(
+                    Instant.now(), 0, null, null, null, "endpoint has no signing secret", AttemptResult.Kind.REFUSED));
         } else {
-            result = sender.send(delivery.url(), delivery.eventId(),
-                    delivery.payload().getBytes(StandardCharsets.UTF_8), signingKeys);
+            result = sender.send(
+                    delivery.url(),
+                    delivery.eventId(),
+                    delivery.payload().getBytes(StandardCharsets.UTF_8),
+                    signingKeys);
         }
         return result.thenApply(r -> {
             metrics.requestEnded();

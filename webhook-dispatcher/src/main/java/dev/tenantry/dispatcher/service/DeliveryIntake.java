@@ -31,8 +31,12 @@ public class DeliveryIntake {
     private final CloudEventCodec codec = CloudEventCodec.shared();
     private final String consumer;
 
-    public DeliveryIntake(AgroalDataSource dataSource, DeliveryRepository deliveries, DeliveryEngine engine,
-                          RetrySchedule schedule, DispatcherConfig config) {
+    public DeliveryIntake(
+            AgroalDataSource dataSource,
+            DeliveryRepository deliveries,
+            DeliveryEngine engine,
+            RetrySchedule schedule,
+            DispatcherConfig config) {
         this.dataSource = dataSource;
         this.deliveries = deliveries;
         this.engine = engine;
@@ -48,8 +52,8 @@ public class DeliveryIntake {
         String payload = codec.toStructuredJson(event);
         DeliveryRepository.Intake intake;
         try (Connection connection = dataSource.getConnection()) {
-            intake = deliveries.queueEvent(connection, consumer, event.id(), event.subject(), event.type(), payload,
-                    schedule.initialDelay());
+            intake = deliveries.queueEvent(
+                    connection, consumer, event.id(), event.subject(), event.type(), payload, schedule.initialDelay());
         }
         if (intake.seenBefore()) {
             LOG.debugf("Event %s was queued before; skipping", event.id());

@@ -45,13 +45,16 @@ public class DeliveryService {
     static final String SOURCE = "urn:tenantry:webhook-dispatcher";
 
     /** The outcome of a ping: sent at once, once, and logged like any attempt. */
-    public record PingResult(UUID deliveryId, String eventId, boolean delivered, Integer responseStatus,
-                             long durationMs, String error) {
-    }
+    public record PingResult(
+            UUID deliveryId,
+            String eventId,
+            boolean delivered,
+            Integer responseStatus,
+            long durationMs,
+            String error) {}
 
     /** How many failed deliveries were queued again. */
-    public record Recovery(UUID endpointId, Instant since, int requeued) {
-    }
+    public record Recovery(UUID endpointId, Instant since, int requeued) {}
 
     private final AgroalDataSource dataSource;
     private final DeliveryRepository deliveries;
@@ -65,10 +68,17 @@ public class DeliveryService {
     private final DispatcherConfig config;
     private final SecureRandom random = new SecureRandom();
 
-    public DeliveryService(AgroalDataSource dataSource, DeliveryRepository deliveries, AttemptRepository attempts,
-                           EndpointRepository endpoints, SecretRepository secrets, SigningKeys keys,
-                           WebhookSender sender, AttemptRecorder recorder, DeliveryEngine engine,
-                           DispatcherConfig config) {
+    public DeliveryService(
+            AgroalDataSource dataSource,
+            DeliveryRepository deliveries,
+            AttemptRepository attempts,
+            EndpointRepository endpoints,
+            SecretRepository secrets,
+            SigningKeys keys,
+            WebhookSender sender,
+            AttemptRecorder recorder,
+            DeliveryEngine engine,
+            DispatcherConfig config) {
         this.dataSource = dataSource;
         this.deliveries = deliveries;
         this.attempts = attempts;
@@ -108,8 +118,10 @@ public class DeliveryService {
             if (current.status() == DeliveryStatus.DELIVERING) {
                 throw ProblemException.conflict("Delivery " + id + " has an attempt in flight; try again when it ends");
             }
-            return deliveries.requeue(connection, id).orElseThrow(() -> ProblemException.conflict(
-                    "Delivery " + id + " has an attempt in flight; try again when it ends"));
+            return deliveries
+                    .requeue(connection, id)
+                    .orElseThrow(() -> ProblemException.conflict(
+                            "Delivery " + id + " has an attempt in flight; try again when it ends"));
         });
         LOG.infof("Delivery %s queued again by an operator", id);
         engine.signal();
@@ -122,8 +134,9 @@ public class DeliveryService {
             requireEnabled(connection, endpointId);
             return deliveries.requeueFailed(connection, endpointId, since);
         });
-        LOG.infof("Recovered webhook endpoint %s: %d failed deliveries since %s queued again", endpointId, requeued,
-                since);
+        LOG.infof(
+                "Recovered webhook endpoint %s: %d failed deliveries since %s queued again",
+                endpointId, requeued, since);
         if (requeued > 0) {
             engine.signal();
         }
@@ -136,19 +149,26 @@ public class DeliveryService {
         ClaimedDelivery[] delivery = new ClaimedDelivery[1];
         List<byte[]> signingKeys = Transactions.inTransaction(dataSource, connection -> {
             // A disabled endpoint can be pinged too: that is how one checks it works before enabling it.
-            WebhookEndpoint endpoint = endpoints.find(connection, endpointId)
-                    .orElseThrow(() -> EndpointService.notFound(endpointId));
-            delivery[0] = new ClaimedDelivery(UUID.randomUUID(), eventId, endpointId, endpoint.url(),
-                    pingPayload(eventId, endpointId), 0, 0, random.nextLong());
+            WebhookEndpoint endpoint =
+                    endpoints.find(connection, endpointId).orElseThrow(() -> EndpointService.notFound(endpointId));
+            delivery[0] = new ClaimedDelivery(
+                    UUID.randomUUID(),
+                    eventId,
+                    endpointId,
+                    endpoint.url(),
+                    pingPayload(eventId, endpointId),
+                    0,
+                    0,
+                    random.nextLong());
             deliveries.insertClaimed(connection, delivery[0], null, PING_TYPE, engine.lease());
             return keys.forEndpoints(secrets.signing(connection, Set.of(endpointId)))
                     .getOrDefault(endpointId, List.of());
         });
-        AttemptResult result = await(sender.send(delivery[0].url(), eventId,
-                delivery[0].payload().getBytes(StandardCharsets.UTF_8), signingKeys));
+        AttemptResult result = await(sender.send(
+                delivery[0].url(), eventId, delivery[0].payload().getBytes(StandardCharsets.UTF_8), signingKeys));
         recorder.write(List.of(new Completed(delivery[0], result, false)));
-        return new PingResult(delivery[0].id(), eventId, result.succeeded(), result.status(), result.durationMs(),
-                result.error());
+        return new PingResult(
+                delivery[0].id(), eventId, result.succeeded(), result.status(), result.durationMs(), result.error());
     }
 
     private AttemptResult await(CompletableFuture<AttemptResult> result) {
@@ -163,8 +183,8 @@ public class DeliveryService {
     }
 
     private WebhookEndpoint requireEnabled(Connection connection, UUID endpointId) throws SQLException {
-        WebhookEndpoint endpoint = endpoints.find(connection, endpointId)
-                .orElseThrow(() -> EndpointService.notFound(endpointId));
+        WebhookEndpoint endpoint =
+                endpoints.find(connection, endpointId).orElseThrow(() -> EndpointService.notFound(endpointId));
         if (!endpoint.enabled()) {
             throw ProblemException.conflict("Webhook endpoint " + endpointId + " is disabled ("
                     + endpoint.disabledReason() + "); enable it first");
@@ -178,7 +198,12 @@ public class DeliveryService {
         event.put("id", eventId);
         event.put("type", PING_TYPE);
         event.put("source", SOURCE);
-        event.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC).toString());
+        event.put(
+                "time",
+                Instant.now()
+                        .truncatedTo(ChronoUnit.MILLIS)
+                        .atOffset(ZoneOffset.UTC)
+                        .toString());
         event.put("subject", endpointId.toString());
         event.put("datacontenttype", CloudEventCodec.JSON);
         ObjectNode data = event.putObject("data");

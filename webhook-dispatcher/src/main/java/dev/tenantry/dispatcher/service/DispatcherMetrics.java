@@ -39,30 +39,50 @@ public class DispatcherMetrics {
         this.queue = queue;
         this.attemptDuration = Timer.builder("tenantry.webhook.attempt.duration")
                 .description("Time from the start of a webhook request to its outcome")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram()
+                .register(registry);
         this.claimDuration = Timer.builder("tenantry.webhook.claim.duration")
-                .description("Time to claim a batch of due deliveries (one transaction)").register(registry);
+                .description("Time to claim a batch of due deliveries (one transaction)")
+                .register(registry);
         this.claimSize = DistributionSummary.builder("tenantry.webhook.claim.size")
-                .description("Deliveries taken per claim").register(registry);
+                .description("Deliveries taken per claim")
+                .register(registry);
         this.writeDuration = Timer.builder("tenantry.webhook.outcome.write.duration")
-                .description("Time to write a batch of attempt outcomes (one transaction)").register(registry);
+                .description("Time to write a batch of attempt outcomes (one transaction)")
+                .register(registry);
         this.writeSize = DistributionSummary.builder("tenantry.webhook.outcome.write.size")
-                .description("Attempt outcomes written per transaction").register(registry);
+                .description("Attempt outcomes written per transaction")
+                .register(registry);
         for (AttemptResult.Kind kind : AttemptResult.Kind.values()) {
-            attempts.put(kind, Counter.builder("tenantry.webhook.attempts").description("Webhook requests by outcome")
-                    .tag("outcome", kind.name().toLowerCase(Locale.ROOT)).register(registry));
+            attempts.put(
+                    kind,
+                    Counter.builder("tenantry.webhook.attempts")
+                            .description("Webhook requests by outcome")
+                            .tag("outcome", kind.name().toLowerCase(Locale.ROOT))
+                            .register(registry));
         }
         // Both end states from the start, so a rate over "failed" exists before the first failure.
         counterOf(DeliveryStatus.DELIVERED);
         counterOf(DeliveryStatus.FAILED);
         Gauge.builder("tenantry.webhook.deliveries.due", queue, q -> q.current().due())
-                .description("Deliveries whose next attempt is due now (queue depth)").register(registry);
-        Gauge.builder("tenantry.webhook.deliveries.oldest.due.age", queue, q -> q.current().oldestDueAgeSeconds())
-                .description("Seconds the oldest due delivery has been waiting").baseUnit("seconds").register(registry);
-        Gauge.builder("tenantry.webhook.endpoints.disabled", queue, q -> q.current().disabledEndpoints())
-                .description("Webhook endpoints that are disabled").register(registry);
+                .description("Deliveries whose next attempt is due now (queue depth)")
+                .register(registry);
+        Gauge.builder(
+                        "tenantry.webhook.deliveries.oldest.due.age",
+                        queue,
+                        q -> q.current().oldestDueAgeSeconds())
+                .description("Seconds the oldest due delivery has been waiting")
+                .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder(
+                        "tenantry.webhook.endpoints.disabled",
+                        queue,
+                        q -> q.current().disabledEndpoints())
+                .description("Webhook endpoints that are disabled")
+                .register(registry);
         Gauge.builder("tenantry.webhook.requests.in.flight", inFlight, AtomicInteger::get)
-                .description("Webhook requests this instance has in flight").register(registry);
+                .description("Webhook requests this instance has in flight")
+                .register(registry);
     }
 
     public void attempt(AttemptResult result) {
@@ -87,15 +107,20 @@ public class DispatcherMetrics {
     }
 
     private Counter counterOf(DeliveryStatus finalStatus) {
-        return deliveriesByOutcome.computeIfAbsent(finalStatus, status -> Counter.builder("tenantry.webhook.deliveries")
-                .description("Deliveries that reached an end state, by outcome")
-                .tag("outcome", status.dbValue()).register(registry));
+        return deliveriesByOutcome.computeIfAbsent(
+                finalStatus,
+                status -> Counter.builder("tenantry.webhook.deliveries")
+                        .description("Deliveries that reached an end state, by outcome")
+                        .tag("outcome", status.dbValue())
+                        .register(registry));
     }
 
     public void endpointDisabled(String reason) {
         Counter.builder("tenantry.webhook.endpoints.auto.disabled")
                 .description("Endpoints the dispatcher disabled itself, by reason")
-                .tag("reason", reason).register(registry).increment();
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     public void claimed(int deliveries, long nanos) {

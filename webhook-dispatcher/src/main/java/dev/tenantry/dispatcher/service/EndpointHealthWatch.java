@@ -37,8 +37,12 @@ public class EndpointHealthWatch {
     private final DispatcherConfig.AutoDisable config;
     private ScheduledExecutorService timer;
 
-    public EndpointHealthWatch(AgroalDataSource dataSource, EndpointRepository endpoints,
-                               DeliveryRepository deliveries, DispatcherMetrics metrics, DispatcherConfig config) {
+    public EndpointHealthWatch(
+            AgroalDataSource dataSource,
+            EndpointRepository endpoints,
+            DeliveryRepository deliveries,
+            DispatcherMetrics metrics,
+            DispatcherConfig config) {
         this.dataSource = dataSource;
         this.endpoints = endpoints;
         this.deliveries = deliveries;
@@ -56,8 +60,8 @@ public class EndpointHealthWatch {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::checkQuietly, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent stop) {
@@ -66,8 +70,7 @@ public class EndpointHealthWatch {
         }
     }
 
-    private record Check(List<DisabledEndpoint> disabled, int failedDeliveries) {
-    }
+    private record Check(List<DisabledEndpoint> disabled, int failedDeliveries) {}
 
     /** One check; returns the endpoints it disabled. */
     public List<DisabledEndpoint> check() throws SQLException {
@@ -81,7 +84,8 @@ public class EndpointHealthWatch {
         List<DisabledEndpoint> disabled = check.disabled();
         for (DisabledEndpoint endpoint : disabled) {
             metrics.endpointDisabled("persistent-failure");
-            LOG.warnf("Disabled webhook endpoint %s: every delivery attempt failed since %s (window %s)",
+            LOG.warnf(
+                    "Disabled webhook endpoint %s: every delivery attempt failed since %s (window %s)",
                     endpoint.id(), endpoint.failingSince(), describe(config.window()));
         }
         return disabled;

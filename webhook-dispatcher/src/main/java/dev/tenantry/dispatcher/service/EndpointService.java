@@ -10,8 +10,8 @@ import dev.tenantry.dispatcher.model.WebhookEndpoint;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.SecretRepository;
-import dev.tenantry.support.rest.Problem;
 import dev.tenantry.support.persistence.PageCursor;
+import dev.tenantry.support.rest.Problem;
 import dev.tenantry.support.rest.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,16 +39,15 @@ public class EndpointService {
 
     /** The lifecycle event types an endpoint can subscribe to. */
     public static final Set<String> LIFECYCLE_TYPES = Arrays.stream(EventType.values())
-            .filter(type -> type.isPublishedOn(Topics.TENANT_LIFECYCLE)).map(EventType::type)
+            .filter(type -> type.isPublishedOn(Topics.TENANT_LIFECYCLE))
+            .map(EventType::type)
             .collect(Collectors.toCollection(LinkedHashSet::new));
 
     /** An endpoint with the secret that was just made for it (shown once). */
-    public record EndpointWithSecret(WebhookEndpoint endpoint, String secret) {
-    }
+    public record EndpointWithSecret(WebhookEndpoint endpoint, String secret) {}
 
     /** A new secret and until when the one it replaces keeps signing. */
-    public record RotatedSecret(UUID endpointId, int version, String secret, Instant previousValidUntil) {
-    }
+    public record RotatedSecret(UUID endpointId, int version, String secret, Instant previousValidUntil) {}
 
     private final AgroalDataSource dataSource;
     private final EndpointRepository endpoints;
@@ -59,9 +58,15 @@ public class EndpointService {
     private final DispatcherMetrics metrics;
     private final DispatcherConfig config;
 
-    public EndpointService(AgroalDataSource dataSource, EndpointRepository endpoints, SecretRepository secrets,
-                           DeliveryRepository deliveries, SecretCipher cipher, SsrfGuard guard,
-                           DispatcherMetrics metrics, DispatcherConfig config) {
+    public EndpointService(
+            AgroalDataSource dataSource,
+            EndpointRepository endpoints,
+            SecretRepository secrets,
+            DeliveryRepository deliveries,
+            SecretCipher cipher,
+            SsrfGuard guard,
+            DispatcherMetrics metrics,
+            DispatcherConfig config) {
         this.dataSource = dataSource;
         this.endpoints = endpoints;
         this.secrets = secrets;
@@ -77,8 +82,8 @@ public class EndpointService {
         UUID id = UUID.randomUUID();
         String secret = WebhookSigner.newSecret();
         WebhookEndpoint endpoint = inTransaction(connection -> {
-            WebhookEndpoint created = endpoints.insert(connection, id, valid.url(), valid.description(),
-                    valid.eventTypes(), valid.tenantIds());
+            WebhookEndpoint created = endpoints.insert(
+                    connection, id, valid.url(), valid.description(), valid.eventTypes(), valid.tenantIds());
             secrets.insert(connection, id, 1, cipher.encrypt(id, 1, secret));
             if (Boolean.FALSE.equals(valid.enabled())) {
                 endpoints.disable(connection, id, DISABLED_BY_CLIENT);
@@ -122,8 +127,7 @@ public class EndpointService {
         return updated.endpoint();
     }
 
-    private record Updated(WebhookEndpoint endpoint, int failedDeliveries) {
-    }
+    private record Updated(WebhookEndpoint endpoint, int failedDeliveries) {}
 
     public void delete(UUID id) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
@@ -148,8 +152,9 @@ public class EndpointService {
             secrets.insert(connection, id, next, cipher.encrypt(id, next, secret));
             return next;
         });
-        LOG.infof("Rotated the secret of webhook endpoint %s to version %d; the previous one signs until %s", id,
-                version, previousValidUntil);
+        LOG.infof(
+                "Rotated the secret of webhook endpoint %s to version %d; the previous one signs until %s",
+                id, version, previousValidUntil);
         return new RotatedSecret(id, version, secret, previousValidUntil);
     }
 
@@ -164,10 +169,15 @@ public class EndpointService {
         try {
             url = guard.check(spec.url()).toString();
         } catch (SsrfGuard.UrlRefusedException e) {
-            throw new ProblemException(422, "webhook-url-refused", "Webhook URL refused", e.getMessage(),
+            throw new ProblemException(
+                    422,
+                    "webhook-url-refused",
+                    "Webhook URL refused",
+                    e.getMessage(),
                     List.of(new Problem.FieldError("url", e.getMessage())));
         }
-        String description = spec.description() == null || spec.description().isBlank() ? null
+        String description = spec.description() == null || spec.description().isBlank()
+                ? null
                 : spec.description().trim();
         if (description != null && description.length() > MAX_DESCRIPTION) {
             throw ProblemException.invalidField("description", "at most " + MAX_DESCRIPTION + " characters");
@@ -175,15 +185,16 @@ public class EndpointService {
         List<String> eventTypes = distinct(spec.eventTypes(), "eventTypes");
         for (String type : eventTypes) {
             if (!LIFECYCLE_TYPES.contains(type)) {
-                throw ProblemException.invalidField("eventTypes", "unknown lifecycle event type '" + type
-                        + "'; known: " + String.join(", ", LIFECYCLE_TYPES));
+                throw ProblemException.invalidField(
+                        "eventTypes",
+                        "unknown lifecycle event type '" + type + "'; known: " + String.join(", ", LIFECYCLE_TYPES));
             }
         }
         List<String> tenantIds = distinct(spec.tenantIds(), "tenantIds");
         for (String tenant : tenantIds) {
             if (tenant.length() > MAX_TENANT_ID) {
-                throw ProblemException.invalidField("tenantIds", "a tenant id has at most " + MAX_TENANT_ID
-                        + " characters");
+                throw ProblemException.invalidField(
+                        "tenantIds", "a tenant id has at most " + MAX_TENANT_ID + " characters");
             }
         }
         return new EndpointSpec(url, description, eventTypes, tenantIds, spec.enabled());

@@ -23,8 +23,7 @@ public class QueueFigures {
     private static final Duration MAX_AGE = Duration.ofSeconds(2);
 
     /** One reading; {@code readAt} is when it was taken. */
-    public record Snapshot(long due, double oldestDueAgeSeconds, long disabledEndpoints, Instant readAt) {
-    }
+    public record Snapshot(long due, double oldestDueAgeSeconds, long disabledEndpoints, Instant readAt) {}
 
     private final AgroalDataSource dataSource;
     private final DeliveryRepository deliveries;
@@ -55,8 +54,13 @@ public class QueueFigures {
     private Snapshot read(Snapshot last) {
         try (Connection connection = dataSource.getConnection()) {
             DueStats due = deliveries.dueStats(connection);
-            double age = due.oldestDueSince() == null ? 0
-                    : Math.max(0, Duration.between(due.oldestDueSince(), Instant.now()).toMillis() / 1000.0);
+            double age = due.oldestDueSince() == null
+                    ? 0
+                    : Math.max(
+                            0,
+                            Duration.between(due.oldestDueSince(), Instant.now())
+                                            .toMillis()
+                                    / 1000.0);
             return new Snapshot(due.due(), age, endpoints.countDisabled(connection), Instant.now());
         } catch (SQLException e) {
             // Keep the last figures: the database's own health check reports the outage.

@@ -31,18 +31,26 @@ public class RetentionSweeper {
     private final DispatcherConfig.Retention config;
     private final RetentionSweep sweep;
 
-    public RetentionSweeper(AgroalDataSource dataSource, RetentionRepository retention, DispatcherConfig config,
-                            MeterRegistry registry,
-                            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW,
-                                    defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW) Duration replayWindow) {
+    public RetentionSweeper(
+            AgroalDataSource dataSource,
+            RetentionRepository retention,
+            DispatcherConfig config,
+            MeterRegistry registry,
+            @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW, defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW)
+                    Duration replayWindow) {
         this.config = config.retention();
-        ProcessedEvents.requireLongerThanReplayWindow(this.config.processedEvents(), replayWindow,
-                "tenantry.dispatcher.retention.processed-events");
+        ProcessedEvents.requireLongerThanReplayWindow(
+                this.config.processedEvents(), replayWindow, "tenantry.dispatcher.retention.processed-events");
         ProcessedEvents processed = new ProcessedEvents("dispatcher_processed_event");
-        this.sweep = new RetentionSweep("webhook-retention", dataSource, List.of(
-                new RetentionRule(DELIVERIES, this.config.period(), retention::deleteFinishedDeliveries),
-                new RetentionRule("dispatcher_processed_event", this.config.processedEvents(), processed::prune)),
-                this.config.batchSize(), registry);
+        this.sweep = new RetentionSweep(
+                "webhook-retention",
+                dataSource,
+                List.of(
+                        new RetentionRule(DELIVERIES, this.config.period(), retention::deleteFinishedDeliveries),
+                        new RetentionRule(
+                                "dispatcher_processed_event", this.config.processedEvents(), processed::prune)),
+                this.config.batchSize(),
+                registry);
     }
 
     void onStart(@Observes StartupEvent start) {

@@ -52,7 +52,8 @@ public final class RetrySchedule {
         }
         Duration base = delays.get(Math.max(0, attemptsMade));
         long baseMillis = base.toMillis();
-        long extra = jitter == 0 || baseMillis == 0 ? 0
+        long extra = jitter == 0 || baseMillis == 0
+                ? 0
                 : ThreadLocalRandom.current().nextLong((long) (baseMillis * jitter) + 1);
         Duration delay = Duration.ofMillis(baseMillis + extra);
         if (retryAfter != null && !retryAfter.isNegative()) {

@@ -35,8 +35,8 @@ public final class SecretCipher {
             throw new IllegalArgumentException("tenantry.dispatcher.secret-encryption-key is not valid base64");
         }
         if (raw.length != 32) {
-            throw new IllegalArgumentException("tenantry.dispatcher.secret-encryption-key must be 32 bytes (base64), got "
-                    + raw.length);
+            throw new IllegalArgumentException(
+                    "tenantry.dispatcher.secret-encryption-key must be 32 bytes (base64), got " + raw.length);
         }
         this.key = new SecretKeySpec(raw, "AES");
         Arrays.fill(raw, (byte) 0);
@@ -50,7 +50,10 @@ public final class SecretCipher {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(endpointId, version));
             byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt a webhook secret", e);
         }
@@ -69,8 +72,10 @@ public final class SecretCipher {
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             // Wrong key (configuration changed) or tampered row; never include the ciphertext.
-            throw new IllegalStateException("cannot decrypt webhook secret v" + version + " of endpoint " + endpointId
-                    + ": wrong tenantry.dispatcher.secret-encryption-key or altered row", e);
+            throw new IllegalStateException(
+                    "cannot decrypt webhook secret v" + version + " of endpoint " + endpointId
+                            + ": wrong tenantry.dispatcher.secret-encryption-key or altered row",
+                    e);
         }
     }
 

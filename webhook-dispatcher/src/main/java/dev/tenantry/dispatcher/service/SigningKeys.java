@@ -18,8 +18,7 @@ public class SigningKeys {
 
     private static final int MAX_CACHED = 50_000;
 
-    private record Version(UUID endpointId, int version) {
-    }
+    private record Version(UUID endpointId, int version) {}
 
     private final SecretCipher cipher;
     private final Map<Version, byte[]> cache = new ConcurrentHashMap<>();

@@ -40,10 +40,12 @@ public final class SsrfGuard {
     private static final Cidr RESERVED_V4 = Cidr.parse("240.0.0.0/4");
     /** IETF protocol assignments and the benchmarking range: never a subscriber's public host. */
     private static final Cidr PROTOCOL_ASSIGNMENTS = Cidr.parse("192.0.0.0/24");
+
     private static final Cidr BENCHMARKING = Cidr.parse("198.18.0.0/15");
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
     /** Teredo hides its IPv4 client address (XORed); such an address cannot be judged, so it is refused. */
     private static final Cidr TEREDO = Cidr.parse("2001::/32");
+
     private static final Cidr UNIQUE_LOCAL = Cidr.parse("fc00::/7");
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
     /**
@@ -51,6 +53,7 @@ public final class SsrfGuard {
      * it reaches cannot be judged; refused like Teredo.
      */
     private static final Cidr LOCAL_NAT64 = Cidr.parse("64:ff9b:1::/48");
+
     private static final Logger LOG = Logger.getLogger(SsrfGuard.class);
 
     private final boolean allowHttp;
@@ -142,9 +145,10 @@ public final class SsrfGuard {
                 // theirs to learn, so a name gets no address and no category. A literal address only
                 // hears back what it already says.
                 LOG.debugf("host %s refused: %s address %s", host, category.get(), address.getHostAddress());
-                throw new UrlRefusedException(literal
-                        ? "host " + host + " is " + category.get() + " address, which webhooks may not call"
-                        : "host " + host + " resolves to an address which webhooks may not call");
+                throw new UrlRefusedException(
+                        literal
+                                ? "host " + host + " is " + category.get() + " address, which webhooks may not call"
+                                : "host " + host + " resolves to an address which webhooks may not call");
             }
         }
         return List.of(addresses);
@@ -174,7 +178,8 @@ public final class SsrfGuard {
             last = labels[labels.length - 2];
         }
         boolean numericLastLabel = !last.isEmpty()
-                && (last.chars().allMatch(Character::isDigit) || last.toLowerCase(Locale.ROOT).matches("0x[0-9a-f]*"));
+                && (last.chars().allMatch(Character::isDigit)
+                        || last.toLowerCase(Locale.ROOT).matches("0x[0-9a-f]*"));
         return numericLastLabel && !isCanonicalIpv4(host);
     }
 

@@ -12,8 +12,7 @@ final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
-    private Transactions() {
-    }
+    private Transactions() {}
 
     static <T> T inTransaction(AgroalDataSource dataSource, Work<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {

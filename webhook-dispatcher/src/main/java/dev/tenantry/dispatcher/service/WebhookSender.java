@@ -84,8 +84,7 @@ public class WebhookSender {
                 .setDecompressionSupported(false)
                 .setMaxRedirects(0);
         // Several endpoints may share one origin; the engine bounds what is in flight, not the pool.
-        PoolOptions pool = new PoolOptions()
-                .setHttp1MaxSize(delivery.maxConcurrency() + 8);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(delivery.maxConcurrency() + 8);
         this.client = vertx.createHttpClient(options, pool);
     }
 
@@ -108,14 +107,13 @@ public class WebhookSender {
         } else {
             request = CompletableFuture.supplyAsync(() -> prepare(url, messageId, body, keys), preparation);
         }
-        return request.thenCompose(options -> exchange(options, body))
-                .handle((response, error) -> {
-                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    if (error != null) {
-                        return failure(startedAt, millis, unwrap(error));
-                    }
-                    return response.toResult(startedAt, millis);
-                });
+        return request.thenCompose(options -> exchange(options, body)).handle((response, error) -> {
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (error != null) {
+                return failure(startedAt, millis, unwrap(error));
+            }
+            return response.toResult(startedAt, millis);
+        });
     }
 
     private RequestOptions prepare(String url, String messageId, byte[] body, List<byte[]> keys) {
@@ -143,7 +141,8 @@ public class WebhookSender {
                 .setHost(host)
                 .setPort(port)
                 // Connect to the checked address; Host, SNI and certificate name stay the URL's host.
-                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(target.addresses().get(0), port)))
+                .setServer(SocketAddress.inetSocketAddress(
+                        new InetSocketAddress(target.addresses().get(0), port)))
                 .setURI(path)
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectTimeoutMs)
@@ -192,7 +191,8 @@ public class WebhookSender {
     }
 
     /** Keeps the first bytes of the body; drains the rest so the connection can be reused, up to a limit. */
-    private static void read(HttpClientRequest request, HttpClientResponse response, CompletableFuture<Response> result) {
+    private static void read(
+            HttpClientRequest request, HttpClientResponse response, CompletableFuture<Response> result) {
         Buffer kept = Buffer.buffer(256);
         long[] seen = new long[1];
         int status = response.statusCode();
@@ -225,8 +225,8 @@ public class WebhookSender {
 
     private AttemptResult failure(Instant startedAt, long millis, Throwable error) {
         if (error instanceof RefusedUrl refused) {
-            return new AttemptResult(startedAt, millis, null, null, null, "URL refused: " + refused.getMessage(),
-                    Kind.REFUSED);
+            return new AttemptResult(
+                    startedAt, millis, null, null, null, "URL refused: " + refused.getMessage(), Kind.REFUSED);
         }
         String message;
         if (error instanceof ConnectTimeoutException) {
@@ -249,8 +249,7 @@ public class WebhookSender {
 
     private static Throwable unwrap(Throwable error) {
         Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException)
-                && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
@@ -259,7 +258,8 @@ public class WebhookSender {
     private static boolean hasAddressLiteral(String url) {
         try {
             String host = URI.create(url).getHost();
-            return host != null && (host.startsWith("[") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
+            return host != null
+                    && (host.startsWith("[") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -276,7 +276,8 @@ public class WebhookSender {
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 Duration wait = Duration.between(Instant.now(), at);
                 return wait.isNegative() ? Duration.ZERO : wait;
             } catch (DateTimeParseException notDate) {

@@ -29,8 +29,7 @@ public final class WebhookSigner {
         }
     });
 
-    private WebhookSigner() {
-    }
+    private WebhookSigner() {}
 
     /** A fresh random secret, {@code whsec_} + base64 of 32 bytes. */
     public static String newSecret() {

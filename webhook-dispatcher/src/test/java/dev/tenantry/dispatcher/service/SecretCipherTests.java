@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class SecretCipherTests {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final String OTHER_KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef"
-            .getBytes(StandardCharsets.US_ASCII));
+    private static final String OTHER_KEY =
+            Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     @Test
     void aSecretComesBackAsItWentInAndIsNotStoredInClear() {
@@ -33,7 +33,8 @@ class SecretCipherTests {
         UUID endpoint = UUID.randomUUID();
         byte[] stored = cipher.encrypt(endpoint, 1, WebhookSigner.newSecret());
 
-        assertThatThrownBy(() -> cipher.decrypt(UUID.randomUUID(), 1, stored)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cipher.decrypt(UUID.randomUUID(), 1, stored))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> cipher.decrypt(endpoint, 2, stored)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new SecretCipher(OTHER_KEY).decrypt(endpoint, 1, stored))
                 .isInstanceOf(IllegalStateException.class)

@@ -31,6 +31,7 @@ class WebhookSenderTests {
      * more than the 700 ms the timeout test needs, and a healthy receiver was reported RETRYABLE.
      */
     private static final Duration AMPLE = Duration.ofSeconds(10);
+
     private static final Duration SHORT = Duration.ofMillis(700);
 
     private final Vertx vertx = Vertx.vertx();
@@ -41,8 +42,12 @@ class WebhookSenderTests {
 
     @BeforeEach
     void start() throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(this::answer)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         // "hooks.example.test" resolves to loopback, which this guard allows; "moved.example.test" to metadata.
         guard = new SsrfGuard(true, List.of(Cidr.parse("127.0.0.0/8")), WebhookSenderTests::resolve);
         sender = new WebhookSender(guard, config(AMPLE), vertx);
@@ -74,7 +79,10 @@ class WebhookSenderTests {
 
         assertThat(result.kind()).isEqualTo(AttemptResult.Kind.REFUSED);
         // The attempt's error is shown to tenant-admins: it names the host, not the address behind it.
-        assertThat(result.error()).contains("URL refused").contains("may not call").doesNotContain("169.254");
+        assertThat(result.error())
+                .contains("URL refused")
+                .contains("may not call")
+                .doesNotContain("169.254");
         assertThat(seen).isEmpty();
     }
 
@@ -100,8 +108,13 @@ class WebhookSenderTests {
     void aReceiverThatNeverFinishesItsAnswerRunsIntoTheTotalTimeout() throws Exception {
         WebhookSender impatient = new WebhookSender(guard, config(SHORT), vertx);
         try {
-            AttemptResult result = impatient.send("http://127.0.0.1:" + server.actualPort() + "/stall", "msg_1",
-                    "{\"hello\":1}".getBytes(StandardCharsets.UTF_8), List.of(KEY)).get(30, TimeUnit.SECONDS);
+            AttemptResult result = impatient
+                    .send(
+                            "http://127.0.0.1:" + server.actualPort() + "/stall",
+                            "msg_1",
+                            "{\"hello\":1}".getBytes(StandardCharsets.UTF_8),
+                            List.of(KEY))
+                    .get(30, TimeUnit.SECONDS);
 
             assertThat(result.kind()).isEqualTo(AttemptResult.Kind.RETRYABLE);
             assertThat(result.error()).isEqualTo("no complete response within 700 ms");
@@ -129,10 +142,16 @@ class WebhookSenderTests {
     private void answer(HttpServerRequest request) {
         seen.put(request.path(), request);
         switch (request.path()) {
-            case "/redirect" -> request.response().setStatusCode(302).putHeader("location", "http://169.254.169.254/")
-                    .end();
-            case "/large" -> request.response().setStatusCode(500).putHeader("retry-after", "7")
-                    .end("x".repeat(100_000));
+            case "/redirect" ->
+                request.response()
+                        .setStatusCode(302)
+                        .putHeader("location", "http://169.254.169.254/")
+                        .end();
+            case "/large" ->
+                request.response()
+                        .setStatusCode(500)
+                        .putHeader("retry-after", "7")
+                        .end("x".repeat(100_000));
             case "/stall" -> request.response().setChunked(true).write("partial");
             default -> request.response().setStatusCode(200).end("ok");
         }
@@ -141,8 +160,10 @@ class WebhookSenderTests {
     private static InetAddress[] resolve(String host) throws UnknownHostException {
         return switch (host) {
             case "hooks.example.test" -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
-            case "moved.example.test" -> new InetAddress[] {
-                    InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})};
+            case "moved.example.test" ->
+                new InetAddress[] {
+                    InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})
+                };
             default -> InetAddress.getAllByName(host);
         };
     }
@@ -150,15 +171,18 @@ class WebhookSenderTests {
     /** Only the delivery settings the sender reads. */
     private static DispatcherConfig config(Duration requestTimeout) {
         DispatcherConfig.Delivery delivery = (DispatcherConfig.Delivery) Proxy.newProxyInstance(
-                WebhookSenderTests.class.getClassLoader(), new Class<?>[] {DispatcherConfig.Delivery.class},
+                WebhookSenderTests.class.getClassLoader(),
+                new Class<?>[] {DispatcherConfig.Delivery.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "requestTimeout" -> requestTimeout;
                     case "connectTimeout" -> Duration.ofSeconds(1);
                     case "maxConcurrency" -> 8;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        return (DispatcherConfig) Proxy.newProxyInstance(WebhookSenderTests.class.getClassLoader(),
-                new Class<?>[] {DispatcherConfig.class}, (proxy, method, args) -> {
+        return (DispatcherConfig) Proxy.newProxyInstance(
+                WebhookSenderTests.class.getClassLoader(),
+                new Class<?>[] {DispatcherConfig.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("delivery")) {
                         return delivery;
                     }

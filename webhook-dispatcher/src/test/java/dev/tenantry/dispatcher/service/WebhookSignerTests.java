@@ -15,7 +15,10 @@ class WebhookSignerTests {
     void matchesTheExampleOfTheStandardWebhooksSpecification() {
         byte[] key = WebhookSigner.keyBytes("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
-        String signature = WebhookSigner.sign(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330L,
+        String signature = WebhookSigner.sign(
+                key,
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                1614265330L,
                 "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(signature).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
@@ -41,10 +44,13 @@ class WebhookSignerTests {
                 List.of(WebhookSigner.keyBytes(current), WebhookSigner.keyBytes(previous)), "e1", now, body);
 
         assertThat(StandardWebhooksVerifier.signatures(header)).hasSize(2);
-        assertThat(new StandardWebhooksVerifier(current).verify("e1", Long.toString(now), header, body)).isTrue();
-        assertThat(new StandardWebhooksVerifier(previous).verify("e1", Long.toString(now), header, body)).isTrue();
+        assertThat(new StandardWebhooksVerifier(current).verify("e1", Long.toString(now), header, body))
+                .isTrue();
+        assertThat(new StandardWebhooksVerifier(previous).verify("e1", Long.toString(now), header, body))
+                .isTrue();
         assertThat(new StandardWebhooksVerifier(WebhookSigner.newSecret())
-                .verify("e1", Long.toString(now), header, body)).isFalse();
+                        .verify("e1", Long.toString(now), header, body))
+                .isFalse();
     }
 
     @Test

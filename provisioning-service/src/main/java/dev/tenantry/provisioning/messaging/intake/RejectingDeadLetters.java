@@ -36,8 +36,13 @@ class RejectingDeadLetters extends DeadLetterPublisher {
     }
 
     @Override
-    public void deadLetter(ConsumerRecord<String, byte[]> record, String consumerGroup, String reason, Throwable error,
-                           int attempts, Instant firstFailure) {
+    public void deadLetter(
+            ConsumerRecord<String, byte[]> record,
+            String consumerGroup,
+            String reason,
+            Throwable error,
+            int attempts,
+            Instant firstFailure) {
         super.deadLetter(record, consumerGroup, reason, error, attempts, firstFailure);
         if (error != null && TransientFailures.isTransient(error)) {
             return;
@@ -46,12 +51,17 @@ class RejectingDeadLetters extends DeadLetterPublisher {
         String coordinates = record.topic() + "-" + record.partition() + "@" + record.offset();
         String commandId = firstNonBlank(dataField(record, "commandId"), eventId, coordinates);
         String type = header(record, CloudEventCodec.CE_TYPE);
-        String commandType = type == null ? "unknown"
+        String commandType = type == null
+                ? "unknown"
                 : EventType.byType(type).map(EventType::simpleName).orElse(type);
         String subject = firstNonBlank(dataField(record, "tenantId"), dataField(record, "slug"), record.key());
         try {
-            requests.reject(eventId != null ? eventId : coordinates, header(record, CloudEventCodec.CE_CORRELATIONID),
-                    commandId, commandType, subject,
+            requests.reject(
+                    eventId != null ? eventId : coordinates,
+                    header(record, CloudEventCodec.CE_CORRELATIONID),
+                    commandId,
+                    commandType,
+                    subject,
                     new Problem(Problem.type("unreadable-command"), "Unreadable command", 400, reason, null, null));
         } catch (Exception e) {
             // The record is in the dead-letter topic already: nothing is lost, only the answer.

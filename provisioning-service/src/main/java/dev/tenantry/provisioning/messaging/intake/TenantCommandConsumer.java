@@ -10,8 +10,8 @@ import dev.tenantry.contracts.events.UpgradeTenant;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.model.NewTenant;
 import dev.tenantry.provisioning.service.TenantRequests;
-import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.config.MessagingConfig;
+import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.messaging.RetryPolicy;
@@ -42,16 +42,28 @@ public class TenantCommandConsumer {
     private final TenantRequests requests;
     private final EventConsumer consumer;
 
-    public TenantCommandConsumer(DeadLetterSources deadLetterSources, ProvisioningConfig config, TenantRequests requests, EventPublisher publisher,
-                                 MeterRegistry registry,
-                                 MessagingConfig messaging,
-                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public TenantCommandConsumer(
+            DeadLetterSources deadLetterSources,
+            ProvisioningConfig config,
+            TenantRequests requests,
+            EventPublisher publisher,
+            MeterRegistry registry,
+            MessagingConfig messaging,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.requests = requests;
         ProvisioningConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
-                new EventConsumer.Settings(bootstrapServers, Topics.TENANT_COMMANDS, config.consumerGroup(), 1,
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).configuredBy(messaging.consumers()),
-                this::handle, new RejectingDeadLetters(publisher, requests), registry);
+                new EventConsumer.Settings(
+                                bootstrapServers,
+                                Topics.TENANT_COMMANDS,
+                                config.consumerGroup(),
+                                1,
+                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
+                                Map.of())
+                        .configuredBy(messaging.consumers()),
+                this::handle,
+                new RejectingDeadLetters(publisher, requests),
+                registry);
         deadLetterSources.register(consumer);
     }
 
@@ -63,19 +75,29 @@ public class TenantCommandConsumer {
         try {
             TenantRequests.Accepted accepted;
             if (command instanceof CreateTenant c) {
-                accepted = requests.create(new NewTenant(c.slug(), c.displayName(), c.plan(), c.metadata()),
-                        c.commandId(), event);
+                accepted = requests.create(
+                        new NewTenant(c.slug(), c.displayName(), c.plan(), c.metadata()), c.commandId(), event);
             } else if (command instanceof UpgradeTenant u) {
                 accepted = requests.upgrade(u.tenantId(), u.targetVersion(), u.commandId(), event);
             } else {
                 DeleteTenant d = (DeleteTenant) command;
                 accepted = requests.delete(d.tenantId(), d.commandId(), event);
             }
-            LOG.infof("%s %s accepted for tenant %s (%s)%s", event.eventType().simpleName(), command.commandId(),
-                    accepted.tenant().id(), accepted.tenant().status(), accepted.replayed() ? ", a repeat" : "");
+            LOG.infof(
+                    "%s %s accepted for tenant %s (%s)%s",
+                    event.eventType().simpleName(),
+                    command.commandId(),
+                    accepted.tenant().id(),
+                    accepted.tenant().status(),
+                    accepted.replayed() ? ", a repeat" : "");
         } catch (ProblemException refused) {
-            requests.reject(event.id(), event.correlationIdOrId(), command.commandId(),
-                    event.eventType().simpleName(), subjectOf(command), refused.problem());
+            requests.reject(
+                    event.id(),
+                    event.correlationIdOrId(),
+                    command.commandId(),
+                    event.eventType().simpleName(),
+                    subjectOf(command),
+                    refused.problem());
         }
     }
 

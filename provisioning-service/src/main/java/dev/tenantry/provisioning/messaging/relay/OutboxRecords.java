@@ -23,18 +23,21 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class OutboxRecords {
 
     /** Outbox columns placed into headers by the router, in the order they are written to Kafka. */
-    static final List<String> CE_HEADERS = List.of(CloudEventCodec.CE_ID, CloudEventCodec.CE_TYPE,
-            CloudEventCodec.CE_SOURCE, CloudEventCodec.CE_TIME, CloudEventCodec.CE_SUBJECT,
-            CloudEventCodec.CE_CAUSATIONID, CloudEventCodec.CE_CORRELATIONID);
+    static final List<String> CE_HEADERS = List.of(
+            CloudEventCodec.CE_ID,
+            CloudEventCodec.CE_TYPE,
+            CloudEventCodec.CE_SOURCE,
+            CloudEventCodec.CE_TIME,
+            CloudEventCodec.CE_SUBJECT,
+            CloudEventCodec.CE_CAUSATIONID,
+            CloudEventCodec.CE_CORRELATIONID);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private OutboxRecords() {
-    }
+    private OutboxRecords() {}
 
     /** An outbox event as routed by Debezium, ready to publish; {@code id} is the outbox row id. */
-    record Relayed(String id, String time, ProducerRecord<String, byte[]> record) {
-    }
+    record Relayed(String id, String time, ProducerRecord<String, byte[]> record) {}
 
     /**
      * @return the record to publish, or empty when the change is not an outbox event (heartbeats,
@@ -62,8 +65,8 @@ final class OutboxRecords {
         }
         kafkaHeaders.add(CloudEventCodec.CONTENT_TYPE, bytes(CloudEventCodec.JSON));
         String payload = text(change.value());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(change.destination(), null, text(change.key()),
-                payload == null ? null : bytes(payload), kafkaHeaders);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                change.destination(), null, text(change.key()), payload == null ? null : bytes(payload), kafkaHeaders);
         return Optional.of(new Relayed(id, headers.get(CloudEventCodec.CE_TIME), record));
     }
 

@@ -45,7 +45,12 @@ import org.postgresql.Driver;
 public final class OutboxRelay implements AutoCloseable {
 
     /** What this instance is doing. STARTING and ACTIVE hold the lock; STANDBY waits for it. */
-    public enum Role { STARTING, STANDBY, ACTIVE, STOPPED }
+    public enum Role {
+        STARTING,
+        STANDBY,
+        ACTIVE,
+        STOPPED
+    }
 
     /** Publishes one record and returns once Kafka has acknowledged it; throws if it did not. */
     @FunctionalInterface
@@ -69,6 +74,7 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile Thread thread;
     /** Set when the engine stopped because PostgreSQL cannot decode the slot: the next start recreates it. */
     private volatile boolean slotUndecodable;
+
     private Connection deleteConnection;
     /**
      * Relayed rows the cleanup has not deleted yet, with when they were relayed. PostgreSQL decodes
@@ -80,7 +86,7 @@ public final class OutboxRelay implements AutoCloseable {
     public OutboxRelay(RelaySettings settings, Publisher publisher, Consumer<Duration> relayedListener) {
         this.settings = settings;
         this.publisher = publisher;
-        this.relayedListener = relayedListener == null ? d -> { } : relayedListener;
+        this.relayedListener = relayedListener == null ? d -> {} : relayedListener;
     }
 
     public synchronized void start() {
@@ -151,8 +157,9 @@ public final class OutboxRelay implements AutoCloseable {
                         break;
                     }
                     role = Role.STARTING;
-                    LOG.infof("Relay %s took the relay lock; starting Debezium on slot %s", settings.engineName(),
-                            settings.slotName());
+                    LOG.infof(
+                            "Relay %s took the relay lock; starting Debezium on slot %s",
+                            settings.engineName(), settings.slotName());
                     if (slotUndecodable) {
                         ReplicationSlotRecovery.recreateUndecodable(lock, settings);
                         slotUndecodable = false;
@@ -164,7 +171,10 @@ public final class OutboxRelay implements AutoCloseable {
                         break;
                     }
                     lastError = String.valueOf(e.getMessage());
-                    LOG.warnf(e, "Relay %s stopped relaying; retrying in %s", settings.engineName(),
+                    LOG.warnf(
+                            e,
+                            "Relay %s stopped relaying; retrying in %s",
+                            settings.engineName(),
                             settings.restartBackoff());
                     role = Role.STANDBY;
                     pause(settings.restartBackoff());
@@ -211,8 +221,8 @@ public final class OutboxRelay implements AutoCloseable {
         try {
             while (!stopping) {
                 if (engineDone.await(LOCK_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("Debezium engine stopped: "
-                            + (failure.get() == null ? "no reason given" : failure.get()));
+                    throw new IllegalStateException(
+                            "Debezium engine stopped: " + (failure.get() == null ? "no reason given" : failure.get()));
                 }
                 if (!lock.isValid(2)) {
                     throw new SQLException("lost the connection that holds the relay lock");
@@ -249,8 +259,9 @@ public final class OutboxRelay implements AutoCloseable {
      * Debezium: a row whose offset is committed is on Kafka and gone from the table. Any failure
      * leaves the batch unacknowledged, so it is relayed again (consumers drop repeats by event id).
      */
-    private void handleBatch(List<ChangeEvent<String, String>> records,
-                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+    private void handleBatch(
+            List<ChangeEvent<String, String>> records,
+            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
             throws InterruptedException {
         List<UUID> relayed = new ArrayList<>();
         List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
@@ -286,7 +297,8 @@ public final class OutboxRelay implements AutoCloseable {
             }
             try (PreparedStatement delete = deleteConnection.prepareStatement(
                     "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?) RETURNING id")) {
-                Array ids = deleteConnection.createArrayOf("uuid", relayedNotDeleted.keySet().toArray());
+                Array ids = deleteConnection.createArrayOf(
+                        "uuid", relayedNotDeleted.keySet().toArray());
                 delete.setArray(1, ids);
                 try (ResultSet deleted = delete.executeQuery()) {
                     while (deleted.next()) {
@@ -296,8 +308,10 @@ public final class OutboxRelay implements AutoCloseable {
             }
         } catch (SQLException e) {
             closeDeleteConnection();
-            throw new IllegalStateException("cannot delete " + relayedNotDeleted.size() + " relayed outbox row(s); "
-                    + "the batch will be relayed again", e);
+            throw new IllegalStateException(
+                    "cannot delete " + relayedNotDeleted.size() + " relayed outbox row(s); "
+                            + "the batch will be relayed again",
+                    e);
         }
         forgetRowsNeverSeen(now);
     }
@@ -310,7 +324,8 @@ public final class OutboxRelay implements AutoCloseable {
         for (Iterator<Map.Entry<UUID, Long>> it = relayedNotDeleted.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<UUID, Long> row = it.next();
             if (now - row.getValue() > TimeUnit.SECONDS.toNanos(30)) {
-                LOG.debugf("Relayed outbox row %s was not in the outbox (already deleted); forgetting it", row.getKey());
+                LOG.debugf(
+                        "Relayed outbox row %s was not in the outbox (already deleted); forgetting it", row.getKey());
                 it.remove();
             }
         }
@@ -329,7 +344,9 @@ public final class OutboxRelay implements AutoCloseable {
 
     private static Duration sinceCreation(String ceTime) {
         try {
-            return Duration.between(CloudEventCodec.parseTime(ceTime).toInstant(), OffsetDateTime.now().toInstant());
+            return Duration.between(
+                    CloudEventCodec.parseTime(ceTime).toInstant(),
+                    OffsetDateTime.now().toInstant());
         } catch (RuntimeException e) {
             return Duration.ZERO;
         }
@@ -359,15 +376,15 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Opens a connection and prepares publication and slot. */
     public static void prepare(RelaySettings settings) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
-                settings.password())) {
+        try (Connection connection =
+                DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
             prepare(connection, settings);
         }
     }
 
     private boolean tryLock(Connection lock) throws SQLException {
-        try (PreparedStatement statement = lock.prepareStatement(
-                "SELECT pg_try_advisory_lock(hashtext('tenantry-outbox-relay'), hashtext(?))")) {
+        try (PreparedStatement statement =
+                lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext('tenantry-outbox-relay'), hashtext(?))")) {
             statement.setString(1, settings.slotName());
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
@@ -464,10 +481,14 @@ public final class OutboxRelay implements AutoCloseable {
         // The slot may still be held for a moment by a relay that just stopped elsewhere.
         p.setProperty("slot.max.retries", "30");
         p.setProperty("slot.retry.delay.ms", "1000");
-        p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
-        p.setProperty("heartbeat.action.query", "WITH old AS (DELETE FROM " + settings.heartbeatTable()
-                + " WHERE beat_at < now() - interval '1 hour') INSERT INTO " + settings.heartbeatTable()
-                + " (beat_at) VALUES (now())");
+        p.setProperty(
+                "heartbeat.interval.ms",
+                Long.toString(settings.heartbeatInterval().toMillis()));
+        p.setProperty(
+                "heartbeat.action.query",
+                "WITH old AS (DELETE FROM " + settings.heartbeatTable()
+                        + " WHERE beat_at < now() - interval '1 hour') INSERT INTO " + settings.heartbeatTable()
+                        + " (beat_at) VALUES (now())");
         p.setProperty("offset.storage", PostgresOffsetBackingStore.class.getName());
         p.setProperty(PostgresOffsetBackingStore.URL, settings.jdbcUrl());
         p.setProperty(PostgresOffsetBackingStore.USER, settings.user());
@@ -475,7 +496,9 @@ public final class OutboxRelay implements AutoCloseable {
             p.setProperty(PostgresOffsetBackingStore.PASSWORD, settings.password());
         }
         p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable());
-        p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
+        p.setProperty(
+                "offset.flush.interval.ms",
+                Long.toString(settings.offsetFlushInterval().toMillis()));
         p.setProperty("converter.schemas.enable", "false");
         p.setProperty("key.converter.schemas.enable", "false");
         p.setProperty("value.converter.schemas.enable", "false");
@@ -483,7 +506,8 @@ public final class OutboxRelay implements AutoCloseable {
         // The outbox router applies to outbox rows only; heartbeat rows pass through and are skipped.
         p.setProperty("predicates", "isOutbox");
         p.setProperty("predicates.isOutbox.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
-        p.setProperty("predicates.isOutbox.pattern",
+        p.setProperty(
+                "predicates.isOutbox.pattern",
                 java.util.regex.Pattern.quote(settings.topicPrefix() + "." + settings.outboxTable()));
         p.setProperty("transforms", "outbox");
         p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
@@ -492,8 +516,13 @@ public final class OutboxRelay implements AutoCloseable {
         p.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
         p.setProperty("transforms.outbox.table.field.event.key", "aggregateid");
         p.setProperty("transforms.outbox.table.expand.json.payload", "false");
-        p.setProperty("transforms.outbox.table.fields.additional.placement", String.join(",",
-                OutboxRecords.CE_HEADERS.stream().map(column -> column + ":header:" + column).toList()));
+        p.setProperty(
+                "transforms.outbox.table.fields.additional.placement",
+                String.join(
+                        ",",
+                        OutboxRecords.CE_HEADERS.stream()
+                                .map(column -> column + ":header:" + column)
+                                .toList()));
         return p;
     }
 

@@ -25,17 +25,30 @@ public class OutboxRelayService {
     private final RelaySettings settings;
     private volatile OutboxRelay relay;
 
-    public OutboxRelayService(ProvisioningConfig config, EventPublisher publisher, ProvisioningMetrics metrics,
-                              @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
-                              @ConfigProperty(name = "quarkus.datasource.username") String user,
-                              @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    public OutboxRelayService(
+            ProvisioningConfig config,
+            EventPublisher publisher,
+            ProvisioningMetrics metrics,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") String user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.config = config;
         this.publisher = publisher;
         this.metrics = metrics;
         ProvisioningConfig.Relay r = config.relay();
-        this.settings = new RelaySettings(r.engineName(), jdbcUrl, user, password.orElse(null), r.schema(),
-                r.slotName(), r.publicationName(), r.pollInterval(), r.standbyRetryInterval(),
-                r.offsetFlushInterval(), r.heartbeatInterval(), r.restartBackoff());
+        this.settings = new RelaySettings(
+                r.engineName(),
+                jdbcUrl,
+                user,
+                password.orElse(null),
+                r.schema(),
+                r.slotName(),
+                r.publicationName(),
+                r.pollInterval(),
+                r.standbyRetryInterval(),
+                r.offsetFlushInterval(),
+                r.heartbeatInterval(),
+                r.restartBackoff());
     }
 
     void onStart(@Observes @Priority(10) StartupEvent start) throws SQLException {

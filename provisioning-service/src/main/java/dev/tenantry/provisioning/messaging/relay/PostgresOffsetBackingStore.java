@@ -68,9 +68,8 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     }
 
     private void load() throws SQLException {
-        try (PreparedStatement select = connection().prepareStatement(
-                "SELECT offset_key, offset_value FROM " + table);
-             ResultSet rows = select.executeQuery()) {
+        try (PreparedStatement select = connection().prepareStatement("SELECT offset_key, offset_value FROM " + table);
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 byte[] value = rows.getBytes(2);
                 data.put(ByteBuffer.wrap(rows.getBytes(1)), value == null ? null : ByteBuffer.wrap(value));

@@ -8,10 +8,19 @@ import java.util.regex.Pattern;
  * its timings. Two relays with the same slot name compete for one advisory lock; only the holder
  * runs its engine.
  */
-public record RelaySettings(String engineName, String jdbcUrl, String user, String password, String schema,
-                            String slotName, String publicationName, Duration pollInterval,
-                            Duration standbyRetryInterval, Duration offsetFlushInterval, Duration heartbeatInterval,
-                            Duration restartBackoff) {
+public record RelaySettings(
+        String engineName,
+        String jdbcUrl,
+        String user,
+        String password,
+        String schema,
+        String slotName,
+        String publicationName,
+        Duration pollInterval,
+        Duration standbyRetryInterval,
+        Duration offsetFlushInterval,
+        Duration heartbeatInterval,
+        Duration restartBackoff) {
 
     private static final Pattern IDENTIFIER = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
     private static final Pattern ENGINE_NAME = Pattern.compile("^[A-Za-z0-9_.-]{1,100}$");
@@ -49,8 +58,19 @@ public record RelaySettings(String engineName, String jdbcUrl, String user, Stri
 
     /** A copy for another slot (tests, or a second independent relay). */
     public RelaySettings withSlot(String engineName, String slotName, String publicationName) {
-        return new RelaySettings(engineName, jdbcUrl, user, password, schema, slotName, publicationName, pollInterval,
-                standbyRetryInterval, offsetFlushInterval, heartbeatInterval, restartBackoff);
+        return new RelaySettings(
+                engineName,
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                slotName,
+                publicationName,
+                pollInterval,
+                standbyRetryInterval,
+                offsetFlushInterval,
+                heartbeatInterval,
+                restartBackoff);
     }
 
     @Override

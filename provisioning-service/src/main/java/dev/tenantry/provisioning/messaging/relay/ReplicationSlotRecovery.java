@@ -41,15 +41,20 @@ import org.jboss.logging.Logger;
 final class ReplicationSlotRecovery {
 
     /** What {@link #ensure} found and did. */
-    enum Outcome { SLOT_READY, SLOT_CREATED, SLOT_RECREATED, POSITION_RESET, SLOT_IN_USE }
+    enum Outcome {
+        SLOT_READY,
+        SLOT_CREATED,
+        SLOT_RECREATED,
+        POSITION_RESET,
+        SLOT_IN_USE
+    }
 
     private static final Logger LOG = Logger.getLogger(ReplicationSlotRecovery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** PostgreSQL's error when a slot's historic catalog does not know a table its changes touch. */
     private static final String UNDECODABLE = "could not map filenumber";
 
-    private ReplicationSlotRecovery() {
-    }
+    private ReplicationSlotRecovery() {}
 
     static Outcome ensure(Connection connection, RelaySettings settings) throws SQLException {
         lock(connection, settings, true);
@@ -65,8 +70,10 @@ final class ReplicationSlotRecovery {
         OptionalLong stored = storedLsn(connection, settings);
         if (slot != null && slot.active()) {
             if (slot.lost()) {
-                LOG.warnf("Replication slot %s is invalidated but still in use by pid %d; the relay using it will fail"
-                        + " and recreate it", settings.slotName(), slot.activePid());
+                LOG.warnf(
+                        "Replication slot %s is invalidated but still in use by pid %d; the relay using it will fail"
+                                + " and recreate it",
+                        settings.slotName(), slot.activePid());
             }
             return Outcome.SLOT_IN_USE;
         }
@@ -75,7 +82,8 @@ final class ReplicationSlotRecovery {
             create(connection, settings);
             outcome = stored.isPresent() ? Outcome.SLOT_RECREATED : Outcome.SLOT_CREATED;
         } else if (slot.lost()) {
-            LOG.warnf("Replication slot %s is invalidated (wal_status lost); dropping and recreating it",
+            LOG.warnf(
+                    "Replication slot %s is invalidated (wal_status lost); dropping and recreating it",
                     settings.slotName());
             execute(connection, "SELECT pg_drop_replication_slot(?)", settings.slotName());
             create(connection, settings);
@@ -84,8 +92,10 @@ final class ReplicationSlotRecovery {
             // Rows written since that slot's creation are decodable, older ones are not; which are
             // which is unknown. A slot made now, with every row written again after it, relays
             // each row once.
-            LOG.warnf("Replication slot %s starts after the relay's stored position (recreated since); recreating it"
-                    + " again", settings.slotName());
+            LOG.warnf(
+                    "Replication slot %s starts after the relay's stored position (recreated since); recreating it"
+                            + " again",
+                    settings.slotName());
             execute(connection, "SELECT pg_drop_replication_slot(?)", settings.slotName());
             create(connection, settings);
             outcome = Outcome.POSITION_RESET;
@@ -95,12 +105,16 @@ final class ReplicationSlotRecovery {
         // Also on a first start: rows written while the relay was switched off predate the slot.
         int rows = rewritePendingRows(connection, settings);
         if (outcome == Outcome.SLOT_CREATED) {
-            LOG.infof("Created replication slot %s%s", settings.slotName(),
+            LOG.infof(
+                    "Created replication slot %s%s",
+                    settings.slotName(),
                     rows == 0 ? "" : "; " + rows + " outbox row(s) older than the slot written again");
         } else {
             forgetStoredPosition(connection, settings);
-            LOG.warnf("Relay slot %s: %s; %d unrelayed outbox row(s) written again for the new slot (consumers drop"
-                    + " repeats by event id)", settings.slotName(), outcome, rows);
+            LOG.warnf(
+                    "Relay slot %s: %s; %d unrelayed outbox row(s) written again for the new slot (consumers drop"
+                            + " repeats by event id)",
+                    settings.slotName(), outcome, rows);
         }
         return outcome;
     }
@@ -133,8 +147,10 @@ final class ReplicationSlotRecovery {
             create(connection, settings);
             int rows = rewritePendingRows(connection, settings);
             forgetStoredPosition(connection, settings);
-            LOG.warnf("Relay slot %s could not be decoded by PostgreSQL (%s); recreated it, %d unrelayed outbox row(s)"
-                    + " written again for the new slot", settings.slotName(), UNDECODABLE, rows);
+            LOG.warnf(
+                    "Relay slot %s could not be decoded by PostgreSQL (%s); recreated it, %d unrelayed outbox row(s)"
+                            + " written again for the new slot",
+                    settings.slotName(), UNDECODABLE, rows);
             return Outcome.SLOT_RECREATED;
         } finally {
             lock(connection, settings, false);
@@ -151,8 +167,8 @@ final class ReplicationSlotRecovery {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TEMPORARY TABLE tenantry_unrelayed_outbox ON COMMIT DROP AS SELECT * FROM "
                     + settings.outboxTable());
-            int rows = statement.executeUpdate("DELETE FROM " + settings.outboxTable()
-                    + " o USING tenantry_unrelayed_outbox u WHERE o.id = u.id");
+            int rows = statement.executeUpdate(
+                    "DELETE FROM " + settings.outboxTable() + " o USING tenantry_unrelayed_outbox u WHERE o.id = u.id");
             statement.executeUpdate("INSERT INTO " + settings.outboxTable()
                     + " SELECT * FROM tenantry_unrelayed_outbox ORDER BY created_at, id");
             connection.commit();
@@ -166,8 +182,8 @@ final class ReplicationSlotRecovery {
     }
 
     private static void create(Connection connection, RelaySettings settings) throws SQLException {
-        try (PreparedStatement create = connection.prepareStatement(
-                "SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+        try (PreparedStatement create =
+                connection.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
             create.setString(1, settings.slotName());
             create.execute();
         }
@@ -175,8 +191,10 @@ final class ReplicationSlotRecovery {
 
     /** The stored offsets of this relay's slot: the key names its logical server. */
     private static void forgetStoredPosition(Connection connection, RelaySettings settings) throws SQLException {
-        execute(connection, "DELETE FROM " + settings.offsetTable()
-                + " WHERE position(? in convert_from(offset_key, 'UTF8')) > 0", serverMarker(settings));
+        execute(
+                connection,
+                "DELETE FROM " + settings.offsetTable() + " WHERE position(? in convert_from(offset_key, 'UTF8')) > 0",
+                serverMarker(settings));
     }
 
     private static OptionalLong storedLsn(Connection connection, RelaySettings settings) throws SQLException {
@@ -202,7 +220,8 @@ final class ReplicationSlotRecovery {
             return OptionalLong.empty();
         }
         try {
-            JsonNode lsn = JSON.readTree(new String(offsetValue, StandardCharsets.UTF_8)).path("lsn");
+            JsonNode lsn = JSON.readTree(new String(offsetValue, StandardCharsets.UTF_8))
+                    .path("lsn");
             return lsn.canConvertToLong() ? OptionalLong.of(lsn.asLong()) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();
@@ -213,8 +232,7 @@ final class ReplicationSlotRecovery {
         return "\"" + settings.topicPrefix() + "\"";
     }
 
-    private record Slot(boolean active, long activePid, boolean lost, long restartLsn) {
-    }
+    private record Slot(boolean active, long activePid, boolean lost, long restartLsn) {}
 
     private static Slot slot(Connection connection, RelaySettings settings) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
@@ -223,15 +241,17 @@ final class ReplicationSlotRecovery {
                 FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()""")) {
             select.setString(1, settings.slotName());
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? new Slot(rows.getBoolean(1), rows.getLong(2), rows.getBoolean(3), rows.getLong(4))
+                return rows.next()
+                        ? new Slot(rows.getBoolean(1), rows.getLong(2), rows.getBoolean(3), rows.getLong(4))
                         : null;
             }
         }
     }
 
     private static void lock(Connection connection, RelaySettings settings, boolean take) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + (take ? "pg_advisory_lock"
-                : "pg_advisory_unlock") + "(hashtext('tenantry-outbox-relay-slot'), hashtext(?))")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT " + (take ? "pg_advisory_lock" : "pg_advisory_unlock")
+                        + "(hashtext('tenantry-outbox-relay-slot'), hashtext(?))")) {
             statement.setString(1, settings.slotName());
             statement.execute();
         }

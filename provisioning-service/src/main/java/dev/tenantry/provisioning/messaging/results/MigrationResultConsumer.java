@@ -3,9 +3,9 @@ package dev.tenantry.provisioning.messaging.results;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.service.TenantSaga;
-import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.config.MessagingConfig;
+import dev.tenantry.support.deadletter.DeadLetterSources;
+import dev.tenantry.support.messaging.DeadLetterPublisher;
 import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,15 +22,27 @@ public class MigrationResultConsumer {
 
     private final EventConsumer consumer;
 
-    public MigrationResultConsumer(DeadLetterSources deadLetterSources, ProvisioningConfig config, TenantSaga saga, DeadLetterPublisher deadLetters,
-                                   MeterRegistry registry,
-                                   MessagingConfig messaging,
-                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public MigrationResultConsumer(
+            DeadLetterSources deadLetterSources,
+            ProvisioningConfig config,
+            TenantSaga saga,
+            DeadLetterPublisher deadLetters,
+            MeterRegistry registry,
+            MessagingConfig messaging,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         ProvisioningConfig.Retry retry = config.retry();
         this.consumer = new EventConsumer(
-                new EventConsumer.Settings(bootstrapServers, Topics.TENANT_MIGRATION_RESULTS, config.consumerGroup(), 1,
-                        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), Map.of()).configuredBy(messaging.consumers()),
-                (event, record) -> saga.onResult(event), deadLetters, registry);
+                new EventConsumer.Settings(
+                                bootstrapServers,
+                                Topics.TENANT_MIGRATION_RESULTS,
+                                config.consumerGroup(),
+                                1,
+                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
+                                Map.of())
+                        .configuredBy(messaging.consumers()),
+                (event, record) -> saga.onResult(event),
+                deadLetters,
+                registry);
         deadLetterSources.register(consumer);
     }
 

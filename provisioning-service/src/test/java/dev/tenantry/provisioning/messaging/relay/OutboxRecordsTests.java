@@ -14,11 +14,18 @@ class OutboxRecordsTests {
 
     @Test
     void anOutboxEventBecomesACloudEventsBinaryModeRecordWithoutJsonQuoting() {
-        ChangeEvent<String, String> change = change("tenant-lifecycle", "\"tenant-1\"",
+        ChangeEvent<String, String> change = change(
+                "tenant-lifecycle",
+                "\"tenant-1\"",
                 "\"{\\\"slug\\\": \\\"acme\\\", \\\"tenantId\\\": \\\"tenant-1\\\"}\"",
-                List.of(header("id", "\"e-1\""), header("ce_id", "\"e-1\""), header("ce_type", "\"t.v1\""),
-                        header("ce_source", "\"urn:x\""), header("ce_time", "\"2026-01-01T00:00:00Z\""),
-                        header("ce_subject", "\"tenant-1\""), header("ce_causationid", "null"),
+                List.of(
+                        header("id", "\"e-1\""),
+                        header("ce_id", "\"e-1\""),
+                        header("ce_type", "\"t.v1\""),
+                        header("ce_source", "\"urn:x\""),
+                        header("ce_time", "\"2026-01-01T00:00:00Z\""),
+                        header("ce_subject", "\"tenant-1\""),
+                        header("ce_causationid", "null"),
                         header("ce_correlationid", "\"c-1\"")));
 
         OutboxRecords.Relayed relayed = OutboxRecords.toKafka(change).orElseThrow();
@@ -30,20 +37,28 @@ class OutboxRecordsTests {
         assertThat(new String(record.value(), StandardCharsets.UTF_8))
                 .isEqualTo("{\"slug\": \"acme\", \"tenantId\": \"tenant-1\"}");
         assertThat(StreamSupport.stream(record.headers().spliterator(), false).map(h -> h.key()))
-                .containsExactly("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time", "ce_subject",
-                        "ce_correlationid", "content-type");
+                .containsExactly(
+                        "ce_specversion",
+                        "ce_id",
+                        "ce_type",
+                        "ce_source",
+                        "ce_time",
+                        "ce_subject",
+                        "ce_correlationid",
+                        "content-type");
         assertThat(new String(record.headers().lastHeader("ce_correlationid").value(), StandardCharsets.UTF_8))
                 .isEqualTo("c-1");
     }
 
     @Test
     void heartbeatsAndOtherChangesAreNotRelayed() {
-        assertThat(OutboxRecords.toKafka(change("__debezium-heartbeat.x", "{\"serverName\":\"x\"}",
-                "{\"ts_ms\":1}", List.of()))).isEmpty();
+        assertThat(OutboxRecords.toKafka(
+                        change("__debezium-heartbeat.x", "{\"serverName\":\"x\"}", "{\"ts_ms\":1}", List.of())))
+                .isEmpty();
     }
 
-    private static ChangeEvent<String, String> change(String destination, String key, String value,
-                                                      List<Header<String>> headers) {
+    private static ChangeEvent<String, String> change(
+            String destination, String key, String value, List<Header<String>> headers) {
         return new ChangeEvent<>() {
             @Override
             public String key() {

@@ -18,7 +18,9 @@ class ReplicationSlotRecoveryTests {
     @Test
     void anOffsetWithoutAnLsnHasNoStoredPosition() {
         assertThat(ReplicationSlotRecovery.lsn(null)).isEmpty();
-        assertThat(ReplicationSlotRecovery.lsn("{}".getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(ReplicationSlotRecovery.lsn("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(ReplicationSlotRecovery.lsn("{}".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        assertThat(ReplicationSlotRecovery.lsn("not json".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
     }
 }
