@@ -17,9 +17,4 @@ public enum TenantStatus {
     public boolean isLive() {
         return this != ROLLED_BACK && this != DELETED;
     }
-
-    /** Waiting for the migration worker to answer a request. */
-    public boolean isWaitingForWorker() {
-        return this == PROVISIONING || this == COMPENSATING || this == UPGRADING || this == DELETING;
-    }
 }

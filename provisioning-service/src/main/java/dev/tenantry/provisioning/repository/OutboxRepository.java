@@ -4,12 +4,10 @@ import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,7 +26,6 @@ public class OutboxRepository {
                 ce_source, ce_time, ce_subject, ce_causationid, ce_correlationid)
             VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
-    private static final String DELETE = "DELETE FROM provisioning_outbox WHERE id = ANY (?)";
     private static final String OLDEST_AGE = """
             SELECT coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0) FROM provisioning_outbox
             """;
@@ -58,18 +55,6 @@ public class OutboxRepository {
             insert.setString(12, headers.get(CloudEventCodec.CE_CAUSATIONID));
             insert.setString(13, headers.get(CloudEventCodec.CE_CORRELATIONID));
             insert.executeUpdate();
-        }
-    }
-
-    /** Removes rows Kafka has acknowledged. */
-    public int delete(Connection connection, Collection<UUID> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
-            Array array = connection.createArrayOf("uuid", ids.toArray());
-            delete.setArray(1, array);
-            return delete.executeUpdate();
         }
     }
 

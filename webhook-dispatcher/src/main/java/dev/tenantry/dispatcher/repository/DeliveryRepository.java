@@ -321,14 +321,6 @@ public class DeliveryRepository {
         }
     }
 
-    /** @return the deliveries whose claim was still current and that moved on */
-    public Set<UUID> recordOutcomes(Connection connection, List<Outcome> outcomes) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(RECORD_OUTCOMES)) {
-            bindOutcomes(connection, update, 1, outcomes);
-            return movedIds(update);
-        }
-    }
-
     /** Binds the parameters of {@link #RECORD_OUTCOMES} from {@code first} on; returns the next parameter index. */
     static int bindOutcomes(Connection connection, PreparedStatement update, int first, List<Outcome> outcomes)
             throws SQLException {

@@ -206,16 +206,6 @@ public class EndpointRepository {
         }
     }
 
-    public void applyFailureRuns(Connection connection, List<FailureRunChange> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement update = connection.prepareStatement(FAILURE_STATE)) {
-            bindFailureRuns(connection, update, 1, changes);
-            update.executeUpdate();
-        }
-    }
-
     /** Binds the parameters of {@link #FAILURE_STATE} from {@code first} on; returns the next parameter index. */
     static int bindFailureRuns(
             Connection connection, PreparedStatement statement, int first, List<FailureRunChange> changes)

@@ -108,10 +108,6 @@ public final class OutboxRelay implements AutoCloseable {
         return role;
     }
 
-    public boolean holdsLock() {
-        return role == Role.ACTIVE || role == Role.STARTING;
-    }
-
     public String lastError() {
         return lastError;
     }
