@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * signature against the endpoint's secret, prints one line per event on the console and appends
  * it as JSON to a log file.
  */
-final class WebhookReceiver implements AutoCloseable {
+final class DemoWebhookReceiver implements AutoCloseable {
 
     static final String PATH = "/webhooks";
 
@@ -37,15 +37,15 @@ final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger received = new AtomicInteger();
     private volatile String secret;
 
-    private WebhookReceiver(HttpServer server, Path log, PrintStream console) {
+    private DemoWebhookReceiver(HttpServer server, Path log, PrintStream console) {
         this.server = server;
         this.log = log;
         this.console = console;
     }
 
-    static WebhookReceiver start(int port, Path log, PrintStream console) throws IOException {
+    static DemoWebhookReceiver start(int port, Path log, PrintStream console) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        WebhookReceiver receiver = new WebhookReceiver(server, log, console);
+        DemoWebhookReceiver receiver = new DemoWebhookReceiver(server, log, console);
         server.createContext(PATH, receiver::handle);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "webhook-receiver");

@@ -119,7 +119,7 @@ class StackUp implements Callable<Integer> {
     private KafkaComponent kafka;
     private Supervisor supervisor;
     private ControlServer control;
-    private WebhookReceiver receiver;
+    private DemoWebhookReceiver receiver;
     private StackFiles files;
     private volatile boolean stopped;
 
@@ -223,7 +223,7 @@ class StackUp implements Callable<Integer> {
                 OUT.printf("Kafka on %s (data %s)%n", bootstrap, files.kafkaData());
             }
             if (receiverPort != 0) {
-                receiver = WebhookReceiver.start(receiverPort, files.logs().resolve("receiver.jsonl"), OUT);
+                receiver = DemoWebhookReceiver.start(receiverPort, files.logs().resolve("receiver.jsonl"), OUT);
             }
 
             Map<String, String> common = new LinkedHashMap<>();

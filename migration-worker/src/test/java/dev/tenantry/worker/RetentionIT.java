@@ -4,7 +4,7 @@ import static dev.tenantry.worker.WorkerTestSupport.execute;
 import static dev.tenantry.worker.WorkerTestSupport.queryInt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tenantry.worker.service.RetentionSweeper;
+import dev.tenantry.worker.service.WorkerRetentionSweeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RetentionIT {
 
     @Inject
-    RetentionSweeper sweeper;
+    WorkerRetentionSweeper sweeper;
 
     @Inject
     MeterRegistry registry;

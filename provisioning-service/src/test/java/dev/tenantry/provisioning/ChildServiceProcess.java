@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * tests; a test that needs a differently configured worker (a broken release) stops it and starts
  * its own. Every process is stopped by the test that started it, and by a shutdown hook at the latest.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ChildServiceProcess implements AutoCloseable {
 
     private static final Path BUILT_APP = Path.of("../migration-worker/target/quarkus-app");
     /** This module's own packaged service: failsafe runs after the package phase. */
@@ -37,7 +37,7 @@ public final class ServiceProcess implements AutoCloseable {
     // jars from under a running worker.
     private static final Path APP_COPY = Path.of("target", "migration-worker-app");
     private static final long START_TIMEOUT_SECONDS = 90;
-    private static ServiceProcess shared;
+    private static ChildServiceProcess shared;
     private static boolean copied;
 
     private final String name;
@@ -47,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
     private volatile String url;
     private final Thread shutdownHook;
 
-    private ServiceProcess(String name, Process process) {
+    private ChildServiceProcess(String name, Process process) {
         this.name = name;
         this.process = process;
         // At JVM exit PostgreSQL and Kafka are stopping too: no graceful shutdown to wait for.
@@ -56,7 +56,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The shared worker with the demo migrations, started on first use. */
-    public static synchronized ServiceProcess sharedWorker() {
+    public static synchronized ChildServiceProcess sharedWorker() {
         if (shared == null || !shared.process.isAlive()) {
             shared = startWorker("shared", List.of());
         }
@@ -76,7 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
      *
      * @param systemProperties extra {@code -Dkey=value} settings
      */
-    public static ServiceProcess startWorker(String name, List<String> systemProperties) {
+    public static ChildServiceProcess startWorker(String name, List<String> systemProperties) {
         List<String> settings = new ArrayList<>();
         // Quiet and predictable: no fleet checks of its own while the tests drive it.
         settings.add("tenantry.worker.drift.verify-at-start=false");
@@ -87,7 +87,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts another instance of this provisioning service (from its packaged jar) and waits until it listens. */
-    public static ServiceProcess startProvisioning(String name, List<String> systemProperties) {
+    public static ChildServiceProcess startProvisioning(String name, List<String> systemProperties) {
         Path jar = PROVISIONING_APP.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the tests with mvn verify");
@@ -95,7 +95,7 @@ public final class ServiceProcess implements AutoCloseable {
         return start("provisioning-" + name, jar, systemProperties);
     }
 
-    private static ServiceProcess start(String name, Path jar, List<String> systemProperties) {
+    private static ChildServiceProcess start(String name, Path jar, List<String> systemProperties) {
         Infrastructure infra = TenantryInfrastructure.get();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -118,7 +118,7 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
-        ServiceProcess worker = new ServiceProcess(name, process);
+        ChildServiceProcess worker = new ChildServiceProcess(name, process);
         worker.pumpOutput();
         worker.awaitStarted();
         return worker;

@@ -45,14 +45,14 @@ class MigrationFailureIT {
 
     private static String upgradedSlug;
     private static String upgradedId;
-    private static ServiceProcess brokenWorker;
+    private static ChildServiceProcess brokenWorker;
 
     /** Once, before the first test (REST is reachable only once the test application runs). */
     private static synchronized void tenantAtTheReleasedVersionThenABrokenRelease() throws Exception {
         if (brokenWorker != null) {
             return;
         }
-        ServiceProcess.sharedWorker();
+        ChildServiceProcess.sharedWorker();
         upgradedSlug = TestNames.unique("keeper");
         upgradedId = createTenant(upgradedSlug);
         awaitStatus(upgradedId, "ACTIVE");
@@ -61,8 +61,8 @@ class MigrationFailureIT {
 
         Path release = Files.createDirectories(Path.of("target", "broken-release"));
         Files.writeString(release.resolve("V4__loyalty_tiers_broken.sql"), BROKEN_RELEASE);
-        ServiceProcess.stopSharedWorker();
-        brokenWorker = ServiceProcess.startWorker(
+        ChildServiceProcess.stopSharedWorker();
+        brokenWorker = ChildServiceProcess.startWorker(
                 "broken-release",
                 List.of("tenantry.worker.tenant-migrations.locations=classpath:db/tenant,filesystem:"
                         + release.toAbsolutePath()));

@@ -164,12 +164,12 @@ class OutboxRelayIT {
                 "tenantry.provisioning.relay.slot-name=" + settings.slotName(),
                 "tenantry.provisioning.relay.publication-name=" + settings.publicationName());
         List<String> ids = new ArrayList<>();
-        try (ServiceProcess a = ServiceProcess.startProvisioning("relay-a", sameRelay);
-                ServiceProcess b = ServiceProcess.startProvisioning("relay-b", sameRelay)) {
+        try (ChildServiceProcess a = ChildServiceProcess.startProvisioning("relay-a", sameRelay);
+                ChildServiceProcess b = ChildServiceProcess.startProvisioning("relay-b", sameRelay)) {
             await().atMost(TIMEOUT)
                     .until(() -> relayRole(a).equals("ACTIVE") || relayRole(b).equals("ACTIVE"));
-            ServiceProcess active = relayRole(a).equals("ACTIVE") ? a : b;
-            ServiceProcess standby = active == a ? b : a;
+            ChildServiceProcess active = relayRole(a).equals("ACTIVE") ? a : b;
+            ChildServiceProcess standby = active == a ? b : a;
             assertThat(relayRole(standby)).isEqualTo("STANDBY");
             ids.addAll(write(topic, 10));
             awaitOnKafka(topic, ids);
@@ -185,7 +185,7 @@ class OutboxRelayIT {
         dropSlot(settings);
     }
 
-    private static String relayRole(ServiceProcess instance) {
+    private static String relayRole(ChildServiceProcess instance) {
         return given().baseUri(instance.url())
                 .header("Authorization", ProvisioningTestSupport.operator())
                 .when()

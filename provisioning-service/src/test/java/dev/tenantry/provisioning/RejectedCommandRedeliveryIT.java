@@ -40,7 +40,7 @@ class RejectedCommandRedeliveryIT {
 
     @BeforeAll
     static void worker() {
-        ServiceProcess.sharedWorker();
+        ChildServiceProcess.sharedWorker();
     }
 
     @Test

@@ -39,7 +39,7 @@ class RestApiIT {
      */
     @BeforeAll
     static void noWorkerAnswers() {
-        ServiceProcess.stopSharedWorker();
+        ChildServiceProcess.stopSharedWorker();
     }
 
     /** Every mutating route, as a request on a given spec. */

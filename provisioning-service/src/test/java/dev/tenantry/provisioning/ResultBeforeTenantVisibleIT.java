@@ -49,7 +49,7 @@ class ResultBeforeTenantVisibleIT {
     static void noWorker() {
         // Only this test's answer may reach the saga: a worker answering the relayed request
         // after the commit would hide a dropped first answer.
-        ServiceProcess.stopSharedWorker();
+        ChildServiceProcess.stopSharedWorker();
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.CreateTenant;
 import dev.tenantry.provisioning.model.NewTenant;
-import dev.tenantry.provisioning.service.RetentionSweeper;
+import dev.tenantry.provisioning.service.ProvisioningRetentionSweeper;
 import dev.tenantry.provisioning.service.TenantRequests;
 import dev.tenantry.testinfra.TenantryTestResource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class RetentionIT {
 
     @Inject
-    RetentionSweeper sweeper;
+    ProvisioningRetentionSweeper sweeper;
 
     @Inject
     TenantRequests requests;

@@ -43,7 +43,7 @@ class SlugReuseReplayIT {
 
     @BeforeAll
     static void worker() {
-        ServiceProcess.sharedWorker();
+        ChildServiceProcess.sharedWorker();
     }
 
     @Test

@@ -49,7 +49,7 @@ class StuckStatesIT {
 
     @BeforeAll
     static void worker() {
-        ServiceProcess.sharedWorker();
+        ChildServiceProcess.sharedWorker();
     }
 
     @Test

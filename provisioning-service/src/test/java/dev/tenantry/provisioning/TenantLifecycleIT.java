@@ -57,7 +57,7 @@ class TenantLifecycleIT {
 
     @BeforeAll
     static void worker() {
-        ServiceProcess.sharedWorker();
+        ChildServiceProcess.sharedWorker();
     }
 
     @Test

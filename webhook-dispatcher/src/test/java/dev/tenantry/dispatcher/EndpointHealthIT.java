@@ -21,7 +21,7 @@ import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.dispatcher.DispatcherTestSupport.RegisteredEndpoint;
 import dev.tenantry.dispatcher.DispatcherTestSupport.TestTenant;
-import dev.tenantry.dispatcher.service.RetentionSweeper;
+import dev.tenantry.dispatcher.service.DeliveryRetentionSweeper;
 import dev.tenantry.support.messaging.DeadLetterHeaders;
 import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.testinfra.TestKafka;
@@ -44,7 +44,7 @@ class EndpointHealthIT {
     private static WebhookReceiver receiver;
 
     @Inject
-    RetentionSweeper retention;
+    DeliveryRetentionSweeper retention;
 
     @BeforeAll
     static void startReceiver() {

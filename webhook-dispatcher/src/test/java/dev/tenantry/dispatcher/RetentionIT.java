@@ -4,7 +4,7 @@ import static dev.tenantry.dispatcher.DispatcherTestSupport.execute;
 import static dev.tenantry.dispatcher.DispatcherTestSupport.queryInt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tenantry.dispatcher.service.RetentionSweeper;
+import dev.tenantry.dispatcher.service.DeliveryRetentionSweeper;
 import dev.tenantry.testinfra.TenantryTestResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RetentionIT {
 
     @Inject
-    RetentionSweeper sweeper;
+    DeliveryRetentionSweeper sweeper;
 
     @Inject
     MeterRegistry registry;

@@ -12,11 +12,11 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class ConsumerReadinessCheck implements HealthCheck {
+public class MigrationRequestsCheck implements HealthCheck {
 
     private final MigrationRequestConsumer consumer;
 
-    public ConsumerReadinessCheck(MigrationRequestConsumer consumer) {
+    public MigrationRequestsCheck(MigrationRequestConsumer consumer) {
         this.consumer = consumer;
     }
 

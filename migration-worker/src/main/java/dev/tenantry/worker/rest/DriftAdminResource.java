@@ -28,14 +28,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.OPERATOR)
-public class AdminResource {
+public class DriftAdminResource {
 
     private final DriftService drift;
     private final FleetUpgradeService fleet;
     private final MigrationRunRepository runs;
     private final AgroalDataSource dataSource;
 
-    public AdminResource(
+    public DriftAdminResource(
             DriftService drift, FleetUpgradeService fleet, MigrationRunRepository runs, AgroalDataSource dataSource) {
         this.drift = drift;
         this.fleet = fleet;

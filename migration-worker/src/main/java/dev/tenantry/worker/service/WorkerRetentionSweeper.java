@@ -29,16 +29,16 @@ import org.jboss.logging.Logger;
  * the processed-event log and the run log.
  */
 @ApplicationScoped
-public class RetentionSweeper {
+public class WorkerRetentionSweeper {
 
-    private static final Logger LOG = Logger.getLogger(RetentionSweeper.class);
+    private static final Logger LOG = Logger.getLogger(WorkerRetentionSweeper.class);
 
     private final AgroalDataSource dataSource;
     private final TenantSchemaRepository schemas;
     private final WorkerConfig config;
     private final RetentionSweep sweep;
 
-    public RetentionSweeper(
+    public WorkerRetentionSweeper(
             AgroalDataSource dataSource,
             TenantSchemaRepository schemas,
             MigrationRunRepository runs,

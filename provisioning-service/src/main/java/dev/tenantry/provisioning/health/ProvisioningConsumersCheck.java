@@ -10,12 +10,12 @@ import org.eclipse.microprofile.health.Readiness;
 /** Ready while both consumers (commands, migration results) run. */
 @Readiness
 @ApplicationScoped
-public class ConsumerReadinessCheck implements HealthCheck {
+public class ProvisioningConsumersCheck implements HealthCheck {
 
     private final TenantCommandConsumer commands;
     private final MigrationResultConsumer results;
 
-    public ConsumerReadinessCheck(TenantCommandConsumer commands, MigrationResultConsumer results) {
+    public ProvisioningConsumersCheck(TenantCommandConsumer commands, MigrationResultConsumer results) {
         this.commands = commands;
         this.results = results;
     }

@@ -23,14 +23,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.OPERATOR)
 @Tag(name = "Admin")
 @SecurityRequirement(name = "bearer")
-public class AdminResource {
+public class ProvisioningAdminResource {
 
     private final OutboxRelayService relays;
     private final OutboxRepository outbox;
     private final Transactions transactions;
     private final StuckTenantSweeper sweeper;
 
-    public AdminResource(
+    public ProvisioningAdminResource(
             OutboxRelayService relays, OutboxRepository outbox, Transactions transactions, StuckTenantSweeper sweeper) {
         this.relays = relays;
         this.outbox = outbox;

@@ -24,12 +24,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ids, each with its own period) and timeline entries past retention are deleted in batches.
  */
 @ApplicationScoped
-public class RetentionSweeper {
+public class ProvisioningRetentionSweeper {
 
     private final ProvisioningConfig.Retention config;
     private final RetentionSweep sweep;
 
-    public RetentionSweeper(
+    public ProvisioningRetentionSweeper(
             AgroalDataSource dataSource,
             IdempotencyRepository idempotency,
             TimelineRepository timeline,

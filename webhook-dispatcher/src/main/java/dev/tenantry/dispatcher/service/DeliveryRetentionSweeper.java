@@ -24,14 +24,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * deleted, in batches.
  */
 @ApplicationScoped
-public class RetentionSweeper {
+public class DeliveryRetentionSweeper {
 
     static final String DELIVERIES = "webhook_delivery";
 
     private final DispatcherConfig.Retention config;
     private final RetentionSweep sweep;
 
-    public RetentionSweeper(
+    public DeliveryRetentionSweeper(
             AgroalDataSource dataSource,
             RetentionRepository retention,
             DispatcherConfig config,
