@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.contracts.EventDecodingException.Reason;
 import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.contracts.tenant.InvalidEventException;
+import dev.tenantry.contracts.tenant.Validation;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,8 @@
 package dev.tenantry.contracts;
 
 import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.contracts.tenant.InvalidEventException;
+import dev.tenantry.contracts.tenant.Validation;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -53,7 +55,7 @@ public record EventEnvelope<T extends TenantryEvent>(
      * @param causationId id of the causing event, optional
      * @param correlationId id of the workflow, optional
      * @param data the event, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public EventEnvelope {
         CHECK.text("id", id);

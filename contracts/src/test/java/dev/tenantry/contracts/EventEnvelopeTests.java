@@ -7,6 +7,7 @@ import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantryEvent;
+import dev.tenantry.contracts.tenant.InvalidEventException;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -16,6 +16,7 @@ import dev.tenantry.contracts.events.TenantRequestRejected;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantRolledBack;
 import dev.tenantry.contracts.events.UpgradeTenant;
+import dev.tenantry.contracts.tenant.InvalidEventException;
 import dev.tenantry.contracts.tenant.MigrationKind;
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.contracts.tenant.TenantSlug;

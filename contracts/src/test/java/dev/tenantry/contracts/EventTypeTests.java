@@ -55,7 +55,7 @@ class EventTypeTests {
         assertThat(EventType.bySimpleName(type.simpleName())).contains(type);
         assertThat(EventType.of(type.eventClass())).isEqualTo(type);
         assertThat(EventType.of(SampleEvents.of(type))).isEqualTo(type);
-        assertThat(SampleEvents.of(type).eventType()).isEqualTo(type);
+        assertThat(EventType.of(SampleEvents.of(type))).isEqualTo(type);
         assertThat(type.schemaResource()).isEqualTo("schemas/" + type.simpleName() + ".json");
         assertThat(type.topics())
                 .isNotEmpty()

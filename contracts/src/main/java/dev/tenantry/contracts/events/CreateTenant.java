@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 import java.util.Map;
 
 /**
@@ -26,7 +26,7 @@ public record CreateTenant(String commandId, String slug, String displayName, St
      * @param displayName human-readable name, required
      * @param plan commercial plan, optional
      * @param metadata free-form string attributes, optional (null is read as empty; never null on an instance)
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public CreateTenant {
         CHECK.text("commandId", commandId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Command: delete a tenant (its schema is archived, not dropped at once).
@@ -17,7 +17,7 @@ public record DeleteTenant(String commandId, String tenantId) implements TenantC
      *
      * @param commandId caller-chosen command id, required
      * @param tenantId the tenant id (UUID text), required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public DeleteTenant {
         CHECK.text("commandId", commandId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Lifecycle: a new tenant's schema is fully migrated; the tenant is active.
@@ -21,7 +21,7 @@ public record TenantActivated(String tenantId, String slug, String schema, Strin
      * @param slug the tenant slug, required
      * @param schema the tenant schema, required
      * @param version the schema's version, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantActivated {
         CHECK.text("tenantId", tenantId);

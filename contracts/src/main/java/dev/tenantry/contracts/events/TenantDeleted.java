@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * A tenant's schema was archived. The same record is used on two topics: on
@@ -32,7 +32,7 @@ public record TenantDeleted(
      * @param archivedSchema the name the schema was renamed to, required
      * @param schemaExisted whether the tenant's schema existed and was archived, optional
      * @param skippedReason why the worker changed nothing, optional
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantDeleted {
         CHECK.text("tenantId", tenantId);

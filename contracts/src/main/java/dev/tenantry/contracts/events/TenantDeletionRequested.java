@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Request: archive (rename aside) the schema of a tenant being deleted.
@@ -19,7 +19,7 @@ public record TenantDeletionRequested(String tenantId, String slug, String schem
      * @param tenantId the tenant id (UUID text), required
      * @param slug the tenant slug, required
      * @param schema the schema to archive, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantDeletionRequested {
         CHECK.text("tenantId", tenantId);

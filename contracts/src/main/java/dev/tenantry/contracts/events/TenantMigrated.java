@@ -1,7 +1,7 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
 import dev.tenantry.contracts.tenant.MigrationKind;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Result: a tenant schema was created or upgraded successfully.
@@ -36,7 +36,7 @@ public record TenantMigrated(
      * @param toVersion version after the run, required
      * @param appliedCount number of migrations applied, not negative
      * @param durationMs duration of the run in milliseconds, not negative
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantMigrated {
         CHECK.text("tenantId", tenantId);

@@ -1,7 +1,7 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
 import dev.tenantry.contracts.tenant.MigrationKind;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Result: migrating a tenant schema failed for a non-transient reason. For a new tenant this
@@ -37,7 +37,7 @@ public record TenantMigrationFailed(
      * @param errorCode machine-readable error code, required
      * @param message human-readable error message, required
      * @param currentVersion version the schema is at after the failure, optional
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantMigrationFailed {
         CHECK.text("tenantId", tenantId);

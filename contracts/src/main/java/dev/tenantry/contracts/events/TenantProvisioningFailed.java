@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Lifecycle: provisioning a new tenant failed; its half-made schema is being rolled back.
@@ -24,7 +24,7 @@ public record TenantProvisioningFailed(String tenantId, String slug, String sche
      * @param schema the tenant schema, required
      * @param failedVersion version of the migration that failed, optional
      * @param reason why it failed, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantProvisioningFailed {
         CHECK.text("tenantId", tenantId);

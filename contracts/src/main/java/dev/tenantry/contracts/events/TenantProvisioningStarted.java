@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Lifecycle: a tenant was registered and its schema is being provisioned.
@@ -22,7 +22,7 @@ public record TenantProvisioningStarted(String tenantId, String slug, String sch
      * @param slug the tenant slug, required
      * @param schema the tenant schema, required
      * @param targetVersion version being provisioned, optional (null: the latest)
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantProvisioningStarted {
         CHECK.text("tenantId", tenantId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Lifecycle: a command was rejected (invalid, duplicate slug, unknown tenant, wrong state...).
@@ -24,7 +24,7 @@ public record TenantRequestRejected(String commandId, String commandType, String
      * @param commandType type of the rejected command, e.g. {@code CreateTenant}, required
      * @param subject what the command was about (tenant id or slug), optional on input; a null subject is replaced by the command id, so on an instance it is never null
      * @param reason why it was rejected, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantRequestRejected {
         CHECK.text("commandId", commandId);

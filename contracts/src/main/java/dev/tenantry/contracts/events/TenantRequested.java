@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Request: create and migrate the schema of a new tenant.
@@ -22,7 +22,7 @@ public record TenantRequested(String tenantId, String slug, String schema, Strin
      * @param slug the tenant slug, required
      * @param schema the schema to create, required
      * @param targetVersion version to migrate to, optional (null: the latest)
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantRequested {
         CHECK.text("tenantId", tenantId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Request (saga compensation): drop the half-made schema of a new tenant whose provisioning
@@ -23,7 +23,7 @@ public record TenantRollbackRequested(String tenantId, String slug, String schem
      * @param slug the tenant slug, required
      * @param schema the schema to drop, required
      * @param reason why the rollback is needed, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantRollbackRequested {
         CHECK.text("tenantId", tenantId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Result: a rollback request was answered. Without {@code skippedReason} it was carried out and
@@ -24,7 +24,7 @@ public record TenantRolledBack(String tenantId, String schema, boolean schemaExi
      * @param schema the schema that was dropped, required
      * @param schemaExisted whether the schema existed when the rollback ran
      * @param skippedReason why the worker changed nothing, optional
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantRolledBack {
         CHECK.text("tenantId", tenantId);

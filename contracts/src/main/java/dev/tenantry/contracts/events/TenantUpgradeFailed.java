@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Lifecycle: upgrading an active tenant failed. Nothing was dropped: the schema stays at its
@@ -28,7 +28,7 @@ public record TenantUpgradeFailed(
      * @param currentVersion version the schema is still at, optional
      * @param failedVersion version of the migration that failed, optional
      * @param reason why it failed, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantUpgradeFailed {
         CHECK.text("tenantId", tenantId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Request: migrate an existing tenant schema to a later version.
@@ -22,7 +22,7 @@ public record TenantUpgradeRequested(String tenantId, String slug, String schema
      * @param slug the tenant slug, required
      * @param schema the schema to migrate, required
      * @param targetVersion version to migrate to, optional (null: the latest)
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantUpgradeRequested {
         CHECK.text("tenantId", tenantId);

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Lifecycle: an active tenant's schema was migrated to a later version.
@@ -24,7 +24,7 @@ public record TenantUpgraded(String tenantId, String slug, String schema, String
      * @param schema the tenant schema, required
      * @param fromVersion version before the upgrade, optional
      * @param toVersion version after the upgrade, required
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantUpgraded {
         CHECK.text("tenantId", tenantId);

@@ -2,13 +2,12 @@ package dev.tenantry.contracts.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.tenantry.contracts.EventType;
 
 /**
  * Any Tenantry event: the data of a CloudEvent on one of the Tenantry topics.
  *
  * <p>The annotations make every record tolerant of unknown properties and omit null optional
- * properties with any Jackson {@code ObjectMapper}, not only {@link dev.tenantry.contracts.EventJson}'s.
+ * properties with any Jackson {@code ObjectMapper}, not only {@code EventJson}'s.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,9 +21,4 @@ public sealed interface TenantryEvent permits TenantCommand, MigrationRequest, M
      * @return the subject, never null or blank
      */
     String subject();
-
-    /** @return this event's {@link EventType} */
-    default EventType eventType() {
-        return EventType.of(this);
-    }
 }

@@ -1,6 +1,6 @@
 package dev.tenantry.contracts.events;
 
-import dev.tenantry.contracts.Validation;
+import dev.tenantry.contracts.tenant.Validation;
 
 /**
  * Command: migrate an existing tenant's schema.
@@ -19,7 +19,7 @@ public record UpgradeTenant(String commandId, String tenantId, String targetVers
      * @param commandId caller-chosen command id, required
      * @param tenantId the tenant id (UUID text), required
      * @param targetVersion version to migrate to, optional (null: the latest)
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public UpgradeTenant {
         CHECK.text("commandId", commandId);

@@ -1,6 +1,6 @@
 /**
  * The Tenantry event records. Every record validates itself in its canonical constructor and
- * throws {@link dev.tenantry.contracts.InvalidEventException} naming the offending field.
+ * throws {@link dev.tenantry.contracts.tenant.InvalidEventException} naming the offending field.
  *
  * <p>JSON property names are the record component names. Optional components may be null and
  * are left out of the JSON when they are; unknown JSON properties are ignored when reading, so

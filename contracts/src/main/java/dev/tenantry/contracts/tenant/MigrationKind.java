@@ -2,8 +2,6 @@ package dev.tenantry.contracts.tenant;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.tenantry.contracts.InvalidEventException;
-import dev.tenantry.contracts.Validation;
 import java.util.Locale;
 
 /**

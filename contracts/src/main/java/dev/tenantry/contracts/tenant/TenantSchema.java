@@ -1,7 +1,5 @@
 package dev.tenantry.contracts.tenant;
 
-import dev.tenantry.contracts.InvalidEventException;
-import dev.tenantry.contracts.Validation;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +27,7 @@ public record TenantSchema(String name) {
      * Creates the record, validating every component.
      *
      * @param name the schema name
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantSchema {
         CHECK.schema("name", name);

@@ -1,6 +1,5 @@
 package dev.tenantry.contracts.tenant;
 
-import dev.tenantry.contracts.Validation;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +21,7 @@ public record TenantSlug(String value) {
      * Creates the record, validating every component.
      *
      * @param value the slug
-     * @throws dev.tenantry.contracts.InvalidEventException naming the first invalid component
+     * @throws dev.tenantry.contracts.tenant.InvalidEventException naming the first invalid component
      */
     public TenantSlug {
         CHECK.slug("value", value);

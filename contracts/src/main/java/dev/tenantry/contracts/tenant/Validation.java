@@ -1,7 +1,5 @@
-package dev.tenantry.contracts;
+package dev.tenantry.contracts.tenant;
 
-import dev.tenantry.contracts.tenant.TenantSchema;
-import dev.tenantry.contracts.tenant.TenantSlug;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

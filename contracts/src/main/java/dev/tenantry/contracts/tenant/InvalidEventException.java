@@ -1,4 +1,4 @@
-package dev.tenantry.contracts;
+package dev.tenantry.contracts.tenant;
 
 /**
  * Thrown when an event, envelope or tenant value is constructed with invalid content: a
