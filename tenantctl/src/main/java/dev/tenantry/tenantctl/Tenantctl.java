@@ -4,7 +4,9 @@ import dev.tenantry.tenantctl.client.ApiException;
 import dev.tenantry.tenantctl.client.Service;
 import dev.tenantry.tenantctl.client.StackFile;
 import dev.tenantry.tenantctl.client.UnreachableException;
+import dev.tenantry.tenantctl.command.Cli;
 import dev.tenantry.tenantctl.command.DlqCommand;
+import dev.tenantry.tenantctl.command.GlobalOptions;
 import dev.tenantry.tenantctl.command.HealthCommand;
 import dev.tenantry.tenantctl.command.MigrationsCommand;
 import dev.tenantry.tenantctl.command.TenantsCommand;
@@ -51,11 +53,7 @@ import picocli.CommandLine.Spec;
             TokenCommand.class,
             CommandLine.HelpCommand.class
         })
-public class Tenantctl implements Runnable {
-
-    public static final int OK = 0;
-    public static final int PROBLEMS = 1;
-    public static final int USAGE = 2;
+public class Tenantctl implements Runnable, GlobalOptions {
 
     @Spec
     CommandSpec spec;
@@ -111,7 +109,8 @@ public class Tenantctl implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 
-    Map<String, String> environment() {
+    @Override
+    public Map<String, String> environment() {
         return environment;
     }
 
@@ -119,7 +118,8 @@ public class Tenantctl implements Runnable {
      * The URL of a service: flag, else environment variable, else what a running local stack wrote
      * ({@code TENANTRY_STACK_FILE}), else the local default.
      */
-    String url(Service service) {
+    @Override
+    public String url(Service service) {
         String flag = switch (service) {
             case PROVISIONING -> provisioningUrl;
             case WORKER -> workerUrl;
@@ -142,15 +142,18 @@ public class Tenantctl implements Runnable {
         return stackUrls;
     }
 
-    String token() {
+    @Override
+    public String token() {
         return token != null ? token : environment.get("TENANTRY_TOKEN");
     }
 
-    boolean json() {
+    @Override
+    public boolean json() {
         return json;
     }
 
-    Duration httpTimeout() {
+    @Override
+    public Duration httpTimeout() {
         return httpTimeout;
     }
 
@@ -173,16 +176,16 @@ public class Tenantctl implements Runnable {
             if (e instanceof ApiException api) {
                 errors.println("Error: " + api.getMessage());
                 errors.flush();
-                return api.isUsageError() ? USAGE : PROBLEMS;
+                return api.isUsageError() ? Cli.USAGE : Cli.PROBLEMS;
             }
             if (e instanceof UnreachableException) {
                 errors.println("Error: " + e.getMessage());
                 errors.flush();
-                return PROBLEMS;
+                return Cli.PROBLEMS;
             }
             errors.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             errors.flush();
-            return PROBLEMS;
+            return Cli.PROBLEMS;
         });
         int code = cli.execute(args);
         out.flush();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tenantry.tenantctl.command.Cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,7 +48,7 @@ class CreateWaitTests {
 
         CliRun run = create();
 
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(Tenantctl.PROBLEMS);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(Cli.PROBLEMS);
         assertThat(run.err()).contains("-> COMPENSATING -> ROLLED_BACK");
         assertThat(run.out()).contains("ROLLED_BACK").contains("The create failed");
         assertThat(reads.get()).isEqualTo(statuses.size());
@@ -59,7 +60,7 @@ class CreateWaitTests {
 
         CliRun run = create();
 
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(Tenantctl.OK);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(Cli.OK);
         assertThat(run.out()).contains("ACTIVE");
     }
 

@@ -1,4 +1,4 @@
-package dev.tenantry.tenantctl;
+package dev.tenantry.tenantctl.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +15,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /** What every command needs: where the services are, the token, output streams and JSON. */
 public final class Cli {
 
+    /** Exit status: the command did what was asked and found nothing wrong. */
+    public static final int OK = 0;
+    /** Exit status: the command ran but found or met problems (drift, failures, unreachable services). */
+    public static final int PROBLEMS = 1;
+    /** Exit status: the command line or the request was wrong. */
+    public static final int USAGE = 2;
+
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -22,11 +29,11 @@ public final class Cli {
             .build();
 
     private final CommandSpec spec;
-    private final Tenantctl root;
+    private final GlobalOptions root;
 
     private Cli(CommandSpec spec) {
         this.spec = spec;
-        this.root = (Tenantctl) spec.root().userObject();
+        this.root = (GlobalOptions) spec.root().userObject();
     }
 
     public static Cli of(CommandSpec spec) {

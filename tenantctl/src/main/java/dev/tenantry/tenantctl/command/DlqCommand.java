@@ -3,8 +3,6 @@ package dev.tenantry.tenantctl.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantry.tenantctl.Cli;
-import dev.tenantry.tenantctl.Tenantctl;
 import dev.tenantry.tenantctl.client.Query;
 import dev.tenantry.tenantctl.client.Service;
 import dev.tenantry.tenantctl.client.UnreachableException;
@@ -117,7 +115,7 @@ public class DlqCommand implements Runnable {
                         d.get("reason")));
                 table.print(cli.out());
             }
-            return unreachable > 0 ? Tenantctl.PROBLEMS : Tenantctl.OK;
+            return unreachable > 0 ? Cli.PROBLEMS : Cli.OK;
         }
     }
 
@@ -154,7 +152,7 @@ public class DlqCommand implements Runnable {
                 letter.properties().forEach(f -> table.row(f.getKey(), f.getValue()));
                 table.print(cli.out());
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -230,7 +228,7 @@ public class DlqCommand implements Runnable {
             } else {
                 print(cli.out(), result);
             }
-            return refused > 0 ? Tenantctl.PROBLEMS : Tenantctl.OK;
+            return refused > 0 ? Cli.PROBLEMS : Cli.OK;
         }
 
         private static void print(PrintWriter out, JsonNode result) {

@@ -3,8 +3,6 @@ package dev.tenantry.tenantctl.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantry.tenantctl.Cli;
-import dev.tenantry.tenantctl.Tenantctl;
 import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.Service;
 import dev.tenantry.tenantctl.client.UnreachableException;
@@ -51,7 +49,7 @@ public class HealthCommand implements Callable<Integer> {
             results.forEach(r -> table.row(r.get("service"), r.get("status"), r.get("url"), notUp(r), notes(r)));
             table.print(cli.out());
         }
-        return allUp ? Tenantctl.OK : Tenantctl.PROBLEMS;
+        return allUp ? Cli.OK : Cli.PROBLEMS;
     }
 
     private static ObjectNode check(Cli cli, Service service) {

@@ -2,8 +2,6 @@ package dev.tenantry.tenantctl.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantry.tenantctl.Cli;
-import dev.tenantry.tenantctl.Tenantctl;
 import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.ApiException;
 import dev.tenantry.tenantctl.client.Query;
@@ -65,7 +63,7 @@ public class MigrationsCommand implements Runnable {
                 if (lookup.answer() != TenantLookup.Answer.KNOWN) {
                     cli.err().println("Error: " + lookup.detail());
                     cli.err().flush();
-                    return Tenantctl.PROBLEMS;
+                    return Cli.PROBLEMS;
                 }
             }
             if (cli.json()) {
@@ -73,7 +71,7 @@ public class MigrationsCommand implements Runnable {
             } else {
                 printReport(cli.out(), shown, tenant);
             }
-            return drift ? Tenantctl.PROBLEMS : Tenantctl.OK;
+            return drift ? Cli.PROBLEMS : Cli.OK;
         }
     }
 
@@ -136,9 +134,9 @@ public class MigrationsCommand implements Runnable {
                 printSummary(cli.out(), progress, noWait);
             }
             if (noWait) {
-                return Tenantctl.OK;
+                return Cli.OK;
             }
-            return finished(progress) && progress.path("failed").asInt() == 0 ? Tenantctl.OK : Tenantctl.PROBLEMS;
+            return finished(progress) && progress.path("failed").asInt() == 0 ? Cli.OK : Cli.PROBLEMS;
         }
 
         private static boolean finished(JsonNode progress) {
@@ -201,7 +199,7 @@ public class MigrationsCommand implements Runnable {
                             .toString());
             if (cli.json()) {
                 cli.printJson(runs);
-                return Tenantctl.OK;
+                return Cli.OK;
             }
             Table table = Table.of("STARTED", "KIND", "OK", "FROM", "TO", "APPLIED", "SCHEMA", "ERROR");
             runs.forEach(r -> table.row(
@@ -221,7 +219,7 @@ public class MigrationsCommand implements Runnable {
             } else {
                 table.print(cli.out());
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tenantry.tenantctl.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tenantry.tenantctl.Cli;
 import dev.tenantry.tenantctl.client.ApiException;
 import dev.tenantry.tenantctl.client.Query;
 import dev.tenantry.tenantctl.client.Service;

@@ -3,8 +3,6 @@ package dev.tenantry.tenantctl.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantry.tenantctl.Cli;
-import dev.tenantry.tenantctl.Tenantctl;
 import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.Query;
 import dev.tenantry.tenantctl.client.Service;
@@ -83,7 +81,7 @@ public class TenantsCommand implements Runnable {
                 result.set("items", items);
                 result.put("nextCursor", next);
                 cli.printJson(result);
-                return Tenantctl.OK;
+                return Cli.OK;
             }
             Table table = Table.of("ID", "SLUG", "STATUS", "VERSION", "UPDATED", "FAILURE");
             items.forEach(t -> table.row(
@@ -101,7 +99,7 @@ public class TenantsCommand implements Runnable {
             if (next != null) {
                 cli.out().println("More: tenantctl tenants list --cursor " + next + " (or --all)");
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -122,7 +120,7 @@ public class TenantsCommand implements Runnable {
             } else {
                 printTenant(cli.out(), t);
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -275,7 +273,7 @@ public class TenantsCommand implements Runnable {
             JsonNode timeline = cli.client(Service.PROVISIONING).get("/tenants/" + Query.segment(tenant) + "/timeline");
             if (cli.json()) {
                 cli.printJson(timeline);
-                return Tenantctl.OK;
+                return Cli.OK;
             }
             cli.out().println("Tenant " + timeline.path("tenantId").asText());
             Table table = Table.of("#", "AT", "KIND", "STATUS", "EVENT", "DETAIL");
@@ -288,7 +286,7 @@ public class TenantsCommand implements Runnable {
                             e.get("eventType"),
                             e.get("detail")));
             table.print(cli.out());
-            return Tenantctl.OK;
+            return Cli.OK;
         }
 
         private static String transition(JsonNode e) {
@@ -326,7 +324,7 @@ public class TenantsCommand implements Runnable {
                                 accepted.path("status").asText());
                 cli.out().printf("Follow it: tenantctl tenants get %s   or   tenantctl tenants timeline %s%n", id, id);
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = accepted.path("status").asText();
@@ -366,7 +364,7 @@ public class TenantsCommand implements Runnable {
                                                 + ": see tenantctl tenants timeline " + id);
             }
         }
-        return succeeded ? Tenantctl.OK : Tenantctl.PROBLEMS;
+        return succeeded ? Cli.OK : Cli.PROBLEMS;
     }
 
     static void printTenant(PrintWriter out, JsonNode t) {

@@ -1,7 +1,5 @@
 package dev.tenantry.tenantctl.command;
 
-import dev.tenantry.tenantctl.Cli;
-import dev.tenantry.tenantctl.Tenantctl;
 import dev.tenantry.tenantctl.client.DevTokens;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -80,7 +78,7 @@ public class TokenCommand implements Callable<Integer> {
         } else {
             cli.out().println(jwt);
         }
-        return Tenantctl.OK;
+        return Cli.OK;
     }
 
     private Optional<Path> keyPath(Cli cli) {

@@ -3,8 +3,6 @@ package dev.tenantry.tenantctl.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantry.tenantctl.Cli;
-import dev.tenantry.tenantctl.Tenantctl;
 import dev.tenantry.tenantctl.client.ApiClient;
 import dev.tenantry.tenantctl.client.Query;
 import dev.tenantry.tenantctl.client.Service;
@@ -74,7 +72,7 @@ public class WebhooksCommand implements Runnable {
             JsonNode endpoints = pages.items();
             if (cli.json()) {
                 cli.printJson(pages.json(cli));
-                return Tenantctl.OK;
+                return Cli.OK;
             }
             Table table = Table.of("ID", "URL", "ENABLED", "EVENT TYPES", "FAILING SINCE", "DISABLED REASON");
             endpoints.forEach(e -> table.row(
@@ -90,7 +88,7 @@ public class WebhooksCommand implements Runnable {
                 table.print(cli.out());
             }
             pages.printMore(cli, "tenantctl webhooks endpoints");
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -144,7 +142,7 @@ public class WebhooksCommand implements Runnable {
             JsonNode deliveries = pages.items();
             if (cli.json()) {
                 cli.printJson(pages.json(cli));
-                return Tenantctl.OK;
+                return Cli.OK;
             }
             Table table = Table.of("ID", "EVENT TYPE", "TENANT", "STATUS", "ATTEMPTS", "LAST", "CREATED", "ERROR");
             deliveries.forEach(d -> table.row(
@@ -162,7 +160,7 @@ public class WebhooksCommand implements Runnable {
                 table.print(cli.out());
             }
             pages.printMore(cli, "tenantctl webhooks deliveries");
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -181,7 +179,7 @@ public class WebhooksCommand implements Runnable {
                     cli.client(Service.DISPATCHER).get("/webhook-deliveries/" + Query.segment(delivery) + "/attempts");
             if (cli.json()) {
                 cli.printJson(attempts);
-                return Tenantctl.OK;
+                return Cli.OK;
             }
             Table table = Table.of("#", "AT", "STATUS", "MS", "ERROR", "RESPONSE");
             attempts.forEach(a -> table.row(
@@ -192,7 +190,7 @@ public class WebhooksCommand implements Runnable {
                     a.get("error"),
                     a.get("responseBody")));
             table.print(cli.out());
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -218,7 +216,7 @@ public class WebhooksCommand implements Runnable {
                                 delivery,
                                 queued == null ? "?" : queued.path("status").asText("?"));
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -253,7 +251,7 @@ public class WebhooksCommand implements Runnable {
                                 endpoint,
                                 since);
             }
-            return Tenantctl.OK;
+            return Cli.OK;
         }
     }
 
@@ -293,7 +291,7 @@ public class WebhooksCommand implements Runnable {
                                         + "recover --endpoint %s --since <time>%n",
                                 endpoint, updated.path("url").asText(), endpoint);
             }
-            return updated.path("enabled").asBoolean() ? Tenantctl.OK : Tenantctl.PROBLEMS;
+            return updated.path("enabled").asBoolean() ? Cli.OK : Cli.PROBLEMS;
         }
     }
 
@@ -324,7 +322,7 @@ public class WebhooksCommand implements Runnable {
                                         ? " - " + result.get("error").asText()
                                         : "");
             }
-            return result.path("delivered").asBoolean() ? Tenantctl.OK : Tenantctl.PROBLEMS;
+            return result.path("delivered").asBoolean() ? Cli.OK : Cli.PROBLEMS;
         }
     }
 
