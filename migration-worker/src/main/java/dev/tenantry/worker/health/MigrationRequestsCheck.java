@@ -1,6 +1,6 @@
 package dev.tenantry.worker.health;
 
-import dev.tenantry.worker.messaging.MigrationRequestConsumer;
+import dev.tenantry.worker.messaging.requests.MigrationRequestConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -13,7 +13,7 @@ import dev.tenantry.support.messaging.UnsupportedEventException;
 import dev.tenantry.support.persistence.JdbcTransaction;
 import dev.tenantry.support.persistence.ProcessedEvents;
 import dev.tenantry.worker.config.WorkerConfig;
-import dev.tenantry.worker.messaging.ResultPublisher;
+import dev.tenantry.worker.messaging.results.ResultPublisher;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
 import dev.tenantry.worker.model.MigrationRun;

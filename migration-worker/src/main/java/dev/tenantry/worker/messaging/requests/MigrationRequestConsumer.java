@@ -1,4 +1,4 @@
-package dev.tenantry.worker.messaging;
+package dev.tenantry.worker.messaging.requests;
 
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.support.config.MessagingConfig;

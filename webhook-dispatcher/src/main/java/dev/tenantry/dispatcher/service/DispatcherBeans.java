@@ -1,16 +1,17 @@
-package dev.tenantry.dispatcher.config;
+package dev.tenantry.dispatcher.service;
 
-import dev.tenantry.dispatcher.service.Cidr;
-import dev.tenantry.dispatcher.service.RetrySchedule;
-import dev.tenantry.dispatcher.service.SecretCipher;
-import dev.tenantry.dispatcher.service.SsrfGuard;
+import dev.tenantry.dispatcher.config.DispatcherConfig;
+import dev.tenantry.dispatcher.config.WebhookSecretKeyCheck;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.util.List;
 import org.jboss.logging.Logger;
 
-/** The configured building blocks that are plain classes (easy to unit test), made beans here. */
+/**
+ * The configured building blocks that are plain classes (easy to unit test), made beans here,
+ * beside them: configuration stays a leaf that the services read, never the other way round.
+ */
 public class DispatcherBeans {
 
     private static final Logger LOG = Logger.getLogger(DispatcherBeans.class);

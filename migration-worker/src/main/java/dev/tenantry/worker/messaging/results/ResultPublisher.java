@@ -1,4 +1,4 @@
-package dev.tenantry.worker.messaging;
+package dev.tenantry.worker.messaging.results;
 
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.Topics;
