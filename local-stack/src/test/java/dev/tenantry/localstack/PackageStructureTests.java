@@ -1,0 +1,12 @@
+package dev.tenantry.localstack;
+
+import dev.tenantry.testinfra.PackageCycles;
+import org.junit.jupiter.api.Test;
+
+class PackageStructureTests {
+
+    @Test
+    void packagesDependOnEachOtherWithoutCycles() {
+        PackageCycles.assertNone(Component.class);
+    }
+}
