@@ -17,7 +17,7 @@ import dev.tenantry.provisioning.messaging.relay.OutboxRelay;
 import dev.tenantry.provisioning.messaging.relay.OutboxRelayService;
 import dev.tenantry.provisioning.messaging.relay.RelaySettings;
 import dev.tenantry.provisioning.repository.OutboxRepository;
-import dev.tenantry.provisioning.repository.Transactions;
+import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.testinfra.TenantryTestResource;
 import dev.tenantry.testinfra.TestNames;
 import io.quarkus.test.common.WithTestResource;

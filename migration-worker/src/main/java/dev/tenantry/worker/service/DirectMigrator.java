@@ -1,7 +1,7 @@
 package dev.tenantry.worker.service;
 
 import dev.tenantry.contracts.tenant.TenantSchema;
-import dev.tenantry.support.persistence.JdbcTransaction;
+import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.persistence.TransientFailures;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
@@ -79,7 +79,8 @@ public class DirectMigrator {
      */
     public MigrationOutcome create(TenantSchema schema, MigrationCatalog catalog) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            JdbcTransaction.run(connection, c -> {
+            Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 SchemaLock.lockForTransaction(c, schema);
                 schemas.create(c, schema);
                 if (!schemas.hasTable(c, schema, migrator.historyTable())) {
@@ -114,6 +115,9 @@ public class DirectMigrator {
         String current = null;
         int applied = 0;
         try (Connection connection = dataSource.getConnection()) {
+            // Not service-support's Transactions: one session runs a chain of transactions (one
+            // per script, the next reusing the lock-free gap between them), and a failed script
+            // becomes an outcome to report, not an exception.
             connection.setAutoCommit(false);
             try {
                 // The lock and the history are read once per transaction, not once per script: the

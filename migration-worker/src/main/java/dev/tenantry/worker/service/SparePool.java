@@ -1,7 +1,7 @@
 package dev.tenantry.worker.service;
 
 import dev.tenantry.contracts.tenant.TenantSchema;
-import dev.tenantry.support.persistence.JdbcTransaction;
+import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
@@ -106,7 +106,8 @@ public class SparePool {
         lastDemandNanos = System.nanoTime();
         Optional<String> taken;
         try (Connection connection = dataSource.getConnection()) {
-            taken = JdbcTransaction.run(connection, c -> {
+            taken = Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 SchemaLock.lockForTransaction(c, schema);
                 Optional<String> spare =
                         schemas.exists(c, schema) ? Optional.empty() : spares.takeOldest(c, catalog.release());
@@ -188,7 +189,8 @@ public class SparePool {
                 versions.forget(connection, spare);
                 return false;
             }
-            JdbcTransaction.run(connection, c -> {
+            Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 spares.add(c, spare.name(), release, catalog.latest());
                 versions.forget(c, spare);
                 return null;
@@ -199,7 +201,8 @@ public class SparePool {
 
     private void discardUnusable(String release) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            List<String> stale = JdbcTransaction.run(connection, c -> {
+            List<String> stale = Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 List<String> unusable = spares.removeOtherReleases(c, release);
                 unusable.addAll(spares.unregistered(c));
                 for (String name : unusable) {

@@ -10,8 +10,8 @@ import dev.tenantry.contracts.tenant.MigrationKind;
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.contracts.tenant.TenantSlug;
 import dev.tenantry.support.messaging.UnsupportedEventException;
-import dev.tenantry.support.persistence.JdbcTransaction;
 import dev.tenantry.support.persistence.ProcessedEvents;
+import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.messaging.results.ResultPublisher;
 import dev.tenantry.worker.model.MigrationCatalog;
@@ -280,7 +280,8 @@ public class TenantMigrationService {
             String targetVersion)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return JdbcTransaction.run(connection, c -> {
+            return Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 SchemaLock.lockForTransaction(c, schema);
                 Optional<String> owner = ownerOf(c, schema);
                 if (owner.isPresent() && !owner.get().equals(tenantId)) {
@@ -363,7 +364,8 @@ public class TenantMigrationService {
         Dropped dropped;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
                 Connection connection = dataSource.getConnection()) {
-            dropped = JdbcTransaction.run(connection, c -> {
+            dropped = Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 Optional<String> skip = whyNotYours(c, schema, r.tenantId(), request);
                 if (skip.isPresent()) {
                     return new Dropped(schemas.exists(c, schema), skip.get());
@@ -397,7 +399,8 @@ public class TenantMigrationService {
         Archived archived;
         try (SchemaLock lock = SchemaLock.acquire(dataSource, schema);
                 Connection connection = dataSource.getConnection()) {
-            archived = JdbcTransaction.run(connection, c -> {
+            archived = Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 Optional<String> skip = whyNotYours(c, schema, r.tenantId(), request);
                 if (skip.isEmpty() && schemas.exists(c, schema)) {
                     TenantSchema archive = TenantSchemaRepository.archiveName(r.slug(), started.getEpochSecond());
@@ -448,7 +451,8 @@ public class TenantMigrationService {
      */
     private boolean record(String requestId, MigrationRun run) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return JdbcTransaction.run(connection, c -> {
+            return Transactions.inTransaction(connection, tx -> {
+                Connection c = tx.connection();
                 if (!processed.markProcessed(c, consumer, requestId)) {
                     return false;
                 }

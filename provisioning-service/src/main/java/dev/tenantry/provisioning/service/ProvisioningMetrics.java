@@ -4,7 +4,7 @@ import dev.tenantry.provisioning.model.Tenant;
 import dev.tenantry.provisioning.model.TenantStatus;
 import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.provisioning.repository.TenantRepository;
-import dev.tenantry.provisioning.repository.Transactions;
+import dev.tenantry.support.persistence.Transactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -11,6 +11,7 @@ import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository.FailureRun;
 import dev.tenantry.dispatcher.repository.EndpointRepository.FailureRunChange;
 import dev.tenantry.dispatcher.repository.OutcomeRepository;
+import dev.tenantry.support.persistence.Transactions;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -178,8 +179,6 @@ public class AttemptRecorder {
             }
         }
         Set<UUID> moved;
-        List<UUID> disabled = new ArrayList<>();
-        int failedWithEndpoint = 0;
         long start = System.nanoTime();
         List<FailureRunChange> runs = failureRuns(batch);
         try (Connection connection = dataSource.getConnection()) {
@@ -187,22 +186,16 @@ public class AttemptRecorder {
                 // The usual case: one statement, atomic on its own, one round trip.
                 moved = outcomeRows.record(connection, outcomes, attemptRows, runs);
             } else {
-                connection.setAutoCommit(false);
-                try {
-                    moved = outcomeRows.record(connection, outcomes, attemptRows, runs);
+                moved = Transactions.inTransaction(connection, tx -> {
+                    Set<UUID> recorded = outcomeRows.record(connection, outcomes, attemptRows, runs);
                     for (UUID endpoint : goneEndpoints) {
                         if (endpoints.disable(connection, endpoint, GONE_REASON)) {
-                            failedWithEndpoint += deliveries.failPendingOfEndpoint(connection, endpoint, GONE_REASON);
-                            disabled.add(endpoint);
+                            int failed = deliveries.failPendingOfEndpoint(connection, endpoint, GONE_REASON);
+                            tx.afterCommit(() -> endpointGone(endpoint, failed));
                         }
                     }
-                    connection.commit();
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
+                    return recorded;
+                });
             }
         }
         metrics.written(batch.size(), System.nanoTime() - start);
@@ -213,12 +206,13 @@ public class AttemptRecorder {
                 metrics.delivery(outcome.status());
             }
         }
-        // The disabled endpoints' queued deliveries failed without an attempt of their own.
-        metrics.deliveries(DeliveryStatus.FAILED, failedWithEndpoint);
-        for (UUID endpoint : disabled) {
-            metrics.endpointDisabled("gone");
-            LOG.warnf("Disabled webhook endpoint %s: %s", endpoint, GONE_REASON);
-        }
+    }
+
+    private void endpointGone(UUID endpoint, int failedDeliveries) {
+        // Its queued deliveries failed without an attempt of their own.
+        metrics.deliveries(DeliveryStatus.FAILED, failedDeliveries);
+        metrics.endpointDisabled("gone");
+        LOG.warnf("Disabled webhook endpoint %s: %s", endpoint, GONE_REASON);
     }
 
     private Outcome decide(Completed c) {

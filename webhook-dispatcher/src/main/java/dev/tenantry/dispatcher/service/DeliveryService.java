@@ -17,6 +17,7 @@ import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.SecretRepository;
 import dev.tenantry.dispatcher.service.AttemptRecorder.Completed;
+import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.rest.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,7 +113,8 @@ public class DeliveryService {
 
     /** Sends a delivery again, with a fresh retry schedule; same payload and webhook-id. */
     public Delivery redeliver(UUID id) throws SQLException {
-        Delivery delivery = Transactions.inTransaction(dataSource, connection -> {
+        Delivery delivery = Transactions.inTransaction(dataSource, tx -> {
+            Connection connection = tx.connection();
             Delivery current = deliveries.find(connection, id).orElseThrow(() -> notFound(id));
             requireEnabled(connection, current.endpointId());
             if (current.status() == DeliveryStatus.DELIVERING) {
@@ -130,7 +132,8 @@ public class DeliveryService {
 
     /** Queues every failed delivery of an endpoint created since {@code since} again. */
     public Recovery recover(UUID endpointId, Instant since) throws SQLException {
-        int requeued = Transactions.inTransaction(dataSource, connection -> {
+        int requeued = Transactions.inTransaction(dataSource, tx -> {
+            Connection connection = tx.connection();
             requireEnabled(connection, endpointId);
             return deliveries.requeueFailed(connection, endpointId, since);
         });
@@ -147,7 +150,8 @@ public class DeliveryService {
     public PingResult ping(UUID endpointId) throws SQLException {
         String eventId = UUID.randomUUID().toString();
         ClaimedDelivery[] delivery = new ClaimedDelivery[1];
-        List<byte[]> signingKeys = Transactions.inTransaction(dataSource, connection -> {
+        List<byte[]> signingKeys = Transactions.inTransaction(dataSource, tx -> {
+            Connection connection = tx.connection();
             // A disabled endpoint can be pinged too: that is how one checks it works before enabling it.
             WebhookEndpoint endpoint =
                     endpoints.find(connection, endpointId).orElseThrow(() -> EndpointService.notFound(endpointId));

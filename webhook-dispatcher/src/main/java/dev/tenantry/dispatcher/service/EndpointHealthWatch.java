@@ -5,11 +5,13 @@ import dev.tenantry.dispatcher.model.DeliveryStatus;
 import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository.DisabledEndpoint;
+import dev.tenantry.support.persistence.Transactions;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +77,8 @@ public class EndpointHealthWatch {
     /** One check; returns the endpoints it disabled. */
     public List<DisabledEndpoint> check() throws SQLException {
         Instant cutoff = Instant.now().minus(config.window());
-        Check check = Transactions.inTransaction(dataSource, connection -> {
+        Check check = Transactions.inTransaction(dataSource, tx -> {
+            Connection connection = tx.connection();
             List<DisabledEndpoint> off = endpoints.disableFailingSince(connection, cutoff, describe(config.window()));
             // Also catches retries that were in flight when any endpoint was disabled.
             return new Check(off, deliveries.failPendingOfDisabledEndpoints(connection));

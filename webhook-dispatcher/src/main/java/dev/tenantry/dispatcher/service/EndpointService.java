@@ -11,6 +11,7 @@ import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.SecretRepository;
 import dev.tenantry.support.persistence.PageCursor;
+import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.rest.Problem;
 import dev.tenantry.support.rest.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -81,7 +82,8 @@ public class EndpointService {
         EndpointSpec valid = validate(spec);
         UUID id = UUID.randomUUID();
         String secret = WebhookSigner.newSecret();
-        WebhookEndpoint endpoint = inTransaction(connection -> {
+        WebhookEndpoint endpoint = inTransaction(tx -> {
+            Connection connection = tx.connection();
             WebhookEndpoint created = endpoints.insert(
                     connection, id, valid.url(), valid.description(), valid.eventTypes(), valid.tenantIds());
             secrets.insert(connection, id, 1, cipher.encrypt(id, 1, secret));
@@ -109,7 +111,8 @@ public class EndpointService {
 
     public WebhookEndpoint update(UUID id, EndpointSpec spec) throws SQLException {
         EndpointSpec valid = validate(spec);
-        Updated updated = inTransaction(connection -> {
+        Updated updated = inTransaction(tx -> {
+            Connection connection = tx.connection();
             WebhookEndpoint before = endpoints.lock(connection, id).orElseThrow(() -> notFound(id));
             endpoints.update(connection, id, valid.url(), valid.description(), valid.eventTypes(), valid.tenantIds());
             int failed = 0;
@@ -145,7 +148,8 @@ public class EndpointService {
     public RotatedSecret rotateSecret(UUID id) throws SQLException {
         String secret = WebhookSigner.newSecret();
         Instant previousValidUntil = Instant.now().plus(config.secretRotationWindow());
-        int version = inTransaction(connection -> {
+        int version = inTransaction(tx -> {
+            Connection connection = tx.connection();
             endpoints.lock(connection, id).orElseThrow(() -> notFound(id));
             int next = secrets.latestVersion(connection, id) + 1;
             secrets.retireCurrent(connection, id, previousValidUntil);

@@ -2,6 +2,7 @@ package dev.tenantry.provisioning.messaging.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tenantry.support.persistence.Transactions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -162,23 +163,17 @@ final class ReplicationSlotRecovery {
      * decoded by the slot that now exists. Rows inserted meanwhile by requests are left alone.
      */
     static int rewritePendingRows(Connection connection, RelaySettings settings) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TEMPORARY TABLE tenantry_unrelayed_outbox ON COMMIT DROP AS SELECT * FROM "
-                    + settings.outboxTable());
-            int rows = statement.executeUpdate(
-                    "DELETE FROM " + settings.outboxTable() + " o USING tenantry_unrelayed_outbox u WHERE o.id = u.id");
-            statement.executeUpdate("INSERT INTO " + settings.outboxTable()
-                    + " SELECT * FROM tenantry_unrelayed_outbox ORDER BY created_at, id");
-            connection.commit();
-            return rows;
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        return Transactions.inTransaction(connection, tx -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMPORARY TABLE tenantry_unrelayed_outbox ON COMMIT DROP AS SELECT * FROM "
+                        + settings.outboxTable());
+                int rows = statement.executeUpdate("DELETE FROM " + settings.outboxTable()
+                        + " o USING tenantry_unrelayed_outbox u WHERE o.id = u.id");
+                statement.executeUpdate("INSERT INTO " + settings.outboxTable()
+                        + " SELECT * FROM tenantry_unrelayed_outbox ORDER BY created_at, id");
+                return rows;
+            }
+        });
     }
 
     private static void create(Connection connection, RelaySettings settings) throws SQLException {
