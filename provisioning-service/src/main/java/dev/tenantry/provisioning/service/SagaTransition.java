@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * The tenant saga on one screen: every move a tenant can make, from which states, to which
- * state, and what it sends. Nothing else changes a tenant's status; {@link TenantSaga} applies a
- * transition as one transaction (registry row, timeline line, outbox events).
+ * state, and what it sends. Nothing else changes a tenant's status; {@link SagaDecisions} decides
+ * which transitions an input makes and what each writes.
  *
  * <pre>
  * REQUESTED ─► PROVISIONING ─► ACTIVE ◄──────────────┐
@@ -43,26 +43,17 @@ public enum SagaTransition {
     FAIL_PROVISIONING(EnumSet.of(PROVISIONING), FAILED, false),
     /** Compensation of a failed new tenant: drop the half-made schema. Sends TenantRollbackRequested. */
     COMPENSATE(EnumSet.of(FAILED), COMPENSATING, false),
-    /**
-     * No rollback result within the timeout: ask again, as often as it takes, because a half-made
-     * tenant must not stay behind and dropping a schema twice is harmless. Sends TenantRollbackRequested.
-     */
+    /** No rollback result within the timeout: ask again, as often as it takes. Sends TenantRollbackRequested. */
     RESEND_ROLLBACK_REQUEST(EnumSet.of(COMPENSATING), COMPENSATING, false),
     /** The worker dropped the schema; the slug is free again. Sends nothing. */
     FINISH_ROLLBACK(EnumSet.of(COMPENSATING), ROLLED_BACK, false),
     /** Upgrade (or retry a failed upgrade). Sends TenantUpgradeRequested. */
     START_UPGRADE(EnumSet.of(ACTIVE, UPGRADE_FAILED), UPGRADING, true),
-    /**
-     * No upgrade result within the timeout: ask again, up to the provisioning request budget, then
-     * {@link #FAIL_UPGRADE}. Sends TenantUpgradeRequested with the same target version.
-     */
+    /** No upgrade result within the timeout: ask again, up to the request budget. Sends TenantUpgradeRequested. */
     RESEND_UPGRADE_REQUEST(EnumSet.of(UPGRADING), UPGRADING, false),
     /** The worker applied the upgrade. Sends TenantUpgraded. */
     FINISH_UPGRADE(EnumSet.of(UPGRADING), ACTIVE, false),
-    /**
-     * The upgrade failed; the schema stays at its previous version with its data (never
-     * compensated by dropping anything). Sends TenantUpgradeFailed.
-     */
+    /** The upgrade failed; the schema keeps its data, never compensated. Sends TenantUpgradeFailed. */
     FAIL_UPGRADE(EnumSet.of(UPGRADING), UPGRADE_FAILED, false),
     /** The worker upgraded an active tenant on its own (drift repair). Sends TenantUpgraded. */
     RECORD_WORKER_UPGRADE(EnumSet.of(ACTIVE), ACTIVE, false),

@@ -19,7 +19,6 @@ import dev.tenantry.provisioning.repository.MigrationVersionRepository;
 import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.provisioning.repository.TenantRepository;
 import dev.tenantry.provisioning.repository.TimelineRepository;
-import dev.tenantry.provisioning.service.TenantSaga.Step;
 import dev.tenantry.support.persistence.ProcessedEvents;
 import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.persistence.Transactions.Tx;
@@ -179,8 +178,7 @@ public class TenantRequests {
         fingerprinted.put("targetVersion", targetVersion);
         return operate(
                 tenantRef,
-                SagaTransition.START_UPGRADE,
-                Step.causedBy(cause).withVersion(targetVersion),
+                new SagaDecisions.Upgrade(targetVersion, cause),
                 idempotencyKey,
                 fingerprint("upgrade-tenant", fingerprinted),
                 cause != null);
@@ -213,20 +211,14 @@ public class TenantRequests {
     public Accepted delete(String tenantRef, String idempotencyKey, EventEnvelope<?> cause) throws SQLException {
         return operate(
                 tenantRef,
-                SagaTransition.START_DELETION,
-                Step.causedBy(cause),
+                new SagaDecisions.Delete(cause),
                 idempotencyKey,
                 fingerprint("delete-tenant", Map.of("tenant", tenantRef)),
                 cause != null);
     }
 
     private Accepted operate(
-            String tenantRef,
-            SagaTransition transition,
-            Step step,
-            String idempotencyKey,
-            String hash,
-            boolean fromCommand)
+            String tenantRef, SagaDecisions.Input request, String idempotencyKey, String hash, boolean fromCommand)
             throws SQLException {
         checkKey(idempotencyKey);
         return transactions.inTransaction(tx -> {
@@ -236,7 +228,7 @@ public class TenantRequests {
             }
             UUID id = resolve(tx, tenantRef).map(Tenant::id).orElseThrow(() -> notFound(tenantRef));
             Tenant tenant = tenants.lockById(tx.connection(), id).orElseThrow(() -> notFound(tenantRef));
-            Tenant moved = saga.apply(tx, tenant, transition, step);
+            Tenant moved = saga.apply(tx, tenant, request);
             return remember(tx, idempotencyKey, hash, moved, fromCommand);
         });
     }
