@@ -59,7 +59,7 @@ public class TenantMigrationService {
     private final SchemaOwnerRepository owners;
     private final ResultPublisher results;
     private final MigrationMetrics metrics;
-    private final ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
+    private final ProcessedEvents processed = ProcessedEvents.WORKER;
     private final String consumer;
 
     public TenantMigrationService(
@@ -88,6 +88,12 @@ public class TenantMigrationService {
     }
 
     public void handle(EventEnvelope<TenantryEvent> request) throws SQLException {
+        // The processed id is recorded with the run log, after the effect and not inside its
+        // transaction as the other services do: a migration is several transactions (one per
+        // script, each under the schema's advisory lock), so there is no one transaction to join.
+        // Every step is idempotent instead (a schema already at its version is left alone, an
+        // owned schema is recognised), so a request delivered again before record() repeats
+        // nothing; after it, republishIfDone answers with the recorded result.
         if (republishIfDone(request)) {
             return;
         }

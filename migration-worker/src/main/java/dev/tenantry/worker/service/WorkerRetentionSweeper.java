@@ -52,13 +52,13 @@ public class WorkerRetentionSweeper {
         WorkerConfig.Retention retention = config.retention();
         ProcessedEvents.requireLongerThanReplayWindow(
                 retention.processedEvents(), replayWindow, "tenantry.worker.retention.processed-events");
-        ProcessedEvents processed = new ProcessedEvents("worker_processed_event");
+        ProcessedEvents processed = ProcessedEvents.WORKER;
         this.sweep = new RetentionSweep(
                 "worker-retention",
                 dataSource,
                 List.of(
                         new RetentionRule("deleted_schema", config.deletion().retention(), this::dropArchived),
-                        new RetentionRule("worker_processed_event", retention.processedEvents(), processed::prune),
+                        new RetentionRule(processed.table(), retention.processedEvents(), processed::prune),
                         new RetentionRule("migration_run", retention.runs(), runs::prune)),
                 retention.batchSize(),
                 registry);

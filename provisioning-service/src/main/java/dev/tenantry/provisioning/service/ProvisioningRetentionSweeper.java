@@ -42,13 +42,12 @@ public class ProvisioningRetentionSweeper {
                 this.config.processedEvents(), replayWindow, "tenantry.provisioning.retention.processed-events");
         ProcessedEvents.requireLongerThanReplayWindow(
                 this.config.commandIds(), replayWindow, "tenantry.provisioning.retention.command-ids");
-        ProcessedEvents processed = new ProcessedEvents("provisioning_processed_event");
+        ProcessedEvents processed = ProcessedEvents.PROVISIONING;
         this.sweep = new RetentionSweep(
                 "provisioning-retention",
                 dataSource,
                 List.of(
-                        new RetentionRule(
-                                "provisioning_processed_event", this.config.processedEvents(), processed::prune),
+                        new RetentionRule(processed.table(), this.config.processedEvents(), processed::prune),
                         new RetentionRule(
                                 "provisioning_idempotency_key",
                                 this.config.idempotencyKeys(),

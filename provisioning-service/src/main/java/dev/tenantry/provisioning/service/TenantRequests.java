@@ -80,7 +80,7 @@ public class TenantRequests {
     private final SlugPolicy slugs;
     private final ProvisioningMetrics metrics;
     private final ProvisioningConfig config;
-    private final ProcessedEvents processed = new ProcessedEvents("provisioning_processed_event");
+    private final ProcessedEvents processed = ProcessedEvents.PROVISIONING;
     private final URI source;
 
     public TenantRequests(

@@ -37,7 +37,7 @@ public class TenantSaga {
     private final TimelineRepository timeline;
     private final OutboxRepository outbox;
     private final ProvisioningMetrics metrics;
-    private final ProcessedEvents processed = new ProcessedEvents("provisioning_processed_event");
+    private final ProcessedEvents processed = ProcessedEvents.PROVISIONING;
     private final SagaDecisions decisions;
 
     public TenantSaga(

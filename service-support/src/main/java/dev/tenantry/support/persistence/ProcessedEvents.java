@@ -18,7 +18,13 @@ public final class ProcessedEvents {
 
     private static final Pattern TABLE_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
 
-    private final String insertSql;
+    // Each service's log, named once here; each table is created by its service's own migrations.
+    public static final ProcessedEvents PROVISIONING = new ProcessedEvents("provisioning_processed_event");
+    public static final ProcessedEvents WORKER = new ProcessedEvents("worker_processed_event");
+    public static final ProcessedEvents DISPATCHER = new ProcessedEvents("dispatcher_processed_event");
+
+    private final String table;
+    private final String firstTimeSql;
     private final String selectSql;
     private final String pruneSql;
 
@@ -26,11 +32,26 @@ public final class ProcessedEvents {
         if (!TABLE_NAME.matcher(table).matches()) {
             throw new IllegalArgumentException("Not a valid table name for the processed-event log: " + table);
         }
-        this.insertSql = "INSERT INTO " + table
-                + " (consumer, event_id, processed_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING";
+        this.table = table;
+        this.firstTimeSql = "INSERT INTO " + table
+                + " (consumer, event_id, processed_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING RETURNING 1";
         this.selectSql = "SELECT 1 FROM " + table + " WHERE consumer = ? AND event_id = ?";
         this.pruneSql = "DELETE FROM " + table + " WHERE (consumer, event_id) IN (SELECT consumer, event_id FROM "
                 + table + " WHERE processed_at < ? LIMIT ?)";
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /**
+     * The statement that records an event id for a consumer (parameters: consumer, event id) and
+     * returns one row only the first time. For a statement that does its effect in the same round
+     * trip as a data-modifying CTE, atomic without a transaction of its own; {@link
+     * #markProcessed} runs it alone.
+     */
+    public String firstTimeStatement() {
+        return firstTimeSql;
     }
 
     /**
@@ -65,10 +86,12 @@ public final class ProcessedEvents {
      * @return true the first time, false when the event was already processed (skip it)
      */
     public boolean markProcessed(Connection connection, String consumer, String eventId) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+        try (PreparedStatement insert = connection.prepareStatement(firstTimeSql)) {
             insert.setString(1, consumer);
             insert.setString(2, eventId);
-            return insert.executeUpdate() == 1;
+            try (ResultSet first = insert.executeQuery()) {
+                return first.next();
+            }
         }
     }
 

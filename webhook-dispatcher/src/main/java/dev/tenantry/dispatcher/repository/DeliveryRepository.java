@@ -5,6 +5,7 @@ import dev.tenantry.dispatcher.model.Delivery;
 import dev.tenantry.dispatcher.model.DeliveryStatus;
 import dev.tenantry.dispatcher.model.Page;
 import dev.tenantry.support.persistence.PageCursor;
+import dev.tenantry.support.persistence.ProcessedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,15 +51,11 @@ public class DeliveryRepository {
      * Intake in one statement (one round trip, atomic on its own): the event id goes into the
      * consumer's message log, and only if it was not there yet, one delivery per matching enabled
      * endpoint is queued; an event read again adds nothing (message log, and unique event id +
-     * endpoint). What service-support's ProcessedEvents and an insert in one transaction would do,
-     * without the begin and commit round trips.
+     * endpoint). The message log's own statement, composed with the insert, so that it needs no
+     * begin and commit round trips.
      */
-    private static final String QUEUE_EVENT = """
-            WITH first_time AS (
-                INSERT INTO dispatcher_processed_event (consumer, event_id, processed_at) VALUES (?, ?, now())
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-            ),
+    private static final String QUEUE_EVENT =
+            "WITH first_time AS (" + ProcessedEvents.DISPATCHER.firstTimeStatement() + "),\n" + """
             queued AS (
                 INSERT INTO webhook_delivery (id, event_id, endpoint_id, tenant_id, event_type, payload, status,
                                               next_attempt_at, created_at)

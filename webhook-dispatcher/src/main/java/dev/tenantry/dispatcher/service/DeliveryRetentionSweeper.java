@@ -41,14 +41,13 @@ public class DeliveryRetentionSweeper {
         this.config = config.retention();
         ProcessedEvents.requireLongerThanReplayWindow(
                 this.config.processedEvents(), replayWindow, "tenantry.dispatcher.retention.processed-events");
-        ProcessedEvents processed = new ProcessedEvents("dispatcher_processed_event");
+        ProcessedEvents processed = ProcessedEvents.DISPATCHER;
         this.sweep = new RetentionSweep(
                 "webhook-retention",
                 dataSource,
                 List.of(
                         new RetentionRule(DELIVERIES, this.config.period(), retention::deleteFinishedDeliveries),
-                        new RetentionRule(
-                                "dispatcher_processed_event", this.config.processedEvents(), processed::prune)),
+                        new RetentionRule(processed.table(), this.config.processedEvents(), processed::prune)),
                 this.config.batchSize(),
                 registry);
     }
