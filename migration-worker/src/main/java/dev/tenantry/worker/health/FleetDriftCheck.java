@@ -1,5 +1,6 @@
 package dev.tenantry.worker.health;
 
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import dev.tenantry.worker.model.DriftReport;
 import dev.tenantry.worker.service.DriftService;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,7 +9,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -34,11 +34,7 @@ public class FleetDriftCheck implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(FleetDriftCheck.class);
 
     private final DriftService drift;
-    private final ExecutorService refresher = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "fleet-drift-check");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService refresher = BackgroundTasks.singleThread("fleet-drift-check");
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile DriftReport report;
     private volatile String lastError;

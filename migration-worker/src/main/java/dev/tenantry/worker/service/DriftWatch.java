@@ -1,5 +1,6 @@
 package dev.tenantry.worker.service;
 
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.DriftReport;
 import io.quarkus.runtime.ShutdownEvent;
@@ -32,7 +33,7 @@ public class DriftWatch {
     }
 
     void onStart(@Observes StartupEvent start) {
-        scheduler = BackgroundTasks.singleThread("drift-watch");
+        scheduler = BackgroundTasks.scheduler("drift-watch");
         if (config.verifyAtStart()) {
             scheduler.execute(this::check);
         }

@@ -1,5 +1,6 @@
 package dev.tenantry.worker.service;
 
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.DriftReport;
 import dev.tenantry.worker.model.FleetProgress;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -39,12 +39,7 @@ public class FleetUpgradeService {
             TenantMigrationService migrations, TenantMigrator migrator, WorkerConfig config, MeterRegistry registry) {
         this.migrations = migrations;
         this.migrator = migrator;
-        AtomicInteger threads = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(config.drift().fleetParallelism(), task -> {
-            Thread thread = new Thread(task, "fleet-upgrade-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = BackgroundTasks.pool("fleet-upgrade", config.drift().fleetParallelism());
         Gauge.builder(
                         "tenantry.fleet.upgrade.remaining",
                         this,

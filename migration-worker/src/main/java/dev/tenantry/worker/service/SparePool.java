@@ -2,6 +2,7 @@ package dev.tenantry.worker.service;
 
 import dev.tenantry.contracts.tenant.TenantSchema;
 import dev.tenantry.support.persistence.Transactions;
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.model.MigrationCatalog;
 import dev.tenantry.worker.model.MigrationOutcome;
@@ -83,7 +84,7 @@ public class SparePool {
         if (config.size() <= 0) {
             return;
         }
-        scheduler = BackgroundTasks.singleThread("spare-pool");
+        scheduler = BackgroundTasks.scheduler("spare-pool");
         long interval = config.refillInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::refillQuietly, 0, interval, TimeUnit.MILLISECONDS);
     }

@@ -6,6 +6,7 @@ import dev.tenantry.provisioning.model.TenantStatus;
 import dev.tenantry.provisioning.repository.TenantRepository;
 import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.persistence.Transactions.Tx;
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -51,11 +51,7 @@ public class StuckTenantSweeper {
         if (interval <= 0) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "stuck-tenant-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = BackgroundTasks.scheduler("stuck-tenant-sweeper");
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval, interval, TimeUnit.MILLISECONDS);
     }
 

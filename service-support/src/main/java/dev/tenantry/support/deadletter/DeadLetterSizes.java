@@ -2,6 +2,7 @@ package dev.tenantry.support.deadletter;
 
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.support.messaging.LazyKafkaAdmin;
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,11 +64,7 @@ public class DeadLetterSizes {
         if (interval.isZero() || interval.isNegative()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "dead-letter-sizes");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = BackgroundTasks.scheduler("dead-letter-sizes");
         // A short first delay: consumers register their topics while the application starts.
         scheduler.scheduleWithFixedDelay(
                 this::measureQuietly, Math.min(1000, interval.toMillis()), interval.toMillis(), TimeUnit.MILLISECONDS);

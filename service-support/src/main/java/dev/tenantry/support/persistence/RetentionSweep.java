@@ -1,5 +1,6 @@
 package dev.tenantry.support.persistence;
 
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -57,11 +57,7 @@ public final class RetentionSweep implements AutoCloseable {
         if (interval.isZero() || interval.isNegative() || timer != null) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        timer = BackgroundTasks.scheduler(name);
         timer.scheduleWithFixedDelay(
                 () -> sweepQuietly(interval), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }

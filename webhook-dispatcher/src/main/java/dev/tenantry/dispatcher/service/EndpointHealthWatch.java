@@ -6,6 +6,7 @@ import dev.tenantry.dispatcher.repository.DeliveryRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository;
 import dev.tenantry.dispatcher.repository.EndpointRepository.DisabledEndpoint;
 import dev.tenantry.support.persistence.Transactions;
+import dev.tenantry.support.scheduling.BackgroundTasks;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -57,11 +57,7 @@ public class EndpointHealthWatch {
         if (interval.isZero() || interval.isNegative()) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "webhook-endpoint-health");
-            thread.setDaemon(true);
-            return thread;
-        });
+        timer = BackgroundTasks.scheduler("webhook-endpoint-health");
         timer.scheduleWithFixedDelay(
                 this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
