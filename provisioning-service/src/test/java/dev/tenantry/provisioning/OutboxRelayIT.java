@@ -15,6 +15,7 @@ import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantProvisioningStarted;
 import dev.tenantry.provisioning.messaging.relay.OutboxRelay;
 import dev.tenantry.provisioning.messaging.relay.OutboxRelayService;
+import dev.tenantry.provisioning.messaging.relay.RelayPublication;
 import dev.tenantry.provisioning.messaging.relay.RelaySettings;
 import dev.tenantry.provisioning.repository.OutboxRepository;
 import dev.tenantry.support.persistence.Transactions;
@@ -281,7 +282,7 @@ class OutboxRelayIT {
     void aSlotThatCannotBeDecodedIsRecreatedAndEveryPendingRowIsRelayedOnce() throws Exception {
         RelaySettings settings = settings("undecodable");
         String topic = topicFor(settings);
-        OutboxRelay.prepare(settings);
+        RelayPublication.prepare(settings);
         ProvisioningTestSupport.execute("SELECT pg_drop_replication_slot(?)", settings.slotName());
         try (SchemaChurn churn = SchemaChurn.start(infra().dataSource(), 8)) {
             assumeTrue(createUndecodableSlot(settings), "PostgreSQL decoded every slot made under DDL load");

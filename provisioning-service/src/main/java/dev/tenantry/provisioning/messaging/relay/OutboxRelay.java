@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
-import org.postgresql.Driver;
 
 /**
  * Moves outbox rows to Kafka with the Debezium embedded engine (pgoutput, outbox EventRouter).
@@ -160,7 +159,7 @@ public final class OutboxRelay implements AutoCloseable {
                         ReplicationSlotRecovery.recreateUndecodable(lock, settings);
                         slotUndecodable = false;
                     }
-                    prepare(lock, settings);
+                    RelayPublication.prepare(lock, settings);
                     relayWhileHoldingLock(lock);
                 } catch (Exception e) {
                     if (stopping) {
@@ -188,7 +187,7 @@ public final class OutboxRelay implements AutoCloseable {
         CountDownLatch engineDone = new CountDownLatch(1);
         AtomicReference<String> failure = new AtomicReference<>();
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class, Json.class, Json.class)
-                .using(engineProperties())
+                .using(RelayEngineProperties.of(settings))
                 .using(OutboxRelay.class.getClassLoader())
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
@@ -350,34 +349,6 @@ public final class OutboxRelay implements AutoCloseable {
 
     // ------------------------------------------------------------------ PostgreSQL
 
-    /**
-     * Creates the publication (inserts into the outbox and heartbeat tables only: deletes of
-     * relayed rows are never decoded) and the replication slot, when missing. Run at start-up,
-     * before any request is accepted, so that no outbox row is written before the slot exists, and
-     * by the lock holder before each start of its engine. A slot that was lost is recreated and the
-     * rows still in the outbox are written again for it: see {@link ReplicationSlotRecovery}.
-     */
-    public static void prepare(Connection connection, RelaySettings settings) throws SQLException {
-        if (!exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", settings.publicationName())) {
-            try (var statement = connection.createStatement()) {
-                statement.execute("CREATE PUBLICATION " + settings.publicationName() + " FOR TABLE "
-                        + settings.outboxTable() + ", " + settings.heartbeatTable() + " WITH (publish = 'insert')");
-                LOG.infof("Created publication %s", settings.publicationName());
-            } catch (SQLException e) {
-                ignoreIfDuplicate(e);
-            }
-        }
-        ReplicationSlotRecovery.ensure(connection, settings);
-    }
-
-    /** Opens a connection and prepares publication and slot. */
-    public static void prepare(RelaySettings settings) throws SQLException {
-        try (Connection connection =
-                DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
-            prepare(connection, settings);
-        }
-    }
-
     private boolean tryLock(Connection lock) throws SQLException {
         try (PreparedStatement statement =
                 lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext('tenantry-outbox-relay'), hashtext(?))")) {
@@ -417,22 +388,6 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private static boolean exists(Connection connection, String sql, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
-            }
-        }
-    }
-
-    private static void ignoreIfDuplicate(SQLException e) throws SQLException {
-        // Another replica created it at the same moment.
-        if (!"42710".equals(e.getSQLState())) {
-            throw e;
-        }
-    }
-
     private void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
@@ -441,88 +396,5 @@ public final class OutboxRelay implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    // ------------------------------------------------------------------ Debezium configuration
-
-    Properties engineProperties() {
-        Properties parsed = Driver.parseURL(settings.jdbcUrl(), null);
-        if (parsed == null) {
-            throw new IllegalArgumentException("Cannot parse the JDBC URL of the relay");
-        }
-        Properties p = new Properties();
-        p.setProperty("name", settings.engineName());
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty("database.hostname", firstOf(parsed.getProperty("PGHOST"), "localhost"));
-        p.setProperty("database.port", firstOf(parsed.getProperty("PGPORT"), "5432"));
-        p.setProperty("database.dbname", parsed.getProperty("PGDBNAME"));
-        p.setProperty("database.user", settings.user());
-        if (settings.password() != null) {
-            p.setProperty("database.password", settings.password());
-        }
-        p.setProperty("topic.prefix", settings.topicPrefix());
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", settings.slotName());
-        p.setProperty("publication.name", settings.publicationName());
-        p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("table.include.list", settings.outboxTable() + "," + settings.heartbeatTable());
-        p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("tombstones.on.delete", "false");
-        p.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
-        // Debezium retries a failing connection by itself, by default forever. A slot PostgreSQL
-        // cannot decode fails the same way on every retry, so the engine gives up after a few
-        // and this relay's own loop, which can recreate such a slot, starts it again.
-        p.setProperty("errors.max.retries", "3");
-        p.setProperty("retriable.restart.connector.wait.ms", "2000");
-        // The slot may still be held for a moment by a relay that just stopped elsewhere.
-        p.setProperty("slot.max.retries", "30");
-        p.setProperty("slot.retry.delay.ms", "1000");
-        p.setProperty(
-                "heartbeat.interval.ms",
-                Long.toString(settings.heartbeatInterval().toMillis()));
-        p.setProperty(
-                "heartbeat.action.query",
-                "WITH old AS (DELETE FROM " + settings.heartbeatTable()
-                        + " WHERE beat_at < now() - interval '1 hour') INSERT INTO " + settings.heartbeatTable()
-                        + " (beat_at) VALUES (now())");
-        p.setProperty("offset.storage", PostgresOffsetBackingStore.class.getName());
-        p.setProperty(PostgresOffsetBackingStore.URL, settings.jdbcUrl());
-        p.setProperty(PostgresOffsetBackingStore.USER, settings.user());
-        if (settings.password() != null) {
-            p.setProperty(PostgresOffsetBackingStore.PASSWORD, settings.password());
-        }
-        p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable());
-        p.setProperty(
-                "offset.flush.interval.ms",
-                Long.toString(settings.offsetFlushInterval().toMillis()));
-        p.setProperty("converter.schemas.enable", "false");
-        p.setProperty("key.converter.schemas.enable", "false");
-        p.setProperty("value.converter.schemas.enable", "false");
-        p.setProperty("header.converter.schemas.enable", "false");
-        // The outbox router applies to outbox rows only; heartbeat rows pass through and are skipped.
-        p.setProperty("predicates", "isOutbox");
-        p.setProperty("predicates.isOutbox.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
-        p.setProperty(
-                "predicates.isOutbox.pattern",
-                java.util.regex.Pattern.quote(settings.topicPrefix() + "." + settings.outboxTable()));
-        p.setProperty("transforms", "outbox");
-        p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
-        p.setProperty("transforms.outbox.predicate", "isOutbox");
-        p.setProperty("transforms.outbox.route.by.field", "topic");
-        p.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
-        p.setProperty("transforms.outbox.table.field.event.key", "aggregateid");
-        p.setProperty("transforms.outbox.table.expand.json.payload", "false");
-        p.setProperty(
-                "transforms.outbox.table.fields.additional.placement",
-                String.join(
-                        ",",
-                        OutboxRecords.CE_HEADERS.stream()
-                                .map(column -> column + ":header:" + column)
-                                .toList()));
-        return p;
-    }
-
-    private static String firstOf(String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value.split(",")[0];
     }
 }

@@ -55,7 +55,7 @@ public class OutboxRelayService {
         if (!config.relay().enabled()) {
             return;
         }
-        OutboxRelay.prepare(settings);
+        RelayPublication.prepare(settings);
         relay = newRelay(settings);
         relay.start();
     }
