@@ -32,14 +32,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The tenant API. Translates HTTP only: every rule lives in {@link TenantRequests} and the saga. */
 @Path("/tenants")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Tenants")
-@SecurityRequirement(name = "bearer")
 public class TenantResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";

@@ -26,14 +26,12 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The delivery log, and redelivery for operators. */
 @Path("/webhook-deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhook deliveries")
-@SecurityRequirement(name = "bearer")
 @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
 public class WebhookDeliveryResource {
 

@@ -30,14 +30,12 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Webhook endpoints: tenant admins and operators manage them, viewers read them. */
 @Path("/webhook-endpoints")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhook endpoints")
-@SecurityRequirement(name = "bearer")
 @RolesAllowed({Roles.TENANT_ADMIN, Roles.OPERATOR})
 public class WebhookEndpointResource {
 
