@@ -23,11 +23,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Operator routes of the worker: drift verification, repair and the migration run log. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.OPERATOR)
+@Tag(name = "Drift and migrations")
 public class DriftAdminResource {
 
     private final DriftService drift;
@@ -55,6 +61,13 @@ public class DriftAdminResource {
     @POST
     @Path("/drift/fix")
     @Operation(summary = "Upgrade every tenant that is behind (a fleet upgrade); returns its progress")
+    @APIResponse(
+            responseCode = "202",
+            description = "The fleet upgrade started",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FleetProgress.class)))
     public Response fix() throws SQLException {
         FleetProgress progress = fleet.start(drift.verify(false));
         return Response.accepted(progress).build();
@@ -63,6 +76,14 @@ public class DriftAdminResource {
     @GET
     @Path("/fleet-upgrade")
     @Operation(summary = "Progress of the current or last fleet upgrade")
+    @APIResponse(
+            responseCode = "200",
+            description = "Its progress",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FleetProgress.class)))
+    @APIResponse(responseCode = "404", description = "No fleet upgrade has run yet")
     public FleetProgress fleetProgress() {
         return fleet.progress().orElseThrow(() -> ProblemException.notFound("No fleet upgrade has run yet"));
     }
@@ -70,6 +91,14 @@ public class DriftAdminResource {
     @GET
     @Path("/tenants/{tenantId}/runs")
     @Operation(summary = "The migration run log of one tenant, newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "Its runs",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = MigrationRun.class)))
+    @APIResponse(responseCode = "400", description = "limit not between 1 and 500")
     public List<MigrationRun> runs(
             @PathParam("tenantId") String tenantId, @QueryParam("limit") @DefaultValue("50") int limit)
             throws SQLException {

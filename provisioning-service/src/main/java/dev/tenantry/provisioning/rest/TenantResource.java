@@ -62,7 +62,13 @@ public class TenantResource {
                     + "the tenant's status or the tenant-lifecycle topic. The same Idempotency-Key with the same body "
                     + "returns the first response again; with another body it is refused (422). A key is remembered for "
                     + "48 hours (tenantry.provisioning.retention.idempotency-keys).")
-    @APIResponse(responseCode = "202", description = "Accepted; Location names the tenant")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted; Location names the tenant",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = AcceptedTenant.class)))
     @APIResponse(responseCode = "400", description = "Invalid or reserved slug, malformed body, unknown fields")
     @APIResponse(responseCode = "409", description = "The slug belongs to a live tenant")
     @APIResponse(responseCode = "422", description = "Idempotency key reused with another body")
@@ -82,6 +88,13 @@ public class TenantResource {
     @Path("/{idOrSlug}")
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
     @Operation(summary = "A tenant by id, or by slug (its live tenant, else the latest that had it)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The tenant",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TenantView.class)))
     @APIResponse(responseCode = "404", description = "No such tenant")
     public TenantView get(@PathParam("idOrSlug") String idOrSlug) throws SQLException {
         return requests.find(idOrSlug)
@@ -92,8 +105,20 @@ public class TenantResource {
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.TENANT_ADMIN, Roles.OPERATOR})
     @Operation(summary = "Tenants, oldest first, a page at a time")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of tenants",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TenantListView.class)))
+    @APIResponse(responseCode = "400", description = "status, limit or cursor not valid")
     public TenantListView list(
-            @QueryParam("status") String status,
+            @QueryParam("status")
+                    @Parameter(
+                            description = "Only tenants in this status (any case)",
+                            schema = @Schema(implementation = TenantStatus.class))
+                    String status,
             @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor)
             throws SQLException {
@@ -126,6 +151,13 @@ public class TenantResource {
     @Operation(
             summary = "Everything that happened to the tenant, in order: requests, transitions, "
                     + "migration results (applied or ignored), compensation steps")
+    @APIResponse(
+            responseCode = "200",
+            description = "The tenant's timeline, oldest entry first",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TimelineView.class)))
     @APIResponse(responseCode = "404", description = "No such tenant")
     public TimelineView timeline(@PathParam("idOrSlug") String idOrSlug) throws SQLException {
         var tenant = requests.find(idOrSlug).orElseThrow(() -> ProblemException.notFound("No tenant " + idOrSlug));
@@ -137,7 +169,13 @@ public class TenantResource {
     @Path("/{idOrSlug}/upgrade")
     @RolesAllowed(Roles.TENANT_ADMIN)
     @Operation(summary = "Upgrade an ACTIVE tenant, or retry a failed upgrade")
-    @APIResponse(responseCode = "202", description = "Accepted")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = AcceptedTenant.class)))
     @APIResponse(responseCode = "404", description = "No such tenant")
     @APIResponse(responseCode = "400", description = "targetVersion is not a migration version (like 3 or 1.2)")
     @APIResponse(responseCode = "409", description = "The tenant's status does not allow an upgrade")
@@ -175,7 +213,13 @@ public class TenantResource {
     @Path("/{idOrSlug}")
     @RolesAllowed(Roles.TENANT_ADMIN)
     @Operation(summary = "Delete a tenant: its schema is renamed aside and kept for the retention period")
-    @APIResponse(responseCode = "202", description = "Accepted")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = AcceptedTenant.class)))
     @APIResponse(responseCode = "404", description = "No such tenant")
     @APIResponse(responseCode = "409", description = "The tenant's status does not allow deletion")
     public Response delete(@PathParam("idOrSlug") String idOrSlug, @HeaderParam(IDEMPOTENCY_KEY) String key)

@@ -1,6 +1,7 @@
 package dev.tenantry.provisioning.rest;
 
 import dev.tenantry.provisioning.model.Tenant;
+import dev.tenantry.provisioning.model.TenantStatus;
 import java.time.Instant;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ public record TenantView(
         String displayName,
         String plan,
         Map<String, String> metadata,
-        String status,
+        TenantStatus status,
         String schema,
         String currentVersion,
         String targetVersion,
@@ -27,7 +28,7 @@ public record TenantView(
                 t.displayName(),
                 t.plan(),
                 t.metadata(),
-                t.status().name(),
+                t.status(),
                 t.schema(),
                 t.currentVersion(),
                 t.targetVersion(),

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -92,7 +93,11 @@ public class WebhookDeliveryResource {
     @Operation(
             summary = "Send a delivery again now, with a fresh retry schedule",
             description = "Same payload and webhook-id, so receivers can recognise a repeat.")
-    @APIResponse(responseCode = "202", description = "Queued")
+    @APIResponse(
+            responseCode = "202",
+            description = "Queued; the delivery as it now stands",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Delivery.class)))
     @APIResponse(responseCode = "409", description = "An attempt is in flight, or the endpoint is disabled")
     public Response redeliver(@PathParam("id") String id) throws SQLException {
         return Response.accepted(deliveries.redeliver(deliveryId(id))).build();

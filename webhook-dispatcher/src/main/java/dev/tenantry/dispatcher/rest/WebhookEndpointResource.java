@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -53,7 +54,13 @@ public class WebhookEndpointResource {
             summary = "Register an endpoint",
             description = "The URL must be https and must not resolve to an internal address. The answer carries "
                     + "the signing secret; it is never shown again (rotate to get a new one).")
-    @APIResponse(responseCode = "201", description = "Registered; body includes the secret")
+    @APIResponse(
+            responseCode = "201",
+            description = "Registered; body includes the secret",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EndpointView.class)))
     @APIResponse(responseCode = "422", description = "URL refused (scheme or address)")
     public Response create(EndpointRequest request, @Context UriInfo uri) throws SQLException {
         EndpointWithSecret created = endpoints.create(request == null ? null : request.toSpec());
@@ -139,7 +146,11 @@ public class WebhookEndpointResource {
     @Operation(
             summary = "Queue again every failed delivery of this endpoint created since a time",
             description = "Each gets a fresh retry schedule. The endpoint must be enabled.")
-    @APIResponse(responseCode = "202", description = "Queued")
+    @APIResponse(
+            responseCode = "202",
+            description = "Queued; how many deliveries",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Recovery.class)))
     public Response recover(@PathParam("id") String id, @QueryParam("since") String since) throws SQLException {
         Recovery recovery = deliveries.recover(endpointId(id), Params.requiredInstant(since, "since"));
         return Response.accepted(recovery).build();
