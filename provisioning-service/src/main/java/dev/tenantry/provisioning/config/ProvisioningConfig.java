@@ -43,8 +43,10 @@ public interface ProvisioningConfig {
 
     interface Saga {
         /**
-         * A tenant still PROVISIONING after this long is re-requested once, then failed and
-         * compensated; one still COMPENSATING or DELETING after this long has its request re-sent.
+         * A tenant still PROVISIONING after this long has its provisioning request sent again, until
+         * {@link #maxProvisioningRequests()} requests in all have gone unanswered (with the default 2,
+         * one re-send; with 1, none); then it is failed and compensated. One still COMPENSATING or
+         * DELETING after this long has its request re-sent, as often as it takes.
          * Only if the worker has answered nothing for this long, or has answered requests sent this
          * long after the tenant's: a request queued behind a backlog the worker is working through
          * is never taken for lost.
@@ -64,7 +66,10 @@ public interface ProvisioningConfig {
         @WithDefault("15s")
         Duration sweepInterval();
 
-        /** How many times a provisioning request is sent before the saga gives up on it. */
+        /**
+         * How many times a provisioning (or upgrade) request is sent, the first included, before the
+         * saga gives up on it.
+         */
         @WithDefault("2")
         int maxProvisioningRequests();
     }

@@ -67,7 +67,15 @@ public class ProvisioningAdminResource {
 
     @POST
     @Path("/saga/sweep")
-    @Operation(summary = "Look for tenants stuck in PROVISIONING now: re-request once, then fail and compensate")
+    @Operation(
+            summary = "Sweep stuck tenants now, as the periodic sweep does",
+            description = "A tenant is stuck when the worker has not answered its request within the timeout "
+                    + "(tenantry.provisioning.saga.provisioning-timeout; upgrade-timeout for UPGRADING) while "
+                    + "answering later requests or none at all. PROVISIONING and UPGRADING tenants have their "
+                    + "request sent again until saga.max-provisioning-requests requests have gone unanswered; "
+                    + "then a new tenant is failed and compensated, an upgrade is failed (UPGRADE_FAILED). "
+                    + "COMPENSATING and DELETING tenants have their request re-sent, with no limit. Answers "
+                    + "how many tenants were moved.")
     public SweepResult sweep() throws SQLException {
         return new SweepResult(sweeper.sweep());
     }
