@@ -5,7 +5,6 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
 import java.io.IOException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,10 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -74,18 +70,13 @@ public final class OutboxRelay implements AutoCloseable {
     /** Set when the engine stopped because PostgreSQL cannot decode the slot: the next start recreates it. */
     private volatile boolean slotUndecodable;
 
-    private Connection deleteConnection;
-    /**
-     * Relayed rows the cleanup has not deleted yet, with when they were relayed. PostgreSQL decodes
-     * a transaction as soon as its commit is flushed, a moment before other sessions can see it: a
-     * row relayed in that moment is invisible to the DELETE and is tried again with the next batch.
-     */
-    private final Map<UUID, Long> relayedNotDeleted = new LinkedHashMap<>();
+    private final RelayedRowCleanup cleanup;
 
     public OutboxRelay(RelaySettings settings, Publisher publisher, Consumer<Duration> relayedListener) {
         this.settings = settings;
         this.publisher = publisher;
         this.relayedListener = relayedListener == null ? d -> {} : relayedListener;
+        this.cleanup = new RelayedRowCleanup(settings.outboxTable(), () -> open("cleanup"));
     }
 
     public synchronized void start() {
@@ -176,7 +167,7 @@ public final class OutboxRelay implements AutoCloseable {
                 }
             }
         } finally {
-            closeDeleteConnection();
+            cleanup.close();
             role = Role.STOPPED;
             stopped.countDown();
             LOG.infof("Relay %s stopped", settings.engineName());
@@ -271,59 +262,12 @@ public final class OutboxRelay implements AutoCloseable {
         }
         publisher.publishAll(batch);
         createdAt.forEach(time -> relayedListener.accept(sinceCreation(time)));
-        deleteRelayed(relayed);
+        cleanup.delete(relayed);
         for (ChangeEvent<String, String> change : records) {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
         relayedCount += relayed.size();
-    }
-
-    private void deleteRelayed(List<UUID> relayed) {
-        long now = System.nanoTime();
-        relayed.forEach(id -> relayedNotDeleted.putIfAbsent(id, now));
-        if (relayedNotDeleted.isEmpty()) {
-            return;
-        }
-        try {
-            if (deleteConnection == null || deleteConnection.isClosed()) {
-                deleteConnection = open("cleanup");
-                commitLocally(deleteConnection);
-            }
-            try (PreparedStatement delete = deleteConnection.prepareStatement(
-                    "DELETE FROM " + settings.outboxTable() + " WHERE id = ANY (?) RETURNING id")) {
-                Array ids = deleteConnection.createArrayOf(
-                        "uuid", relayedNotDeleted.keySet().toArray());
-                delete.setArray(1, ids);
-                try (ResultSet deleted = delete.executeQuery()) {
-                    while (deleted.next()) {
-                        relayedNotDeleted.remove(deleted.getObject(1, UUID.class));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            closeDeleteConnection();
-            throw new IllegalStateException(
-                    "cannot delete " + relayedNotDeleted.size() + " relayed outbox row(s); "
-                            + "the batch will be relayed again",
-                    e);
-        }
-        forgetRowsNeverSeen(now);
-    }
-
-    /**
-     * A row still not found half a minute after it was relayed was gone already: relayed again
-     * after a restart (Debezium resumes from its last flushed offset) or deleted by someone else.
-     */
-    private void forgetRowsNeverSeen(long now) {
-        for (Iterator<Map.Entry<UUID, Long>> it = relayedNotDeleted.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<UUID, Long> row = it.next();
-            if (now - row.getValue() > TimeUnit.SECONDS.toNanos(30)) {
-                LOG.debugf(
-                        "Relayed outbox row %s was not in the outbox (already deleted); forgetting it", row.getKey());
-                it.remove();
-            }
-        }
     }
 
     /**
@@ -375,17 +319,6 @@ public final class OutboxRelay implements AutoCloseable {
         Connection connection = DriverManager.getConnection(settings.jdbcUrl(), props);
         connection.setAutoCommit(true);
         return connection;
-    }
-
-    private void closeDeleteConnection() {
-        if (deleteConnection != null) {
-            try {
-                deleteConnection.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing the cleanup connection failed", e);
-            }
-            deleteConnection = null;
-        }
     }
 
     private void pause(Duration duration) {
