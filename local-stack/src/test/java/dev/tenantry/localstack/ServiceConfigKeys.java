@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * The configuration a Tenantry service really reads, from its sources: the keys of its
- * application.properties, the environment variables those reference ({@code ${ENV:default}}), the
+ * application.properties and of the shared META-INF/microprofile-config.properties, the
+ * environment variables those reference ({@code ${ENV:default}}), the
  * keys of its {@code @ConfigMapping} interfaces and {@code @ConfigProperty} injections, including
  * those of the shared service-support module.
  */
@@ -44,25 +45,34 @@ final class ServiceConfigKeys {
     static ServiceConfigKeys of(Path serviceModule, Path... sharedModules) throws IOException {
         Set<String> keys = new TreeSet<>();
         Set<String> env = new TreeSet<>();
-        Path properties = serviceModule.resolve("src/main/resources/application.properties");
-        String text = Files.readString(properties, StandardCharsets.UTF_8);
-        Properties parsed = new Properties();
-        try (Reader reader = Files.newBufferedReader(properties, StandardCharsets.UTF_8)) {
-            parsed.load(reader);
-        }
-        for (String key : parsed.stringPropertyNames()) {
-            // Profile-specific keys (%test.x) are not read in production; %prod.x is x.
-            if (!key.startsWith("%") || key.startsWith("%prod.")) {
-                keys.add(key.startsWith("%prod.") ? key.substring(6) : key);
-            }
-        }
-        Matcher references = ENV_REFERENCE.matcher(text);
-        while (references.find()) {
-            env.add(references.group(1));
-        }
         List<Path> modules = new ArrayList<>();
         modules.add(serviceModule);
         modules.addAll(List.of(sharedModules));
+        // The service's own settings, and those every service shares from a module it depends on.
+        List<Path> propertyFiles = new ArrayList<>();
+        propertyFiles.add(serviceModule.resolve("src/main/resources/application.properties"));
+        for (Path module : modules) {
+            Path shared = module.resolve("src/main/resources/META-INF/microprofile-config.properties");
+            if (Files.isRegularFile(shared)) {
+                propertyFiles.add(shared);
+            }
+        }
+        for (Path properties : propertyFiles) {
+            Properties parsed = new Properties();
+            try (Reader reader = Files.newBufferedReader(properties, StandardCharsets.UTF_8)) {
+                parsed.load(reader);
+            }
+            for (String key : parsed.stringPropertyNames()) {
+                // Profile-specific keys (%test.x) are not read in production; %prod.x is x.
+                if (!key.startsWith("%") || key.startsWith("%prod.")) {
+                    keys.add(key.startsWith("%prod.") ? key.substring(6) : key);
+                }
+            }
+            Matcher references = ENV_REFERENCE.matcher(Files.readString(properties, StandardCharsets.UTF_8));
+            while (references.find()) {
+                env.add(references.group(1));
+            }
+        }
         for (Path module : modules) {
             Path sources = module.resolve("src/main/java");
             if (!Files.isDirectory(sources)) {
