@@ -31,10 +31,10 @@ final class EventInvariants {
     private static final CloudEventCodec CODEC = CloudEventCodec.shared();
 
     private final List<ConsumerRecord<String, byte[]>> events;
-    private final List<DeadLetter> deadLetters;
+    private final List<ObservedDeadLetter> deadLetters;
     private final Instant since;
 
-    EventInvariants(List<ConsumerRecord<String, byte[]>> events, List<DeadLetter> deadLetters, Instant since) {
+    EventInvariants(List<ConsumerRecord<String, byte[]>> events, List<ObservedDeadLetter> deadLetters, Instant since) {
         this.events = events;
         this.deadLetters = deadLetters;
         this.since = since;
@@ -132,8 +132,8 @@ final class EventInvariants {
         }
     }
 
-    void checkDeadLetters(Predicate<DeadLetter> explained, List<Violation> violations) {
-        for (DeadLetter letter : deadLetters) {
+    void checkDeadLetters(Predicate<ObservedDeadLetter> explained, List<Violation> violations) {
+        for (ObservedDeadLetter letter : deadLetters) {
             if (!explained.test(letter)) {
                 violations.add(new Violation(
                         InvariantRule.UNEXPLAINED_DEAD_LETTER,

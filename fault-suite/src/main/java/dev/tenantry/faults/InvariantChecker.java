@@ -49,13 +49,13 @@ public final class InvariantChecker {
      * @param since     the scenario's start: records older than this are not judged
      * @param explained says which dead letters the scenario's injected faults explain
      */
-    public InvariantReport check(Instant since, Predicate<DeadLetter> explained) throws SQLException {
+    public InvariantReport check(Instant since, Predicate<ObservedDeadLetter> explained) throws SQLException {
         List<String> deadLetterTopics = topics.topics().stream()
                 .filter(t -> t.endsWith(DEAD_LETTER_SUFFIX))
                 .sorted()
                 .toList();
         List<ConsumerRecord<String, byte[]>> events = topics.read(Topics.ALL, since);
-        List<DeadLetter> deadLetters = topics.read(deadLetterTopics, since).stream()
+        List<ObservedDeadLetter> deadLetters = topics.read(deadLetterTopics, since).stream()
                 .map(InvariantChecker::deadLetter)
                 .toList();
         EventInvariants eventChecks = new EventInvariants(events, deadLetters, since);
@@ -82,8 +82,8 @@ public final class InvariantChecker {
         return check(since, letter -> false);
     }
 
-    private static DeadLetter deadLetter(ConsumerRecord<String, byte[]> record) {
-        return new DeadLetter(
+    private static ObservedDeadLetter deadLetter(ConsumerRecord<String, byte[]> record) {
+        return new ObservedDeadLetter(
                 record.topic(),
                 record.partition(),
                 record.offset(),

@@ -173,7 +173,7 @@ class DependencyOutageIT {
                 .as("signups not ACTIVE after %s; stack logs in %s", outage.description, system.logs())
                 .isEmpty();
         assertThat(report.violations()).as(report.describe()).isEmpty();
-        List<ComponentStatus> notRunning =
+        List<StackComponentStatus> notRunning =
                 system.status().stream().filter(c -> !c.running()).toList();
         assertThat(notRunning)
                 .as("components not running and ready after the outage")

@@ -112,7 +112,7 @@ class FuzzIT {
                 offenders.add(service + ": " + wrong + " for " + request.describe() + " -> " + excerpt(answer.body()));
             }
         }
-        List<ComponentStatus> notRunning =
+        List<StackComponentStatus> notRunning =
                 system.status().stream().filter(c -> !c.running()).toList();
         ScenarioSummary summary = new ScenarioSummary(
                 "fuzz-rest",

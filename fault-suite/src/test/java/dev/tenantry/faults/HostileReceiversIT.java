@@ -199,7 +199,7 @@ class HostileReceiversIT {
                         + "retry schedule %s, jitter %.2f, request timeout %s%n",
                 SCENARIO, hostile.size(), system.receiverUrl(), TENANTS, RETRY_SCHEDULE, JITTER, REQUEST_TIMEOUT);
 
-        ComponentStatus dispatcherBefore = system.component("webhook-dispatcher");
+        StackComponentStatus dispatcherBefore = system.component("webhook-dispatcher");
         long baselineRssKib = ServiceWatch.rssKib(dispatcherBefore.pid());
         Instant since = Instant.now();
         List<Signup> signups;
@@ -259,7 +259,7 @@ class HostileReceiversIT {
         Map<String, String> statuses = TenantStatuses.of(signups, system.provisioningUrl(), system.token());
         List<Delivery> deliveries = deliveries();
         Map<String, List<Attempt>> attempts = attempts();
-        ComponentStatus dispatcherAfter = system.component("webhook-dispatcher");
+        StackComponentStatus dispatcherAfter = system.component("webhook-dispatcher");
         Set<String> tenantIds = signups.stream().map(Signup::id).collect(Collectors.toCollection(TreeSet::new));
 
         ScenarioSummary summary = new ScenarioSummary(
@@ -356,8 +356,8 @@ class HostileReceiversIT {
             SoftAssertions softly,
             long baselineRssKib,
             ServiceWatch watch,
-            ComponentStatus before,
-            ComponentStatus after,
+            StackComponentStatus before,
+            StackComponentStatus after,
             List<Delivery> deliveries,
             Map<String, List<Attempt>> attempts) {
         softly.assertThat(watch.rssSamples()).as("RSS samples taken").isPositive();

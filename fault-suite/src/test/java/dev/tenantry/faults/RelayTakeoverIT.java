@@ -63,7 +63,7 @@ class RelayTakeoverIT {
                     new DoomedSchema(database),
                     CLIENTS)) {
                 burst.release(tenantCount / 2);
-                ComponentStatus owner = system.component(PROVISIONING);
+                StackComponentStatus owner = system.component(PROVISIONING);
                 ProcessHandle.of(owner.pid()).orElseThrow().destroyForcibly();
                 killed = Instant.now();
                 System.out.printf(
@@ -87,7 +87,7 @@ class RelayTakeoverIT {
             Map<String, String> statuses = TenantStatuses.of(signups, survivor.url(), token);
             InvariantReport report = checker.check(since);
             // The supervisor restarts the killed instance; it must come back as the standby.
-            system.awaitComponent(PROVISIONING, ComponentStatus::running, Duration.ofMinutes(5));
+            system.awaitComponent(PROVISIONING, StackComponentStatus::running, Duration.ofMinutes(5));
             String restartedRole = relayRole(system.provisioningUrl(), token);
             ScenarioSummary summary = new ScenarioSummary(
                     SCENARIO,

@@ -109,7 +109,7 @@ public final class RunningSystem implements AutoCloseable {
         }
         state = JSON.readTree(stateFile.toFile());
         for (String component : COMPONENTS) {
-            awaitComponent(component, ComponentStatus::running, STARTUP);
+            awaitComponent(component, StackComponentStatus::running, STARTUP);
         }
     }
 
@@ -174,7 +174,7 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     /** Every component's state, through {@code status --json}. */
-    public List<ComponentStatus> status() throws Exception {
+    public List<StackComponentStatus> status() throws Exception {
         Process status = new ProcessBuilder(
                         javaBinary(), "-jar", stackJar(), "--home", home.toString(), "status", "--json")
                 .redirectErrorStream(true)
@@ -183,8 +183,8 @@ public final class RunningSystem implements AutoCloseable {
         if (!status.waitFor(2, TimeUnit.MINUTES) || status.exitValue() != 0) {
             throw new IllegalStateException("status --json failed: " + out);
         }
-        List<ComponentStatus> components = new ArrayList<>();
-        JSON.readTree(out).get("components").forEach(c -> components.add(ComponentStatus.of(c)));
+        List<StackComponentStatus> components = new ArrayList<>();
+        JSON.readTree(out).get("components").forEach(c -> components.add(StackComponentStatus.of(c)));
         return components;
     }
 
@@ -209,7 +209,7 @@ public final class RunningSystem implements AutoCloseable {
         }
     }
 
-    public ComponentStatus component(String name) throws Exception {
+    public StackComponentStatus component(String name) throws Exception {
         return status().stream()
                 .filter(c -> c.name().equals(name))
                 .findFirst()
@@ -217,7 +217,8 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     /** Waits until {@code status --json} shows the component in the wanted condition. */
-    public ComponentStatus awaitComponent(String name, Predicate<ComponentStatus> condition, Duration patience) {
+    public StackComponentStatus awaitComponent(
+            String name, Predicate<StackComponentStatus> condition, Duration patience) {
         if (!stack.isAlive()) {
             throw new IllegalStateException("the local stack ended:\n" + consoleText());
         }

@@ -25,7 +25,7 @@ final class WorkerKiller {
 
     /** @return the pid killed */
     long killAndAwaitBack() throws Exception {
-        ComponentStatus worker = system.component(WORKER);
+        StackComponentStatus worker = system.component(WORKER);
         if (!worker.running()) {
             throw new IllegalStateException("the worker is not running before a kill: " + worker);
         }

@@ -3,11 +3,11 @@ package dev.tenantry.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One component as {@code ./tenantry status --json} lists it. */
-public record ComponentStatus(String name, String state, Long pid, boolean ready, int restarts) {
+public record StackComponentStatus(String name, String state, Long pid, boolean ready, int restarts) {
 
-    public static ComponentStatus of(JsonNode component) {
+    public static StackComponentStatus of(JsonNode component) {
         JsonNode pid = component.path("pid");
-        return new ComponentStatus(
+        return new StackComponentStatus(
                 component.path("name").asText(),
                 component.path("state").asText(),
                 pid.canConvertToLong() ? pid.asLong() : null,

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param reason        why it was dead-lettered ({@code dlq-reason}), null if unknown
  * @param eventType     its CloudEvents type ({@code ce_type}), null for a record that was not an event
  */
-public record DeadLetter(
+public record ObservedDeadLetter(
         String topic,
         int partition,
         long offset,
