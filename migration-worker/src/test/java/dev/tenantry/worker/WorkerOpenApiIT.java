@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The served OpenAPI document: the one bearer scheme, each route's roles, a schema for every success. */
 @QuarkusTest
-class OpenApiDocumentIT {
+class WorkerOpenApiIT {
 
     @Test
     void theDocumentNamesTheSchemeTheRolesAndASchemaForEverySuccess() {

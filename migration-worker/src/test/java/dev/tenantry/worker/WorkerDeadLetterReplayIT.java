@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(ImpatientRetryProfile.class)
-class DeadLetterReplayIT {
+class WorkerDeadLetterReplayIT {
 
     private static final String DLQ = Topics.deadLetter(Topics.TENANT_MIGRATION_REQUESTS, "migration-worker");
 

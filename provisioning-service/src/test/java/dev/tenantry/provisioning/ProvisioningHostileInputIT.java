@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
-class HostileInputIT {
+class ProvisioningHostileInputIT {
 
     @Test
     void aNulCharacterInAPathIdIsABadRequest() {

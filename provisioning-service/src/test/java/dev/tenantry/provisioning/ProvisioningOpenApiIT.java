@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
-class OpenApiDocumentIT {
+class ProvisioningOpenApiIT {
 
     private static final String STATUS = "#/components/schemas/TenantStatus";
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
-class RetentionIT {
+class ProvisioningRetentionIT {
 
     @Inject
     ProvisioningRetentionSweeper sweeper;

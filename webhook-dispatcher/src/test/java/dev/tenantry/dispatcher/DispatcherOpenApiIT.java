@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The served OpenAPI document: the one bearer scheme, each route's roles, a schema for every success. */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
-class OpenApiDocumentIT {
+class DispatcherOpenApiIT {
 
     @Test
     void theDocumentNamesTheSchemeTheRolesAndASchemaForEverySuccess() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The worker's retention sweep against rows written with old timestamps (default retention periods). */
 @QuarkusTest
-class RetentionIT {
+class WorkerRetentionIT {
 
     @Inject
     WorkerRetentionSweeper sweeper;

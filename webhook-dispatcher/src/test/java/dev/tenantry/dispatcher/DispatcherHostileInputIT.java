@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
-class HostileInputIT {
+class DispatcherHostileInputIT {
 
     private static final String URL = "http://127.0.0.1:9/hostile-input";
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The dispatcher's processed-event ids against the default 30-day retention. */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
-class RetentionIT {
+class DeliveryRetentionIT {
 
     @Inject
     DeliveryRetentionSweeper sweeper;

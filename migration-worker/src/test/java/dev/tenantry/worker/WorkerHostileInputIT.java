@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * escapes or refuses them first.
  */
 @QuarkusTest
-class HostileInputIT {
+class WorkerHostileInputIT {
 
     private static final String OPERATOR = TestTokens.bearer(Roles.OPERATOR);
 
