@@ -1,7 +1,7 @@
 package dev.tenantry.benchmarks;
 
-import dev.tenantry.faults.ComponentStatus;
 import dev.tenantry.faults.RunningSystem;
+import dev.tenantry.faults.StackComponentStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +13,7 @@ final class ComponentMeters {
     /** CPU milliseconds used so far by each component (PostgreSQL with all its backends). */
     static Map<String, Long> cpuMillis(RunningSystem system) throws Exception {
         Map<String, Long> cpu = new LinkedHashMap<>();
-        for (ComponentStatus component : system.status()) {
+        for (StackComponentStatus component : system.status()) {
             if (component.pid() != null) {
                 cpu.put(
                         component.name(),
@@ -25,7 +25,7 @@ final class ComponentMeters {
 
     /** Process id of a component of the running system. */
     static long pid(RunningSystem system, String name) throws Exception {
-        for (ComponentStatus component : system.status()) {
+        for (StackComponentStatus component : system.status()) {
             if (component.name().equals(name) && component.pid() != null) {
                 return component.pid();
             }
@@ -36,7 +36,7 @@ final class ComponentMeters {
     /** Resident memory of each service, in MiB. */
     static Map<String, Double> serviceRssMiB(RunningSystem system) throws Exception {
         Map<String, Double> rss = new LinkedHashMap<>();
-        for (ComponentStatus component : system.status()) {
+        for (StackComponentStatus component : system.status()) {
             if (component.pid() != null
                     && !component.name().equals("postgres")
                     && !component.name().equals("kafka")) {
