@@ -11,8 +11,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 /**
  * Says in every operation of a service's OpenAPI document who may call it. Quarkus adds to each
  * operation guarded by {@code @RolesAllowed} a requirement of the one security scheme,
- * {@value #SCHEME} (configured by {@code quarkus.smallrye-openapi.security-scheme-name} in each
- * service), listing the allowed roles; this filter copies those roles into an {@value #ROLES}
+ * {@value #SCHEME} (set once, for every service, in service-support's
+ * {@code META-INF/microprofile-config.properties}), listing the allowed roles; this filter copies those roles into an {@value #ROLES}
  * extension and into the first line of the description, so they are read from the annotations
  * and cannot drift. An operation without a requirement is described as public.
  */
