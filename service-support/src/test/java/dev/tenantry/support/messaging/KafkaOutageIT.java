@@ -162,7 +162,8 @@ class KafkaOutageIT {
                     }
                     throw new IllegalStateException("poisoned");
                 })) {
-            ConsumerLivenessCheck liveness = new ConsumerLivenessCheck(wiring.sources, Duration.ofSeconds(1));
+            ConsumerLivenessCheck liveness = new ConsumerLivenessCheck(
+                    wiring.sources, new IncomingEvents(Duration.ofMinutes(10)), Duration.ofSeconds(1));
             consumer.start();
             await().atMost(AWAIT).until(() -> partitionCount(topic) == 1);
             assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
