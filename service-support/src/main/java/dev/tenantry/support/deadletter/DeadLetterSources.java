@@ -1,7 +1,6 @@
 package dev.tenantry.support.deadletter;
 
 import dev.tenantry.support.config.MessagingConfig;
-import dev.tenantry.support.messaging.EventConsumer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -12,18 +11,16 @@ import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The consumers of this service. The dead-letter admin knows its DLQ topics from them, liveness
- * watches them, and their topics are created before they subscribe (unless topic creation is
- * switched off). Two kinds: the SmallRye Kafka connector's incoming channels whose failure
- * strategy is {@value #CONNECTOR_STRATEGY}, read from {@code mp.messaging.incoming.*}, and the
- * consumer loops still registered by hand.
+ * The consumers of this service: the SmallRye Kafka connector's incoming channels whose failure
+ * strategy is {@value #CONNECTOR_STRATEGY}, read from {@code mp.messaging.incoming.*}. The
+ * dead-letter admin knows its DLQ topics from them, liveness watches them, and their topics are
+ * created before the connector subscribes (unless topic creation is switched off).
  */
 @ApplicationScoped
 public class DeadLetterSources {
@@ -37,7 +34,6 @@ public class DeadLetterSources {
     /** A consumed topic and the group consuming it; its dead letters live on {@code <topic>.<group>.dlq}. */
     public record Source(String topic, String consumerGroup) {}
 
-    private final List<EventConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<Source> channels;
     private final TopicProvisioner topics;
 
@@ -56,42 +52,19 @@ public class DeadLetterSources {
                 connectorChannels(ConfigProvider.getConfig()));
     }
 
-    /** @param topics creates each consumer's topics before it subscribes; null to create none */
-    public DeadLetterSources(TopicProvisioner topics) {
-        this(topics, List.of());
+    /** Given channels, without topic creation (the broker or an operator creates them). */
+    public DeadLetterSources(List<Source> channels) {
+        this(null, channels);
     }
 
-    /** Without topic creation (the broker or an operator creates them). */
-    public DeadLetterSources() {
-        this((TopicProvisioner) null);
-    }
-
-    private DeadLetterSources(TopicProvisioner topics, List<Source> channels) {
+    /** @param topics creates the channels' topics at start; null to create none */
+    public DeadLetterSources(TopicProvisioner topics, List<Source> channels) {
         this.topics = topics;
         this.channels = channels;
     }
 
-    /** Registers a consumer loop before it starts. */
-    public void register(EventConsumer consumer) {
-        if (topics != null) {
-            consumer.ensureTopicsWith(topics);
-        }
-        consumers.add(consumer);
-    }
-
     public List<Source> all() {
-        List<Source> all = new ArrayList<>(channels);
-        consumers.forEach(c -> all.add(new Source(c.topic(), c.consumerGroup())));
-        return all;
-    }
-
-    /** The connector channels' sources. */
-    public List<Source> channels() {
         return channels;
-    }
-
-    public List<EventConsumer> consumers() {
-        return List.copyOf(consumers);
     }
 
     /**
@@ -100,6 +73,11 @@ public class DeadLetterSources {
      * pick up a topic created later once they refresh their metadata.
      */
     void createChannelTopics(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
+        createTopics();
+    }
+
+    /** Creates each channel's topic, dead-letter topic and replay log, unless topic creation is off. */
+    public void createTopics() {
         if (topics == null) {
             return;
         }

@@ -8,9 +8,13 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.fault.KafkaFailureHandler;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
@@ -41,11 +45,26 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
     private final DeadLetterPublisher deadLetters;
     private final IncomingEvents incoming;
     private final MeterRegistry registry;
+    private final Iterable<DeadLetterFollowUp> followUps;
 
-    public DeadLetterStrategy(DeadLetterPublisher deadLetters, IncomingEvents incoming, MeterRegistry registry) {
+    @Inject
+    public DeadLetterStrategy(
+            DeadLetterPublisher deadLetters,
+            IncomingEvents incoming,
+            MeterRegistry registry,
+            @Any Instance<DeadLetterFollowUp> followUps) {
+        this(deadLetters, incoming, registry, (Iterable<DeadLetterFollowUp>) followUps);
+    }
+
+    public DeadLetterStrategy(
+            DeadLetterPublisher deadLetters,
+            IncomingEvents incoming,
+            MeterRegistry registry,
+            Iterable<DeadLetterFollowUp> followUps) {
         this.deadLetters = deadLetters;
         this.incoming = incoming;
         this.registry = registry;
+        this.followUps = followUps;
     }
 
     @Override
@@ -55,11 +74,6 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
             KafkaConsumer<?, ?> consumer,
             BiConsumer<Throwable, Boolean> reportFailure) {
         String group = String.valueOf(consumer.configuration().get("group.id"));
-        Counter deadLettered = Counter.builder("tenantry.dlq.records")
-                .description("Records sent to a dead-letter topic")
-                .tag("topic", config.getTopic().orElse(config.getChannel()))
-                .tag("group", group)
-                .register(registry);
         return new KafkaFailureHandler() {
             @Override
             public <K, V> Uni<Void> handle(
@@ -68,26 +82,30 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
                     org.eclipse.microprofile.reactive.messaging.Metadata metadata) {
                 // Blocking (the publisher waits for Kafka's acknowledgement): off the event loop.
                 return Uni.createFrom()
-                        .item(() -> writeUntilDone(record, group, reason))
+                        .item(() -> deadLetter(recordOf(record), group, reason))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                        .chain(written -> {
-                            if (!written) {
-                                return Uni.createFrom().voidItem(); // left uncommitted: read again after the restart
-                            }
-                            deadLettered.increment();
-                            return Uni.createFrom().completionStage(record.ack());
-                        });
+                        .chain(written -> written
+                                ? Uni.createFrom().completionStage(record.ack())
+                                : Uni.createFrom().voidItem()); // left uncommitted: read again after the restart
             }
         };
     }
 
-    /** @return false if the service began stopping before the dead letter could be written */
     @SuppressWarnings("unchecked")
-    private boolean writeUntilDone(IncomingKafkaRecord<?, ?> record, String group, Throwable reason) {
-        ConsumerRecord<String, byte[]> raw = (ConsumerRecord<String, byte[]>)
-                record.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                        .orElseThrow()
-                        .getRecord();
+    private static ConsumerRecord<String, byte[]> recordOf(IncomingKafkaRecord<?, ?> record) {
+        return (ConsumerRecord<String, byte[]>) record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow()
+                .getRecord();
+    }
+
+    /**
+     * Writes the dead letter of a record given up by {@code group}, waiting for Kafka as long as it
+     * takes, then runs the service's {@link DeadLetterFollowUp}s.
+     *
+     * @return false if the service began stopping before the dead letter could be written: the
+     *     record must then stay uncommitted
+     */
+    public boolean deadLetter(ConsumerRecord<String, byte[]> raw, String group, Throwable reason) {
         IncomingEvents.Rejected rejected = reason instanceof IncomingEvents.Rejected r
                 ? r
                 : new IncomingEvents.Rejected("permanent failure: " + reason.getMessage(), reason, 1, Instant.now());
@@ -101,7 +119,8 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
                         rejected.getCause(),
                         rejected.attempts(),
                         rejected.firstFailure());
-                return true;
+                incoming.clearWaiting(raw.topic(), group);
+                break;
             } catch (RuntimeException e) {
                 if (incoming.isStopping() || Thread.currentThread().isInterrupted()) {
                     LOG.infof(
@@ -109,6 +128,7 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
                             IncomingEvents.position(raw), e.getMessage());
                     return false;
                 }
+                incoming.markWaiting(raw.topic(), group);
                 LOG.warnf(
                         "Could not write the dead letter of %s, retrying in %d ms: %s",
                         IncomingEvents.position(raw), backoff.toMillis(), e.getMessage());
@@ -116,6 +136,20 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+        Counter.builder("tenantry.dlq.records")
+                .description("Records sent to a dead-letter topic")
+                .tag("topic", raw.topic())
+                .tag("group", group)
+                .register(registry)
+                .increment();
+        for (DeadLetterFollowUp followUp : followUps) {
+            try {
+                followUp.deadLettered(raw, rejected.getMessage(), rejected.getCause());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Follow-up of the dead letter of %s failed", IncomingEvents.position(raw));
+            }
+        }
+        return true;
     }
 
     private static void sleep(Duration duration) {

@@ -136,6 +136,15 @@ public class IncomingEvents {
         return Optional.ofNullable(waitingSince.get(topic + "/" + group));
     }
 
+    /** A record of this topic and group waits for PostgreSQL or Kafka (liveness watches how long). */
+    void markWaiting(String topic, String group) {
+        waitingSince.putIfAbsent(topic + "/" + group, Instant.now());
+    }
+
+    void clearWaiting(String topic, String group) {
+        waitingSince.remove(topic + "/" + group);
+    }
+
     /** True once the service is shutting down: records failing transiently are left uncommitted from now on. */
     public boolean isStopping() {
         return stopping;
@@ -143,6 +152,11 @@ public class IncomingEvents {
 
     // Before the connector stops its channels, so a record in its retries gives up at once.
     void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent stop) {
+        stop();
+    }
+
+    /** From now on a record failing transiently is left uncommitted, and backoffs end at once. */
+    public void stop() {
         stopping = true;
     }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.dispatcher.config;
 
+import dev.tenantry.support.messaging.ConsumerRetry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -15,7 +16,7 @@ public interface DispatcherConfig {
     @WithDefault("webhook-dispatcher")
     String consumerGroup();
 
-    /** Consumer threads per instance. Intake is one short transaction per event. */
+    /** Consumers of the lifecycle channel per instance (its concurrency). Intake is one short transaction per event. */
     @WithDefault("2")
     int consumerConcurrency();
 
@@ -122,16 +123,11 @@ public interface DispatcherConfig {
         Duration checkInterval();
     }
 
-    interface Retry {
+    interface Retry extends ConsumerRetry {
         /** Intake retries of transient (database) failures before a record is dead-lettered. */
+        @Override
         @WithDefault("8")
         int maxAttempts();
-
-        @WithDefault("200ms")
-        Duration initialBackoff();
-
-        @WithDefault("10s")
-        Duration maxBackoff();
     }
 
     interface Retention {

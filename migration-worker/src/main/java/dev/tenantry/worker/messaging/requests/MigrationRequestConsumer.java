@@ -29,8 +29,7 @@ public class MigrationRequestConsumer {
         this.service = service;
         this.incoming = incoming;
         this.group = config.consumerGroup();
-        WorkerConfig.Retry retry = config.retry();
-        this.retry = new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff());
+        this.retry = config.retry().policy();
     }
 
     @Incoming("migration-requests")
