@@ -25,7 +25,7 @@ public class ReplayBystander {
     }
 
     @Incoming("replay-bystander")
-    @Blocking
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
     public CompletionStage<Void> consume(Message<byte[]> request) {
         return incoming.consume(
                 request,

@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What an {@code @Incoming} method of a Tenantry service does with each Kafka record, on top of
- * the SmallRye Kafka connector. The connector polls, keeps each partition in order (one consumer
- * per {@code concurrency} copy, {@code @Blocking} ordered), commits an offset only once every record
+ * the SmallRye Kafka connector. The connector polls, keeps each partition in order
+ * ({@code throttled.ordered=partition}, partitions in parallel), commits an offset only once every record
  * before it was acked ({@code commit-strategy=throttled}) and hands a nacked record to the
  * {@code tenantry-dead-letter} failure strategy ({@link DeadLetterStrategy}). What it does not do,
  * and this class does:

@@ -11,8 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Consumes tenant-lifecycle through the {@code lifecycle-events} channel, one record at a time per
- * consumer (the channel has {@code tenantry.dispatcher.consumer-concurrency} of them). The
+ * Consumes tenant-lifecycle through the {@code lifecycle-events} channel: the records of one
+ * partition one after the other, up to {@code tenantry.dispatcher.consumer-concurrency} partitions
+ * at once. The
  * connector starts it after the shared schema is migrated (service-support's
  * SharedSchemaMigration runs first at start-up), and commits a record's offset only after its
  * deliveries are committed.
@@ -33,7 +34,7 @@ public class LifecycleEventConsumer {
     }
 
     @Incoming("lifecycle-events")
-    @Blocking
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
     public CompletionStage<Void> consume(Message<byte[]> event) {
         return incoming.consume(event, group, retry, (envelope, record) -> intake.accept(envelope));
     }

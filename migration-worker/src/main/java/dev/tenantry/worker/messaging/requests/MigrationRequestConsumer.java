@@ -13,9 +13,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Consumes tenant-migration-requests through the {@code migration-requests} channel (configured
  * in application.properties). The connector starts it after the shared schema is migrated
- * (service-support's SharedSchemaMigration runs first at start-up). Blocking and ordered: each of
- * the channel's {@code concurrency} consumers handles its partitions one record at a time, so the
- * requests of one tenant (one partition) are migrated in order.
+ * (service-support's SharedSchemaMigration runs first at start-up). The requests of one tenant (one
+ * partition) are migrated one after the other, up to {@code tenantry.worker.concurrency} partitions
+ * at once.
  */
 @ApplicationScoped
 public class MigrationRequestConsumer {
@@ -33,7 +33,7 @@ public class MigrationRequestConsumer {
     }
 
     @Incoming("migration-requests")
-    @Blocking
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
     public CompletionStage<Void> consume(Message<byte[]> request) {
         return incoming.consume(request, group, retry, (event, record) -> service.handle(event));
     }

@@ -47,7 +47,7 @@ public class TenantCommandConsumer {
     }
 
     @Incoming("tenant-commands")
-    @Blocking
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
     public CompletionStage<Void> consume(Message<byte[]> command) {
         return incoming.consume(command, group, retry, this::handle);
     }

@@ -30,7 +30,7 @@ public class MigrationResultConsumer {
     }
 
     @Incoming("migration-results")
-    @Blocking
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
     public CompletionStage<Void> consume(Message<byte[]> result) {
         return incoming.consume(result, group, retry, (event, record) -> saga.onResult(event));
     }
