@@ -84,6 +84,10 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
                 return Uni.createFrom()
                         .item(() -> deadLetter(recordOf(record), group, reason))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        // Back on the record's own context, as the connector's strategies do: the
+                        // throttled commit and the ordered hand-out of the next record of the
+                        // partition are not safe from a worker thread (records were lost without it).
+                        .emitOn(record::runOnMessageContext)
                         .chain(written -> written
                                 ? Uni.createFrom().completionStage(record.ack())
                                 : Uni.createFrom().voidItem()); // left uncommitted: read again after the restart
