@@ -1,6 +1,5 @@
 package dev.tenantry.worker.config;
 
-import dev.tenantry.support.messaging.ConsumerRetry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -28,7 +27,7 @@ public interface WorkerConfig {
 
     TenantMigrations tenantMigrations();
 
-    ConsumerRetry retry();
+    Retry retry();
 
     Drift drift();
 
@@ -60,6 +59,17 @@ public interface WorkerConfig {
          */
         @WithDefault("200")
         int sessionRenewalEvery();
+    }
+
+    interface Retry {
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("10s")
+        Duration maxBackoff();
     }
 
     interface Drift {

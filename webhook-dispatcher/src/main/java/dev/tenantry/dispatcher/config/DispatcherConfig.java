@@ -1,6 +1,5 @@
 package dev.tenantry.dispatcher.config;
 
-import dev.tenantry.support.messaging.ConsumerRetry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -16,14 +15,8 @@ public interface DispatcherConfig {
     @WithDefault("webhook-dispatcher")
     String consumerGroup();
 
-    /**
-     * Partitions of tenant-lifecycle taken in at once by this instance (the channel's
-     * throttled.ordered.max-concurrency; records of one partition stay in order). Intake is one
-     * short transaction per event, but each record also waits for the connector's hand-over
-     * between its polling, event-loop and worker threads: with all four partitions of the default
-     * topic at once, intake keeps up with a burst (the webhooks benchmark).
-     */
-    @WithDefault("4")
+    /** Consumer threads per instance. Intake is one short transaction per event. */
+    @WithDefault("2")
     int consumerConcurrency();
 
     /**
@@ -129,11 +122,16 @@ public interface DispatcherConfig {
         Duration checkInterval();
     }
 
-    interface Retry extends ConsumerRetry {
+    interface Retry {
         /** Intake retries of transient (database) failures before a record is dead-lettered. */
-        @Override
         @WithDefault("8")
         int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("10s")
+        Duration maxBackoff();
     }
 
     interface Retention {

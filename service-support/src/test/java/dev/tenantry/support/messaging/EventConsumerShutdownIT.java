@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A channel on real Kafka: what a stop leaves for the next consumer of the group. */
+/** The consumer loop on real Kafka: what a stop leaves for the next consumer of the group. */
 @RealInfrastructure
-class ChannelShutdownIT {
+class EventConsumerShutdownIT {
 
     @Test
     void recordsHandledBeforeACleanStopAreNotHandledAgainByTheNextConsumer(Infrastructure infra) throws Exception {
@@ -28,13 +28,13 @@ class ChannelShutdownIT {
                 sent.add(bed.send().id());
             }
             Set<String> handledFirst = ConcurrentHashMap.newKeySet();
-            try (TestChannel first = bed.consumer(policy, (e, r) -> handledFirst.add(e.id()))) {
+            try (EventConsumer first = bed.consumer(policy, (e, r) -> handledFirst.add(e.id()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handledFirst.containsAll(sent));
             }
 
             String later = bed.send().id();
             Set<String> handledSecond = ConcurrentHashMap.newKeySet();
-            try (TestChannel second = bed.consumer(policy, (e, r) -> handledSecond.add(e.id()))) {
+            try (EventConsumer second = bed.consumer(policy, (e, r) -> handledSecond.add(e.id()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handledSecond.contains(later));
             }
             assertThat(handledSecond).containsExactly(later);
@@ -49,7 +49,7 @@ class ChannelShutdownIT {
             AtomicInteger attempts = new AtomicInteger();
             // Many patient retries: only the shutdown can end them.
             RetryPolicy patient = new RetryPolicy(1000, Duration.ofMillis(100), Duration.ofMillis(200));
-            TestChannel first = bed.consumer(patient, (e, r) -> {
+            EventConsumer first = bed.consumer(patient, (e, r) -> {
                 attempts.incrementAndGet();
                 throw new ConnectException("database unreachable");
             });
@@ -58,16 +58,16 @@ class ChannelShutdownIT {
             int attemptsAtClose = attempts.get();
 
             Set<String> handled = ConcurrentHashMap.newKeySet();
-            try (TestChannel second = bed.consumer(patient, (e, r) -> handled.add(e.id()))) {
+            try (EventConsumer second = bed.consumer(patient, (e, r) -> handled.add(e.id()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(event.id()));
             }
             assertThat(attempts.get()).isEqualTo(attemptsAtClose);
             assertThat(bed.registry
-                            .find("tenantry.dlq.records")
+                            .get("tenantry.dlq.records")
                             .tag("group", bed.group)
-                            .counters())
-                    .as("dead letters counted")
-                    .isEmpty();
+                            .counter()
+                            .count())
+                    .isZero();
             assertThat(bed.recordCount(bed.deadLetterTopic)).isZero();
         }
     }
