@@ -17,13 +17,9 @@ import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
 import dev.tenantry.support.deadletter.DeadLetterSources;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.messaging.EventConsumer;
-import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.support.security.Roles;
-import dev.tenantry.testinfra.TestNames;
 import dev.tenantry.testinfra.TestTokens;
 import dev.tenantry.worker.WorkerTestSupport.TestTenant;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -33,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -51,20 +46,8 @@ class WorkerDeadLetterReplayIT {
     @Test
     void aRequestDeadLetteredDuringAnOutageIsReplayedToTheWorkerOnlyAndMigratesOnce() throws Exception {
         assumeTrue(infra().canRestartPostgres(), "provider cannot restart PostgreSQL");
-        Set<String> seenByOtherGroup = ConcurrentHashMap.newKeySet();
-        String otherGroup = TestNames.unique("bystander");
-        try (EventConsumer bystander = new EventConsumer(
-                new EventConsumer.Settings(
-                        infra().kafkaBootstrapServers(),
-                        Topics.TENANT_MIGRATION_REQUESTS,
-                        otherGroup,
-                        1,
-                        new RetryPolicy(1, Duration.ZERO, Duration.ZERO),
-                        Map.of()),
-                (event, record) -> seenByOtherGroup.add(event.id()),
-                deadLetters,
-                new SimpleMeterRegistry())) {
-            bystander.start();
+        Set<String> seenByOtherGroup = ReplayBystander.SEEN;
+        {
             TestTenant tenant = TestTenant.fresh("replayed");
             EventEnvelope<TenantRequested> request = tenant.requested();
 

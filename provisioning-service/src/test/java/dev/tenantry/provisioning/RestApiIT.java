@@ -6,8 +6,10 @@ import static dev.tenantry.provisioning.ProvisioningTestSupport.operator;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.viewer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasEntry;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -240,7 +242,9 @@ class RestApiIT {
                 .statusCode(200)
                 .body("checks.name", hasItem("outbox-relay"))
                 .body("checks.name", hasItem("kafka"))
-                .body("checks.name", hasItem("consumers"))
+                .body(
+                        "checks.find { it.name == 'SmallRye Reactive Messaging - readiness check' }.data",
+                        allOf(hasEntry("tenant-commands", "[OK]"), hasEntry("migration-results", "[OK]")))
                 .body("checks.name", hasItem("Database connections health check"));
         given().when()
                 .get("/q/openapi?format=json")

@@ -1,5 +1,6 @@
 package dev.tenantry.worker.config;
 
+import dev.tenantry.support.messaging.ConsumerRetry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -27,7 +28,7 @@ public interface WorkerConfig {
 
     TenantMigrations tenantMigrations();
 
-    Retry retry();
+    ConsumerRetry retry();
 
     Drift drift();
 
@@ -59,17 +60,6 @@ public interface WorkerConfig {
          */
         @WithDefault("200")
         int sessionRenewalEvery();
-    }
-
-    interface Retry {
-        @WithDefault("6")
-        int maxAttempts();
-
-        @WithDefault("200ms")
-        Duration initialBackoff();
-
-        @WithDefault("10s")
-        Duration maxBackoff();
     }
 
     interface Drift {

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasEntry;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.tenantry.contracts.EventEnvelope;
@@ -61,7 +62,13 @@ class FoundationSmokeIT {
 
     @Test
     void healthIsUpWithDatabaseKafkaAndConsumerReady() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(
+                        "checks.find { it.name == 'SmallRye Reactive Messaging - readiness check' }.data",
+                        hasEntry("migration-requests", "[OK]"));
         given().get("/q/health/live")
                 .then()
                 .statusCode(200)

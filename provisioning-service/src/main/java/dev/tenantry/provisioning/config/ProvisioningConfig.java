@@ -1,5 +1,6 @@
 package dev.tenantry.provisioning.config;
 
+import dev.tenantry.support.messaging.ConsumerRetry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public interface ProvisioningConfig {
 
     Relay relay();
 
-    Retry retry();
+    ConsumerRetry retry();
 
     Api api();
 
@@ -117,17 +118,6 @@ public interface ProvisioningConfig {
         /** Wait before restarting a relay whose engine failed (Kafka or PostgreSQL away). */
         @WithDefault("2s")
         Duration restartBackoff();
-    }
-
-    interface Retry {
-        @WithDefault("6")
-        int maxAttempts();
-
-        @WithDefault("200ms")
-        Duration initialBackoff();
-
-        @WithDefault("10s")
-        Duration maxBackoff();
     }
 
     interface Api {

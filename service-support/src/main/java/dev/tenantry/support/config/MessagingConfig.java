@@ -45,8 +45,8 @@ public interface MessagingConfig {
     interface Consumers {
 
         /**
-         * This instance's name in its consumer groups (static membership: each consumer thread
-         * joins as {@code <instance-id>-<topic>-<n>}). Set it to a name unique among the instances of the
+         * This instance's name in its consumer groups (static membership: each consumer of a
+         * channel joins as {@code <instance-id>-<topic>-<n>}, see StaticMembership). Set it to a name unique among the instances of the
          * service and stable across restarts (a StatefulSet pod name, a host name): a restarted
          * instance then gets its partitions back at once, instead of after the broker expired its
          * predecessor's session. Unset, consumers join as dynamic members.
@@ -55,7 +55,7 @@ public interface MessagingConfig {
 
         /**
          * How long a record waits for PostgreSQL or Kafka when it fails, past its retries, because
-         * one of them is away: it is left uncommitted and read again with backoff, not
+         * one of them is away: it is tried again, uncommitted, every {@code retry.max-backoff}, not
          * dead-lettered (the outage is not the record's fault). After this long it is
          * dead-lettered after all, so that a record that always fails this way cannot block its
          * partition for ever.
@@ -67,8 +67,8 @@ public interface MessagingConfig {
     interface Liveness {
 
         /**
-         * A consumer loop that crashed and has not got past its failure for this long turns the
-         * liveness check DOWN, so that an orchestrator restarts the process.
+         * A record that has waited this long for PostgreSQL or Kafka (or its dead letter for Kafka)
+         * turns the consumer-loops liveness check DOWN, so that an orchestrator restarts the process.
          */
         @WithDefault("2m")
         Duration downAfter();

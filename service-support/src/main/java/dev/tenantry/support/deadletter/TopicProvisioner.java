@@ -1,7 +1,6 @@
 package dev.tenantry.support.deadletter;
 
 import dev.tenantry.contracts.Topics;
-import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.LazyKafkaAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import org.jboss.logging.Logger;
  * off, and an auto-created topic gets the broker's defaults): the four event topics, the topic it
  * reads, its dead-letter topic and that topic's replay log. Topics that exist are left as they are.
  */
-public final class TopicProvisioner implements EventConsumer.TopicSetup, AutoCloseable {
+public final class TopicProvisioner implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -55,7 +54,6 @@ public final class TopicProvisioner implements EventConsumer.TopicSetup, AutoClo
         this.layout = layout;
     }
 
-    @Override
     public void ensureTopics(String topic, String consumerGroup) throws Exception {
         String deadLetterTopic = Topics.deadLetter(topic, consumerGroup);
         List<NewTopic> wanted = new ArrayList<>();

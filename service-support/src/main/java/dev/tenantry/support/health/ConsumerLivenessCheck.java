@@ -2,7 +2,7 @@ package dev.tenantry.support.health;
 
 import dev.tenantry.support.config.MessagingConfig;
 import dev.tenantry.support.deadletter.DeadLetterSources;
-import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.IncomingEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -14,25 +14,27 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Live while every consumer loop of this service runs, or has been failing for less than
- * {@code tenantry.messaging.liveness.down-after}. A loop that fails is restarted with backoff by
- * its consumer; one that cannot get past its failure for that long (or whose thread ended) needs
- * the process restarted, which is what an orchestrator does on a DOWN liveness check.
+ * Live while every channel of this service gets on with its records, or has had a record waiting
+ * for PostgreSQL or Kafka for less than {@code tenantry.messaging.liveness.down-after}. One stuck
+ * for that long needs the process restarted, which is what an orchestrator does on a DOWN
+ * liveness check. A channel that failed for good turns the connector's own liveness check DOWN.
  */
 @Liveness
 @ApplicationScoped
 public class ConsumerLivenessCheck implements HealthCheck {
 
     private final DeadLetterSources consumers;
+    private final IncomingEvents incoming;
     private final Duration downAfter;
 
     @Inject
-    public ConsumerLivenessCheck(DeadLetterSources consumers, MessagingConfig config) {
-        this(consumers, config.liveness().downAfter());
+    public ConsumerLivenessCheck(DeadLetterSources consumers, IncomingEvents incoming, MessagingConfig config) {
+        this(consumers, incoming, config.liveness().downAfter());
     }
 
-    public ConsumerLivenessCheck(DeadLetterSources consumers, Duration downAfter) {
+    public ConsumerLivenessCheck(DeadLetterSources consumers, IncomingEvents incoming, Duration downAfter) {
         this.consumers = consumers;
+        this.incoming = incoming;
         this.downAfter = downAfter;
     }
 
@@ -41,17 +43,14 @@ public class ConsumerLivenessCheck implements HealthCheck {
         HealthCheckResponseBuilder response =
                 HealthCheckResponse.named("consumer-loops").up();
         Instant now = Instant.now();
-        for (EventConsumer consumer : consumers.consumers()) {
-            String name = consumer.topic() + "/" + consumer.consumerGroup();
-            Optional<Instant> failingSince = consumer.failingSince();
-            if (failingSince.isEmpty()) {
-                response.withData(name, "running");
-                continue;
-            }
-            Duration failingFor = Duration.between(failingSince.get(), now);
+        for (DeadLetterSources.Source channel : consumers.all()) {
+            String name = channel.topic() + "/" + channel.consumerGroup();
+            Optional<Instant> waiting = incoming.waitingSince(channel.topic(), channel.consumerGroup());
             response.withData(
-                    name, "failing since " + failingSince.get() + ", " + consumer.restartCount() + " restart(s)");
-            if (failingFor.compareTo(downAfter) >= 0) {
+                    name,
+                    waiting.map(since -> "waiting for a dependency since " + since)
+                            .orElse("running"));
+            if (waiting.isPresent() && Duration.between(waiting.get(), now).compareTo(downAfter) >= 0) {
                 response.down();
             }
         }

@@ -5,10 +5,12 @@ import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.Topics;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
 import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.DeadLetterStrategy;
 import dev.tenantry.support.messaging.EventHandler;
 import dev.tenantry.support.messaging.EventPublisher;
+import dev.tenantry.support.messaging.IncomingEvents;
 import dev.tenantry.support.messaging.RetryPolicy;
+import dev.tenantry.support.messaging.TestChannel;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.TestKafka;
 import dev.tenantry.testinfra.TestNames;
@@ -16,7 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -35,7 +37,7 @@ public final class ConsumerTestbed implements AutoCloseable {
     public final String deadLetterTopic;
     public final EventPublisher publisher;
     public final DeadLetterPublisher deadLetters;
-    public final DeadLetterSources sources = new DeadLetterSources();
+    public final DeadLetterSources sources;
     public final ReplayLog replayLog;
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final TestKafka kafka;
@@ -45,6 +47,7 @@ public final class ConsumerTestbed implements AutoCloseable {
         this.topic = TestNames.unique(name);
         this.group = TestNames.unique(name + "_group");
         this.deadLetterTopic = Topics.deadLetter(topic, group);
+        this.sources = new DeadLetterSources(List.of(new DeadLetterSources.Source(topic, group)));
         this.kafka = new TestKafka(bootstrapServers);
         kafka.createTopic(topic, 1);
         // One partition each, so that records are in the order they were written.
@@ -55,22 +58,22 @@ public final class ConsumerTestbed implements AutoCloseable {
         this.replayLog = new ReplayLog(publisher, bootstrapServers);
     }
 
-    /** A consumer of the testbed's topic and group, registered as a dead-letter source; started. */
-    public EventConsumer consumer(RetryPolicy retry, EventHandler handler) {
-        EventConsumer consumer = registeredConsumer(retry, handler);
-        consumer.start();
-        return consumer;
+    /** A consumer of the testbed's topic and group (its dead-letter source), running. */
+    public TestChannel consumer(RetryPolicy retry, EventHandler handler) {
+        return consumer(group, retry, Duration.ofMinutes(10), handler);
     }
 
-    /** A consumer of the testbed's topic and group, registered as a dead-letter source; not started. */
-    public EventConsumer registeredConsumer(RetryPolicy retry, EventHandler handler) {
-        EventConsumer consumer = new EventConsumer(
-                new EventConsumer.Settings(bootstrapServers, topic, group, 1, retry, Map.of()),
-                handler,
-                deadLetters,
-                registry);
-        sources.register(consumer);
-        return consumer;
+    /** A consumer of the testbed's topic in any group, running. */
+    public TestChannel consumer(String inGroup, RetryPolicy retry, Duration outagePatience, EventHandler handler) {
+        IncomingEvents incoming = new IncomingEvents(outagePatience);
+        return new TestChannel(
+                bootstrapServers,
+                topic,
+                inGroup,
+                incoming,
+                new DeadLetterStrategy(deadLetters, incoming, registry, List.of()),
+                retry,
+                handler);
     }
 
     /** Records on the topic now (end offsets summed). */

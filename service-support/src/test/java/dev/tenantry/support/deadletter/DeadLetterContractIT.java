@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
-import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
+import dev.tenantry.support.messaging.TestChannel;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.RealInfrastructure;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ class DeadLetterContractIT {
     void aPermanentFailureAndItsReplayThatFailedAgainCarryTheDocumentedHeaders(Infrastructure infra) throws Exception {
         assertThat(deadLetterChannel.path("description").asText()).contains("failed permanently");
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "contract");
-                EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+                TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                     throw new IllegalStateException("refused");
                 })) {
             EventEnvelope<TenantRollbackRequested> event = bed.send();
@@ -69,7 +69,7 @@ class DeadLetterContractIT {
     @Test
     void anUndecodableRecordCarriesTheDocumentedHeaders(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "contract_garbage");
-                EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {})) {
+                TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {})) {
             bed.kafka
                     .producer()
                     .send(new ProducerRecord<>(bed.topic, "key", "not an event".getBytes(StandardCharsets.UTF_8)))

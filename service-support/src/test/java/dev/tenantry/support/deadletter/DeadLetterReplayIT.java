@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
-import dev.tenantry.support.messaging.EventConsumer;
 import dev.tenantry.support.messaging.RetryPolicy;
+import dev.tenantry.support.messaging.TestChannel;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.RealInfrastructure;
 import dev.tenantry.testinfra.TestNames;
@@ -36,24 +36,17 @@ class DeadLetterReplayIT {
             Map<String, AtomicInteger> handledByFailedGroup = new ConcurrentHashMap<>();
             Map<String, AtomicInteger> handledByBystander = new ConcurrentHashMap<>();
             EventEnvelope<TenantRollbackRequested> poisoned = bed.send();
-            try (EventConsumer failing = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel failing = bed.consumer(NO_RETRY, (e, r) -> {
                         if (!fixed.get()) {
                             throw new IllegalStateException("poisoned until fixed");
                         }
                         count(handledByFailedGroup, e.id()).incrementAndGet();
                     });
-                    EventConsumer bystander = new EventConsumer(
-                            new EventConsumer.Settings(
-                                    bed.bootstrapServers,
-                                    bed.topic,
-                                    TestNames.unique("bystander"),
-                                    1,
-                                    NO_RETRY,
-                                    Map.of()),
-                            (e, r) -> count(handledByBystander, e.id()).incrementAndGet(),
-                            bed.deadLetters,
-                            bed.registry)) {
-                bystander.start();
+                    TestChannel bystander = bed.consumer(
+                            TestNames.unique("bystander"),
+                            NO_RETRY,
+                            Duration.ofMinutes(10),
+                            (e, r) -> count(handledByBystander, e.id()).incrementAndGet())) {
                 bed.await(bed.deadLetterTopic, poisoned.id(), null);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> count(handledByBystander, poisoned.id()).get() == 1);
@@ -79,7 +72,7 @@ class DeadLetterReplayIT {
             AtomicBoolean fixed = new AtomicBoolean();
             Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
             EventEnvelope<TenantRollbackRequested> poisoned = bed.send();
-            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 if (!fixed.get()) {
                     throw new IllegalStateException("poisoned until fixed");
                 }
@@ -116,7 +109,7 @@ class DeadLetterReplayIT {
             throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "capped")) {
             EventEnvelope<TenantRollbackRequested> event = bed.send();
-            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 throw new IllegalStateException("poisoned");
             })) {
                 bed.await(bed.deadLetterTopic, event.id(), null);
@@ -149,7 +142,7 @@ class DeadLetterReplayIT {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "window")) {
             EventEnvelope<TenantRollbackRequested> event = bed.send();
             ConsumerRecord<String, byte[]> dead;
-            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 throw new IllegalStateException("poisoned");
             })) {
                 dead = bed.await(bed.deadLetterTopic, event.id(), null);
@@ -187,7 +180,7 @@ class DeadLetterReplayIT {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "firstfailure")) {
             Instant sent = Instant.now();
             EventEnvelope<TenantRollbackRequested> event = bed.send();
-            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 throw new IllegalStateException("no schema for " + e.id());
             })) {
                 ConsumerRecord<String, byte[]> dead = bed.await(bed.deadLetterTopic, event.id(), null);
@@ -213,7 +206,7 @@ class DeadLetterReplayIT {
     void theSizeGaugeCountsTheRecordsOnTheDeadLetterTopicAndIgnoresReplays(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "sized")) {
             DeadLetterSizes sizes = new DeadLetterSizes(bed.sources, bed.registry, bed.bootstrapServers, Duration.ZERO);
-            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 throw new IllegalStateException("poisoned");
             })) {
                 sizes.measure();
@@ -243,7 +236,7 @@ class DeadLetterReplayIT {
     @Test
     void theReplayCapHoldsPerOriginalRecordForGarbageWithoutAnEventId(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "garbage")) {
-            try (EventConsumer consumer = bed.consumer(NO_RETRY, (e, r) -> {
+            try (TestChannel consumer = bed.consumer(NO_RETRY, (e, r) -> {
                 throw new IllegalStateException("never called: garbage does not decode");
             })) {
                 bed.kafka
@@ -284,7 +277,7 @@ class DeadLetterReplayIT {
     @Test
     void listingReadsNewestFirstAPageAtATimeAndSaysWhenItStoppedAtTheScanLimit(Infrastructure infra) throws Exception {
         try (ConsumerTestbed bed = new ConsumerTestbed(infra, "paged")) {
-            try (EventConsumer unstarted = bed.registeredConsumer(NO_RETRY, (e, r) -> {})) {
+            {
                 for (int i = 0; i < 25; i++) {
                     bed.deadLetters.deadLetter(
                             new ConsumerRecord<>(

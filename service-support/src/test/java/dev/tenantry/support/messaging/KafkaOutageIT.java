@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -85,12 +86,9 @@ class KafkaOutageIT {
         String topic = TestNames.unique("created");
         String group = TestNames.unique("created_group");
         String deadLetterTopic = Topics.deadLetter(topic, group);
-        try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(3, 2, OptionalInt.of(1)));
-                EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (e, r) -> {
-                    throw new IllegalStateException("poisoned");
-                })) {
-            consumer.start();
-            await().atMost(AWAIT).until(() -> partitionCount(topic) == 3);
+        try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(3, 2, OptionalInt.of(1)))) {
+            new DeadLetterSources(wiring.topics, List.of(new DeadLetterSources.Source(topic, group))).createTopics();
+            assertThat(partitionCount(topic)).isEqualTo(3);
             assertThat(partitionCount(deadLetterTopic)).isEqualTo(2);
             assertThat(partitionCount(deadLetterTopic + "-replays")).isEqualTo(2);
             for (String eventTopic : Topics.ALL) {
@@ -98,10 +96,14 @@ class KafkaOutageIT {
             }
 
             // The broker creates nothing itself, so a dead letter arrives only on the created topic.
-            EventEnvelope<TenantRollbackRequested> event = send(topic);
-            assertThat(kafka.awaitRecord(
-                            deadLetterTopic, r -> event.id().equals(header(r, CloudEventCodec.CE_ID)), AWAIT))
-                    .isNotNull();
+            try (TestChannel consumer = wiring.consumer(topic, group, patientRetry(), (e, r) -> {
+                throw new IllegalStateException("poisoned");
+            })) {
+                EventEnvelope<TenantRollbackRequested> event = send(topic);
+                assertThat(kafka.awaitRecord(
+                                deadLetterTopic, r -> event.id().equals(header(r, CloudEventCodec.CE_ID)), AWAIT))
+                        .isNotNull();
+            }
         }
     }
 
@@ -114,7 +116,7 @@ class KafkaOutageIT {
         try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(1, 1, OptionalInt.empty()))) {
             kafka.createTopic(resultTopic, 1);
             EventPublisher results = wiring.publisher;
-            try (EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (event, record) -> {
+            try (TestChannel consumer = wiring.consumer(topic, group, patientRetry(), (event, record) -> {
                 if (attempts.incrementAndGet() == 1) {
                     pauseBroker(); // the work is done; its result cannot be published now
                 }
@@ -126,61 +128,73 @@ class KafkaOutageIT {
                                                 record.key(), ((TenantRollbackRequested) event.data()).schema(), true))
                                 .withCausation(event));
             })) {
-                consumer.start();
-                await().atMost(AWAIT).until(() -> partitionCount(topic) == 1);
                 EventEnvelope<TenantRollbackRequested> event = send(topic);
 
                 // Retried while Kafka stays away: not dead-lettered (the dead letter could not be
-                // written either, and the loop would have ended).
+                // written either).
                 await().atMost(AWAIT).until(() -> attempts.get() >= 3);
                 resumeBroker();
 
                 assertThat(kafka.awaitRecord(
                                 resultTopic, r -> event.id().equals(header(r, CloudEventCodec.CE_CAUSATIONID)), AWAIT))
                         .isNotNull();
-                await().atMost(AWAIT).until(consumer::isRunning);
                 assertThat(wiring.registry
-                                .get("tenantry.dlq.records")
+                                .find("tenantry.dlq.records")
                                 .tag("group", group)
-                                .counter()
-                                .count())
-                        .isZero();
+                                .counters())
+                        .as("dead letters counted")
+                        .isEmpty();
                 assertThat(recordCount(Topics.deadLetter(topic, group))).isZero();
             }
         }
     }
 
     @Test
-    void aLoopWhoseDeadLetterCannotBeWrittenIsRestartedReadsTheRecordAgainAndLivenessGoesDownThenUp() throws Exception {
+    void aRecordWhoseDeadLetterCannotBeWrittenWaitsUncommittedForKafkaAndLivenessGoesDownThenUp() throws Exception {
         String topic = TestNames.unique("dlqfails");
         String group = TestNames.unique("dlqfails_group");
         AtomicInteger attempts = new AtomicInteger();
-        try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(1, 1, OptionalInt.empty()));
-                EventConsumer consumer = wiring.consumer(topic, group, patientRetry(), (event, record) -> {
-                    if (attempts.incrementAndGet() == 1) {
-                        pauseBroker(); // the record is poisoned, and its dead letter cannot be written
-                    }
-                    throw new IllegalStateException("poisoned");
-                })) {
-            ConsumerLivenessCheck liveness = new ConsumerLivenessCheck(wiring.sources, Duration.ofSeconds(1));
-            consumer.start();
-            await().atMost(AWAIT).until(() -> partitionCount(topic) == 1);
-            assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-            EventEnvelope<TenantRollbackRequested> event = send(topic);
+        try (Wiring wiring = new Wiring(new TopicProvisioner.Layout(1, 1, OptionalInt.empty()))) {
+            ConsumerLivenessCheck liveness = new ConsumerLivenessCheck(
+                    new DeadLetterSources(List.of(new DeadLetterSources.Source(topic, group))),
+                    wiring.incoming,
+                    Duration.ofSeconds(1));
+            EventEnvelope<TenantRollbackRequested> event;
+            try (TestChannel consumer = wiring.consumer(topic, group, patientRetry(), (e, record) -> {
+                if (attempts.incrementAndGet() == 1) {
+                    pauseBroker(); // the record is poisoned, and its dead letter cannot be written
+                }
+                throw new IllegalStateException("poisoned");
+            })) {
+                assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+                event = send(topic);
 
-            await().atMost(AWAIT).until(() -> liveness.call().getStatus() == HealthCheckResponse.Status.DOWN);
-            assertThat(consumer.restartCount()).isPositive();
-            resumeBroker();
+                await().atMost(AWAIT).until(() -> liveness.call().getStatus() == HealthCheckResponse.Status.DOWN);
+                resumeBroker();
 
-            // The restarted loop reads the uncommitted record again and dead-letters it this time.
-            await().atMost(AWAIT).until(() -> liveness.call().getStatus() == HealthCheckResponse.Status.UP);
-            assertThat(attempts.get()).isGreaterThanOrEqualTo(2);
-            assertThat(kafka.awaitRecord(
-                            Topics.deadLetter(topic, group),
-                            r -> event.id().equals(header(r, CloudEventCodec.CE_ID)),
-                            AWAIT))
-                    .isNotNull();
-            assertThat(consumer.isRunning()).isTrue();
+                // The write is tried again until Kafka is back: the dead letter arrives, the record
+                // was handled once, and it is committed.
+                await().atMost(AWAIT).until(() -> liveness.call().getStatus() == HealthCheckResponse.Status.UP);
+                assertThat(kafka.awaitRecord(
+                                Topics.deadLetter(topic, group),
+                                r -> event.id().equals(header(r, CloudEventCodec.CE_ID)),
+                                AWAIT))
+                        .isNotNull();
+                assertThat(attempts).hasValue(1);
+            }
+            AtomicInteger readAgain = new AtomicInteger();
+            EventEnvelope<TenantRollbackRequested> later = send(topic);
+            AtomicBoolean laterHandled = new AtomicBoolean();
+            try (TestChannel next = wiring.consumer(topic, group, patientRetry(), (e, record) -> {
+                if (e.id().equals(later.id())) {
+                    laterHandled.set(true);
+                } else {
+                    readAgain.incrementAndGet();
+                }
+            })) {
+                await().atMost(AWAIT).untilTrue(laterHandled);
+            }
+            assertThat(readAgain).hasValue(0);
         }
     }
 
@@ -189,31 +203,18 @@ class KafkaOutageIT {
         final EventPublisher publisher = new EventPublisher(broker.bootstrapServers(), PUBLISH_TIMEOUT);
         final DeadLetterPublisher deadLetters = new DeadLetterPublisher(publisher);
         final TopicProvisioner topics;
-        final DeadLetterSources sources;
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final IncomingEvents incoming = new IncomingEvents(Duration.ofMinutes(10));
+        final DeadLetterStrategy strategy = new DeadLetterStrategy(deadLetters, incoming, registry, List.of());
 
         Wiring(TopicProvisioner.Layout layout) {
             this.topics = new TopicProvisioner(broker.bootstrapServers(), layout);
-            this.sources = new DeadLetterSources(topics);
         }
 
-        EventConsumer consumer(String topic, String group, RetryPolicy retry, EventHandler handler) {
-            // A restarted loop counts as recovered only once it handled records (or after 60 s).
-            EventConsumer consumer = new EventConsumer(
-                    new EventConsumer.Settings(
-                            broker.bootstrapServers(),
-                            topic,
-                            group,
-                            1,
-                            retry,
-                            Map.of(),
-                            Duration.ofMillis(200),
-                            Duration.ofSeconds(60)),
-                    handler,
-                    deadLetters,
-                    registry);
-            sources.register(consumer);
-            return consumer;
+        /** A consumer of the topic, after its topics were created as a service creates them at start. */
+        TestChannel consumer(String topic, String group, RetryPolicy retry, EventHandler handler) throws Exception {
+            topics.ensureTopics(topic, group);
+            return new TestChannel(broker.bootstrapServers(), topic, group, incoming, strategy, retry, handler);
         }
 
         @Override

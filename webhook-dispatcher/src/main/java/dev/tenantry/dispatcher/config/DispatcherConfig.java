@@ -1,5 +1,6 @@
 package dev.tenantry.dispatcher.config;
 
+import dev.tenantry.support.messaging.ConsumerRetry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -15,8 +16,14 @@ public interface DispatcherConfig {
     @WithDefault("webhook-dispatcher")
     String consumerGroup();
 
-    /** Consumer threads per instance. Intake is one short transaction per event. */
-    @WithDefault("2")
+    /**
+     * Partitions of tenant-lifecycle taken in at once by this instance (the channel's
+     * throttled.ordered.max-concurrency; records of one partition stay in order). Intake is one
+     * short transaction per event, but each record also waits for the connector's hand-over
+     * between its polling, event-loop and worker threads: with all four partitions of the default
+     * topic at once, intake keeps up with a burst (the webhooks benchmark).
+     */
+    @WithDefault("4")
     int consumerConcurrency();
 
     /**
@@ -122,16 +129,11 @@ public interface DispatcherConfig {
         Duration checkInterval();
     }
 
-    interface Retry {
+    interface Retry extends ConsumerRetry {
         /** Intake retries of transient (database) failures before a record is dead-lettered. */
+        @Override
         @WithDefault("8")
         int maxAttempts();
-
-        @WithDefault("200ms")
-        Duration initialBackoff();
-
-        @WithDefault("10s")
-        Duration maxBackoff();
     }
 
     interface Retention {

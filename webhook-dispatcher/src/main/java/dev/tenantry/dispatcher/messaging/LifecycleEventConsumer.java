@@ -1,65 +1,41 @@
 package dev.tenantry.dispatcher.messaging;
 
-import dev.tenantry.contracts.Topics;
 import dev.tenantry.dispatcher.config.DispatcherConfig;
 import dev.tenantry.dispatcher.service.DeliveryIntake;
-import dev.tenantry.support.config.MessagingConfig;
-import dev.tenantry.support.deadletter.DeadLetterSources;
-import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.IncomingEvents;
 import dev.tenantry.support.messaging.RetryPolicy;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Consumes tenant-lifecycle once the shared schema is migrated (service-support's
- * SharedSchemaMigration runs before start-up observers; a failed migration stops the dispatcher).
- * The offset of a record is committed only after its deliveries are committed.
+ * Consumes tenant-lifecycle through the {@code lifecycle-events} channel: the records of one
+ * partition one after the other, up to {@code tenantry.dispatcher.consumer-concurrency} partitions
+ * at once. The
+ * connector starts it after the shared schema is migrated (service-support's
+ * SharedSchemaMigration runs first at start-up), and commits a record's offset only after its
+ * deliveries are committed.
  */
 @ApplicationScoped
 public class LifecycleEventConsumer {
 
-    private final EventConsumer consumer;
+    private final DeliveryIntake intake;
+    private final IncomingEvents incoming;
+    private final String group;
+    private final RetryPolicy retry;
 
-    public LifecycleEventConsumer(
-            DispatcherConfig config,
-            DeliveryIntake intake,
-            DeadLetterPublisher deadLetters,
-            DeadLetterSources deadLetterSources,
-            MeterRegistry registry,
-            MessagingConfig messaging,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        DispatcherConfig.Retry retry = config.retry();
-        this.consumer = new EventConsumer(
-                new EventConsumer.Settings(
-                                bootstrapServers,
-                                Topics.TENANT_LIFECYCLE,
-                                config.consumerGroup(),
-                                config.consumerConcurrency(),
-                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                                Map.of())
-                        .configuredBy(messaging.consumers()),
-                (event, record) -> intake.accept(event),
-                deadLetters,
-                registry);
-        // Lets the shared dead-letter admin API (/admin/dead-letters) list and replay this consumer's DLQ.
-        deadLetterSources.register(consumer);
+    public LifecycleEventConsumer(DeliveryIntake intake, IncomingEvents incoming, DispatcherConfig config) {
+        this.intake = intake;
+        this.incoming = incoming;
+        this.group = config.consumerGroup();
+        this.retry = config.retry().policy();
     }
 
-    void onStart(@Observes StartupEvent start) {
-        consumer.start();
-    }
-
-    void onStop(@Observes ShutdownEvent stop) {
-        consumer.close();
-    }
-
-    public boolean isRunning() {
-        return consumer.isRunning();
+    @Incoming("lifecycle-events")
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
+    public CompletionStage<Void> consume(Message<byte[]> event) {
+        return incoming.consume(event, group, retry, (envelope, record) -> intake.accept(envelope));
     }
 }

@@ -1,60 +1,40 @@
 package dev.tenantry.worker.messaging.requests;
 
-import dev.tenantry.contracts.Topics;
-import dev.tenantry.support.config.MessagingConfig;
-import dev.tenantry.support.deadletter.DeadLetterSources;
-import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.IncomingEvents;
 import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.service.TenantMigrationService;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Consumes tenant-migration-requests once the shared schema is migrated (Flyway runs first). */
+/**
+ * Consumes tenant-migration-requests through the {@code migration-requests} channel (configured
+ * in application.properties). The connector starts it after the shared schema is migrated
+ * (service-support's SharedSchemaMigration runs first at start-up). The requests of one tenant (one
+ * partition) are migrated one after the other, up to {@code tenantry.worker.concurrency} partitions
+ * at once.
+ */
 @ApplicationScoped
 public class MigrationRequestConsumer {
 
-    private final EventConsumer consumer;
+    private final TenantMigrationService service;
+    private final IncomingEvents incoming;
+    private final String group;
+    private final RetryPolicy retry;
 
-    public MigrationRequestConsumer(
-            WorkerConfig config,
-            TenantMigrationService service,
-            DeadLetterPublisher deadLetters,
-            DeadLetterSources deadLetterSources,
-            MeterRegistry registry,
-            MessagingConfig messaging,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        WorkerConfig.Retry retry = config.retry();
-        this.consumer = new EventConsumer(
-                new EventConsumer.Settings(
-                                bootstrapServers,
-                                Topics.TENANT_MIGRATION_REQUESTS,
-                                config.consumerGroup(),
-                                config.concurrency(),
-                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                                Map.of())
-                        .configuredBy(messaging.consumers()),
-                (event, record) -> service.handle(event),
-                deadLetters,
-                registry);
-        deadLetterSources.register(consumer);
+    public MigrationRequestConsumer(TenantMigrationService service, IncomingEvents incoming, WorkerConfig config) {
+        this.service = service;
+        this.incoming = incoming;
+        this.group = config.consumerGroup();
+        this.retry = config.retry().policy();
     }
 
-    void onStart(@Observes StartupEvent start) {
-        consumer.start();
-    }
-
-    void onStop(@Observes ShutdownEvent stop) {
-        consumer.close();
-    }
-
-    public boolean isRunning() {
-        return consumer.isRunning();
+    @Incoming("migration-requests")
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
+    public CompletionStage<Void> consume(Message<byte[]> request) {
+        return incoming.consume(request, group, retry, (event, record) -> service.handle(event));
     }
 }

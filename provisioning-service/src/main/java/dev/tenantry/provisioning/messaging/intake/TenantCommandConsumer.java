@@ -1,7 +1,6 @@
 package dev.tenantry.provisioning.messaging.intake;
 
 import dev.tenantry.contracts.EventEnvelope;
-import dev.tenantry.contracts.Topics;
 import dev.tenantry.contracts.events.CreateTenant;
 import dev.tenantry.contracts.events.DeleteTenant;
 import dev.tenantry.contracts.events.TenantCommand;
@@ -10,29 +9,25 @@ import dev.tenantry.contracts.events.UpgradeTenant;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.model.NewTenant;
 import dev.tenantry.provisioning.service.TenantRequests;
-import dev.tenantry.support.config.MessagingConfig;
-import dev.tenantry.support.deadletter.DeadLetterSources;
-import dev.tenantry.support.messaging.EventConsumer;
-import dev.tenantry.support.messaging.EventPublisher;
+import dev.tenantry.support.messaging.IncomingEvents;
 import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.support.messaging.UnsupportedEventException;
 import dev.tenantry.support.rest.ProblemException;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
-import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * Tenant commands from other services (tenant-commands). Each goes through the same
  * {@link TenantRequests} methods as REST, with its command id as idempotency key. A command that
  * cannot be carried out is answered with TenantRequestRejected on tenant-lifecycle; one that
- * cannot even be read is also dead-lettered ({@link RejectingDeadLetters}). None is dropped.
+ * cannot even be read is dead-lettered and rejected ({@link UnreadableCommandRejection}). None is
+ * dropped. Read through the {@code tenant-commands} channel, one record at a time.
  */
 @ApplicationScoped
 public class TenantCommandConsumer {
@@ -40,31 +35,21 @@ public class TenantCommandConsumer {
     private static final Logger LOG = Logger.getLogger(TenantCommandConsumer.class);
 
     private final TenantRequests requests;
-    private final EventConsumer consumer;
+    private final IncomingEvents incoming;
+    private final String group;
+    private final RetryPolicy retry;
 
-    public TenantCommandConsumer(
-            DeadLetterSources deadLetterSources,
-            ProvisioningConfig config,
-            TenantRequests requests,
-            EventPublisher publisher,
-            MeterRegistry registry,
-            MessagingConfig messaging,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public TenantCommandConsumer(TenantRequests requests, IncomingEvents incoming, ProvisioningConfig config) {
         this.requests = requests;
-        ProvisioningConfig.Retry retry = config.retry();
-        this.consumer = new EventConsumer(
-                new EventConsumer.Settings(
-                                bootstrapServers,
-                                Topics.TENANT_COMMANDS,
-                                config.consumerGroup(),
-                                1,
-                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                                Map.of())
-                        .configuredBy(messaging.consumers()),
-                this::handle,
-                new RejectingDeadLetters(publisher, requests),
-                registry);
-        deadLetterSources.register(consumer);
+        this.incoming = incoming;
+        this.group = config.consumerGroup();
+        this.retry = config.retry().policy();
+    }
+
+    @Incoming("tenant-commands")
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
+    public CompletionStage<Void> consume(Message<byte[]> command) {
+        return incoming.consume(command, group, retry, this::handle);
     }
 
     void handle(EventEnvelope<TenantryEvent> event, ConsumerRecord<String, byte[]> record) throws SQLException {
@@ -106,17 +91,5 @@ public class TenantCommandConsumer {
             return c.slug();
         }
         return command instanceof UpgradeTenant u ? u.tenantId() : ((DeleteTenant) command).tenantId();
-    }
-
-    void onStart(@Observes StartupEvent start) {
-        consumer.start();
-    }
-
-    void onStop(@Observes ShutdownEvent stop) {
-        consumer.close();
-    }
-
-    public boolean isRunning() {
-        return consumer.isRunning();
     }
 }

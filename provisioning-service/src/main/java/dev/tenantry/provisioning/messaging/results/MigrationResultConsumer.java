@@ -1,60 +1,37 @@
 package dev.tenantry.provisioning.messaging.results;
 
-import dev.tenantry.contracts.Topics;
 import dev.tenantry.provisioning.config.ProvisioningConfig;
 import dev.tenantry.provisioning.service.TenantSaga;
-import dev.tenantry.support.config.MessagingConfig;
-import dev.tenantry.support.deadletter.DeadLetterSources;
-import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.messaging.EventConsumer;
+import dev.tenantry.support.messaging.IncomingEvents;
 import dev.tenantry.support.messaging.RetryPolicy;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Feeds tenant-migration-results to the saga (idempotent on event id, stale results ignored there). */
+/**
+ * Feeds tenant-migration-results to the saga (idempotent on event id, stale results ignored
+ * there), through the {@code migration-results} channel, one record at a time.
+ */
 @ApplicationScoped
 public class MigrationResultConsumer {
 
-    private final EventConsumer consumer;
+    private final TenantSaga saga;
+    private final IncomingEvents incoming;
+    private final String group;
+    private final RetryPolicy retry;
 
-    public MigrationResultConsumer(
-            DeadLetterSources deadLetterSources,
-            ProvisioningConfig config,
-            TenantSaga saga,
-            DeadLetterPublisher deadLetters,
-            MeterRegistry registry,
-            MessagingConfig messaging,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        ProvisioningConfig.Retry retry = config.retry();
-        this.consumer = new EventConsumer(
-                new EventConsumer.Settings(
-                                bootstrapServers,
-                                Topics.TENANT_MIGRATION_RESULTS,
-                                config.consumerGroup(),
-                                1,
-                                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                                Map.of())
-                        .configuredBy(messaging.consumers()),
-                (event, record) -> saga.onResult(event),
-                deadLetters,
-                registry);
-        deadLetterSources.register(consumer);
+    public MigrationResultConsumer(TenantSaga saga, IncomingEvents incoming, ProvisioningConfig config) {
+        this.saga = saga;
+        this.incoming = incoming;
+        this.group = config.consumerGroup();
+        this.retry = config.retry().policy();
     }
 
-    void onStart(@Observes StartupEvent start) {
-        consumer.start();
-    }
-
-    void onStop(@Observes ShutdownEvent stop) {
-        consumer.close();
-    }
-
-    public boolean isRunning() {
-        return consumer.isRunning();
+    @Incoming("migration-results")
+    @Blocking(ordered = false) // one partition at a time: throttled.ordered=partition
+    public CompletionStage<Void> consume(Message<byte[]> result) {
+        return incoming.consume(result, group, retry, (event, record) -> saga.onResult(event));
     }
 }

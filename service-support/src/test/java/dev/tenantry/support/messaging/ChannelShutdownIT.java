@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The consumer loop on real Kafka: what a stop leaves for the next consumer of the group. */
+/** A channel on real Kafka: what a stop leaves for the next consumer of the group. */
 @RealInfrastructure
-class EventConsumerShutdownIT {
+class ChannelShutdownIT {
 
     @Test
     void recordsHandledBeforeACleanStopAreNotHandledAgainByTheNextConsumer(Infrastructure infra) throws Exception {
@@ -28,13 +28,13 @@ class EventConsumerShutdownIT {
                 sent.add(bed.send().id());
             }
             Set<String> handledFirst = ConcurrentHashMap.newKeySet();
-            try (EventConsumer first = bed.consumer(policy, (e, r) -> handledFirst.add(e.id()))) {
+            try (TestChannel first = bed.consumer(policy, (e, r) -> handledFirst.add(e.id()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handledFirst.containsAll(sent));
             }
 
             String later = bed.send().id();
             Set<String> handledSecond = ConcurrentHashMap.newKeySet();
-            try (EventConsumer second = bed.consumer(policy, (e, r) -> handledSecond.add(e.id()))) {
+            try (TestChannel second = bed.consumer(policy, (e, r) -> handledSecond.add(e.id()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handledSecond.contains(later));
             }
             assertThat(handledSecond).containsExactly(later);
@@ -49,7 +49,7 @@ class EventConsumerShutdownIT {
             AtomicInteger attempts = new AtomicInteger();
             // Many patient retries: only the shutdown can end them.
             RetryPolicy patient = new RetryPolicy(1000, Duration.ofMillis(100), Duration.ofMillis(200));
-            EventConsumer first = bed.consumer(patient, (e, r) -> {
+            TestChannel first = bed.consumer(patient, (e, r) -> {
                 attempts.incrementAndGet();
                 throw new ConnectException("database unreachable");
             });
@@ -58,16 +58,16 @@ class EventConsumerShutdownIT {
             int attemptsAtClose = attempts.get();
 
             Set<String> handled = ConcurrentHashMap.newKeySet();
-            try (EventConsumer second = bed.consumer(patient, (e, r) -> handled.add(e.id()))) {
+            try (TestChannel second = bed.consumer(patient, (e, r) -> handled.add(e.id()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(event.id()));
             }
             assertThat(attempts.get()).isEqualTo(attemptsAtClose);
             assertThat(bed.registry
-                            .get("tenantry.dlq.records")
+                            .find("tenantry.dlq.records")
                             .tag("group", bed.group)
-                            .counter()
-                            .count())
-                    .isZero();
+                            .counters())
+                    .as("dead letters counted")
+                    .isEmpty();
             assertThat(bed.recordCount(bed.deadLetterTopic)).isZero();
         }
     }

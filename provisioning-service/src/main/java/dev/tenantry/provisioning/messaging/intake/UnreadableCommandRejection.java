@@ -4,47 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventType;
+import dev.tenantry.contracts.Topics;
 import dev.tenantry.provisioning.service.TenantRequests;
-import dev.tenantry.support.messaging.DeadLetterPublisher;
-import dev.tenantry.support.messaging.EventPublisher;
+import dev.tenantry.support.messaging.DeadLetterFollowUp;
 import dev.tenantry.support.persistence.TransientFailures;
 import dev.tenantry.support.rest.Problem;
-import jakarta.enterprise.inject.Vetoed;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 /**
- * Dead letters of tenant-commands, plus an answer to the sender: a command that cannot be read
- * (a slug that breaks the contract, malformed JSON, an unknown type) is rejected with
- * TenantRequestRejected, like a command that breaks a rule. A transient failure that ran out of
- * retries is not the sender's fault and is only dead-lettered, for replay.
+ * The answer to the sender of a dead-lettered command: a command that cannot be read (a slug that
+ * breaks the contract, malformed JSON, an unknown type) is rejected with TenantRequestRejected,
+ * like a command that breaks a rule. A transient failure that ran out of retries is not the
+ * sender's fault and is only dead-lettered, for replay.
  */
-@Vetoed
-class RejectingDeadLetters extends DeadLetterPublisher {
+@ApplicationScoped
+class UnreadableCommandRejection implements DeadLetterFollowUp {
 
-    private static final Logger LOG = Logger.getLogger(RejectingDeadLetters.class);
+    private static final Logger LOG = Logger.getLogger(UnreadableCommandRejection.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TenantRequests requests;
 
-    RejectingDeadLetters(EventPublisher publisher, TenantRequests requests) {
-        super(publisher);
+    UnreadableCommandRejection(TenantRequests requests) {
         this.requests = requests;
     }
 
     @Override
-    public void deadLetter(
-            ConsumerRecord<String, byte[]> record,
-            String consumerGroup,
-            String reason,
-            Throwable error,
-            int attempts,
-            Instant firstFailure) {
-        super.deadLetter(record, consumerGroup, reason, error, attempts, firstFailure);
-        if (error != null && TransientFailures.isTransient(error)) {
+    public void deadLettered(ConsumerRecord<String, byte[]> record, String reason, Throwable error) {
+        if (!Topics.TENANT_COMMANDS.equals(record.topic()) || (error != null && TransientFailures.isTransient(error))) {
             return;
         }
         String eventId = header(record, CloudEventCodec.CE_ID);
