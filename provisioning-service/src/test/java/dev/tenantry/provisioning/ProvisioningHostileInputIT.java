@@ -1,15 +1,20 @@
 package dev.tenantry.provisioning;
 
+import static dev.tenantry.provisioning.ProvisioningTestSupport.CODEC;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.TEST_SOURCE;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.TIMEOUT;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.admin;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.createTenant;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.decode;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.operator;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.queryLong;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.read;
+import static dev.tenantry.provisioning.ProvisioningTestSupport.sendAll;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.sendCommand;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.simpleType;
 import static dev.tenantry.provisioning.ProvisioningTestSupport.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.Topics;
@@ -23,16 +28,21 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
  * Requests a fuzzer sends: control characters in ids and JSON, targets that are not URIs,
  * oversized headers and bodies, parameters of the wrong type. Each gets a 4xx problem document,
  * never a 5xx and never an empty or HTML answer. Sent over a raw socket, so that no client
- * escapes or refuses them first.
+ * escapes or refuses them first. And commands on Kafka that cannot be read or carried out: each
+ * is answered or dead-lettered, and the commands after them are still carried out.
  */
 @QuarkusTest
 @WithTestResource(TenantryTestResource.class)
@@ -95,6 +105,38 @@ class ProvisioningHostileInputIT {
                     .doesNotContainIgnoringCase("sql")
                     .doesNotContainIgnoringCase("unicode");
         }
+    }
+
+    @Test
+    void aBurstOfUnreadableCommandsOnOnePartitionIsAllDeadLetteredAndTheCommandAfterItIsCarriedOut() throws Exception {
+        // Sent in one batch to one partition, so that the channel polls them together and has
+        // several records of the partition queued while it dead-letters the first ones.
+        String key = "burst-" + UUID.randomUUID();
+        List<ProducerRecord<String, byte[]>> burst = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(
+                    Topics.TENANT_COMMANDS, 0, key, ("not a command " + i).getBytes(StandardCharsets.UTF_8));
+            if (i % 2 == 0) {
+                garbage.headers().add("ce_type", "com.example.nonsense".getBytes(StandardCharsets.UTF_8));
+            }
+            burst.add(garbage);
+        }
+        String slug = TestNames.unique("afterburst");
+        ProducerRecord<String, byte[]> valid = CODEC.toRecord(
+                Topics.TENANT_COMMANDS,
+                EventEnvelope.create(
+                        TEST_SOURCE, new CreateTenant(UUID.randomUUID().toString(), slug, "After", null, Map.of())));
+        burst.add(new ProducerRecord<>(valid.topic(), 0, key, valid.value(), valid.headers()));
+        sendAll(burst);
+
+        List<ConsumerRecord<String, byte[]>> deadLetters = read(
+                Topics.deadLetter(Topics.TENANT_COMMANDS, "provisioning-service"),
+                r -> key.equals(r.key()),
+                got -> got.size() >= 30);
+        assertThat(deadLetters).hasSize(30);
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(queryLong("SELECT count(*) FROM tenant WHERE slug = ?", slug))
+                        .isEqualTo(1));
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -122,17 +123,29 @@ public final class ProvisioningTestSupport {
         send(record);
     }
 
+    private static void send(ProducerRecord<String, byte[]> record) {
+        sendAll(List.of(record));
+    }
+
+    /** Sends the records with one producer, in one batch where they fit, and waits for every one. */
     // Kafka clients of our own rather than TestKafka's: their classes must come from the same
     // class loader as this test's.
-    private static void send(ProducerRecord<String, byte[]> record) {
+    public static void sendAll(List<ProducerRecord<String, byte[]>> records) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafkaBootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(record).get();
+            List<Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<String, byte[]> record : records) {
+                sent.add(producer.send(record));
+            }
+            for (Future<?> each : sent) {
+                each.get();
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("could not send to " + record.topic(), e);
+            throw new IllegalStateException("could not send " + records.size() + " records", e);
         }
     }
 

@@ -17,6 +17,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -89,10 +90,24 @@ public class DeadLetterStrategy implements KafkaFailureHandler.Factory {
                         // partition are not safe from a worker thread (records were lost without it).
                         .emitOn(record::runOnMessageContext)
                         .chain(written -> written
-                                ? Uni.createFrom().completionStage(record.ack())
+                                ? Uni.createFrom().completionStage(ackOnce(record))
                                 : Uni.createFrom().voidItem()); // left uncommitted: read again after the restart
             }
         };
+    }
+
+    /**
+     * Commits the record's offset without releasing the partition's next record. Under
+     * {@code throttled.ordered} the record a failure strategy gets is the connector's ordered
+     * wrapper, which releases the next record of its partition after its ack and again after its
+     * nack completes. Acking the wrapper here, inside the nack, released twice: the partition's
+     * count of queued records reached zero while records were still queued, the connector dropped
+     * its queue, and the partition stopped being consumed (a burst of unreadable commands did that).
+     * A plain copy commits the same offset through the same commit handler, and the nack's
+     * completion releases the next record once.
+     */
+    private static CompletionStage<Void> ackOnce(IncomingKafkaRecord<?, ?> record) {
+        return new IncomingKafkaRecord<>(record).ack();
     }
 
     @SuppressWarnings("unchecked")
