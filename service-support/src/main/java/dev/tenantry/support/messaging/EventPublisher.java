@@ -3,72 +3,75 @@ package dev.tenantry.support.messaging;
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.support.config.MessagingConfig;
-import jakarta.annotation.PreDestroy;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * The one way a Tenantry service writes events to Kafka directly (the provisioning service's
- * outbox relay aside): CloudEvents binary mode through {@link CloudEventCodec}, key = subject,
- * idempotent producer with {@code acks=all} so an acknowledged event is never lost.
+ * The one way a Tenantry service writes to Kafka: events in CloudEvents binary mode through
+ * {@link CloudEventCodec} (key = subject), dead letters and replays as encoded records. Every record
+ * goes through the connector's outgoing channel {@value #CHANNEL} (one idempotent producer with
+ * {@code acks=all}, configured in service-support's microprofile-config.properties), each naming
+ * its own topic in its Kafka metadata. A publish returns once Kafka acknowledged the record: the
+ * callers (a consumer acking its record, the relay acknowledging Debezium) must not go on before.
+ *
+ * <p>The Debezium relay's engine, and the dead-letter admin reading chosen offsets, keep their
+ * own Kafka clients: the connector has nothing for either.
  */
 @ApplicationScoped
 public class EventPublisher {
 
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The outgoing channel every record is written through. */
+    public static final String CHANNEL = "tenantry-out";
 
-    private final String bootstrapServers;
+    private final RecordSink sink;
     private final Duration timeout;
     private final CloudEventCodec codec = new CloudEventCodec();
-    private volatile KafkaProducer<String, byte[]> producer;
 
+    /**
+     * Unbounded buffer: every caller waits for its own records, so the buffer never holds more than
+     * the records in flight (a relay batch at most); the emitter's default of 128 would refuse a
+     * large batch instead of sending it.
+     */
     @Inject
     public EventPublisher(
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MessagingConfig config) {
-        this(bootstrapServers, config.publishTimeout());
+            @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> emitter,
+            MessagingConfig config) {
+        this(record -> emitter.sendMessage(toMessage(record)).subscribeAsCompletionStage(), config.publishTimeout());
     }
 
-    public EventPublisher(String bootstrapServers) {
-        this(bootstrapServers, DEFAULT_TIMEOUT);
-    }
-
-    /** @param timeout how long a publish waits for Kafka's acknowledgement before it fails (transiently) */
-    public EventPublisher(String bootstrapServers, Duration timeout) {
+    /**
+     * @param sink where records go (a test without a Quarkus application passes a producer of its own)
+     * @param timeout how long a publish waits for Kafka's acknowledgement before it fails (transiently)
+     */
+    public EventPublisher(RecordSink sink, Duration timeout) {
         if (timeout.toMillis() < 100) {
             throw new IllegalArgumentException("the publish timeout must be at least 100 ms");
         }
-        this.bootstrapServers = bootstrapServers;
+        this.sink = sink;
         this.timeout = timeout;
     }
 
     /** Sends the event and returns when the broker has acknowledged it. */
-    public RecordMetadata publish(String topic, EventEnvelope<?> event) {
-        return await(publishAsync(topic, event));
-    }
-
-    public CompletableFuture<RecordMetadata> publishAsync(String topic, EventEnvelope<?> event) {
-        return sendAsync(codec.toRecord(topic, event));
+    public void publish(String topic, EventEnvelope<?> event) {
+        send(codec.toRecord(topic, event));
     }
 
     /** Sends an already encoded record (dead letters, replays) unchanged. */
-    public RecordMetadata send(ProducerRecord<String, byte[]> record) {
-        return await(sendAsync(record));
+    public void send(ProducerRecord<String, byte[]> record) {
+        await(sink.send(record));
     }
 
     /**
@@ -80,32 +83,32 @@ public class EventPublisher {
      * @throws PublishFailedException if any record was refused or not acknowledged in time
      */
     public void sendAll(List<ProducerRecord<String, byte[]>> records) {
-        List<CompletableFuture<RecordMetadata>> pending = new ArrayList<>(records.size());
+        List<CompletionStage<Void>> pending = new ArrayList<>(records.size());
         for (ProducerRecord<String, byte[]> record : records) {
-            pending.add(sendAsync(record));
+            pending.add(sink.send(record));
         }
-        for (CompletableFuture<RecordMetadata> ack : pending) {
+        for (CompletionStage<Void> ack : pending) {
             await(ack);
         }
     }
 
-    private CompletableFuture<RecordMetadata> sendAsync(ProducerRecord<String, byte[]> record) {
-        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-        producer().send(record, (metadata, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            } else {
-                result.complete(metadata);
-            }
-        });
-        return result;
+    static Message<byte[]> toMessage(ProducerRecord<String, byte[]> record) {
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> kafka =
+                OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(record.topic())
+                        .withKey(record.key())
+                        .withHeaders(record.headers());
+        if (record.partition() != null) {
+            kafka.withPartition(record.partition());
+        }
+        return Message.of(record.value()).addMetadata(kafka.build());
     }
 
-    private RecordMetadata await(CompletableFuture<RecordMetadata> future) {
+    private void await(CompletionStage<Void> acknowledged) {
         try {
-            // A little longer than the producer's own delivery timeout, so that an expired batch
-            // normally reports Kafka's own reason; either way the failure is transient.
-            return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            // A little longer than the producer's own delivery timeout (PublishTimeouts), so that an
+            // expired batch normally reports Kafka's own reason; either way the failure is transient.
+            acknowledged.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while publishing", e);
@@ -117,43 +120,10 @@ public class EventPublisher {
         }
     }
 
-    private KafkaProducer<String, byte[]> producer() {
-        KafkaProducer<String, byte[]> current = producer;
-        if (current == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = createProducer();
-                }
-                current = producer;
-            }
-        }
-        return current;
-    }
-
-    private KafkaProducer<String, byte[]> createProducer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        // The whole publish is bounded by the timeout: a send never blocks longer than that for
-        // metadata of an unreachable broker, a batch expires after it (linger + request timeout
-        // must fit within the delivery timeout).
-        long requestTimeout = Math.min(MAX_REQUEST_TIMEOUT.toMillis(), timeout.toMillis() - 10);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(props);
-    }
-
-    @PreDestroy
-    void close() {
-        KafkaProducer<String, byte[]> current = producer;
-        if (current != null) {
-            current.close(Duration.ofSeconds(5));
-        }
+    /** Where {@link EventPublisher} hands each record: completes when Kafka acknowledged it. */
+    @FunctionalInterface
+    public interface RecordSink {
+        CompletionStage<Void> send(ProducerRecord<String, byte[]> record);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.tenantry.support.messaging.EventPublisher;
 import dev.tenantry.support.messaging.IncomingEvents;
 import dev.tenantry.support.messaging.RetryPolicy;
 import dev.tenantry.support.messaging.TestChannel;
+import dev.tenantry.support.messaging.TestSink;
 import dev.tenantry.testinfra.Infrastructure;
 import dev.tenantry.testinfra.TestKafka;
 import dev.tenantry.testinfra.TestNames;
@@ -30,12 +31,14 @@ public final class ConsumerTestbed implements AutoCloseable {
 
     static final URI SOURCE = URI.create("urn:tenantry:service-support-tests");
     private static final CloudEventCodec CODEC = new CloudEventCodec();
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     public final String bootstrapServers;
     public final String topic;
     public final String group;
     public final String deadLetterTopic;
     public final EventPublisher publisher;
+    private final TestSink sink;
     public final DeadLetterPublisher deadLetters;
     public final DeadLetterSources sources;
     public final ReplayLog replayLog;
@@ -53,7 +56,8 @@ public final class ConsumerTestbed implements AutoCloseable {
         // One partition each, so that records are in the order they were written.
         kafka.createTopic(deadLetterTopic, 1);
         kafka.createTopic(ReplayLog.topicOf(deadLetterTopic), 1);
-        this.publisher = new EventPublisher(bootstrapServers);
+        this.sink = new TestSink(bootstrapServers, PUBLISH_TIMEOUT);
+        this.publisher = new EventPublisher(sink, PUBLISH_TIMEOUT);
         this.deadLetters = new DeadLetterPublisher(publisher);
         this.replayLog = new ReplayLog(publisher, bootstrapServers);
     }
@@ -121,6 +125,7 @@ public final class ConsumerTestbed implements AutoCloseable {
 
     @Override
     public void close() {
+        sink.close();
         kafka.close();
     }
 }

@@ -200,7 +200,8 @@ class KafkaOutageIT {
 
     /** A consumer wired as a service wires it, against the test's own broker. */
     private static final class Wiring implements AutoCloseable {
-        final EventPublisher publisher = new EventPublisher(broker.bootstrapServers(), PUBLISH_TIMEOUT);
+        final TestSink sink = new TestSink(broker.bootstrapServers(), PUBLISH_TIMEOUT);
+        final EventPublisher publisher = new EventPublisher(sink, PUBLISH_TIMEOUT);
         final DeadLetterPublisher deadLetters = new DeadLetterPublisher(publisher);
         final TopicProvisioner topics;
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -219,7 +220,7 @@ class KafkaOutageIT {
 
         @Override
         public void close() {
-            publisher.close();
+            sink.close();
             topics.close();
         }
     }
