@@ -1,11 +1,7 @@
 package dev.tenantry.faults;
 
+import dev.tenantry.testinfra.ServiceJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A second instance of a service the stack runs, as a replica in production would be: the same
@@ -25,14 +20,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class SecondInstance implements AutoCloseable {
 
-    private final Process process;
-    private final String url;
-    private final Path log;
+    private final ServiceJvm process;
 
-    private SecondInstance(Process process, String url, Path log) {
+    private SecondInstance(ServiceJvm process) {
         this.process = process;
-        this.url = url;
-        this.log = log;
     }
 
     static SecondInstance of(RunningSystem system, String component, String name) throws Exception {
@@ -45,23 +36,18 @@ final class SecondInstance implements AutoCloseable {
                 environment.put(entry.substring(0, equals), entry.substring(equals + 1));
             }
         }
-        int port = freePort();
+        int port = ServiceJvm.freePort();
         List<String> ownCommand = new ArrayList<>();
         for (String argument : command) {
             ownCommand.add(argument.startsWith("-Dquarkus.http.port=") ? "-Dquarkus.http.port=" + port : argument);
         }
         environment.put("TENANTRY_MESSAGING_CONSUMERS_INSTANCE_ID", name);
-        Path log = system.logs().resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(ownCommand)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        return new SecondInstance(builder.start(), "http://127.0.0.1:" + port, log);
+        return new SecondInstance(ServiceJvm.launch(
+                name, ownCommand, port, environment, true, system.logs().resolve(name + ".log")));
     }
 
     String url() {
-        return url;
+        return process.url();
     }
 
     long pid() {
@@ -70,37 +56,12 @@ final class SecondInstance implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200; fails at once if the process ended. */
     void awaitReady(Duration patience) throws Exception {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the second instance ended while starting; its log: " + log);
-            }
-            try {
-                HttpResponse<String> ready = http.send(
-                        HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-                                .timeout(Duration.ofSeconds(5))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still booting
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the second instance was not ready within " + patience + "; its log: " + log);
+        process.awaitReady(patience);
     }
 
     @Override
-    public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+    public void close() {
+        process.close();
     }
 
     private static List<String> nulSeparated(Path file) throws IOException {
@@ -112,11 +73,5 @@ final class SecondInstance implements AutoCloseable {
             }
         }
         return parts;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.localstack;
 
+import dev.tenantry.testinfra.ServiceJvm;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,13 +12,13 @@ final class ServiceComponent implements Component {
     /** Launches one process of the service, with its jar, port, environment and log. */
     @FunctionalInterface
     interface Launcher {
-        ServiceProcess launch() throws IOException;
+        ServiceJvm launch() throws IOException;
     }
 
     private final String name;
     private final int port;
     private final Launcher launcher;
-    private volatile ServiceProcess process;
+    private volatile ServiceJvm process;
 
     ServiceComponent(String name, int port, Launcher launcher) {
         this.name = name;
@@ -41,7 +42,7 @@ final class ServiceComponent implements Component {
 
     @Override
     public synchronized void start() throws IOException {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         if (current != null && current.isAlive()) {
             return;
         }
@@ -54,7 +55,7 @@ final class ServiceComponent implements Component {
 
     /** Waits for the first readiness after {@link #start()}; fails at once if the process exits. */
     void awaitReady(Duration timeout) throws IOException {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         if (current == null) {
             throw new IOException(name + " is not started");
         }
@@ -63,7 +64,7 @@ final class ServiceComponent implements Component {
 
     @Override
     public synchronized void stop() {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         if (current != null) {
             current.close();
         }
@@ -71,30 +72,30 @@ final class ServiceComponent implements Component {
 
     @Override
     public boolean isAlive() {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         return current != null && current.isAlive();
     }
 
     @Override
     public Optional<Long> pid() {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         return current != null && current.isAlive() ? Optional.of(current.pid()) : Optional.empty();
     }
 
     @Override
     public OptionalInt exitStatus() {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         return current == null ? OptionalInt.empty() : current.exitStatus();
     }
 
     @Override
     public boolean isReady() {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         return current != null && current.isReady();
     }
 
     String logTail(int lines) {
-        ServiceProcess current = process;
+        ServiceJvm current = process;
         return current == null ? "" : current.tail(lines);
     }
 }

@@ -9,6 +9,7 @@ import dev.tenantry.tenantctl.client.DevTokens;
 import dev.tenantry.tenantctl.client.Service;
 import dev.tenantry.testinfra.EmbeddedKafkaServer;
 import dev.tenantry.testinfra.EmbeddedPostgresServer;
+import dev.tenantry.testinfra.ServiceJvm;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -282,7 +283,7 @@ class StackUp implements Callable<Integer> {
         ServiceComponent service = new ServiceComponent(
                 name,
                 port,
-                () -> ServiceProcess.start(
+                () -> ServiceJvm.start(
                         name,
                         jar,
                         port,

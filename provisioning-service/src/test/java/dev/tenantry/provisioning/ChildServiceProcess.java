@@ -1,30 +1,24 @@
 package dev.tenantry.provisioning;
 
-import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.ServiceJvm;
 import dev.tenantry.testinfra.TenantryInfrastructure;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * A real Tenantry service run from its packaged jar as a child process against the test
  * PostgreSQL and Kafka: the migration worker for the end-to-end tests, or a second and third
  * provisioning service when a test needs whole instances to fail. One shared worker serves most
  * tests; a test that needs a differently configured worker (a broken release) stops it and starts
- * its own. Every process is stopped by the test that started it, and by a shutdown hook at the latest.
+ * its own. The process itself is a {@link ServiceJvm}, whose watchdog stops it if this JVM ends
+ * first.
  */
 public final class ChildServiceProcess implements AutoCloseable {
 
@@ -32,38 +26,28 @@ public final class ChildServiceProcess implements AutoCloseable {
     /** This module's own packaged service: failsafe runs after the package phase. */
     private static final Path PROVISIONING_APP = Path.of("target/quarkus-app");
 
-    private static final Pattern LISTENING = Pattern.compile("Listening on: (http://\\S+)");
     // Run from a copy: a rebuild of the worker module while these tests run must not pull the
     // jars from under a running worker.
     private static final Path APP_COPY = Path.of("target", "migration-worker-app");
-    private static final long START_TIMEOUT_SECONDS = 90;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static ChildServiceProcess shared;
     private static boolean copied;
 
-    private final String name;
-    private final Process process;
-    private final Deque<String> recentLines = new ArrayDeque<>();
-    private final CountDownLatch started = new CountDownLatch(1);
-    private volatile String url;
-    private final Thread shutdownHook;
+    private final ServiceJvm process;
 
-    private ChildServiceProcess(String name, Process process) {
-        this.name = name;
+    private ChildServiceProcess(ServiceJvm process) {
         this.process = process;
-        // At JVM exit PostgreSQL and Kafka are stopping too: no graceful shutdown to wait for.
-        this.shutdownHook = new Thread(this::kill, "stop-" + name);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** The shared worker with the demo migrations, started on first use. */
     public static synchronized ChildServiceProcess sharedWorker() {
-        if (shared == null || !shared.process.isAlive()) {
+        if (shared == null || !shared.isAlive()) {
             shared = startWorker("shared", List.of());
         }
         return shared;
     }
 
-    /** Stops the shared worker (a test is about to run its own); the next {@link #shared()} restarts it. */
+    /** Stops the shared worker (a test is about to run its own); the next {@link #sharedWorker()} restarts it. */
     public static synchronized void stopSharedWorker() {
         if (shared != null) {
             shared.close();
@@ -72,9 +56,9 @@ public final class ChildServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a worker and waits for its "started" line.
+     * Starts a worker and waits until it has started.
      *
-     * @param systemProperties extra {@code -Dkey=value} settings
+     * @param systemProperties extra {@code key=value} settings
      */
     public static ChildServiceProcess startWorker(String name, List<String> systemProperties) {
         List<String> settings = new ArrayList<>();
@@ -95,33 +79,26 @@ public final class ChildServiceProcess implements AutoCloseable {
         return start("provisioning-" + name, jar, systemProperties);
     }
 
-    private static ChildServiceProcess start(String name, Path jar, List<String> systemProperties) {
-        Infrastructure infra = TenantryInfrastructure.get();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx384m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Dquarkus.http.port=0");
-        // The tests sign tokens with the development key, which only the dev and test profiles trust.
-        command.add("-Dquarkus.profile=dev");
-        command.addAll(systemProperties.stream().map(p -> "-D" + p).toList());
-        command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TENANTRY_DB_URL", infra.jdbcUrl());
-        builder.environment().put("TENANTRY_DB_USER", infra.username());
-        builder.environment().put("TENANTRY_DB_PASSWORD", infra.password());
-        builder.environment().put("TENANTRY_KAFKA_BOOTSTRAP", infra.kafkaBootstrapServers());
-        Process process;
+    private static ChildServiceProcess start(String name, Path jar, List<String> settings) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String setting : settings) {
+            int equals = setting.indexOf('=');
+            properties.put(setting.substring(0, equals), setting.substring(equals + 1));
+        }
+        ServiceJvm process;
         try {
-            process = builder.start();
+            process = ServiceJvm.startForTests(TenantryInfrastructure.get(), name, jar, properties);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
-        ChildServiceProcess worker = new ChildServiceProcess(name, process);
-        worker.pumpOutput();
-        worker.awaitStarted();
-        return worker;
+        try {
+            // Started, not ready: a standby relay or a worker with a broken release is meant to be unready.
+            process.awaitStarted(START_TIMEOUT);
+        } catch (IOException e) {
+            process.close();
+            throw new IllegalStateException("'" + name + "' did not start", e);
+        }
+        return new ChildServiceProcess(process);
     }
 
     private static synchronized Path copyOfBuiltWorker() {
@@ -169,100 +146,18 @@ public final class ChildServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** The base URL the service listens on, e.g. {@code http://localhost:41234}. */
+    /** The base URL the service listens on, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
-        return url;
+        return process.url();
     }
 
     /** Ends the process as a crash would: SIGKILL, no shutdown hooks, no goodbye to the database. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
     }
 
     @Override
     public void close() {
-        stopProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running or about to.
-        }
-    }
-
-    private void stopProcess() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void pumpOutput() {
-        Path log = Path.of("target", name + "-" + process.pid() + ".log");
-        Thread pump = new Thread(
-                () -> {
-                    try (BufferedReader reader = new BufferedReader(
-                                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                            PrintWriter out =
-                                    new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-                        String line;
-                        while ((line = reader.readLine()) != null) {
-                            out.println(line);
-                            synchronized (recentLines) {
-                                recentLines.addLast(line);
-                                if (recentLines.size() > 40) {
-                                    recentLines.removeFirst();
-                                }
-                            }
-                            Matcher listening = LISTENING.matcher(line);
-                            if (listening.find()) {
-                                url = listening.group(1);
-                            }
-                            if (line.contains(" started in ")) {
-                                started.countDown();
-                            }
-                        }
-                    } catch (IOException e) {
-                        // The process ended.
-                    }
-                },
-                "output-" + name);
-        pump.setDaemon(true);
-        pump.start();
-    }
-
-    private void awaitStarted() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-        try {
-            while (System.nanoTime() < deadline) {
-                if (started.await(200, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-                if (!process.isAlive()) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        stopProcess();
-        String tail;
-        synchronized (recentLines) {
-            tail = String.join("\n", recentLines);
-        }
-        throw new IllegalStateException("'" + name + "' did not start; last output:\n" + tail);
+        process.close();
     }
 }

@@ -11,6 +11,7 @@ import dev.tenantry.contracts.Topics;
 import dev.tenantry.contracts.events.TenantRequested;
 import dev.tenantry.contracts.events.TenantRollbackRequested;
 import dev.tenantry.testinfra.Infrastructure;
+import dev.tenantry.testinfra.ServiceJvm;
 import dev.tenantry.testinfra.TenantryInfrastructure;
 import dev.tenantry.testinfra.TestKafka;
 import dev.tenantry.testinfra.TestNames;
@@ -52,19 +53,25 @@ class TenantctlAgainstWorkerIT {
     private static final CloudEventCodec CODEC = new CloudEventCodec();
 
     private static Infrastructure infra;
-    private static WorkerProcess worker;
+    private static final Path WORKER_JAR =
+            Path.of("..", "migration-worker", "target", "quarkus-app", "quarkus-run.jar");
+
+    private static ServiceJvm worker;
     private static Map<String, String> env;
 
     @BeforeAll
     static void startWorker() throws IOException {
         infra = TenantryInfrastructure.get();
         // No background drift repair: the test decides when drift is fixed. One replay per dead letter.
-        worker = WorkerProcess.start(
+        worker = ServiceJvm.startForTests(
                 infra,
+                "migration-worker",
+                WORKER_JAR,
                 Map.of(
                         "tenantry.worker.drift.verify-at-start", "false",
                         "tenantry.worker.drift.interval", "0s",
                         "tenantry.dead-letters.max-replays", "1"));
+        worker.awaitReady(Duration.ofSeconds(120));
         // The worker runs in the dev profile, which trusts the development key: sign with that one,
         // whatever local stack key a checkout may hold.
         String token =

@@ -1,4 +1,4 @@
-package dev.tenantry.localstack;
+package dev.tenantry.testinfra;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,16 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Tenantry service run from its {@code quarkus-app} jar as a child JVM, with its output in a
- * log file. A watchdog shell holds a pipe from this JVM: if this JVM dies without stopping the
- * service (even by SIGKILL), the pipe closes and the watchdog stops the service.
+ * One Tenantry service run as a child JVM, with its output in a log file: the one launcher of the
+ * local stack, the tests that need a service as a separate process, and the fault suite. A watchdog
+ * shell holds a pipe from this JVM: if this JVM dies without stopping the service (even by
+ * SIGKILL), the pipe closes and the watchdog stops the service, so no test run leaves a service
+ * behind that still consumes from the next run's topics.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceJvm implements AutoCloseable {
 
     // One client for every probe: each client owns a selector thread.
     private static final HttpClient HTTP =
@@ -32,7 +36,7 @@ final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final String url;
 
-    private ServiceProcess(String name, Process process, Process watchdog, Path log, String url) {
+    private ServiceJvm(String name, Process process, Process watchdog, Path log, String url) {
         this.name = name;
         this.process = process;
         this.watchdog = watchdog;
@@ -41,10 +45,10 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code jar} listening on 127.0.0.1:{@code port} with the given environment and
-     * system properties; returns without waiting for it to be ready.
+     * Starts {@code jar} listening on 127.0.0.1:{@code port}, with the given environment added to
+     * this JVM's and the given system properties; returns without waiting for it to be ready.
      */
-    static ServiceProcess start(
+    public static ServiceJvm start(
             String name,
             Path jar,
             int port,
@@ -54,10 +58,9 @@ final class ServiceProcess implements AutoCloseable {
             Path log)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IOException(
-                    jar + " is missing: build with `./tenantry up --build` (or mvn -B install -DskipTests)");
+            throw new IOException(jar.toAbsolutePath()
+                    + " is missing: build with `./tenantry up --build` (or mvn -B install -DskipTests)");
         }
-        Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
@@ -66,42 +69,111 @@ final class ServiceProcess implements AutoCloseable {
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
+        return launch(name, command, port, environment, false, log);
+    }
+
+    /**
+     * Runs a command line that starts a service on 127.0.0.1:{@code port}. With {@code
+     * replaceEnvironment} the process gets exactly {@code environment} (e.g. a copy of another
+     * instance's), else {@code environment} is added to this JVM's.
+     */
+    public static ServiceJvm launch(
+            String name,
+            List<String> command,
+            int port,
+            Map<String, String> environment,
+            boolean replaceEnvironment,
+            Path log)
+            throws IOException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        if (replaceEnvironment) {
+            builder.environment().clear();
+        }
         builder.environment().putAll(environment);
         Process process = builder.start();
-        return new ServiceProcess(name, process, startWatchdog(process.pid()), log, "http://127.0.0.1:" + port);
+        return new ServiceJvm(name, process, startWatchdog(process.pid()), log, "http://127.0.0.1:" + port);
     }
 
-    String name() {
+    /**
+     * Starts a packaged service against this test run's PostgreSQL and Kafka, on a free port, with
+     * its log under {@code target/}; returns without waiting for it to be ready.
+     */
+    public static ServiceJvm startForTests(
+            Infrastructure infra, String name, Path jar, Map<String, String> systemProperties) throws IOException {
+        int port = freePort();
+        Map<String, String> environment = Map.of(
+                "TENANTRY_DB_URL", infra.jdbcUrl(),
+                "TENANTRY_DB_USER", infra.username(),
+                "TENANTRY_DB_PASSWORD", infra.password(),
+                "TENANTRY_KAFKA_BOOTSTRAP", infra.kafkaBootstrapServers());
+        Map<String, String> properties = new LinkedHashMap<>();
+        // The tests sign tokens with the development key, which only the dev and test profiles trust.
+        properties.put("quarkus.profile", "dev");
+        properties.putAll(systemProperties);
+        return start(
+                name,
+                jar,
+                port,
+                environment,
+                properties,
+                List.of("-Xmx384m", "-XX:+UseSerialGC"),
+                Path.of("target", name + "-" + port + ".log"));
+    }
+
+    /** A free TCP port on the loopback interface, never handed out twice by this JVM. */
+    public static int freePort() {
+        return FreePorts.find();
+    }
+
+    public String name() {
         return name;
     }
 
-    String url() {
+    /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
         return url;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Exit status once the process has ended (128 + signal number when a signal ended it). */
-    java.util.OptionalInt exitStatus() {
-        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    public OptionalInt exitStatus() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
     }
 
     /** Waits until /q/health/ready answers 200; fails at once if the process exits. */
-    void awaitReady(Duration timeout) throws IOException {
+    public void awaitReady(Duration timeout) throws IOException {
+        await(timeout, "ready", true);
+    }
+
+    /**
+     * Waits until the service has started: its HTTP port answers /q/health/live, whatever the
+     * answer. For tests of instances that are meant to be unready (a standby, a broken release).
+     */
+    public void awaitStarted(Duration timeout) throws IOException {
+        await(timeout, "started", false);
+    }
+
+    /** Whether /q/health/ready answers 200 now. */
+    public boolean isReady() {
+        return process.isAlive() && probe("/q/health/ready", true) == null;
+    }
+
+    private void await(Duration timeout, String what, boolean ready) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastAnswer = "no answer";
         while (System.nanoTime() < deadline) {
@@ -109,7 +181,7 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IOException(name + " exited with code " + process.exitValue() + "; last lines of " + log
                         + ":\n" + tail(40));
             }
-            lastAnswer = readiness();
+            lastAnswer = ready ? probe("/q/health/ready", true) : probe("/q/health/live", false);
             if (lastAnswer == null) {
                 return;
             }
@@ -118,24 +190,19 @@ final class ServiceProcess implements AutoCloseable {
             }
             sleep(300);
         }
-        throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s (" + lastAnswer
+        throw new IOException(name + " was not " + what + " within " + timeout.toSeconds() + " s (" + lastAnswer
                 + "); last lines of " + log + ":\n" + tail(40));
     }
 
-    /** Whether /q/health/ready answers 200 now. */
-    boolean isReady() {
-        return process.isAlive() && readiness() == null;
-    }
-
-    /** null when ready, else what the readiness endpoint said (or why it did not answer). */
-    private String readiness() {
+    /** null when the probe passes, else what the endpoint said (or why it did not answer). */
+    private String probe(String path, boolean needOk) {
         try {
-            HttpResponse<String> ready = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+            HttpResponse<String> answer = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url + path))
                             .timeout(Duration.ofSeconds(5))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            return ready.statusCode() == 200 ? null : "HTTP " + ready.statusCode() + " " + ready.body();
+            return !needOk || answer.statusCode() == 200 ? null : "HTTP " + answer.statusCode() + " " + answer.body();
         } catch (IOException e) {
             return e.toString();
         } catch (InterruptedException e) {
@@ -144,12 +211,24 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    String tail(int lines) {
+    /** The last lines of the service's log. */
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends the process as a crash would: SIGKILL, no shutdown hooks, no goodbye to the database. */
+    public void kill() {
+        stopWatchdog();
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -187,7 +266,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private void stopWatchdog() {
-        if (watchdog == null) {
+        if (watchdog == null || !watchdog.isAlive()) {
             return;
         }
         // Kill the shell first so that it never signals; then close our end of its pipe.
