@@ -9,6 +9,7 @@ import dev.tenantry.tenantctl.command.DlqCommand;
 import dev.tenantry.tenantctl.command.GlobalOptions;
 import dev.tenantry.tenantctl.command.HealthCommand;
 import dev.tenantry.tenantctl.command.MigrationsCommand;
+import dev.tenantry.tenantctl.command.RolloutsCommand;
 import dev.tenantry.tenantctl.command.TenantsCommand;
 import dev.tenantry.tenantctl.command.TokenCommand;
 import dev.tenantry.tenantctl.command.WebhooksCommand;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             TenantsCommand.class,
             MigrationsCommand.class,
+            RolloutsCommand.class,
             DlqCommand.class,
             WebhooksCommand.class,
             HealthCommand.class,

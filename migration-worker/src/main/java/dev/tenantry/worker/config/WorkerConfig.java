@@ -75,9 +75,28 @@ public interface WorkerConfig {
         @WithDefault("true")
         boolean autoHeal();
 
-        /** Tenants upgraded at once by a fleet upgrade. */
+        /**
+         * Tenants this worker instance migrates at once for rollouts (drift repair included); a
+         * stage's own parallelism bounds all instances together.
+         */
         @WithDefault("2")
         int fleetParallelism();
+    }
+
+    Rollouts rollouts();
+
+    /** How every worker instance takes part in rollouts (see {@code docs/runbook.md}). */
+    interface Rollouts {
+        /** How often this instance looks for tenants to claim, renews its leases and judges stages. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /**
+         * How long a claim on a tenant holds without renewal. An instance renews its claims at every
+         * poll; when it dies, its tenants are claimed again by another instance once this runs out.
+         */
+        @WithDefault("30s")
+        Duration lease();
     }
 
     interface Deletion {

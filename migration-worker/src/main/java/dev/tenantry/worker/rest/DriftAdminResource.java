@@ -6,8 +6,8 @@ import dev.tenantry.worker.model.DriftReport;
 import dev.tenantry.worker.model.FleetProgress;
 import dev.tenantry.worker.model.MigrationRun;
 import dev.tenantry.worker.repository.MigrationRunRepository;
+import dev.tenantry.worker.rollout.RolloutService;
 import dev.tenantry.worker.service.DriftService;
-import dev.tenantry.worker.service.FleetUpgradeService;
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
@@ -17,8 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -37,14 +39,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DriftAdminResource {
 
     private final DriftService drift;
-    private final FleetUpgradeService fleet;
+    private final RolloutService rollouts;
     private final MigrationRunRepository runs;
     private final AgroalDataSource dataSource;
 
     public DriftAdminResource(
-            DriftService drift, FleetUpgradeService fleet, MigrationRunRepository runs, AgroalDataSource dataSource) {
+            DriftService drift, RolloutService rollouts, MigrationRunRepository runs, AgroalDataSource dataSource) {
         this.drift = drift;
-        this.fleet = fleet;
+        this.rollouts = rollouts;
         this.runs = runs;
         this.dataSource = dataSource;
     }
@@ -60,22 +62,29 @@ public class DriftAdminResource {
 
     @POST
     @Path("/drift/fix")
-    @Operation(summary = "Upgrade every tenant that is behind (a fleet upgrade); returns its progress")
+    @Operation(
+            summary = "Upgrade every tenant that is behind (a fleet upgrade); returns its progress",
+            description = "A rollout of one stage to the latest version, without failure budget, over every"
+                    + " tenant behind except pinned ones and those whose last migration failed. Joins the open"
+                    + " rollout to the latest version when there is one. Staged rollouts: POST /admin/rollouts")
     @APIResponse(
             responseCode = "202",
-            description = "The fleet upgrade started",
+            description = "The fleet upgrade started (or was already open)",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = FleetProgress.class)))
-    public Response fix() throws SQLException {
-        FleetProgress progress = fleet.start(drift.verify(false));
-        return Response.accepted(progress).build();
+    public Response fix(@Context SecurityContext caller) throws SQLException {
+        String by = caller.getUserPrincipal() == null
+                ? "operator"
+                : caller.getUserPrincipal().getName();
+        return Response.accepted(FleetProgress.of(rollouts.repairFleet(drift.verify(false), by)))
+                .build();
     }
 
     @GET
     @Path("/fleet-upgrade")
-    @Operation(summary = "Progress of the current or last fleet upgrade")
+    @Operation(summary = "Progress of the newest rollout, in the fleet-upgrade shape")
     @APIResponse(
             responseCode = "200",
             description = "Its progress",
@@ -84,8 +93,11 @@ public class DriftAdminResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = FleetProgress.class)))
     @APIResponse(responseCode = "404", description = "No fleet upgrade has run yet")
-    public FleetProgress fleetProgress() {
-        return fleet.progress().orElseThrow(() -> ProblemException.notFound("No fleet upgrade has run yet"));
+    public FleetProgress fleetProgress() throws SQLException {
+        return rollouts.recent(1).stream()
+                .findFirst()
+                .map(FleetProgress::of)
+                .orElseThrow(() -> ProblemException.notFound("No fleet upgrade has run yet"));
     }
 
     @GET

@@ -119,15 +119,23 @@ public class TenantMigrationService {
     }
 
     /**
-     * Upgrades one tenant as part of a fleet upgrade the worker started itself (drift repair):
-     * same lock, same run log, same result event, correlated to the fleet run instead of a request.
+     * Upgrades one tenant as part of a rollout: same lock, same run log, same result event (so the
+     * registry hears of it through the saga), correlated to the rollout instead of a request.
      *
-     * @param catalog the migrations resolved when the fleet upgrade started, for the direct path;
-     *                null to go through Flyway
+     * @param rolloutId   the rollout, the result event's correlation id
+     * @param requestId   unique per attempt: a retried tenant must be recorded and answered again
+     * @param targetVersion the version to reach
+     * @param catalog     the migrations up to {@code targetVersion}, for the direct path; null to
+     *                    go through Flyway (a schema that was never migrated)
      */
-    public MigrationRun upgradeInFleet(String fleetRunId, String tenantId, String schemaName, MigrationCatalog catalog)
+    public MigrationRun upgradeInRollout(
+            String rolloutId,
+            String requestId,
+            String tenantId,
+            String schemaName,
+            String targetVersion,
+            MigrationCatalog catalog)
             throws SQLException {
-        String requestId = fleetRunId + ":" + schemaName;
         MigrationRun run;
         if (catalog != null && catalog.directlyApplicable()) {
             Instant started = now();
@@ -136,17 +144,18 @@ public class TenantMigrationService {
             metrics.migrationFinished(run);
         } else {
             String slug = schemaName.substring("tenant_".length());
-            run = migrate(new FleetRequest(requestId), tenantId, slug, schemaName, null, MigrationKind.UPGRADE);
+            run = migrate(
+                    new FleetRequest(requestId), tenantId, slug, schemaName, targetVersion, MigrationKind.UPGRADE);
         }
         if (record(requestId, run)) {
-            results.publish(run.toResult(), fleetRunId);
+            results.publish(run.toResult(), rolloutId);
         }
         return run;
     }
 
     /**
-     * Who asked: a request event (its id and send time), or a fleet upgrade the worker started
-     * itself, which neither checks nor changes the recorded owner and pin.
+     * Who asked: a request event (its id and send time), or a rollout, which neither checks nor
+     * changes the recorded owner and pin.
      */
     private record FleetRequest(String id) {}
 
