@@ -126,6 +126,33 @@ class RolloutAcrossWorkersIT {
         }
     }
 
+    @Test
+    void aRolloutSurvivesARestartOfEveryWorker() throws Exception {
+        String prefix = TestNames.unique("restart");
+        ServiceJvm before = worker("before");
+        List<TestTenant> tenants = tenantsAtVersionTwo(prefix, 8);
+
+        String id = create(before, prefix, 2);
+        await().atMost(WorkerTestSupport.TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !schemas(id, "done", before.pid()).isEmpty());
+        before.close();
+        assertThat(WorkerTestSupport.queryInt(
+                        "SELECT count(*) FROM tenant_rollout_target WHERE rollout_id = ? AND state = 'pending'", id))
+                .as("tenants left for after the restart")
+                .isPositive();
+
+        ServiceJvm after = worker("after");
+        awaitState(after, id, "completed");
+        for (TestTenant tenant : tenants) {
+            assertThat(versionOf(tenant)).as(tenant.schema()).isEqualTo(4);
+        }
+        // Stopped gracefully, the first worker finished what it had started: nothing to take over.
+        assertThat(WorkerTestSupport.queryInt(
+                        "SELECT count(*) FROM tenant_rollout_target WHERE rollout_id = ? AND attempts > 1", id))
+                .isZero();
+    }
+
     private ServiceJvm worker(String name) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("tenantry.worker.tenant-migrations.locations", "classpath:db/tenant,filesystem:" + RELEASE);

@@ -127,6 +127,35 @@ class RolloutIT {
     }
 
     @Test
+    void aTenantCreatedDuringARolloutIsBuiltByProvisioningAtTheTargetAndNotMigratedAgainByTheRollout()
+            throws Exception {
+        String prefix = TestNames.unique("during");
+        tenantsAtVersionTwo(prefix, 2);
+        String id = create("""
+                {"targetVersion": "3", "slugPattern": "%s*",
+                 "stages": [{"name": "canary", "size": 1, "pauseAfterSeconds": 3600}, {"name": "rest"}]}
+                """.formatted(prefix));
+        await().atMost(WorkerTestSupport.TIMEOUT)
+                .untilAsserted(() -> assertThat(show(id).getInt("stages[0].tenants.done")).isEqualTo(1));
+
+        TestTenant late = new TestTenant(java.util.UUID.randomUUID().toString(), prefix + "_late", "tenant_"
+                + prefix + "_late");
+        EventEnvelope<TenantRequested> request = late.requested();
+        WorkerTestSupport.send(request);
+        assertThat(((TenantMigrated) WorkerTestSupport.awaitResult(request).data()).toVersion())
+                .isEqualTo("3");
+
+        post(id, "resume", 409); // running, waiting out its pause: nothing to resume
+        assertThat(show(id).getInt("tenants.total")).isEqualTo(2);
+        assertThat(WorkerTestSupport.queryInt(
+                        "SELECT count(*) FROM tenant_rollout_target WHERE schema_name = ?", late.schema()))
+                .isZero();
+        assertThat(WorkerTestSupport.queryInt(
+                        "SELECT count(*) FROM migration_run WHERE schema_name = ?", late.schema()))
+                .isEqualTo(1);
+    }
+
+    @Test
     void aPinnedTenantIsSkippedUnlessTheRolloutNamesIt() throws Exception {
         String prefix = TestNames.unique("pin");
         List<TestTenant> tenants = tenantsAtVersionTwo(prefix, 2);

@@ -327,6 +327,60 @@ class TenantctlAgainstWorkerIT {
     private static final Map<String, String> TENANT_IDS = new HashMap<>();
 
     /** Sends a new-tenant request to the worker; returns the slug. */
+    @Test
+    @Order(7)
+    void aRolloutIsPlannedStartedStoppedAtItsGateResumedAndWatchedFromTheCommandLine() throws Exception {
+        String first = migrate("2");
+        String second = migrate("2");
+        await().atMost(Duration.ofSeconds(60)).until(() -> runsOf(first) > 0 && runsOf(second) > 0);
+        String[] plan = {"--tenant", first, "--tenant", second, "--stage", "canary:size=1,gate", "--stage", "rest"};
+
+        CliRun dryRun = cli(concat(new String[] {"rollouts", "create", "--dry-run", "--json"}, plan));
+        assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+        JsonNode planned = JSON.readTree(dryRun.out());
+        assertThat(planned.get("stages").get(0).get("tenants")).hasSize(1);
+        assertThat(planned.get("stages").get(1).get("tenants")).hasSize(1);
+        CliRun humanPlan = cli(concat(new String[] {"rollouts", "create", "--dry-run"}, plan));
+        assertThat(humanPlan.out())
+                .contains("Plan to version 3")
+                .contains("canary")
+                .contains("rest");
+
+        // --wait follows the rollout until it stops running: here at the canary's gate.
+        CliRun started =
+                cli(concat(new String[] {"rollouts", "create", "--wait", "--json", "--poll-interval", "200ms"}, plan));
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        JsonNode atGate = JSON.readTree(started.out());
+        String id = atGate.get("id").asText();
+        assertThat(atGate.get("state").asText()).isEqualTo("paused");
+        assertThat(atGate.get("reason").asText()).contains("stage 'canary' completed");
+        assertThat(started.err()).contains("canary").contains("1/1");
+
+        CliRun resumed = cli("rollouts", "resume", id);
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        CliRun watched = cli("rollouts", "show", id, "--watch", "--json", "--poll-interval", "200ms");
+        assertThat(watched.exitCode()).as(watched.toString()).isZero();
+        JsonNode done = JSON.readTree(watched.out());
+        assertThat(done.get("state").asText()).isEqualTo("completed");
+        assertThat(done.get("tenants").get("done").asInt()).isEqualTo(2);
+
+        CliRun list = cli("rollouts", "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains(id).contains("completed");
+        CliRun abortFinished = cli("rollouts", "abort", id);
+        assertThat(abortFinished.exitCode()).as(abortFinished.toString()).isNotZero();
+        assertThat(abortFinished.err()).contains("409").contains("is completed");
+        CliRun badStage = cli("rollouts", "create", "--stage", "canary:bogus=1");
+        assertThat(badStage.exitCode()).isEqualTo(2);
+        assertThat(badStage.err()).contains("Unknown stage setting 'bogus'");
+    }
+
+    private static String[] concat(String[] head, String[] tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
     private static String migrate(String targetVersion) {
         String slug = TestNames.unique("ctl");
         String tenantId = UUID.randomUUID().toString();

@@ -111,10 +111,8 @@ public class RolloutExecutor {
     void poll() {
         try {
             renewLeases();
+            judgeRunning();
             List<String> running = Transactions.inTransaction(dataSource, tx -> rollouts.runningIds(tx.connection()));
-            for (String id : running) {
-                judge(id);
-            }
             // Figures change only while something runs; one last refresh shows how it ended.
             if (!running.isEmpty() || !metricsSettled) {
                 refreshMetrics();
@@ -153,14 +151,37 @@ public class RolloutExecutor {
 
     private void claimAndMigrate() {
         try {
-            Optional<Claim> claim;
-            while (!stopping && (claim = claimNext()).isPresent()) {
+            while (!stopping) {
+                Optional<Claim> claim = claimNext();
+                if (claim.isEmpty()) {
+                    // Nothing left to claim: the stage may be over. Judge it now rather than at the
+                    // next poll, and go on at once if that opened the next stage.
+                    judgeRunning();
+                    claim = claimNext();
+                    if (claim.isEmpty()) {
+                        return;
+                    }
+                }
                 migrate(claim.get());
             }
         } catch (Exception e) {
             LOG.warnf("Rollout work stopped until the next poll: %s", e.getMessage());
         } finally {
             loops.decrementAndGet();
+        }
+    }
+
+    /** Starts a poll now: a rollout was created or resumed here, no need to wait for the next one. */
+    void wake() {
+        ScheduledExecutorService current = scheduler;
+        if (current != null && !stopping) {
+            current.execute(this::poll);
+        }
+    }
+
+    private void judgeRunning() throws SQLException {
+        for (String id : Transactions.inTransaction(dataSource, tx -> rollouts.runningIds(tx.connection()))) {
+            judge(id);
         }
     }
 

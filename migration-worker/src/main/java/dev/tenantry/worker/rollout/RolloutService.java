@@ -35,9 +35,15 @@ public class RolloutService {
     private final RolloutRepository rollouts;
     private final DriftService drift;
     private final TenantMigrator migrator;
+    private final RolloutExecutor executor;
 
     public RolloutService(
-            Transactions transactions, RolloutRepository rollouts, DriftService drift, TenantMigrator migrator) {
+            Transactions transactions,
+            RolloutRepository rollouts,
+            DriftService drift,
+            TenantMigrator migrator,
+            RolloutExecutor executor) {
+        this.executor = executor;
         this.transactions = transactions;
         this.rollouts = rollouts;
         this.drift = drift;
@@ -113,6 +119,7 @@ public class RolloutService {
             LOG.infof(
                     "Rollout %s to version %s: %d tenant(s) in %d stage(s), requested by %s",
                     id, plan.targetVersion(), plan.tenantCount(), plan.stages().size(), requestedBy);
+            executor.wake();
             return Optional.of(rollout);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -231,6 +238,7 @@ public class RolloutService {
                     throw ProblemException.conflict("Rollout " + id + " has no failed tenant to retry");
                 }
                 rollouts.setState(tx.connection(), id, Rollout.RUNNING, null);
+                tx.afterCommit(executor::wake);
                 return rollouts.find(tx.connection(), id).orElseThrow();
             });
         } catch (SQLException e) {
@@ -251,6 +259,9 @@ public class RolloutService {
                         + String.join(" or ", from.stream().sorted().toList()) + " can become " + to);
             }
             rollouts.setState(tx.connection(), id, to, reason);
+            if (Rollout.RUNNING.equals(to)) {
+                tx.afterCommit(executor::wake);
+            }
             return rollouts.find(tx.connection(), id).orElseThrow();
         });
         LOG.infof("Rollout %s is %s%s", id, to, reason == null ? "" : " (" + reason + ")");
