@@ -136,10 +136,11 @@ class RolloutIT {
                  "stages": [{"name": "canary", "size": 1, "pauseAfterSeconds": 3600}, {"name": "rest"}]}
                 """.formatted(prefix));
         await().atMost(WorkerTestSupport.TIMEOUT)
-                .untilAsserted(() -> assertThat(show(id).getInt("stages[0].tenants.done")).isEqualTo(1));
+                .untilAsserted(() ->
+                        assertThat(show(id).getInt("stages[0].tenants.done")).isEqualTo(1));
 
-        TestTenant late = new TestTenant(java.util.UUID.randomUUID().toString(), prefix + "_late", "tenant_"
-                + prefix + "_late");
+        TestTenant late =
+                new TestTenant(java.util.UUID.randomUUID().toString(), prefix + "_late", "tenant_" + prefix + "_late");
         EventEnvelope<TenantRequested> request = late.requested();
         WorkerTestSupport.send(request);
         assertThat(((TenantMigrated) WorkerTestSupport.awaitResult(request).data()).toVersion())
