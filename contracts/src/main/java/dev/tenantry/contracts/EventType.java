@@ -2,6 +2,10 @@ package dev.tenantry.contracts;
 
 import dev.tenantry.contracts.events.CreateTenant;
 import dev.tenantry.contracts.events.DeleteTenant;
+import dev.tenantry.contracts.events.RolloutCompleted;
+import dev.tenantry.contracts.events.RolloutHalted;
+import dev.tenantry.contracts.events.RolloutStageCompleted;
+import dev.tenantry.contracts.events.RolloutStarted;
 import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantDeleted;
 import dev.tenantry.contracts.events.TenantDeletionRequested;
@@ -75,7 +79,16 @@ public enum EventType {
     /** {@value Types#TENANT_UPGRADE_FAILED} */
     TENANT_UPGRADE_FAILED(TenantUpgradeFailed.class, Types.TENANT_UPGRADE_FAILED, Topics.TENANT_LIFECYCLE),
     /** {@value Types#TENANT_REQUEST_REJECTED} */
-    TENANT_REQUEST_REJECTED(TenantRequestRejected.class, Types.TENANT_REQUEST_REJECTED, Topics.TENANT_LIFECYCLE);
+    TENANT_REQUEST_REJECTED(TenantRequestRejected.class, Types.TENANT_REQUEST_REJECTED, Topics.TENANT_LIFECYCLE),
+
+    /** {@value Types#ROLLOUT_STARTED} */
+    ROLLOUT_STARTED(RolloutStarted.class, Types.ROLLOUT_STARTED, Topics.TENANT_LIFECYCLE),
+    /** {@value Types#ROLLOUT_STAGE_COMPLETED} */
+    ROLLOUT_STAGE_COMPLETED(RolloutStageCompleted.class, Types.ROLLOUT_STAGE_COMPLETED, Topics.TENANT_LIFECYCLE),
+    /** {@value Types#ROLLOUT_HALTED} */
+    ROLLOUT_HALTED(RolloutHalted.class, Types.ROLLOUT_HALTED, Topics.TENANT_LIFECYCLE),
+    /** {@value Types#ROLLOUT_COMPLETED} */
+    ROLLOUT_COMPLETED(RolloutCompleted.class, Types.ROLLOUT_COMPLETED, Topics.TENANT_LIFECYCLE);
 
     /** CloudEvents {@code type} strings as compile-time constants. */
     public static final class Types {
@@ -113,6 +126,14 @@ public enum EventType {
         public static final String TENANT_UPGRADE_FAILED = "tenantry.tenant.upgrade-failed.v1";
         /** Type of {@link TenantRequestRejected}. */
         public static final String TENANT_REQUEST_REJECTED = "tenantry.tenant.request-rejected.v1";
+        /** Type of {@link RolloutStarted}. */
+        public static final String ROLLOUT_STARTED = "tenantry.rollout.started.v1";
+        /** Type of {@link RolloutStageCompleted}. */
+        public static final String ROLLOUT_STAGE_COMPLETED = "tenantry.rollout.stage-completed.v1";
+        /** Type of {@link RolloutHalted}. */
+        public static final String ROLLOUT_HALTED = "tenantry.rollout.halted.v1";
+        /** Type of {@link RolloutCompleted}. */
+        public static final String ROLLOUT_COMPLETED = "tenantry.rollout.completed.v1";
 
         private Types() {}
     }

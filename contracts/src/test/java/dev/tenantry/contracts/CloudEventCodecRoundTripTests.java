@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.contracts.events.CreateTenant;
+import dev.tenantry.contracts.events.RolloutEvent;
 import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantRequestRejected;
@@ -222,12 +223,14 @@ class CloudEventCodecRoundTripTests {
     }
 
     @Test
-    void subjectIsTheTenantIdExceptForCreateTenantAndRejections() {
+    void subjectIsTheTenantIdExceptForCreateTenantRejectionsAndRollouts() {
         for (TenantryEvent event : SampleEvents.all()) {
             if (event instanceof CreateTenant create) {
                 assertThat(event.subject()).isEqualTo(create.slug());
             } else if (event instanceof TenantRequestRejected) {
                 assertThat(event.subject()).isEqualTo(SampleEvents.SLUG);
+            } else if (event instanceof RolloutEvent rollout) {
+                assertThat(event.subject()).isEqualTo(rollout.rolloutId()).isEqualTo(SampleEvents.ROLLOUT_ID);
             } else {
                 assertThat(event.subject()).as(event.getClass().getSimpleName()).isEqualTo(SampleEvents.TENANT_ID);
             }

@@ -39,6 +39,10 @@ class EventTypeTests {
         expected.put("TenantUpgraded", "tenantry.tenant.upgraded.v1");
         expected.put("TenantUpgradeFailed", "tenantry.tenant.upgrade-failed.v1");
         expected.put("TenantRequestRejected", "tenantry.tenant.request-rejected.v1");
+        expected.put("RolloutStarted", "tenantry.rollout.started.v1");
+        expected.put("RolloutStageCompleted", "tenantry.rollout.stage-completed.v1");
+        expected.put("RolloutHalted", "tenantry.rollout.halted.v1");
+        expected.put("RolloutCompleted", "tenantry.rollout.completed.v1");
 
         Map<String, String> actual = new LinkedHashMap<>();
         for (EventType t : EventType.values()) {
@@ -95,7 +99,11 @@ class EventTypeTests {
                         "TenantProvisioningFailed",
                         "TenantUpgraded",
                         "TenantUpgradeFailed",
-                        "TenantRequestRejected");
+                        "TenantRequestRejected",
+                        "RolloutStarted",
+                        "RolloutStageCompleted",
+                        "RolloutHalted",
+                        "RolloutCompleted");
         assertThat(EventType.onTopic("elsewhere")).isEmpty();
     }
 

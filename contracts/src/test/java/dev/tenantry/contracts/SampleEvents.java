@@ -2,6 +2,10 @@ package dev.tenantry.contracts;
 
 import dev.tenantry.contracts.events.CreateTenant;
 import dev.tenantry.contracts.events.DeleteTenant;
+import dev.tenantry.contracts.events.RolloutCompleted;
+import dev.tenantry.contracts.events.RolloutHalted;
+import dev.tenantry.contracts.events.RolloutStageCompleted;
+import dev.tenantry.contracts.events.RolloutStarted;
 import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.contracts.events.TenantDeleted;
 import dev.tenantry.contracts.events.TenantDeletionRequested;
@@ -35,6 +39,7 @@ final class SampleEvents {
     static final String COMMAND_ID = "cmd-7f3a";
     static final String SLUG = "acme_corp";
     static final String SCHEMA = "tenant_acme_corp";
+    static final String ROLLOUT_ID = "rollout-5d0c9b1e";
     static final URI SOURCE = URI.create("urn:tenantry:test");
 
     private SampleEvents() {}
@@ -72,7 +77,11 @@ final class SampleEvents {
                 new TenantProvisioningFailed(TENANT_ID, SLUG, SCHEMA, "2", "migration 2 failed"),
                 new TenantUpgraded(TENANT_ID, SLUG, SCHEMA, "3", "4.1"),
                 new TenantUpgradeFailed(TENANT_ID, SLUG, SCHEMA, "3", "4", "migration 4 failed"),
-                new TenantRequestRejected(COMMAND_ID, "CreateTenant", SLUG, "slug already taken"));
+                new TenantRequestRejected(COMMAND_ID, "CreateTenant", SLUG, "slug already taken"),
+                new RolloutStarted(ROLLOUT_ID, "4", 120, List.of("canary", "rest"), "operator"),
+                new RolloutStageCompleted(ROLLOUT_ID, "4", "canary", 0, 2, 0, "rest", true),
+                new RolloutHalted(ROLLOUT_ID, "4", "rest", 3, "stage 'rest': 3 of 118 tenant(s) failed"),
+                new RolloutCompleted(ROLLOUT_ID, "4", 117, 2, 1));
     }
 
     static TenantryEvent of(EventType type) {

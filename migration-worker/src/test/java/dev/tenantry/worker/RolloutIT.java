@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tenantry.contracts.CloudEventCodec;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.Topics;
+import dev.tenantry.contracts.events.RolloutStageCompleted;
 import dev.tenantry.contracts.events.TenantMigrated;
 import dev.tenantry.contracts.events.TenantMigrationFailed;
 import dev.tenantry.contracts.events.TenantRequested;
@@ -103,6 +104,11 @@ class RolloutIT {
         post(id, "resume", 200);
         awaitState(id, "completed");
         assertThat(tenants).allSatisfy(t -> assertThat(hasInvoices(t)).isTrue());
+        RolloutStageCompleted gate =
+                (RolloutStageCompleted) lifecycleEventsOf(id, 2).get(1).data();
+        assertThat(gate.stage()).isEqualTo("canary");
+        assertThat(gate.gate()).isTrue();
+        assertThat(gate.nextStage()).isEqualTo("rest");
     }
 
     @Test
@@ -305,6 +311,16 @@ class RolloutIT {
                 .pollInterval(Duration.ofMillis(300))
                 .untilAsserted(() -> assertThat(show(id).getString("state")).isEqualTo(state));
         return show(id);
+    }
+
+    private static List<EventEnvelope<?>> lifecycleEventsOf(String rolloutId, int count) {
+        List<EventEnvelope<?>> events = new ArrayList<>();
+        CloudEventCodec codec = new CloudEventCodec();
+        WorkerTestSupport.recordsWithin(
+                        Topics.TENANT_LIFECYCLE, WorkerTestSupport.TIMEOUT, r -> rolloutId.equals(r.key()), count)
+                .forEach(r -> events.add(codec.decode(r.headers(), r.value())));
+        assertThat(events).hasSize(count);
+        return events;
     }
 
     private static List<EventEnvelope<?>> resultsCorrelatedTo(String rolloutId, int count) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.contracts.EventEnvelope;
 import dev.tenantry.contracts.EventType;
+import dev.tenantry.contracts.events.RolloutHalted;
 import dev.tenantry.contracts.events.TenantActivated;
 import dev.tenantry.dispatcher.DispatcherTestSupport.RegisteredEndpoint;
 import dev.tenantry.dispatcher.DispatcherTestSupport.TestTenant;
@@ -71,6 +72,25 @@ class WebhookDeliveryIT {
         assertThat(queryInt("""
                 SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id
                  WHERE d.event_id = ? AND a.response_status = 200""", event.id())).isEqualTo(1);
+    }
+
+    @Test
+    void aRolloutEventReachesAnEndpointThatSubscribedToItsTypeWithoutATenantFilter() throws Exception {
+        String rolloutId = "rollout-" + java.util.UUID.randomUUID();
+        RegisteredEndpoint endpoint =
+                register(receiver.url("/rollouts"), (List<String>) null, EventType.ROLLOUT_HALTED.type());
+        EventEnvelope<RolloutHalted> event = EventEnvelope.create(
+                java.net.URI.create("urn:tenantry:migration-worker"),
+                new RolloutHalted(rolloutId, "4", "canary", 1, "stage 'canary': 1 of 1 tenant(s) failed"));
+
+        publish(event);
+
+        await().atMost(TIMEOUT).until(() -> receiver.count("/rollouts") == 1);
+        JsonNode body = json.readTree(receiver.requests("/rollouts").get(0).body());
+        assertThat(body.get("type").asText()).isEqualTo("tenantry.rollout.halted.v1");
+        assertThat(body.get("subject").asText()).isEqualTo(rolloutId);
+        assertThat(body.at("/data/stage").asText()).isEqualTo("canary");
+        await().atMost(TIMEOUT).until(() -> "delivered".equals(deliveryStatus(event.id(), endpoint.id())));
     }
 
     @Test

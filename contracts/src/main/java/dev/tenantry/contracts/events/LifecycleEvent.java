@@ -1,8 +1,8 @@
 package dev.tenantry.contracts.events;
 
 /**
- * A public tenant lifecycle event, sent by the provisioning service on {@code tenant-lifecycle}
- * and delivered to webhooks.
+ * A public lifecycle event on {@code tenant-lifecycle}, delivered to webhooks: a tenant's, sent by
+ * the provisioning service, or a fleet rollout's, sent by the migration worker.
  */
 public sealed interface LifecycleEvent extends TenantryEvent
         permits TenantProvisioningStarted,
@@ -11,4 +11,5 @@ public sealed interface LifecycleEvent extends TenantryEvent
                 TenantUpgraded,
                 TenantUpgradeFailed,
                 TenantDeleted,
-                TenantRequestRejected {}
+                TenantRequestRejected,
+                RolloutEvent {}

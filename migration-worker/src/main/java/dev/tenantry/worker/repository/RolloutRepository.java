@@ -39,7 +39,7 @@ public class RolloutRepository {
             int attempt) {}
 
     /** A rollout's row, as the executor needs it to judge the current stage. */
-    public record Head(String id, String state, int currentStage, int stageCount) {}
+    public record Head(String id, String state, String targetVersion, int currentStage, int stageCount) {}
 
     /** One stage's settings. */
     public record StageRow(
@@ -279,7 +279,7 @@ public class RolloutRepository {
      */
     public Optional<Head> lockRunning(Connection connection, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT r.id, r.state, r.current_stage,
+                SELECT r.id, r.state, r.target_version, r.current_stage,
                        (SELECT count(*) FROM tenant_rollout_stage s WHERE s.rollout_id = r.id)
                   FROM tenant_rollout r WHERE r.id = ? AND r.state = 'running'
                    FOR UPDATE OF r SKIP LOCKED
@@ -287,7 +287,12 @@ public class RolloutRepository {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next()
-                        ? Optional.of(new Head(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getInt(4)))
+                        ? Optional.of(new Head(
+                                rows.getString(1),
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getInt(4),
+                                rows.getInt(5)))
                         : Optional.empty();
             }
         }
@@ -296,14 +301,19 @@ public class RolloutRepository {
     /** Locks any rollout's row, waiting for claims in flight, for an operator's change of state. */
     public Optional<Head> lock(Connection connection, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT r.id, r.state, r.current_stage,
+                SELECT r.id, r.state, r.target_version, r.current_stage,
                        (SELECT count(*) FROM tenant_rollout_stage s WHERE s.rollout_id = r.id)
                   FROM tenant_rollout r WHERE r.id = ? FOR UPDATE OF r
                 """)) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next()
-                        ? Optional.of(new Head(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getInt(4)))
+                        ? Optional.of(new Head(
+                                rows.getString(1),
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getInt(4),
+                                rows.getInt(5)))
                         : Optional.empty();
             }
         }

@@ -1,5 +1,8 @@
 package dev.tenantry.worker.rollout;
 
+import dev.tenantry.contracts.events.RolloutCompleted;
+import dev.tenantry.contracts.events.RolloutHalted;
+import dev.tenantry.contracts.events.RolloutStageCompleted;
 import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.scheduling.BackgroundTasks;
 import dev.tenantry.worker.config.WorkerConfig;
@@ -52,6 +55,7 @@ public class RolloutExecutor {
     private final TenantMigrationService migrations;
     private final TenantMigrator migrator;
     private final RolloutMetrics metrics;
+    private final RolloutEvents events;
     private final WorkerConfig.Rollouts config;
     private final int capacity;
     private final String worker = "worker-" + ProcessHandle.current().pid() + "-"
@@ -69,8 +73,10 @@ public class RolloutExecutor {
             TenantMigrationService migrations,
             TenantMigrator migrator,
             RolloutMetrics metrics,
+            RolloutEvents events,
             WorkerConfig config) {
         this.metrics = metrics;
+        this.events = events;
         this.dataSource = dataSource;
         this.rollouts = rollouts;
         this.migrations = migrations;
@@ -112,6 +118,7 @@ public class RolloutExecutor {
         try {
             renewLeases();
             judgeRunning();
+            events.publishPending();
             List<String> running = Transactions.inTransaction(dataSource, tx -> rollouts.runningIds(tx.connection()));
             // Figures change only while something runs; one last refresh shows how it ended.
             if (!running.isEmpty() || !metricsSettled) {
@@ -265,38 +272,50 @@ public class RolloutExecutor {
 
     private void advance(Connection connection, Head head) throws SQLException {
         int current = head.currentStage();
+        String version = head.targetVersion();
         while (true) {
             StageRow stage = rollouts.stage(connection, head.id(), current);
             boolean last = current == head.stageCount() - 1;
-            StageVerdict verdict = StageVerdict.judge(
-                    stage.name(),
-                    rollouts.counts(connection, head.id(), current),
-                    stage.maxFailures(),
-                    last,
-                    stage.gate());
+            Rollout.Counts counts = rollouts.counts(connection, head.id(), current);
+            StageVerdict verdict = StageVerdict.judge(stage.name(), counts, stage.maxFailures(), last, stage.gate());
             switch (verdict.step()) {
                 case CONTINUE -> {
                     return;
                 }
                 case HALT -> {
                     rollouts.setState(connection, head.id(), Rollout.HALTED, verdict.reason());
+                    events.record(
+                            connection,
+                            new RolloutHalted(head.id(), version, stage.name(), counts.failed(), verdict.reason()));
                     LOG.warnf("Rollout %s halted: %s", head.id(), verdict.reason());
                     return;
                 }
                 case COMPLETE -> {
                     rollouts.finishStage(connection, head.id(), current);
                     rollouts.setState(connection, head.id(), Rollout.COMPLETED, null);
+                    events.record(connection, stageCompleted(head, version, stage, counts, null, false));
+                    Rollout.Counts all =
+                            rollouts.find(connection, head.id()).orElseThrow().tenants();
+                    events.record(
+                            connection,
+                            new RolloutCompleted(head.id(), version, all.done(), all.failed(), all.skipped()));
                     LOG.infof("Rollout %s completed", head.id());
                     return;
                 }
                 case WAIT_AT_GATE -> {
                     rollouts.nextStage(connection, head.id(), current, Duration.ofMillis(stage.pauseAfterMs()));
                     rollouts.setState(connection, head.id(), Rollout.PAUSED, verdict.reason());
+                    String next =
+                            rollouts.stage(connection, head.id(), current + 1).name();
+                    events.record(connection, stageCompleted(head, version, stage, counts, next, true));
                     LOG.infof("Rollout %s paused: %s", head.id(), verdict.reason());
                     return;
                 }
                 case NEXT_STAGE -> {
                     rollouts.nextStage(connection, head.id(), current, Duration.ofMillis(stage.pauseAfterMs()));
+                    String next =
+                            rollouts.stage(connection, head.id(), current + 1).name();
+                    events.record(connection, stageCompleted(head, version, stage, counts, next, false));
                     LOG.infof("Rollout %s: stage '%s' completed", head.id(), stage.name());
                     current++;
                     if (stage.pauseAfterMs() > 0) {
@@ -305,5 +324,11 @@ public class RolloutExecutor {
                 }
             }
         }
+    }
+
+    private static RolloutStageCompleted stageCompleted(
+            Head head, String version, StageRow stage, Rollout.Counts counts, String next, boolean gate) {
+        return new RolloutStageCompleted(
+                head.id(), version, stage.name(), stage.position(), counts.done(), counts.failed(), next, gate);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tenantry.worker.rollout;
 
+import dev.tenantry.contracts.events.RolloutCompleted;
+import dev.tenantry.contracts.events.RolloutStarted;
 import dev.tenantry.support.persistence.Transactions;
 import dev.tenantry.support.rest.ProblemException;
 import dev.tenantry.worker.model.DriftReport;
@@ -36,14 +38,17 @@ public class RolloutService {
     private final DriftService drift;
     private final TenantMigrator migrator;
     private final RolloutExecutor executor;
+    private final RolloutEvents events;
 
     public RolloutService(
             Transactions transactions,
             RolloutRepository rollouts,
             DriftService drift,
             TenantMigrator migrator,
-            RolloutExecutor executor) {
+            RolloutExecutor executor,
+            RolloutEvents events) {
         this.executor = executor;
+        this.events = events;
         this.transactions = transactions;
         this.rollouts = rollouts;
         this.drift = drift;
@@ -114,7 +119,28 @@ public class RolloutService {
         try {
             Rollout rollout = transactions.inTransaction(tx -> {
                 rollouts.insert(tx.connection(), id, requestedBy, plan);
-                return rollouts.find(tx.connection(), id).orElseThrow();
+                Rollout created = rollouts.find(tx.connection(), id).orElseThrow();
+                events.record(
+                        tx.connection(),
+                        new RolloutStarted(
+                                id,
+                                plan.targetVersion(),
+                                plan.tenantCount(),
+                                plan.stages().stream()
+                                        .map(RolloutPlan.PlannedStage::name)
+                                        .toList(),
+                                requestedBy));
+                if (Rollout.COMPLETED.equals(created.state())) {
+                    events.record(
+                            tx.connection(),
+                            new RolloutCompleted(
+                                    id,
+                                    plan.targetVersion(),
+                                    0,
+                                    0,
+                                    created.tenants().skipped()));
+                }
+                return created;
             });
             LOG.infof(
                     "Rollout %s to version %s: %d tenant(s) in %d stage(s), requested by %s",
