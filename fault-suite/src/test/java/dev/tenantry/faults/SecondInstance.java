@@ -18,7 +18,7 @@ import java.util.Map;
  * repeated here), its own port and its own name in the consumer groups. Not supervised: killed, it
  * stays down.
  */
-final class SecondInstance implements AutoCloseable {
+public final class SecondInstance implements AutoCloseable {
 
     private final ServiceJvm process;
 
@@ -26,7 +26,7 @@ final class SecondInstance implements AutoCloseable {
         this.process = process;
     }
 
-    static SecondInstance of(RunningSystem system, String component, String name) throws Exception {
+    public static SecondInstance of(RunningSystem system, String component, String name) throws Exception {
         long pid = system.component(component).pid();
         List<String> command = nulSeparated(Path.of("/proc", Long.toString(pid), "cmdline"));
         Map<String, String> environment = new LinkedHashMap<>();
@@ -46,16 +46,16 @@ final class SecondInstance implements AutoCloseable {
                 name, ownCommand, port, environment, true, system.logs().resolve(name + ".log")));
     }
 
-    String url() {
+    public String url() {
         return process.url();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails at once if the process ended. */
-    void awaitReady(Duration patience) throws Exception {
+    public void awaitReady(Duration patience) throws Exception {
         process.awaitReady(patience);
     }
 
