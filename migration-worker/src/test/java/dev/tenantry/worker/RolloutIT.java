@@ -112,7 +112,7 @@ class RolloutIT {
     }
 
     @Test
-    void anAbortedRolloutStartsNoMoreTenantsAndCannotBeResumed() throws Exception {
+    void aRolloutIsPausedResumedAndAbortedAndAnAbortedOneStartsNoMoreTenantsAndCannotBeResumed() throws Exception {
         String prefix = TestNames.unique("abort");
         List<TestTenant> tenants = tenantsAtVersionTwo(prefix, 3);
 
@@ -123,6 +123,12 @@ class RolloutIT {
         await().atMost(WorkerTestSupport.TIMEOUT)
                 .untilAsserted(() ->
                         assertThat(show(id).getInt("stages[0].tenants.done")).isEqualTo(1));
+
+        JsonPath paused = post(id, "pause", 200);
+        assertThat(paused.getString("state")).isEqualTo("paused");
+        assertThat(paused.getString("reason")).startsWith("paused by");
+        post(id, "pause", 409);
+        assertThat(post(id, "resume", 200).getString("state")).isEqualTo("running");
 
         JsonPath aborted = post(id, "abort", 200);
         assertThat(aborted.getString("state")).isEqualTo("aborted");
@@ -319,8 +325,9 @@ class RolloutIT {
         WorkerTestSupport.recordsWithin(
                         Topics.TENANT_LIFECYCLE, WorkerTestSupport.TIMEOUT, r -> rolloutId.equals(r.key()), count)
                 .forEach(r -> events.add(codec.decode(r.headers(), r.value())));
-        assertThat(events).hasSize(count);
-        return events;
+        // One poll can bring more than asked for: the first ones, in topic order.
+        assertThat(events).hasSizeGreaterThanOrEqualTo(count);
+        return events.subList(0, count);
     }
 
     private static List<EventEnvelope<?>> resultsCorrelatedTo(String rolloutId, int count) {
@@ -332,6 +339,7 @@ class RolloutIT {
                         r -> rolloutId.equals(WorkerTestSupport.header(r, CloudEventCodec.CE_CORRELATIONID)),
                         count)
                 .forEach(r -> results.add(codec.decode(r.headers(), r.value())));
+        // Every result of the rollout: no more may come than asked for.
         assertThat(results).hasSize(count);
         return results;
     }

@@ -179,34 +179,46 @@ public class RolloutRepository {
                 maxFailures = rows.getInt(4);
             }
         }
+        if (countRunning(connection, rolloutId, stage) >= parallelism
+                || countFailed(connection, rolloutId, stage) > maxFailures) {
+            // The stage runs as many tenants as it may, or its failure budget is spent: a spent
+            // budget starts no more tenants, even before the stage is judged.
+            return Optional.empty();
+        }
+        // A pending tenant first (one entry of the partial index), else one whose lease ran out.
+        Optional<Claim> claim = claimWhere(connection, rolloutId, stage, targetVersion, worker, lease, PENDING);
+        return claim.isPresent()
+                ? claim
+                : claimWhere(connection, rolloutId, stage, targetVersion, worker, lease, LEASE_EXPIRED);
+    }
+
+    private static final String PENDING = "c.state = 'pending'";
+    private static final String LEASE_EXPIRED = "c.state = 'running' AND c.lease_until <= now()";
+
+    private static Optional<Claim> claimWhere(
+            Connection connection,
+            String rolloutId,
+            int stage,
+            String targetVersion,
+            String worker,
+            Duration lease,
+            String condition)
+            throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE tenant_rollout_target t
                    SET state = 'running', claimed_by = ?, lease_until = now() + make_interval(secs => ?),
                        attempts = t.attempts + 1, started_at = now(), error = NULL
                  WHERE (t.rollout_id, t.schema_name) = (
                         SELECT c.rollout_id, c.schema_name FROM tenant_rollout_target c
-                         WHERE c.rollout_id = ? AND c.stage = ?
-                           AND (c.state = 'pending' OR (c.state = 'running' AND c.lease_until <= now()))
-                         ORDER BY c.state DESC, c.schema_name
+                         WHERE c.rollout_id = ? AND c.stage = ? AND %s
+                         ORDER BY c.schema_name
                          LIMIT 1 FOR UPDATE SKIP LOCKED)
-                   AND (SELECT count(*) FROM tenant_rollout_target b
-                         WHERE b.rollout_id = ? AND b.stage = ? AND b.state = 'running'
-                           AND b.lease_until > now()) < ?
-                   -- A spent failure budget starts no more tenants, even before the stage is judged.
-                   AND (SELECT count(*) FROM tenant_rollout_target f
-                         WHERE f.rollout_id = ? AND f.stage = ? AND f.state = 'failed') <= ?
                 RETURNING t.schema_name, t.tenant_id, t.from_version, t.attempts
-                """)) {
+                """.formatted(condition))) {
             update.setString(1, worker);
             update.setDouble(2, lease.toMillis() / 1000.0);
             update.setString(3, rolloutId);
             update.setInt(4, stage);
-            update.setString(5, rolloutId);
-            update.setInt(6, stage);
-            update.setInt(7, parallelism);
-            update.setString(8, rolloutId);
-            update.setInt(9, stage);
-            update.setInt(10, maxFailures);
             try (ResultSet rows = update.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
@@ -221,6 +233,35 @@ public class RolloutRepository {
                         rows.getInt(4));
                 markStageStarted(connection, rolloutId, stage);
                 return Optional.of(claim);
+            }
+        }
+    }
+
+    /** Tenants of the stage running under a valid lease. */
+    private static int countRunning(Connection connection, String rolloutId, int stage) throws SQLException {
+        return count(
+                connection,
+                "SELECT count(*) FROM tenant_rollout_target WHERE rollout_id = ? AND stage = ? AND state = 'running' "
+                        + "AND lease_until > now()",
+                rolloutId,
+                stage);
+    }
+
+    private static int countFailed(Connection connection, String rolloutId, int stage) throws SQLException {
+        return count(
+                connection,
+                "SELECT count(*) FROM tenant_rollout_target WHERE rollout_id = ? AND stage = ? AND state = 'failed'",
+                rolloutId,
+                stage);
+    }
+
+    private static int count(Connection connection, String sql, String rolloutId, int stage) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, rolloutId);
+            select.setInt(2, stage);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
             }
         }
     }
