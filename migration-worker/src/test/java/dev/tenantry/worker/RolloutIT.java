@@ -245,6 +245,15 @@ class RolloutIT {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("stages[0].parallelism"));
+        // This database has no tenant registry (no provisioning service migrated it).
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body("{\"plans\": [\"enterprise\"]}")
+                .post("/admin/rollouts?dryRun=true")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("tenant registry"));
         given().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/admin/rollouts")

@@ -373,6 +373,10 @@ class TenantctlAgainstWorkerIT {
         CliRun badStage = cli("rollouts", "create", "--stage", "canary:bogus=1");
         assertThat(badStage.exitCode()).isEqualTo(2);
         assertThat(badStage.err()).contains("Unknown stage setting 'bogus'");
+        // Plans and metadata are the provisioning service's, and this test runs the worker alone.
+        CliRun byPlan = cli("rollouts", "create", "--plan", "enterprise", "--metadata", "region=eu", "--dry-run");
+        assertThat(byPlan.exitCode()).as(byPlan.toString()).isNotZero();
+        assertThat(byPlan.err()).contains("409").contains("tenant registry");
     }
 
     private static String[] concat(String[] head, String[] tail) {

@@ -1,12 +1,15 @@
 package dev.tenantry.worker.model;
 
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What an operator asks a rollout to do: which tenants, up to which version, in which stages.
  * Every field may be left out: the latest version, every tenant behind it (pinned ones skipped),
  * and the default stages (a canary of one tenant in a hundred that may not fail, then the rest).
+ * The selections (tenants, slug pattern, plans, metadata) narrow each other: a tenant must pass
+ * every one given.
  */
 @Schema(description = "A rollout to create: target version, tenants and stages")
 public record RolloutRequest(
@@ -20,6 +23,14 @@ public record RolloutRequest(
 
         @Schema(description = "Only tenants whose slug matches this pattern (* and ? wildcards)")
         String slugPattern,
+
+        @Schema(description = "Only tenants on one of these plans, as the tenant registry records them")
+        List<String> plans,
+
+        @Schema(
+                description = "Only tenants whose registry metadata has every one of these entries, e.g."
+                        + " {\"region\": \"eu\"}")
+        Map<String, String> metadata,
 
         @Schema(description = "Stages in order; the last one takes every tenant left")
         List<Stage> stages) {

@@ -69,7 +69,7 @@ public class RolloutAdminResource {
             @Parameter(description = "Only print the plan") @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
             @Context SecurityContext caller)
             throws SQLException {
-        RolloutRequest wanted = request == null ? new RolloutRequest(null, null, null, null) : request;
+        RolloutRequest wanted = request == null ? new RolloutRequest(null, null, null, null, null, null) : request;
         if (dryRun) {
             return Response.ok(rollouts.plan(wanted)).build();
         }

@@ -28,8 +28,37 @@ public final class RolloutPlanner {
 
     private RolloutPlanner() {}
 
-    /** A tenant behind the target version, as drift verification found it. */
-    public record Candidate(String tenant, String schema, String currentVersion, String pinnedVersion) {
+    /**
+     * A tenant behind the target version, as drift verification found it, with its plan and
+     * metadata from the tenant registry (null and empty when they were not looked up, or the
+     * registry does not know the tenant).
+     */
+    public record Candidate(
+            String tenant,
+            String schema,
+            String currentVersion,
+            String pinnedVersion,
+            String plan,
+            Map<String, String> metadata) {
+
+        public Candidate(String tenant, String schema, String currentVersion, String pinnedVersion) {
+            this(tenant, schema, currentVersion, pinnedVersion, null, Map.of());
+        }
+
+        public Candidate withRegistryEntry(String plan, Map<String, String> metadata) {
+            return new Candidate(tenant, schema, currentVersion, pinnedVersion, plan, Map.copyOf(metadata));
+        }
+
+        boolean matchesRegistrySelection(RolloutRequest request) {
+            if (request.plans() != null
+                    && !request.plans().isEmpty()
+                    && (plan == null || !request.plans().contains(plan))) {
+                return false;
+            }
+            return request.metadata() == null
+                    || request.metadata().entrySet().stream()
+                            .allMatch(wanted -> wanted.getValue().equals(metadata.get(wanted.getKey())));
+        }
 
         String slug() {
             return schema.startsWith("tenant_") ? schema.substring("tenant_".length()) : schema;
@@ -64,6 +93,9 @@ public final class RolloutPlanner {
                 continue;
             }
             if (slugs != null && !slugs.matcher(candidate.slug()).matches()) {
+                continue;
+            }
+            if (!candidate.matchesRegistrySelection(request)) {
                 continue;
             }
             if (candidate.pinnedVersion() != null && !isNamed) {
@@ -130,6 +162,8 @@ public final class RolloutPlanner {
      */
     public static RolloutRequest fleetRepair() {
         return new RolloutRequest(
+                null,
+                null,
                 null,
                 null,
                 null,

@@ -9,6 +9,7 @@ import dev.tenantry.worker.model.Rollout;
 import dev.tenantry.worker.model.RolloutPlan;
 import dev.tenantry.worker.model.RolloutRequest;
 import dev.tenantry.worker.repository.RolloutRepository;
+import dev.tenantry.worker.repository.TenantRegistryRepository;
 import dev.tenantry.worker.rollout.RolloutPlanner.Candidate;
 import dev.tenantry.worker.service.DriftService;
 import dev.tenantry.worker.service.TenantMigrator;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +41,7 @@ public class RolloutService {
     private final TenantMigrator migrator;
     private final RolloutExecutor executor;
     private final RolloutEvents events;
+    private final TenantRegistryRepository registry;
 
     public RolloutService(
             Transactions transactions,
@@ -46,7 +49,9 @@ public class RolloutService {
             DriftService drift,
             TenantMigrator migrator,
             RolloutExecutor executor,
-            RolloutEvents events) {
+            RolloutEvents events,
+            TenantRegistryRepository registry) {
+        this.registry = registry;
         this.executor = executor;
         this.events = events;
         this.transactions = transactions;
@@ -182,8 +187,31 @@ public class RolloutService {
                         new Candidate(pinned.tenant(), pinned.schema(), pinned.current(), pinned.pinnedVersion()));
             }
         }
+        if (selectsByRegistry(request)) {
+            candidates = withRegistryEntries(candidates);
+        }
         return RolloutPlanner.plan(
                 request, target, candidates, transactions.read(tx -> rollouts.averageUpgradeMs(tx.connection())));
+    }
+
+    private static boolean selectsByRegistry(RolloutRequest request) {
+        return (request.plans() != null && !request.plans().isEmpty())
+                || (request.metadata() != null && !request.metadata().isEmpty());
+    }
+
+    private List<Candidate> withRegistryEntries(List<Candidate> candidates) throws SQLException {
+        Map<String, TenantRegistryRepository.RegistryEntry> entries = transactions
+                .read(tx -> registry.entries(
+                        tx.connection(),
+                        candidates.stream().map(Candidate::tenant).toList()))
+                .orElseThrow(() -> ProblemException.conflict("Selecting tenants by plan or metadata needs the"
+                        + " provisioning service's tenant registry, and this database has none"));
+        return candidates.stream()
+                .map(candidate -> {
+                    TenantRegistryRepository.RegistryEntry entry = entries.get(candidate.tenant());
+                    return entry == null ? candidate : candidate.withRegistryEntry(entry.plan(), entry.metadata());
+                })
+                .toList();
     }
 
     private static boolean isBelow(String current, MigrationVersion wanted) {
@@ -191,6 +219,14 @@ public class RolloutService {
     }
 
     private static void validate(RolloutRequest request) {
+        if (request.plans() != null && request.plans().stream().anyMatch(p -> p == null || p.isBlank())) {
+            throw ProblemException.invalidField("plans", "must not contain an empty plan");
+        }
+        if (request.metadata() != null
+                && request.metadata().entrySet().stream()
+                        .anyMatch(e -> e.getKey().isBlank() || e.getValue() == null)) {
+            throw ProblemException.invalidField("metadata", "keys must not be empty and values not null");
+        }
         if (request.stages() == null) {
             return;
         }

@@ -9,6 +9,7 @@ import dev.tenantry.worker.model.RolloutRequest.Stage;
 import dev.tenantry.worker.rollout.RolloutPlanner.Candidate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class RolloutPlannerTests {
     @Test
     void withoutStagesACanaryOfOnePercentThatMayNotFailComesBeforeTheRestWithATwoPercentBudget() {
         RolloutPlan plan = RolloutPlanner.plan(
-                new RolloutRequest(null, null, null, null), "3", tenants(250), OptionalLong.empty());
+                new RolloutRequest(null, null, null, null, null, null), "3", tenants(250), OptionalLong.empty());
 
         assertThat(plan.stages()).extracting(PlannedStage::name).containsExactly("canary", "rest");
         assertThat(plan.stages().get(0).tenants()).hasSize(3);
@@ -46,8 +47,8 @@ class RolloutPlannerTests {
 
     @Test
     void aCanaryOfOnePercentOfAFewTenantsIsStillOneTenant() {
-        RolloutPlan plan =
-                RolloutPlanner.plan(new RolloutRequest(null, null, null, null), "3", tenants(5), OptionalLong.empty());
+        RolloutPlan plan = RolloutPlanner.plan(
+                new RolloutRequest(null, null, null, null, null, null), "3", tenants(5), OptionalLong.empty());
 
         assertThat(plan.stages().get(0).tenants()).hasSize(1);
         assertThat(plan.stages().get(1).tenants()).hasSize(4);
@@ -56,6 +57,8 @@ class RolloutPlannerTests {
     @Test
     void namedCanaryTenantsComeFirstAndTheLastStageTakesEveryTenantLeft() {
         RolloutRequest request = new RolloutRequest(
+                null,
+                null,
                 null,
                 null,
                 null,
@@ -77,10 +80,13 @@ class RolloutPlannerTests {
         List<Candidate> candidates = new ArrayList<>(tenants(2));
         candidates.add(new Candidate("id-pinned", "tenant_pinned", "1", "1"));
 
-        RolloutPlan all =
-                RolloutPlanner.plan(new RolloutRequest(null, null, null, null), "3", candidates, OptionalLong.empty());
+        RolloutPlan all = RolloutPlanner.plan(
+                new RolloutRequest(null, null, null, null, null, null), "3", candidates, OptionalLong.empty());
         RolloutPlan named = RolloutPlanner.plan(
-                new RolloutRequest(null, List.of("pinned", "t000"), null, null), "3", candidates, OptionalLong.empty());
+                new RolloutRequest(null, List.of("pinned", "t000"), null, null, null, null),
+                "3",
+                candidates,
+                OptionalLong.empty());
 
         assertThat(all.tenantCount()).isEqualTo(2);
         assertThat(all.skipped()).singleElement().satisfies(s -> {
@@ -101,12 +107,15 @@ class RolloutPlannerTests {
                 new Candidate("c", "tenant_globex", "2", null));
 
         RolloutPlan byPattern = RolloutPlanner.plan(
-                new RolloutRequest(null, null, "acme_*", List.of(stage("all", null, null, null, 0))),
+                new RolloutRequest(null, null, "acme_*", null, null, List.of(stage("all", null, null, null, 0))),
                 "3",
                 candidates,
                 OptionalLong.empty());
         RolloutPlan byName = RolloutPlanner.plan(
-                new RolloutRequest(null, List.of("initech"), null, null), "3", candidates, OptionalLong.empty());
+                new RolloutRequest(null, List.of("initech"), null, null, null, null),
+                "3",
+                candidates,
+                OptionalLong.empty());
 
         assertThat(schemas(byPattern.stages().get(0))).containsExactly("tenant_acme_eu", "tenant_acme_us");
         assertThat(byName.tenantCount()).isZero();
@@ -117,8 +126,48 @@ class RolloutPlannerTests {
     }
 
     @Test
+    void plansAndMetadataNarrowTheSelectionAndATenantTheRegistryDoesNotKnowIsLeftOut() {
+        List<Candidate> candidates = List.of(
+                new Candidate("a", "tenant_acme", "2", null).withRegistryEntry("enterprise", Map.of("region", "eu")),
+                new Candidate("b", "tenant_globex", "2", null)
+                        .withRegistryEntry("enterprise", Map.of("region", "us", "tier", "gold")),
+                new Candidate("c", "tenant_initech", "2", null).withRegistryEntry("free", Map.of("region", "eu")),
+                new Candidate("d", "tenant_unknown", "2", null));
+
+        RolloutPlan enterprise = RolloutPlanner.plan(
+                new RolloutRequest(
+                        null, null, null, List.of("enterprise"), null, List.of(stage("all", null, null, null, 0))),
+                "3",
+                candidates,
+                OptionalLong.empty());
+        RolloutPlan eu = RolloutPlanner.plan(
+                new RolloutRequest(
+                        null, null, null, null, Map.of("region", "eu"), List.of(stage("all", null, null, null, 0))),
+                "3",
+                candidates,
+                OptionalLong.empty());
+        RolloutPlan enterpriseInEu = RolloutPlanner.plan(
+                new RolloutRequest(
+                        null,
+                        null,
+                        null,
+                        List.of("enterprise", "pro"),
+                        Map.of("region", "eu"),
+                        List.of(stage("all", null, null, null, 0))),
+                "3",
+                candidates,
+                OptionalLong.empty());
+
+        assertThat(schemas(enterprise.stages().get(0))).containsExactly("tenant_acme", "tenant_globex");
+        assertThat(schemas(eu.stages().get(0))).containsExactly("tenant_acme", "tenant_initech");
+        assertThat(schemas(enterpriseInEu.stages().get(0))).containsExactly("tenant_acme");
+    }
+
+    @Test
     void aPercentBudgetRoundsDownAndTheEstimateCountsRoundsOfParallelTenantsAndPauses() {
         RolloutRequest request = new RolloutRequest(
+                null,
+                null,
                 null,
                 null,
                 null,
@@ -136,8 +185,8 @@ class RolloutPlannerTests {
 
     @Test
     void withoutMeasuredDurationsThereIsNoEstimate() {
-        RolloutPlan plan =
-                RolloutPlanner.plan(new RolloutRequest(null, null, null, null), "3", tenants(3), OptionalLong.empty());
+        RolloutPlan plan = RolloutPlanner.plan(
+                new RolloutRequest(null, null, null, null, null, null), "3", tenants(3), OptionalLong.empty());
 
         assertThat(plan.estimatedSeconds()).isNull();
     }

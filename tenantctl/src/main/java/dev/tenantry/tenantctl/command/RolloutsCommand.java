@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,6 +61,15 @@ public class RolloutsCommand implements Runnable {
         @Option(names = "--slug-pattern", description = "Only tenants whose slug matches (* and ? wildcards)")
         String slugPattern;
 
+        @Option(names = "--plan", description = "Only tenants on this plan (from the tenant registry); repeatable")
+        List<String> plans;
+
+        @Option(
+                names = "--metadata",
+                paramLabel = "KEY=VALUE",
+                description = "Only tenants whose registry metadata has this entry; repeatable, all must match")
+        Map<String, String> metadata;
+
         @Option(
                 names = "--stage",
                 paramLabel = "NAME[:KEY=VALUE,...]",
@@ -87,6 +97,14 @@ public class RolloutsCommand implements Runnable {
             if (tenants != null) {
                 ArrayNode named = request.putArray("tenants");
                 tenants.forEach(named::add);
+            }
+            if (plans != null) {
+                ArrayNode wanted = request.putArray("plans");
+                plans.forEach(wanted::add);
+            }
+            if (metadata != null) {
+                ObjectNode entries = request.putObject("metadata");
+                metadata.forEach(entries::put);
             }
             if (stages != null) {
                 ArrayNode specs = request.putArray("stages");
