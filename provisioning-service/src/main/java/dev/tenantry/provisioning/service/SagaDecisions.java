@@ -12,6 +12,7 @@ import static dev.tenantry.provisioning.service.SagaTransition.FINISH_DELETION;
 import static dev.tenantry.provisioning.service.SagaTransition.FINISH_ROLLBACK;
 import static dev.tenantry.provisioning.service.SagaTransition.FINISH_UPGRADE;
 import static dev.tenantry.provisioning.service.SagaTransition.RECORD_WORKER_UPGRADE;
+import static dev.tenantry.provisioning.service.SagaTransition.RECORD_WORKER_UPGRADE_FAILURE;
 import static dev.tenantry.provisioning.service.SagaTransition.RESEND_DELETION_REQUEST;
 import static dev.tenantry.provisioning.service.SagaTransition.RESEND_PROVISIONING_REQUEST;
 import static dev.tenantry.provisioning.service.SagaTransition.RESEND_ROLLBACK_REQUEST;
@@ -157,13 +158,26 @@ public final class SagaDecisions {
             return ignored(t, event, Ignored.SKIPPED, "the worker changed nothing: " + skipped);
         }
         if (event.causationId() == null) {
-            // Without a causing request: the worker's own fleet upgrade (drift repair).
+            // Without a causing request: a rollout (drift repair is one) the worker carried out.
             if (result instanceof TenantMigrated m
-                    && t.status() == TenantStatus.ACTIVE
+                    && RECORD_WORKER_UPGRADE.allowedFrom(t.status())
                     && isNewer(m.toVersion(), t.currentVersion())) {
                 Step step = Step.causedBy(event).withVersion(m.toVersion());
                 return recorded(
                         t, event, describe(m) + " (started by the worker)", moves(t, now, step, RECORD_WORKER_UPGRADE));
+            }
+            // Only a failure beyond the registry's version: a late copy of an old failure must not
+            // mark a tenant failed that has been upgraded since.
+            if (result instanceof TenantMigrationFailed f
+                    && RECORD_WORKER_UPGRADE_FAILURE.allowedFrom(t.status())
+                    && isNewer(f.failedVersion(), t.currentVersion())) {
+                Step failed =
+                        Step.causedBy(event).withVersion(f.currentVersion()).withFailure(f.failedVersion(), reason(f));
+                return recorded(
+                        t,
+                        event,
+                        describe(f) + " (started by the worker)",
+                        moves(t, now, failed, RECORD_WORKER_UPGRADE_FAILURE));
             }
             String unchanged = "started by the worker; nothing to change in status " + t.status() + " at version "
                     + t.currentVersion();
@@ -315,7 +329,7 @@ public final class SagaDecisions {
                 failure = null;
                 lifecycle = new TenantUpgraded(id, slug, schema, t.currentVersion(), current);
             }
-            case FAIL_UPGRADE -> {
+            case FAIL_UPGRADE, RECORD_WORKER_UPGRADE_FAILURE -> {
                 current = later(current, step.version());
                 failure = step.reason();
                 lifecycle = new TenantUpgradeFailed(id, slug, schema, current, step.failedVersion(), step.reason());

@@ -29,6 +29,9 @@ import java.util.Set;
  *                                                     │
  *              ACTIVE | UPGRADE_FAILED ─► UPGRADING ──┴─► UPGRADE_FAILED
  *                                           ▲ re-sent while stuck, then failed ┘
+ *
+ *              ACTIVE | UPGRADE_FAILED ─► ACTIVE           (a rollout upgraded it)
+ *              ACTIVE ─► UPGRADE_FAILED                    (a rollout's upgrade failed)
  * </pre>
  */
 public enum SagaTransition {
@@ -55,8 +58,17 @@ public enum SagaTransition {
     FINISH_UPGRADE(EnumSet.of(UPGRADING), ACTIVE, false),
     /** The upgrade failed; the schema keeps its data, never compensated. Sends TenantUpgradeFailed. */
     FAIL_UPGRADE(EnumSet.of(UPGRADING), UPGRADE_FAILED, false),
-    /** The worker upgraded an active tenant on its own (drift repair). Sends TenantUpgraded. */
-    RECORD_WORKER_UPGRADE(EnumSet.of(ACTIVE), ACTIVE, false),
+    /**
+     * A rollout (or drift repair) upgraded the tenant: no request of the registry's asked for it.
+     * From UPGRADE_FAILED too, when a rollout's retry gets further than the upgrade that failed.
+     * Sends TenantUpgraded.
+     */
+    RECORD_WORKER_UPGRADE(EnumSet.of(ACTIVE, UPGRADE_FAILED), ACTIVE, false),
+    /**
+     * A rollout's upgrade of an active tenant failed; the schema keeps its data at the version it
+     * reached, as after {@link #FAIL_UPGRADE}. Sends TenantUpgradeFailed.
+     */
+    RECORD_WORKER_UPGRADE_FAILURE(EnumSet.of(ACTIVE), UPGRADE_FAILED, false),
     /** Delete: the worker renames the schema aside. Sends TenantDeletionRequested. */
     START_DELETION(EnumSet.of(ACTIVE, UPGRADE_FAILED), DELETING, true),
     /** No deletion result within the timeout: ask again (archiving is idempotent). Sends TenantDeletionRequested. */

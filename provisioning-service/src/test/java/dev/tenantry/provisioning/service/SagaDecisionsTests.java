@@ -18,6 +18,7 @@ import static dev.tenantry.provisioning.service.SagaTransition.FINISH_DELETION;
 import static dev.tenantry.provisioning.service.SagaTransition.FINISH_ROLLBACK;
 import static dev.tenantry.provisioning.service.SagaTransition.FINISH_UPGRADE;
 import static dev.tenantry.provisioning.service.SagaTransition.RECORD_WORKER_UPGRADE;
+import static dev.tenantry.provisioning.service.SagaTransition.RECORD_WORKER_UPGRADE_FAILURE;
 import static dev.tenantry.provisioning.service.SagaTransition.RESEND_DELETION_REQUEST;
 import static dev.tenantry.provisioning.service.SagaTransition.RESEND_PROVISIONING_REQUEST;
 import static dev.tenantry.provisioning.service.SagaTransition.RESEND_ROLLBACK_REQUEST;
@@ -278,6 +279,49 @@ class SagaDecisionsTests {
                 .via(RECORD_WORKER_UPGRADE)
                 .sending(TenantUpgraded.class)
                 .noted("migration-result", "upgrade migration 2 -> 3, 3 applied in 40 ms (started by the worker)");
+    }
+
+    @Test
+    void aRolloutsFailedUpgradeOfAnActiveTenantMarksItUpgradeFailedWithItsData() {
+        Then then = given(ACTIVE)
+                .current("3")
+                .when(fromWorker(migrationFailed(MigrationKind.UPGRADE, "4", "3")))
+                .expect(UPGRADE_FAILED)
+                .via(RECORD_WORKER_UPGRADE_FAILURE)
+                .sending(TenantUpgradeFailed.class)
+                .noted("migration-result", "upgrade migration failed at 4 (SQL_ERROR): boom (started by the worker)")
+                .lines("RECORD_WORKER_UPGRADE_FAILURE version=3 failedVersion=4 reason=SQL_ERROR at version 4: boom");
+        assertThat(then.after().currentVersion()).isEqualTo("3");
+        assertThat(then.after().failureReason()).isEqualTo("SQL_ERROR at version 4: boom");
+    }
+
+    @Test
+    void aRolloutsRetryThatSucceedsBringsAFailedUpgradeBackToActive() {
+        Then then = given(UPGRADE_FAILED)
+                .current("3")
+                .failure("SQL_ERROR at version 4: boom")
+                .when(fromWorker(migrated(MigrationKind.UPGRADE, "3", "4")))
+                .expect(ACTIVE)
+                .via(RECORD_WORKER_UPGRADE)
+                .sending(TenantUpgraded.class);
+        assertThat(then.after().currentVersion()).isEqualTo("4");
+        assertThat(then.after().failureReason()).isNull();
+    }
+
+    @Test
+    void aLateCopyOfAnOldRolloutFailureChangesNothing() {
+        given(ACTIVE)
+                .current("4")
+                .when(fromWorker(migrationFailed(MigrationKind.UPGRADE, "4", "3")))
+                .ignored(
+                        Ignored.NOTHING_TO_CHANGE,
+                        "started by the worker; nothing to change in status ACTIVE at version 4");
+        given(UPGRADE_FAILED)
+                .current("3")
+                .when(fromWorker(migrationFailed(MigrationKind.UPGRADE, "4", "3")))
+                .ignored(
+                        Ignored.NOTHING_TO_CHANGE,
+                        "started by the worker; nothing to change in status UPGRADE_FAILED at version 3");
     }
 
     @Test
