@@ -8,6 +8,7 @@ import dev.tenantry.worker.service.WorkerRetentionSweeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,56 @@ class WorkerRetentionIT {
                         quiet,
                         reused))
                 .isEqualTo(3);
+    }
+
+    @Test
+    void rolloutsThatEndedLongAgoGoWithTheirTenantsAndPublishedEventsWhileOpenAndRecentOnesStay() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        rollout("old-done-" + id, "completed", 91);
+        rollout("old-aborted-" + id, "aborted", 200);
+        rollout("recent-" + id, "completed", 10);
+        // Open for long, never ended: kept whatever its age (its version is unique to this test).
+        rollout("old-halted-" + id, "halted", null);
+        event("published-" + id, "old-done-" + id, 91);
+        event("recent-event-" + id, "recent-" + id, 10);
+        event("unsent-" + id, "old-done-" + id, null);
+        double before = pruned("tenant_rollout");
+
+        sweeper.sweep();
+
+        assertThat(ids("SELECT id FROM tenant_rollout WHERE id LIKE ?", id))
+                .containsExactlyInAnyOrder("recent-" + id, "old-halted-" + id);
+        assertThat(ids("SELECT DISTINCT rollout_id FROM tenant_rollout_target WHERE rollout_id LIKE ?", id))
+                .containsExactlyInAnyOrder("recent-" + id, "old-halted-" + id);
+        assertThat(ids("SELECT DISTINCT rollout_id FROM tenant_rollout_stage WHERE rollout_id LIKE ?", id))
+                .containsExactlyInAnyOrder("recent-" + id, "old-halted-" + id);
+        assertThat(ids("SELECT event_id FROM tenant_rollout_event WHERE event_id LIKE ?", id))
+                .containsExactlyInAnyOrder("recent-event-" + id, "unsent-" + id);
+        assertThat(pruned("tenant_rollout") - before).isGreaterThanOrEqualTo(2);
+        execute("DELETE FROM tenant_rollout WHERE id = 'old-halted-" + id + "'");
+    }
+
+    private static void rollout(String rolloutId, String state, Integer endedDaysAgo) throws Exception {
+        String ended = endedDaysAgo == null ? "NULL" : "now() - interval '" + endedDaysAgo + " days'";
+        execute(
+                "INSERT INTO tenant_rollout (id, target_version, state, requested_by, created_at, finished_at) VALUES ('"
+                        + rolloutId + "', 'retention-" + rolloutId + "', '" + state
+                        + "', 'test', now() - interval '300 days', "
+                        + ended + ")");
+        execute("INSERT INTO tenant_rollout_stage (rollout_id, position, name, parallelism, max_failures) VALUES ('"
+                + rolloutId + "', 0, 'all', 1, 0)");
+        execute("INSERT INTO tenant_rollout_target (rollout_id, schema_name, tenant_id, stage, state) VALUES ('"
+                + rolloutId + "', 'tenant_x', 'x', 0, 'done')");
+    }
+
+    private static void event(String eventId, String rolloutId, Integer publishedDaysAgo) throws Exception {
+        String published = publishedDaysAgo == null ? "NULL" : "now() - interval '" + publishedDaysAgo + " days'";
+        execute("INSERT INTO tenant_rollout_event (event_id, rollout_id, cloud_event, published_at) VALUES ('" + eventId
+                + "', '" + rolloutId + "', '{}', " + published + ")");
+    }
+
+    private static List<String> ids(String sql, String suffix) throws Exception {
+        return WorkerTestSupport.queryStrings(sql, "%" + suffix);
     }
 
     private static int kinds(String schema, String tenant) throws Exception {

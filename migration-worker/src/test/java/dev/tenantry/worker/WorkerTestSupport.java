@@ -182,18 +182,25 @@ public final class WorkerTestSupport {
     }
 
     public static List<String> tables(String schema) throws SQLException {
-        List<String> tables = new ArrayList<>();
+        return queryStrings(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1", schema);
+    }
+
+    /** The first column of every row. */
+    public static List<String> queryStrings(String sql, Object... params) throws SQLException {
+        List<String> values = new ArrayList<>();
         try (Connection c = infra().dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1")) {
-            s.setString(1, schema);
+                PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
-                    tables.add(rows.getString(1));
+                    values.add(rows.getString(1));
                 }
             }
         }
-        return tables;
+        return values;
     }
 
     public static int queryInt(String sql, Object... params) throws SQLException {

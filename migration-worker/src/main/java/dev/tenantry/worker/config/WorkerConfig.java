@@ -126,6 +126,13 @@ public interface WorkerConfig {
         /** How long the run log keeps a run; the latest run of every tenant and schema is always kept. */
         @WithDefault("90d")
         Duration runs();
+
+        /**
+         * How long a completed or aborted rollout (its stages and tenants) is kept after it ended,
+         * and a published rollout event after it was published.
+         */
+        @WithDefault("90d")
+        Duration rollouts();
     }
 
     interface SparePool {

@@ -319,33 +319,20 @@ public class RolloutRepository {
      * claiming from it right now (then it is that worker's turn).
      */
     public Optional<Head> lockRunning(Connection connection, String id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT r.id, r.state, r.target_version, r.current_stage,
-                       (SELECT count(*) FROM tenant_rollout_stage s WHERE s.rollout_id = r.id)
-                  FROM tenant_rollout r WHERE r.id = ? AND r.state = 'running'
-                   FOR UPDATE OF r SKIP LOCKED
-                """)) {
-            select.setString(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next()
-                        ? Optional.of(new Head(
-                                rows.getString(1),
-                                rows.getString(2),
-                                rows.getString(3),
-                                rows.getInt(4),
-                                rows.getInt(5)))
-                        : Optional.empty();
-            }
-        }
+        return head(connection, id, "AND r.state = 'running' FOR UPDATE OF r SKIP LOCKED");
     }
 
     /** Locks any rollout's row, waiting for claims in flight, for an operator's change of state. */
     public Optional<Head> lock(Connection connection, String id) throws SQLException {
+        return head(connection, id, "FOR UPDATE OF r");
+    }
+
+    private static Optional<Head> head(Connection connection, String id, String conditionAndLock) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT r.id, r.state, r.target_version, r.current_stage,
                        (SELECT count(*) FROM tenant_rollout_stage s WHERE s.rollout_id = r.id)
-                  FROM tenant_rollout r WHERE r.id = ? FOR UPDATE OF r
-                """)) {
+                  FROM tenant_rollout r WHERE r.id = ?
+                """ + conditionAndLock)) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next()
@@ -430,6 +417,34 @@ public class RolloutRepository {
             update.setString(1, id);
             update.setInt(2, stage);
             update.executeUpdate();
+        }
+    }
+
+    /**
+     * Retention: deletes up to {@code limit} rollouts that ended (completed or aborted) before
+     * {@code before}, with their stages and tenants.
+     */
+    public int pruneFinished(Connection connection, Instant before, int limit) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("""
+                DELETE FROM tenant_rollout WHERE id IN (
+                    SELECT id FROM tenant_rollout WHERE state IN ('completed', 'aborted') AND finished_at < ?
+                    ORDER BY finished_at LIMIT ?)
+                """)) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            delete.setInt(2, limit);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** Retention: deletes up to {@code limit} rollout events published before {@code before}. */
+    public int prunePublishedEvents(Connection connection, Instant before, int limit) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("""
+                DELETE FROM tenant_rollout_event WHERE event_id IN (
+                    SELECT event_id FROM tenant_rollout_event WHERE published_at < ? ORDER BY seq LIMIT ?)
+                """)) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            delete.setInt(2, limit);
+            return delete.executeUpdate();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tenantry.support.persistence.RetentionRule;
 import dev.tenantry.support.persistence.RetentionSweep;
 import dev.tenantry.worker.config.WorkerConfig;
 import dev.tenantry.worker.repository.MigrationRunRepository;
+import dev.tenantry.worker.repository.RolloutRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository;
 import dev.tenantry.worker.repository.TenantSchemaRepository.ArchivedSchema;
 import io.agroal.api.AgroalDataSource;
@@ -26,7 +27,7 @@ import org.jboss.logging.Logger;
 /**
  * The worker's retention sweep: drops deleted tenants' schemas once they have been kept aside for
  * their retention period (until then an operator can restore one by renaming it back), and prunes
- * the processed-event log and the run log.
+ * the processed-event log, the run log, and rollouts that ended and their published events.
  */
 @ApplicationScoped
 public class WorkerRetentionSweeper {
@@ -42,6 +43,7 @@ public class WorkerRetentionSweeper {
             AgroalDataSource dataSource,
             TenantSchemaRepository schemas,
             MigrationRunRepository runs,
+            RolloutRepository rollouts,
             WorkerConfig config,
             MeterRegistry registry,
             @ConfigProperty(name = DeadLetterAdmin.REPLAY_WINDOW, defaultValue = DeadLetterAdmin.DEFAULT_REPLAY_WINDOW)
@@ -59,7 +61,10 @@ public class WorkerRetentionSweeper {
                 List.of(
                         new RetentionRule("deleted_schema", config.deletion().retention(), this::dropArchived),
                         new RetentionRule(processed.table(), retention.processedEvents(), processed::prune),
-                        new RetentionRule("migration_run", retention.runs(), runs::prune)),
+                        new RetentionRule("migration_run", retention.runs(), runs::prune),
+                        new RetentionRule("tenant_rollout", retention.rollouts(), rollouts::pruneFinished),
+                        new RetentionRule(
+                                "tenant_rollout_event", retention.rollouts(), rollouts::prunePublishedEvents)),
                 retention.batchSize(),
                 registry);
     }
