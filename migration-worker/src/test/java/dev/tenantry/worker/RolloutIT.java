@@ -229,6 +229,28 @@ class RolloutIT {
     }
 
     @Test
+    void aRolloutGoesOnWhileItsEventsCannotBePublished() throws Exception {
+        String prefix = TestNames.unique("unsent");
+        List<TestTenant> tenants = tenantsAtVersionTwo(prefix, 2);
+        String unreadable = "unreadable-" + prefix;
+        // An event the outbox cannot send, ahead of the rollout's own: they wait behind it.
+        WorkerTestSupport.execute("INSERT INTO tenant_rollout_event (event_id, rollout_id, cloud_event) VALUES ('"
+                + unreadable + "', 'none', '{}')");
+        try {
+            String id = create("""
+                    {"targetVersion": "3", "slugPattern": "%s*", "stages": [{"name": "all"}]}
+                    """.formatted(prefix));
+
+            awaitState(id, "completed");
+            for (TestTenant tenant : tenants) {
+                assertThat(WorkerTestSupport.tables(tenant.schema())).contains("invoices");
+            }
+        } finally {
+            WorkerTestSupport.execute("DELETE FROM tenant_rollout_event WHERE event_id = '" + unreadable + "'");
+        }
+    }
+
+    @Test
     void anInvalidStageOrUnknownVersionIsAProblemAndRolloutRoutesNeedTheOperatorRole() {
         given().header("Authorization", OPERATOR)
                 .contentType(ContentType.JSON)

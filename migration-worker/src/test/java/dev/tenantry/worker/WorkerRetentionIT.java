@@ -4,10 +4,14 @@ import static dev.tenantry.worker.WorkerTestSupport.execute;
 import static dev.tenantry.worker.WorkerTestSupport.queryInt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenantry.contracts.CloudEventCodec;
+import dev.tenantry.contracts.EventEnvelope;
+import dev.tenantry.contracts.events.RolloutCompleted;
 import dev.tenantry.worker.service.WorkerRetentionSweeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -130,8 +134,18 @@ class WorkerRetentionIT {
 
     private static void event(String eventId, String rolloutId, Integer publishedDaysAgo) throws Exception {
         String published = publishedDaysAgo == null ? "NULL" : "now() - interval '" + publishedDaysAgo + " days'";
-        execute("INSERT INTO tenant_rollout_event (event_id, rollout_id, cloud_event, published_at) VALUES ('" + eventId
-                + "', '" + rolloutId + "', '{}', " + published + ")");
+        // A real event: an unpublished one is sent by the running worker, and one it could not
+        // read would hold back every rollout event queued behind it.
+        String cloudEvent = CloudEventCodec.shared()
+                .toStructuredJson(EventEnvelope.create(
+                                URI.create("urn:tenantry:worker-tests"), new RolloutCompleted(rolloutId, "3", 1, 0, 0))
+                        .withId(eventId));
+        WorkerTestSupport.update(
+                "INSERT INTO tenant_rollout_event (event_id, rollout_id, cloud_event, published_at) VALUES (?, ?, ?, "
+                        + published + ")",
+                eventId,
+                rolloutId,
+                cloudEvent);
     }
 
     private static List<String> ids(String sql, String suffix) throws Exception {

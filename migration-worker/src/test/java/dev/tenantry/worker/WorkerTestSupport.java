@@ -216,6 +216,17 @@ public final class WorkerTestSupport {
         }
     }
 
+    /** One statement with parameters. */
+    public static void update(String sql, Object... params) throws SQLException {
+        try (Connection c = infra().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
     public static void execute(String sql) throws SQLException {
         try (Connection c = infra().dataSource().getConnection();
                 var s = c.createStatement()) {

@@ -118,7 +118,7 @@ public class RolloutExecutor {
         try {
             renewLeases();
             judgeRunning();
-            events.publishPending();
+            publishEvents();
             List<String> running = Transactions.inTransaction(dataSource, tx -> rollouts.runningIds(tx.connection()));
             // Figures change only while something runs; one last refresh shows how it ended.
             if (!running.isEmpty() || !metricsSettled) {
@@ -133,6 +133,18 @@ public class RolloutExecutor {
             }
         } catch (Exception e) {
             LOG.warnf("Rollout poll failed, will try again at the next one: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Events wait in their outbox while they cannot be sent (Kafka down, or a row nobody can read):
+     * the rollouts themselves go on.
+     */
+    private void publishEvents() {
+        try {
+            events.publishPending();
+        } catch (Exception e) {
+            LOG.warnf("Rollout events not published, will try again at the next poll: %s", e.getMessage());
         }
     }
 
