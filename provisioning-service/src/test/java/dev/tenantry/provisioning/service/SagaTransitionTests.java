@@ -27,9 +27,10 @@ class SagaTransitionTests {
             PROVISIONING, EnumSet.of(PROVISIONING, ACTIVE, FAILED),
             FAILED, EnumSet.of(COMPENSATING),
             COMPENSATING, EnumSet.of(COMPENSATING, ROLLED_BACK),
-            ACTIVE, EnumSet.of(ACTIVE, UPGRADING, DELETING),
+            // A rollout's result moves an ACTIVE tenant to UPGRADE_FAILED, and back on a retry.
+            ACTIVE, EnumSet.of(ACTIVE, UPGRADING, UPGRADE_FAILED, DELETING),
             UPGRADING, EnumSet.of(ACTIVE, UPGRADING, UPGRADE_FAILED),
-            UPGRADE_FAILED, EnumSet.of(UPGRADING, DELETING),
+            UPGRADE_FAILED, EnumSet.of(ACTIVE, UPGRADING, DELETING),
             DELETING, EnumSet.of(DELETING, DELETED));
 
     @Test
