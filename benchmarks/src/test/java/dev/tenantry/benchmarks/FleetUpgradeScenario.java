@@ -1,9 +1,6 @@
 package dev.tenantry.benchmarks;
 
 import dev.tenantry.faults.SecondInstance;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,13 +9,11 @@ import java.util.List;
  * {@code customers} table) applied by the worker's fleet upgrade ({@code POST /admin/drift/fix}, a
  * one-stage rollout), against the same SQL applied to as many raw schemas of the same shape over
  * one JDBC connection. Measured with the stack's one worker process, then again with a second
- * worker process sharing the rollout (claims in the shared schema); each time also with a release
- * whose migration mostly waits, where a second worker is not held back by a saturated machine.
+ * worker process sharing the rollout (claims in the shared schema).
  */
 final class FleetUpgradeScenario implements Scenario {
 
     private static final String ID = "fleet-upgrade";
-    private static final double WAITING_MIGRATION_SECONDS = 0.1;
 
     @Override
     public String id() {
@@ -59,74 +54,13 @@ final class FleetUpgradeScenario implements Scenario {
         RawFleet floor = RawFleet.build(context.system().dataSource(), tenants, releases.allScripts());
         try {
             measure(context, fleet, worker, releases, floor, tenants, "one worker process", "");
-            measureWaiting(context, fleet, worker, releases, tenants, "one worker process", "");
             try (SecondInstance second =
                     SecondInstance.of(context.system(), "migration-worker", "bench-migration-worker-2")) {
                 second.awaitReady(Duration.ofMinutes(3));
                 measure(context, fleet, worker, releases, floor, tenants, "two worker processes", ", two workers");
-                measureWaiting(context, fleet, worker, releases, tenants, "two worker processes", ", two workers");
             }
         } finally {
             floor.drop();
-        }
-    }
-
-    /**
-     * A release whose migration spends most of its time waiting rather than computing (here
-     * {@code pg_sleep}; in real life a lock, or a long index build elsewhere): what a second worker
-     * process adds when the machine is not already saturated. No floor: one connection would just
-     * sleep a thousand times.
-     */
-    private static void measureWaiting(
-            BenchContext context,
-            TenantFleet fleet,
-            FleetAdmin worker,
-            Releases releases,
-            int tenants,
-            String workers,
-            String suffix)
-            throws Exception {
-        Figures figures = context.figures();
-        for (int i = 0; i < context.repeats(); i++) {
-            // The wait is a function in the shared schema, so that it lasts only while measured:
-            // tenants signed up later (spares, the burst) run these releases too, and must not wait.
-            waitInMigrations(context, 0);
-            int version = releases.release("loyalty_tier", v -> """
-                    SELECT public.tenantry_bench_wait();
-                    ALTER TABLE customers ADD COLUMN loyalty_tier_%d text;
-                    """.formatted(v));
-            fleet.awaitSparesAt(version);
-            waitInMigrations(context, WAITING_MIGRATION_SECONDS);
-            FleetAdmin.FleetRun run;
-            try {
-                run = worker.upgradeFleet(tenants);
-            } finally {
-                waitInMigrations(context, 0);
-            }
-            fleet.awaitRegistryAt(version, Duration.ofMinutes(5));
-            figures.system(
-                    ID,
-                    String.format(
-                            "fleet upgrade of %,d tenants, a migration waiting %.0f ms, %s (startedAt → finishedAt)",
-                            tenants, WAITING_MIGRATION_SECONDS * 1000, workers),
-                    "s",
-                    null,
-                    run.serverSeconds());
-            figures.system(
-                    ID,
-                    "tenants upgraded per second, a migration waiting " + Math.round(WAITING_MIGRATION_SECONDS * 1000)
-                            + " ms" + suffix,
-                    "tenants/s",
-                    null,
-                    run.tenantsPerSecond());
-        }
-    }
-
-    private static void waitInMigrations(BenchContext context, double seconds) throws SQLException {
-        try (Connection connection = context.system().dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE OR REPLACE FUNCTION public.tenantry_bench_wait() RETURNS void"
-                    + " LANGUAGE sql AS 'SELECT pg_sleep(" + seconds + ")'");
         }
     }
 
